@@ -1,0 +1,71 @@
+# Everyday commands. `make demo` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WORKERS ?= 2
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export DJANGO_SETTINGS_MODULE := fangkong.settings
+
+.PHONY: install system-deps demo serve migrate messages test test-sqlite test-postgres lint checks vendor bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	bash scripts/system_deps.sh
+
+install: system-deps $(VENV)/.installed messages
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+migrate: install
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py demo_load --if-empty
+	@$(PY) manage.py demo_logins --port $(PORT)
+	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--max-requests 5000 --max-requests-jitter 500 --access-logfile - --timeout 60
+
+serve: $(VENV)/.installed
+	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
+
+test: install checks test-sqlite test-postgres
+	@echo "make test: all legs passed"
+
+checks: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v 1
+	FANGKONG_ENV=production FANGKONG_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	FANGKONG_ENCRYPTION_KEYS=ci:$$(head -c 32 /dev/urandom | base64) \
+	FANGKONG_BLIND_INDEX_KEY=$$(head -c 32 /dev/urandom | base64) \
+	FANGKONG_ALLOWED_HOSTS=fangkong.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+test-sqlite: $(VENV)/.installed
+	$(PY) -m pytest -p no:cacheprovider
+
+# The PostgreSQL leg runs everything but the browser tests (they do not depend on the database).
+test-postgres: $(VENV)/.installed
+	@if $(PY) scripts/pg_reachable.py "$(PG_URL)"; then \
+		FANGKONG_DATABASE_URL="$(PG_URL)" $(PY) -m pytest -p no:cacheprovider -m "not browser"; \
+	else \
+		echo "PostgreSQL at $(PG_URL) is not reachable: skipping the PostgreSQL leg."; \
+	fi
+
+vendor:
+	npm ci --no-audit --no-fund --ignore-scripts
+	$(PY) scripts/vendor_static.py
+
+bench: $(VENV)/.installed
+	for b in bench/*.py; do $(PY) $$b --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,53 @@
+"""The scheduled run of the daily analysis reports: a draft for the unit (and each unit below
+it), optionally written out as PDF and Excel files."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from fangkong.command.models import AnalysisReport
+from fangkong.command.report_formats import report_pdf, report_workbook
+from fangkong.command.reports import report_for
+from fangkong.org.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Prepare the daily analysis reports (drafts) of a unit and the units below it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--unit", required=True, help="unit code")
+        parser.add_argument("--day", help="YYYY-MM-DD, default yesterday")
+        parser.add_argument("--out", help="directory to write PDF and Excel files into")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            top = Unit.objects.get(code=options["unit"])
+        except Unit.DoesNotExist:
+            raise CommandError(f"no unit with code {options['unit']!r}") from None
+        try:
+            day = date.fromisoformat(options["day"]) if options["day"] else None
+        except ValueError:
+            raise CommandError("--day must be YYYY-MM-DD") from None
+        day = day or timezone.localdate() - timedelta(days=1)
+        out = Path(options["out"]) if options["out"] else None
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+        # The units below first, so that each report above sees the ones it sums.
+        units = sorted(
+            Unit.objects.filter(path__startswith=top.path), key=lambda u: -u.path.count("/")
+        )
+        for unit in units:
+            AnalysisReport.objects.get_or_create(unit=unit, day=day)
+            report, data = report_for(unit=unit, day=day)
+            if out:
+                status = report.get_status_display()
+                stem = out / f"report-{unit.code}-{day.isoformat()}"
+                kwargs = {"data": data, "status_line": str(status), "remarks": report.remarks}
+                stem.with_suffix(".pdf").write_bytes(report_pdf(**kwargs))
+                stem.with_suffix(".xlsx").write_bytes(report_workbook(**kwargs))
+            self.stdout.write(f"{unit.code} {day} {report.status}: {data['summary']}")

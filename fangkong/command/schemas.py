@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class DashboardFilter(Schema):
+    unit: int | None = None
+    day: date | None = None
+    first: date | None = Field(None, description="first day of the trends; default 13 days before")
+    kind: str = ""
+    quiet_hours: int = Field(2, ge=1, le=72)
+
+
+class UnitFigureOut(Schema):
+    unit_id: int | None
+    name: str
+    today: int
+    yesterday: int
+    last_week: int
+    vehicles: int
+    persuade_return: int
+    refer_health: int
+    change_day: float | None
+    change_week: float | None
+
+
+class TotalsOut(Schema):
+    today: int
+    yesterday: int
+    last_week: int
+    persuade_return: int
+    refer_health: int
+
+
+class HourPointOut(Schema):
+    hour: int
+    persons: int
+    vehicles: int
+    persuade_return: int
+    refer_health: int
+
+
+class OutcomesOut(Schema):
+    persons: int
+    vehicles: int
+    outcome_pass: int
+    outcome_priority_pass: int
+    outcome_test_then_pass: int
+    outcome_persuade_return: int
+    outcome_refer_health: int
+    code_green: int
+    code_yellow: int
+    code_red: int
+    code_unknown: int
+    reg_road: int
+    reg_community: int
+    reg_floating: int
+    overrides: int
+
+
+class OriginOut(Schema):
+    code: str
+    name: str
+    count: int
+
+
+class TrendOut(Schema):
+    date: date
+    persons: int
+    persuade_return: int
+    refer_health: int
+
+
+class QuietSiteOut(Schema):
+    id: int
+    name: str
+    unit: str
+    last_hour: datetime | None
+
+
+class SiteVolumeOut(Schema):
+    id: int
+    name: str
+    kind: str
+    unit: str
+    status: str
+    lat: float
+    lng: float
+    volume: int
+    last_hour: datetime | None
+    quiet: bool
+
+
+class DashboardOut(Schema):
+    day: date
+    first: date
+    unit: str
+    totals: TotalsOut
+    units: list[UnitFigureOut]
+    hourly: list[HourPointOut]
+    outcomes: OutcomesOut
+    origins: list[OriginOut]
+    trends: list[TrendOut]
+    quiet: list[QuietSiteOut]
+    sites: list[SiteVolumeOut]

@@ -1,0 +1,207 @@
+/* Command centre dashboard: ECharts charts, the Leaflet site layer, the units table and the
+ * quiet-site alerts, all drawn from the JSON of /api/v1/command/dashboard. The page arrives
+ * with that JSON in #command-data; every minute the script fetches it again with the page's
+ * own filters and redraws in place, without reloading. Plain ES2017, no network but ours. */
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("command-config").textContent);
+  const L10N = config.labels;
+  const wall = document.body.classList.contains("wall");
+  const theme = wall ? "dark" : null;
+  const charts = {};
+
+  function chart(id) {
+    if (!charts[id]) {
+      const el = document.getElementById(id);
+      charts[id] = echarts.init(el, theme, { renderer: "canvas" });
+      if (wall) charts[id].setOption({ backgroundColor: "transparent" });
+    }
+    return charts[id];
+  }
+
+  function text(id, value) {
+    const el = document.getElementById(id);
+    if (el) el.textContent = value;
+  }
+
+  function pct(value) {
+    return value === null || value === undefined ? "–" : value + "%";
+  }
+
+  function drawHourly(data) {
+    chart("chart-hourly").setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: [L10N.persons, L10N.vehicles, L10N.persuadeReturn, L10N.referHealth] },
+      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      xAxis: { type: "category", data: data.hourly.map((p) => p.hour + L10N.hourSuffix) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { name: L10N.persons, type: "line", smooth: true, data: data.hourly.map((p) => p.persons) },
+        { name: L10N.vehicles, type: "line", smooth: true, data: data.hourly.map((p) => p.vehicles) },
+        { name: L10N.persuadeReturn, type: "line", data: data.hourly.map((p) => p.persuade_return) },
+        { name: L10N.referHealth, type: "line", data: data.hourly.map((p) => p.refer_health) },
+      ],
+    });
+  }
+
+  function drawOutcomes(data) {
+    const names = L10N.outcomes;
+    chart("chart-outcomes").setOption({
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      legend: { bottom: 0 },
+      color: ["#2e7d32", "#00897b", "#1565c0", "#ef6c00", "#c62828"],
+      series: [{
+        type: "pie",
+        radius: ["35%", "65%"],
+        data: Object.keys(names).map((key) => ({ name: names[key], value: data.outcomes[key] })),
+      }],
+    });
+  }
+
+  function drawOrigins(data) {
+    const rows = data.origins.slice().reverse();
+    chart("chart-origins").setOption({
+      tooltip: { trigger: "axis" },
+      grid: { left: 110, right: 24, top: 10, bottom: 24 },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: rows.map((r) => r.name) },
+      series: [{ name: L10N.persons, type: "bar", data: rows.map((r) => r.count), color: "#1565c0" }],
+    });
+  }
+
+  function drawTrends(data) {
+    chart("chart-trends").setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: [L10N.persuadeReturn, L10N.referHealth] },
+      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      xAxis: { type: "category", data: data.trends.map((t) => t.date.slice(5)) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { name: L10N.persuadeReturn, type: "bar", color: "#ef6c00", data: data.trends.map((t) => t.persuade_return) },
+        { name: L10N.referHealth, type: "bar", color: "#c62828", data: data.trends.map((t) => t.refer_health) },
+      ],
+    });
+  }
+
+  function cell(row, value, numeric) {
+    const td = row.insertCell();
+    td.textContent = value;
+    if (numeric) td.className = "num";
+  }
+
+  function drawUnits(data) {
+    const body = document.querySelector("#units-table tbody");
+    body.replaceChildren();
+    data.units.forEach((u) => {
+      const row = body.insertRow();
+      const link = document.createElement("a");
+      const params = new URLSearchParams(window.location.search);
+      params.set("unit", u.unit_id);
+      link.href = "?" + params.toString();
+      link.textContent = u.name;
+      row.insertCell().append(link);
+      [u.today, u.yesterday, pct(u.change_day), u.last_week, pct(u.change_week), u.vehicles,
+        u.persuade_return, u.refer_health].forEach((v) => cell(row, v, true));
+    });
+  }
+
+  function siteUrl(id) {
+    return config.siteUrl.replace("/0/", "/" + id + "/");
+  }
+
+  function drawQuiet(data) {
+    const list = document.getElementById("quiet-list");
+    list.replaceChildren();
+    if (!data.quiet.length) {
+      const li = document.createElement("li");
+      li.className = "empty";
+      li.textContent = L10N.noQuiet;
+      list.append(li);
+    }
+    data.quiet.forEach((s) => {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = siteUrl(s.id);
+      a.textContent = s.name;
+      const when = document.createElement("span");
+      when.className = "muted";
+      when.textContent = " " + s.unit + " · " + (s.last_hour
+        ? L10N.lastCheck + " " + new Date(s.last_hour).toLocaleString()
+        : L10N.never);
+      li.append(a, when);
+      list.append(li);
+    });
+  }
+
+  let map = null;
+  let layer = null;
+
+  function drawMap(data) {
+    if (typeof L === "undefined") return;
+    if (!map) {
+      map = L.map("command-map", { attributionControl: false }).setView([38.93, 100.45], 8);
+      fetch(config.outlineUrl).then((r) => r.json()).then((geo) => {
+        L.geoJSON(geo, { interactive: false, style: { color: "#5c6b7a", weight: 1, fillOpacity: 0.05 } }).addTo(map);
+      }).catch(() => {});
+      layer = L.layerGroup().addTo(map);
+    }
+    layer.clearLayers();
+    const max = Math.max(1, ...data.sites.map((s) => s.volume));
+    const points = [];
+    data.sites.forEach((s) => {
+      const marker = L.circleMarker([s.lat, s.lng], {
+        radius: 5 + 20 * Math.sqrt(s.volume / max),
+        color: s.quiet ? "#c62828" : "#1565c0",
+        fillColor: s.quiet ? "#ef5350" : "#42a5f5",
+        fillOpacity: 0.6,
+        weight: 1,
+        className: s.quiet ? "site-marker quiet" : "site-marker",
+      });
+      marker.bindTooltip(s.name + " · " + L10N.volume + " " + s.volume);
+      marker.on("click", () => { window.location.href = siteUrl(s.id); });
+      marker.addTo(layer);
+      points.push([s.lat, s.lng]);
+    });
+    if (points.length && !map._fitted) {
+      map.fitBounds(points, { padding: [24, 24], maxZoom: 11 });
+      map._fitted = true;
+    }
+  }
+
+  function render(data) {
+    text("kpi-today", data.totals.today);
+    text("kpi-yesterday", data.totals.yesterday);
+    text("kpi-week", data.totals.last_week);
+    text("kpi-persuade", data.totals.persuade_return);
+    text("kpi-refer", data.totals.refer_health);
+    text("kpi-quiet", data.quiet.length);
+    [drawHourly, drawOutcomes, drawOrigins, drawTrends, drawUnits, drawQuiet, drawMap]
+      .forEach((draw) => {
+        try { draw(data); } catch (err) { console.error(err); }
+      });
+    text("updated", L10N.updated + " " + new Date().toLocaleTimeString());
+    document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed || 0) + 1);
+  }
+
+  function refresh() {
+    const url = config.api + window.location.search.replace(/([?&])wall=1&?/, "$1");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(render)
+      .catch(() => text("updated", L10N.refreshFailed));
+  }
+
+  render(JSON.parse(document.getElementById("command-data").textContent));
+  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+  if (wall) {
+    document.addEventListener("click", () => {
+      if (!document.fullscreenElement && document.documentElement.requestFullscreen) {
+        document.documentElement.requestFullscreen().catch(() => {});
+      }
+    }, { once: true });
+  }
+  const seconds = Number(new URLSearchParams(window.location.search).get("refresh")) || config.refreshSeconds;
+  window.setInterval(refresh, seconds * 1000);
+  window.fangkongCommandRefresh = refresh;
+})();

@@ -1,0 +1,278 @@
+"""The command centre's pages: the dashboard (also as a dark wall display), the phone view of
+my unit's day, the units table as Excel, and the daily analysis reports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from fangkong.command import selectors
+from fangkong.command.exports import units_workbook
+from fangkong.command.models import AnalysisReport
+from fangkong.command.report_formats import (
+    exception_lines,
+    figure_headers,
+    figure_rows,
+    report_pdf,
+    report_workbook,
+    unit_headers,
+    unit_rows,
+)
+from fangkong.command.reports import report_for
+from fangkong.command.services import (
+    analysis_report_save,
+    analysis_report_sign,
+    can_sign_report,
+)
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.jurisdiction import jurisdiction_root, scope_q
+from fangkong.org.models import Unit
+from fangkong.org.selectors import unit_get_for_user
+from fangkong.sites.choices import SiteKind
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    kind = request.GET.get("kind", "")
+    return {
+        "unit": _int(request.GET.get("unit")),
+        "day": _date(request.GET.get("day")) or timezone.localdate(),
+        "kind": kind if kind in SiteKind.values else "",
+        "first": _date(request.GET.get("first")),
+    }
+
+
+def _scope(request: HttpRequest, filters: dict[str, Any]) -> selectors.Scope:
+    try:
+        return selectors.scope_for_user(
+            user=request.user, unit_id=filters["unit"], kind=filters["kind"]
+        )
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def chart_labels() -> dict[str, Any]:
+    """Everything the dashboard script writes on a chart, translated here."""
+    return {
+        "persons": _("Persons"),
+        "vehicles": _("Vehicles"),
+        "persuadeReturn": _("Persuaded to return"),
+        "referHealth": _("Referred to health"),
+        "outcomes": {
+            "outcome_pass": pgettext("screening outcome", "Pass"),
+            "outcome_priority_pass": pgettext("screening outcome", "Priority pass"),
+            "outcome_test_then_pass": pgettext("screening outcome", "Test, then pass"),
+            "outcome_persuade_return": pgettext("screening outcome", "Persuade to return"),
+            "outcome_refer_health": pgettext("screening outcome", "Refer to health"),
+        },
+        "hourSuffix": _(":00"),
+        "noQuiet": _("Every open site has checked someone recently."),
+        "lastCheck": _("last check"),
+        "never": _("no check recorded"),
+        "volume": _("Persons today"),
+        "openSite": _("Open site page"),
+        "updated": _("Updated"),
+        "refreshFailed": _("Refresh failed; retrying in a minute."),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    try:
+        scope = _scope(request, filters)
+    except PermissionDeniedError:
+        return HttpResponseForbidden(_("Your account belongs to no unit."))
+    first = filters["first"] if filters["first"] and filters["first"] <= filters["day"] else None
+    data = selectors.dashboard(scope=scope, day=filters["day"], first=first)
+    context = {
+        "data": data,
+        "filters": filters,
+        "units": Unit.objects.filter(scope_q(request.user, unit_field="")).order_by("path"),
+        "kinds": SiteKind.choices,
+        "wall": request.GET.get("wall") == "1",
+        "config": {
+            "api": reverse("api:command_dashboard"),
+            "refreshSeconds": 60,
+            "siteUrl": reverse("sites:detail", args=[0]),
+            "outlineUrl": static("geo/zhangye.geojson"),
+            "labels": chart_labels(),
+        },
+    }
+    return render(request, "command/dashboard.html", context)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """My unit's figures today, on one phone screen."""
+    try:
+        scope = selectors.scope_for_user(user=request.user)
+    except PermissionDeniedError:
+        return HttpResponseForbidden(_("Your account belongs to no unit."))
+    day = timezone.localdate()
+    units = selectors.unit_figures(scope=scope, day=day)
+    context = {
+        "day": day,
+        "unit": scope.unit,
+        "totals": {k: sum(u[k] for u in units) for k in ("today", "yesterday", "last_week")},
+        "outcomes": selectors.outcome_split(scope=scope, first=day, last=day),
+        "quiet": selectors.quiet_sites(scope=scope),
+        "units": units,
+    }
+    return render(request, "command/me.html", context)
+
+
+@login_required
+def units_xlsx(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    try:
+        scope = _scope(request, filters)
+    except PermissionDeniedError:
+        return HttpResponseForbidden(_("Your account belongs to no unit."))
+    units = selectors.unit_figures(scope=scope, day=filters["day"])
+    name = scope.unit.name if scope.unit else _("All units")
+    title = _("%(unit)s: checks on %(day)s") % {"unit": name, "day": filters["day"]}
+    audit_record(
+        actor=request.user,
+        action="command.units_export",
+        target=scope.unit,
+        extra={"day": filters["day"].isoformat(), "kind": filters["kind"]},
+    )
+    response = HttpResponse(units_workbook(title=title, units=units), content_type=XLSX)
+    filename = f"units-{filters['day'].isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Daily analysis reports ------------------------------------------------------------------
+
+
+def _report_unit(request: HttpRequest, unit_id: int) -> Unit:
+    try:
+        return unit_get_for_user(user=request.user, unit_id=unit_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _report_day(value: str) -> date:
+    day = _date(value)
+    if day is None:
+        raise Http404
+    return day
+
+
+def _status_line(report: AnalysisReport) -> str:
+    if report.signed:
+        return _("Signed by %(name)s at %(time)s") % {
+            "name": report.signed_by.get_username() if report.signed_by else "—",
+            "time": timezone.localtime(report.signed_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    return _("Draft: figures as of %(time)s") % {
+        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    }
+
+
+@login_required
+def report_index(request: HttpRequest) -> HttpResponse:
+    unit_id = _int(request.GET.get("unit"))
+    unit = jurisdiction_root(request.user) if unit_id is None else _report_unit(request, unit_id)
+    if unit is None:
+        return HttpResponseForbidden(_("Your account belongs to no unit."))
+    day = _date(request.GET.get("day")) or timezone.localdate() - timedelta(days=1)
+    return redirect("command:report", unit_id=unit.pk, day=day.isoformat())
+
+
+@login_required
+def report_detail(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
+    unit = _report_unit(request, unit_id)
+    report, data = report_for(unit=unit, day=_report_day(day))
+    context = {
+        "unit": unit,
+        "report": report,
+        "data": data,
+        "status_line": _status_line(report),
+        "figure_headers": figure_headers(),
+        "figure_rows": figure_rows(data),
+        "unit_headers": unit_headers(),
+        "unit_rows": unit_rows(data),
+        "exceptions": exception_lines(data),
+        "may_sign": not report.signed and can_sign_report(request.user, unit),
+        "units": Unit.objects.filter(scope_q(request.user, unit_field="")).order_by("path"),
+    }
+    return render(request, "command/report.html", context)
+
+
+@login_required
+@require_POST
+def report_sign(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
+    unit = _report_unit(request, unit_id)
+    action = analysis_report_sign if "sign" in request.POST else analysis_report_save
+    try:
+        action(
+            user=request.user,
+            unit=unit,
+            day=_report_day(day),
+            remarks=request.POST.get("remarks", "")[:2000],
+        )
+    except PermissionDeniedError as exc:
+        return HttpResponseForbidden(str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = _("The report is signed.") if "sign" in request.POST else _("Remarks saved.")
+        messages.success(request, done)
+    return redirect("command:report", unit_id=unit.pk, day=day)
+
+
+def _report_file(request: HttpRequest, unit_id: int, day: str, fmt: str) -> HttpResponse:
+    unit = _report_unit(request, unit_id)
+    report, data = report_for(unit=unit, day=_report_day(day))
+    render_file, content_type = {
+        "pdf": (report_pdf, "application/pdf"),
+        "xlsx": (report_workbook, XLSX),
+    }[fmt]
+    body = render_file(data=data, status_line=_status_line(report), remarks=report.remarks)
+    audit_record(
+        actor=request.user,
+        action=f"command.report_{fmt}",
+        target=report if report.pk else unit,
+        extra={"unit": unit.code, "day": day},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="report-{unit.code}-{day}.{fmt}"'
+    return response
+
+
+@login_required
+def report_pdf_view(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
+    return _report_file(request, unit_id, day, "pdf")
+
+
+@login_required
+def report_xlsx_view(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
+    return _report_file(request, unit_id, day, "xlsx")

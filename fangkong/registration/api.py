@@ -1,0 +1,143 @@
+"""Registration API: citizens' registrations (public), the officers' pass lookup (scoped) and
+the division picker's data (public)."""
+
+# No "from __future__ import annotations" here: ninja recognises the temporal response
+# parameter by its annotation object, which must not turn into a string.
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from fangkong.core.errors import FieldErrors
+from fangkong.lib.divisions import division_get, division_path
+from fangkong.registration import selectors, services
+from fangkong.registration.models import Registration
+from fangkong.registration.ratelimit import over_limit, registration_rate_key
+from fangkong.registration.schemas import (
+    DivisionOut,
+    ErrorOut,
+    GroupOut,
+    LookupFilter,
+    PassOut,
+    RegistrationIn,
+    RegistrationOut,
+    ValidationErrorOut,
+)
+from fangkong.sites.models import Site
+
+router = Router(tags=["registration"])
+
+
+def _pass_out(request: HttpRequest, lead: Registration) -> PassOut:
+    return PassOut(
+        pass_token=lead.pass_token,
+        short_code=lead.short_code,
+        valid_until=lead.valid_until,
+        pass_url=request.build_absolute_uri(reverse("registration:pass", args=[lead.pass_token])),
+    )
+
+
+@router.post(
+    "/registrations",
+    auth=None,
+    response={201: PassOut, 404: ErrorOut, 410: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
+    operation_id="registration_create",
+)
+def registration_create(request: HttpRequest, payload: RegistrationIn) -> tuple[int, object]:
+    """Register at a site (no login), as the public form does; the same ``submission_key``
+    sent again returns the same pass."""
+    try:
+        site = selectors.site_for_registration(code=payload.site_code, kind=payload.kind)
+    except Site.DoesNotExist:
+        return 404, ErrorOut(code="not_found", message=_("No such registration form."))
+    except selectors.SiteNotTakingRegistrations:
+        message = _("This site is not taking registrations at the moment.")
+        return 410, ErrorOut(code="site_closed", message=message)
+    if over_limit(registration_rate_key(request, site_id=site.pk, phone=payload.phone)):
+        message = _("Too many attempts. Wait ten minutes and try again.")
+        return 429, ErrorOut(code="rate_limited", message=message)
+    data = payload.dict(exclude={"site_code", "kind", "submission_key"})
+    lead = services.registration_create(
+        site=site, kind=payload.kind, submission_key=payload.submission_key, data=data
+    )
+    return 201, _pass_out(request, lead)
+
+
+def registration_out(registration: Registration) -> RegistrationOut:
+    group = registration.group
+    person = registration.person
+    return RegistrationOut(
+        id=registration.pk,
+        kind=registration.kind,
+        site_id=registration.site_id,
+        site_name=registration.site.name,
+        role=registration.role,
+        person_id=person.pk,
+        name_masked=person.name_masked,
+        doc_masked=person.doc_masked,
+        phone_masked=person.phone_masked,
+        short_code=registration.short_code,
+        pass_token=registration.pass_token,
+        valid_until=registration.valid_until,
+        created_at=registration.created_at,
+        declared=registration.declared,
+        group=GroupOut(
+            id=group.pk,
+            plate=group.vehicle.plate if group.vehicle else "",
+            vehicle_kind=group.vehicle.kind if group.vehicle else "",
+            origin_division=group.origin_division,
+            origin_name=" ".join(division_path(group.origin_division)),
+            places_passed=group.places_passed,
+            destination=group.destination,
+            purpose=group.purpose,
+        )
+        if group is not None
+        else None,
+    )
+
+
+@router.get(
+    "/registrations/lookup",
+    response={200: list[RegistrationOut], 422: ValidationErrorOut},
+    operation_id="registration_lookup",
+)
+def registration_lookup(
+    request: HttpRequest, filters: Query[LookupFilter]
+) -> list[RegistrationOut]:
+    """Valid passes at sites in the caller's jurisdiction, by short code, plate, the phone's
+    last four digits or the pass token (criteria combine); at most 50, newest first."""
+    if not (filters.code or filters.plate or filters.phone_tail or filters.token):
+        errors = FieldErrors()
+        message = _("Give a pass code, a plate, the last four digits of a phone or a token.")
+        errors.add("code", message, "lookup_criterion_required")
+        errors.raise_if_any()
+    registrations = selectors.registration_lookup_for_user(
+        user=request.user,
+        code=filters.code or None,
+        plate=filters.plate or None,
+        phone_tail=filters.phone_tail or None,
+        token=filters.token or None,
+        site=filters.site,
+    )
+    return [registration_out(r) for r in registrations[: selectors.LOOKUP_LIMIT]]
+
+
+@router.get(
+    "/divisions/{code}/children",
+    auth=None,
+    response={200: list[DivisionOut], 404: ErrorOut},
+    operation_id="division_children",
+)
+def division_children(
+    request: HttpRequest, response: HttpResponse, code: str
+) -> tuple[int, object]:
+    """The divisions below ``code`` for the picker (``000000`` for the provinces)."""
+    parent = "" if code == "000000" else code
+    if parent and division_get(parent) is None:
+        message = _("No administrative division has this code.")
+        return 404, ErrorOut(code="division_unknown", message=message)
+    # The table changes with a release, not during a day: let phones and proxies keep it.
+    response["Cache-Control"] = "public, max-age=86400"
+    children = selectors.division_picker_children(parent)
+    return 200, [DivisionOut(code=d.code, name=d.name, level=d.level) for d in children]

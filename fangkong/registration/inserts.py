@@ -1,0 +1,85 @@
+"""INSERT ... RETURNING with the SQL built once per process, for the registration hot path.
+
+Building an INSERT through the ORM's query compiler costs several times more than running it
+on SQLite, and every registration inserts into four tables. This helper builds the statement
+once per (model, conflict target, updated columns) and prepares each value exactly as the ORM
+does (``pre_save`` then ``get_db_prep_save``: defaults, ``auto_now_add``, the blind indexes,
+encryption, JSON), so the rows are the ones ``bulk_create`` would write.
+
+The returned ids come back in input order, the assumption ``bulk_create`` makes on the same
+databases (SQLite 3.35+ and PostgreSQL). Signals are not sent, as with ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.db import connection, models
+
+
+@cache
+def _statement(
+    model: type[models.Model], rows: int, conflict: str, update: tuple[str, ...]
+) -> tuple[str, tuple[models.Field, ...]]:
+    quote = connection.ops.quote_name
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the model
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES {', '.join([one_row] * rows)}"
+    )
+    if conflict:
+        columns = [model._meta.get_field(name).column for name in update]
+        assignments = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns)
+        conflict_column = quote(model._meta.get_field(conflict).column)
+        sql += f" ON CONFLICT ({conflict_column}) DO UPDATE SET {assignments}"
+    sql += f" RETURNING {quote(model._meta.pk.column)}"
+    return sql, fields
+
+
+@dataclass
+class PreparedInsert:
+    """An INSERT with its values ready, so that the work of preparing them (encryption, the
+    blind indexes, JSON) can be done before a transaction opens rather than inside it."""
+
+    objs: Sequence[models.Model]
+    sql: str
+    params: list[Any]
+
+    def run(self) -> None:
+        """Execute, and give the objects their primary keys."""
+        if not self.objs:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            ids = [row[0] for row in cursor.fetchall()]
+        for obj, pk in zip(self.objs, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = connection.alias
+
+
+def prepare(
+    objs: Sequence[models.Model], *, conflict: str = "", update: Sequence[str] = ()
+) -> PreparedInsert:
+    """The INSERT of ``objs`` (all of one model, their foreign keys already set). With
+    ``conflict``, a row whose ``conflict`` field clashes with a stored one updates that row's
+    ``update`` fields instead, and the object gets the stored row's key."""
+    if not objs:
+        return PreparedInsert(objs, "", [])
+    sql, fields = _statement(type(objs[0]), len(objs), conflict, tuple(update))
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection)
+        for obj in objs
+        for field in fields
+    ]
+    return PreparedInsert(objs, sql, params)
+
+
+def insert(objs: Sequence[models.Model], *, conflict: str = "", update: Sequence[str] = ()) -> None:
+    """Prepare and run at once."""
+    prepare(objs, conflict=conflict, update=update).run()

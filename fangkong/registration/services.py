@@ -1,0 +1,300 @@
+"""Writes of self-registrations: creating a pass from a citizen's form, purging old ones."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Not on Windows; SQLite writers then wait on its busy handler.
+    fcntl = None  # type: ignore[assignment]
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core.audit import audit_record
+from fangkong.lib import idnumber
+from fangkong.registration.choices import DocumentType
+from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn, clean_registration
+from fangkong.registration.inserts import PreparedInsert, insert, prepare
+from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
+from fangkong.registration.selectors import site_accepts
+from fangkong.sites.choices import SiteStatus
+from fangkong.sites.models import Site
+
+logger = logging.getLogger(__name__)
+
+# Read aloud over a car window: no 0/O or 1/I to confuse.
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+SHORT_CODE_LENGTH = 6
+SUBMISSION_KEY_MAX = 64
+PURGE_BATCH = 500
+
+
+def new_submission_key() -> str:
+    """The random key a form carries, so that sending it twice registers once."""
+    return secrets.token_urlsafe(24)
+
+
+def _pass_hours() -> int:
+    return int(getattr(settings, "PASS_VALID_HOURS", 24))
+
+
+# The two look-ups every registration makes are plain indexed SQL: compiling the ORM query
+# costs ten times more than running it, and this is the hottest write path there is.
+_CODE_TAKEN_SQL = (
+    "SELECT 1 FROM registration_registration WHERE short_code = %s AND valid_until > %s LIMIT 1"
+)
+_BY_KEY_SQL = (
+    "SELECT id FROM registration_registration WHERE submission_key = %s ORDER BY id LIMIT 1"
+)
+
+
+def _short_code(now: datetime) -> str:
+    # 32**6 is about a billion codes, so a clash among the passes valid at once is rare and
+    # another draw settles it. Two requests drawing the same code at the same instant is
+    # rarer still; the officer would then see both passes and tell them apart by name.
+    with connection.cursor() as cursor:
+        for _attempt in range(10):
+            code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+            cursor.execute(_CODE_TAKEN_SQL, [code, now])
+            if cursor.fetchone() is None:
+                return code
+    raise RuntimeError("no free short code after 10 draws")
+
+
+def _existing(submission_key: str) -> Registration | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_BY_KEY_SQL, [submission_key])
+        row = cursor.fetchone()
+    return Registration.objects.get(pk=row[0]) if row else None
+
+
+def _check_input(*, site: Site, kind: str, submission_key: str) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    if not site_accepts(site, kind) or site.status != SiteStatus.OPEN:
+        message = _("This site does not take this registration now.")
+        errors["site"] = [ValidationError(message, code="site_not_accepting")]
+    if not submission_key or len(submission_key) > SUBMISSION_KEY_MAX:
+        message = _("The form has expired. Open it again and resubmit.")
+        errors["submission_key"] = [ValidationError(message, code="submission_key_invalid")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def registration_create(
+    *, site: Site, kind: str, submission_key: str, data: dict[str, Any]
+) -> Registration:
+    """Register the people of one form at ``site`` and return the lead registration, whose
+    ``pass_token`` / ``short_code`` is the pass everyone in the form shares.
+
+    Idempotent on ``submission_key``: the same form sent again (a double tap, a retry on a
+    bad network, two requests racing) returns the registration the first one made."""
+    submission_key = (submission_key or "").strip()
+    _check_input(site=site, kind=kind, submission_key=submission_key)
+    existing = _existing(submission_key)
+    if existing is not None:
+        return existing
+    cleaned = clean_registration(kind=kind, site_kind=site.kind, data=data)
+    try:
+        return _save(site=site, kind=kind, submission_key=submission_key, cleaned=cleaned)
+    except IntegrityError:
+        # The same form's other request committed between our look-up and our insert.
+        existing = _existing(submission_key)
+        if existing is None:
+            raise
+        return existing
+
+
+class _WriterTurn(threading.local):
+    """One writer at a time on SQLite, queued in the kernel.
+
+    SQLite admits one writer; one that finds the write lock taken polls it with growing
+    sleeps (up to 100 ms each), so under a steady stream of registrations from several
+    server processes most of the time goes to sleeping. Taking an exclusive ``flock`` on a
+    file beside the database first makes writers queue and wake the moment the lock is free.
+    PostgreSQL has row locks and needs none of this. Per thread, because threads of one
+    process sharing an open file would share its lock."""
+
+    file: Any = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        if self.file is None:
+            name = str(connection.settings_dict["NAME"])
+            on_disk = connection.vendor == "sqlite" and fcntl and Path(name).is_file()
+            # Kept open for the thread's life: the lock lives on the open file.
+            self.file = open(f"{name}.write-lock", "a") if on_disk else False
+        # Inside a caller's transaction we may hold SQLite's lock already: waiting for the
+        # file lock then could wait on a writer that waits on us.
+        if not self.file or connection.in_atomic_block:
+            yield
+            return
+        fcntl.flock(self.file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self.file, fcntl.LOCK_UN)
+
+
+_writer_turn = _WriterTurn()
+
+
+def _save(
+    *, site: Site, kind: str, submission_key: str, cleaned: CleanRegistration
+) -> Registration:
+    # Everything that needs no database is done before the transaction: on SQLite writers
+    # take turns, and whatever runs inside the transaction makes the others wait.
+    vehicle = _vehicle_upsert(cleaned.group)
+    persons, upserts = _persons_upsert(cleaned.people)
+    token = secrets.token_urlsafe(32)
+    with _writer_turn(), transaction.atomic():
+        vehicle.run()
+        group = _group_create(site, cleaned.group, vehicle) if cleaned.group else None
+        for upsert in upserts:
+            upsert.run()
+        now = timezone.now()
+        common = {
+            "kind": kind,
+            "site": site,
+            "group": group,
+            "submission_key": submission_key,
+            "pass_token": token,
+            "short_code": _short_code(now),
+            "valid_until": now + timedelta(hours=_pass_hours()),
+        }
+        registrations = [
+            Registration(person=person, role=p.role, declared=p.declared, **common)
+            for p, person in zip(cleaned.people, persons, strict=True)
+        ]
+        insert(registrations)
+    return registrations[0]
+
+
+def _persons_upsert(people: list[PersonIn]) -> tuple[list[Person], list[PreparedInsert]]:
+    """``people.person_upsert`` for a whole form in one or two statements (INSERT ... ON
+    CONFLICT of the document's blind index ... RETURNING id): a newer name replaces the stored
+    one, and so does a newer phone, but a person given without a phone keeps theirs. Safe
+    under concurrency: the database settles who inserts and who updates."""
+    persons = [_person(p) for p in people]
+    with_phone = [person for person in persons if person.phone]
+    without_phone = [person for person in persons if not person.phone]
+    return persons, [
+        prepare(with_phone, conflict="doc_index", update=PHONE_UPDATES),
+        prepare(without_phone, conflict="doc_index", update=["name"]),
+    ]
+
+
+PHONE_UPDATES = ["name", "phone", "phone_index", "phone_tail"]
+
+
+def _person(p: PersonIn) -> Person:
+    person = Person(
+        doc_type=p.doc_type,
+        doc_number=p.doc_number,
+        name=p.name,
+        phone=p.phone,
+        phone_tail=p.phone[-4:],
+    )
+    if p.doc_type == DocumentType.RESIDENT_ID:
+        parsed = idnumber.validate(p.doc_number)
+        person.sex, person.birth_date = parsed.sex, parsed.birth_date
+    return person
+
+
+def _vehicle_upsert(group: GroupIn | None) -> PreparedInsert:
+    """The vehicle by normalised plate, in one statement; the kind last declared wins."""
+    if group is None or not group.plate:
+        return prepare([])
+    vehicle = Vehicle(plate=group.plate, kind=group.vehicle_kind)
+    return prepare([vehicle], conflict="plate", update=["kind"])
+
+
+def _group_create(site: Site, group: GroupIn, vehicle: PreparedInsert) -> TravelGroup:
+    travel_group = TravelGroup(
+        site=site,
+        vehicle=vehicle.objs[0] if vehicle.objs else None,
+        origin_division=group.origin,
+        places_passed=group.places_passed,
+        destination=group.destination,
+        purpose=group.purpose,
+    )
+    insert([travel_group])
+    return travel_group
+
+
+def _unreferenced_persons(person_ids: set[int]) -> Any:
+    """Persons among ``person_ids`` that nothing points at any more: no registration, no
+    check, no vehicle pass, and whatever other apps link to a person later on."""
+    persons = Person.objects.filter(pk__in=person_ids, hold=False)
+    for relation in Person._meta.related_objects:
+        model, column = relation.related_model, relation.field.name
+        if relation.many_to_many:
+            through = relation.through._meta  # type: ignore[union-attr]
+            model = relation.through
+            column = next(f.name for f in through.fields if f.related_model is Person)
+        persons = persons.exclude(Exists(model.objects.filter(**{column: OuterRef("pk")})))
+    return persons
+
+
+def _purge_batch(ids: list[int], cutoff: datetime) -> dict[str, int]:
+    with transaction.atomic():
+        rows = Registration.objects.filter(pk__in=ids)
+        group_ids = set(rows.exclude(group=None).values_list("group_id", flat=True))
+        person_ids = set(rows.values_list("person_id", flat=True))
+        _, deleted = rows.delete()
+        groups = TravelGroup.objects.filter(pk__in=group_ids, created_at__lt=cutoff).exclude(
+            Exists(Registration.objects.filter(group=OuterRef("pk")))
+        )
+        _, deleted_groups = groups.delete()
+        _, deleted_persons = _unreferenced_persons(person_ids).delete()
+    return {
+        "registrations": deleted.get("registration.Registration", 0),
+        "travel_groups": deleted_groups.get("registration.TravelGroup", 0),
+        "persons": deleted_persons.get("registration.Person", 0),
+    }
+
+
+def registration_purge(
+    *, now: datetime | None = None, days: int | None = None, batch_size: int = PURGE_BATCH
+) -> dict[str, int]:
+    """Delete registrations older than the retention period, with their travel groups and
+    the persons nothing else refers to; a person on hold (key person, case) keeps theirs.
+
+    Works in batches, each its own transaction, so a large purge never holds the write lock
+    for long; writes one audit record with the counts."""
+    days = settings.RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    expired = Registration.objects.filter(created_at__lt=cutoff, person__hold=False)
+    counts = {"registrations": 0, "travel_groups": 0, "persons": 0}
+    while ids := list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size]):
+        for name, count in _purge_batch(ids, cutoff).items():
+            counts[name] += count
+    counts["travel_groups"] += _purge_empty_groups(cutoff)
+    logger.info("retention purge before %s: %s", cutoff.isoformat(), counts)
+    audit_record(
+        actor=None,
+        action="retention.purge",
+        extra={**counts, "days": days, "cutoff": cutoff.isoformat()},
+    )
+    return counts
+
+
+def _purge_empty_groups(cutoff: datetime) -> int:
+    """Old travel groups left without registrations (their people registered elsewhere)."""
+    empty = TravelGroup.objects.filter(created_at__lt=cutoff).filter(
+        ~Q(Exists(Registration.objects.filter(group=OuterRef("pk"))))
+    )
+    _, deleted = empty.delete()
+    return deleted.get("registration.TravelGroup", 0)

@@ -1,0 +1,299 @@
+"""Large neighbourhood search around CP-SAT.
+
+Rostering models have a weak LP relaxation, so CP-SAT on a whole large model improves rosters
+slowly. Here the incumbent roster is improved by re-solving parts of it exactly: a neighbourhood
+(some people, a window of days, the people of one site around a day, the people who could fill
+an uncovered post) becomes a small model in which every other cell is a constant, CP-SAT with
+the full linearisation optimises it, and the whole roster is re-costed in Python. Sizes adapt:
+a part solved to optimality grows, one that timed out shrinks. One search thread runs per core,
+all sharing the incumbent.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .build import Cell, Duty, ModelBuilder, Part
+from .costs import cell_costs
+from .model import Assignment, CoverDemand, Problem
+
+# With no improvement for this long, a search thread takes one long look at many people.
+STALL_S = 8.0
+STALL_TIME_FACTOR = 4
+
+
+@dataclass
+class Incumbent:
+    roster: dict[Cell, Duty]  # decided cells only: frozen cells are not in it
+    costs: dict[str, int]
+
+    @property
+    def objective(self) -> int:
+        return sum(self.costs.values())
+
+    @property
+    def under(self) -> int:
+        return self.costs.get("cover_under", 0)
+
+
+class Search:
+    def __init__(
+        self,
+        problem: Problem,
+        targets: Mapping[tuple[str, int], int],
+        frozen: list[Assignment],
+        *,
+        deadline: float,
+        threads: int,
+        seed: int,
+        on_improve: Callable[[Incumbent], None] | None = None,
+        part_time_s: float = 1.0,
+    ) -> None:
+        self.problem = problem
+        self.targets = targets
+        self.frozen = frozen
+        self.deadline = deadline
+        self.threads = max(1, threads)
+        self.seed = seed
+        self.on_improve = on_improve
+        self.part_time_s = part_time_s
+        self.lock = threading.Lock()
+        self.stop = threading.Event()  # set from outside to end the search early
+        self.best: Incumbent | None = None
+        self.improved_at = time.perf_counter()
+        self.people = len(problem.people)
+        self.days = problem.days
+        self.members: dict[str, list[int]] = {}  # group -> people who may serve it
+        for group in sorted({p.group for p in problem.posts if p.group}):
+            self.members[group] = [
+                i for i, p in enumerate(problem.people) if p.groups is None or group in p.groups
+            ]
+        self.ids = [p.id for p in problem.people]
+        index = {person: i for i, person in enumerate(self.ids)}
+        self.frozen_cells = [(index[a.person], a.day, a.shift, a.post) for a in frozen]
+        open_cells = [
+            (i, d)
+            for i, p in enumerate(problem.people)
+            for d in range(problem.days)
+            if (p.id, d) not in problem.frozen and d not in p.busy
+        ] or [(0, 0)]
+        self.open_people = sorted({i for i, _ in open_cells})
+        self.open_days = (min(d for _, d in open_cells), max(d for _, d in open_cells))
+        self.posts = {p.id: p for p in problem.posts}
+        self.able: dict[str, list[int]] = {}
+
+    def incumbent(self, roster: dict[Cell, Duty]) -> Incumbent:
+        cells = [*self.frozen_cells, *((p, d, s, post) for (p, d), (s, post) in roster.items())]
+        return Incumbent(roster, cell_costs(self.problem, cells, self.targets))
+
+    def run(self, start: Incumbent) -> Incumbent:
+        self.best = start
+        workers = [
+            threading.Thread(target=self._work, args=(n,), daemon=True) for n in range(self.threads)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return self.best
+
+    def _work(self, number: int) -> None:
+        rng = random.Random(self.seed * 7919 + number)
+        kinds = ["people", "window", "people_window", "gap", "two_windows", "gap_people"]
+        if self.members:
+            kinds.append("site")
+        size = {
+            "people": 3.0,
+            "window": 3.0,
+            "people_window": 4.0,
+            "site": 7.0,
+            "gap": 5.0,
+            "two_windows": 4.0,
+            "gap_people": 4.0,
+        }
+        # Adaptive choice: each kind is drawn in proportion to its recent improvements per
+        # second (smoothed), with a floor so that none is forgotten.
+        rate = dict.fromkeys(kinds, 1.0)
+        rate["gap"] = 3.0  # uncovered posts dominate the objective wherever they exist
+        while self.deadline - time.perf_counter() > 0.05 and not self.stop.is_set():
+            with self.lock:
+                current = self.best
+            kind = rng.choices(kinds, weights=[max(rate[k], 0.05) for k in kinds])[0]
+            if kind in ("gap", "gap_people") and not current.under:
+                kind = "window"
+            # Covering a post is worth a longer look than polishing the rest.
+            hunting = current.under and kind in ("gap", "gap_people")
+            limit = self.part_time_s * (2 if hunting else 1)
+            if time.perf_counter() - self.improved_at > STALL_S:
+                # Stuck: one long look at many people (up to half) over the whole period.
+                with self.lock:
+                    self.improved_at = time.perf_counter()
+                kind, limit = "stall", STALL_TIME_FACTOR * self.part_time_s
+                count = min(len(self.open_people) // 2, round(3 * size["people"]))
+                free = self._cells(
+                    rng.sample(self.open_people, max(1, count)),
+                    self.open_days[0],
+                    self.open_days[1] - self.open_days[0] + 1,
+                )
+            else:
+                free = self._neighbourhood(kind, size[kind], rng, current)
+            if not free:
+                continue
+            started = time.perf_counter()
+            status, found = self._solve_part(current, free, limit)
+            improved = found is not None and found.objective < current.objective
+            # While posts are uncovered, only covering them counts as progress for the choice.
+            progress = found is not None and (
+                found.under < current.under if current.under else improved
+            )
+            spent = max(0.01, time.perf_counter() - started)
+            if kind == "stall":
+                if found is not None:
+                    self._offer(found)
+                continue
+            rate[kind] = 0.8 * rate[kind] + 0.2 * (progress / spent)
+            if status == cp_model.OPTIMAL:
+                size[kind] *= 1.2
+            elif not improved:
+                size[kind] = max(1.0, size[kind] * 0.85)
+            if found is not None:
+                self._offer(found)
+
+    def _neighbourhood(
+        self, kind: str, size: float, rng: random.Random, current: Incumbent
+    ) -> frozenset[Cell]:
+        # Only people and days with open cells are worth choosing (re-rostering freezes most).
+        people, (low, high) = self.open_people, self.open_days
+        span = high - low + 1
+        count = max(1, min(len(people), round(size)))
+        width = max(1, min(span, round(size)))
+        if kind == "people":
+            return self._cells(rng.sample(people, count), low, span)
+        if kind == "window":
+            return self._cells(people, low + rng.randrange(span - width + 1), width)
+        if kind == "people_window":
+            chosen = rng.sample(people, min(len(people), 2 * count))
+            width = min(span, 14)
+            return self._cells(chosen, low + rng.randrange(span - width + 1), width)
+        if kind == "site":
+            group = rng.choice(sorted(self.members))
+            return self._cells(self.members[group], low + rng.randrange(span - width + 1), width)
+        if kind == "gap_people":
+            # Some of those who could fill an uncovered shift, over the whole period.
+            gap = self._random_gap(rng, current)
+            if gap is None:
+                return frozenset()
+            able = [p for p in self._able(gap.post) if self._may_work(p, gap.shift)]
+            # Those with room for more of that shift first: they are who can fill it.
+            worked = Counter(p for (p, _), (s, _) in current.roster.items() if s == gap.shift)
+            room = [p for p in able if worked[p] < self._shift_limit(p, gap.shift)]
+            chosen = rng.sample(room, min(len(room), max(1, count // 2)))
+            rest = [p for p in able if p not in chosen]
+            chosen += rng.sample(rest, min(len(rest), count - len(chosen)))
+            return self._cells(chosen, low, span)
+        if kind == "two_windows":
+            # Everyone on two separate stretches: moves weekends worked, total hours and
+            # shift counts from one part of the period to another.
+            width = max(1, min(span // 2, round(size)))
+            cells = self._gap_neighbourhood(rng, width, current, expand=False) or self._cells(
+                people, low + rng.randrange(span - width + 1), width
+            )
+            return cells | self._cells(people, low + rng.randrange(span - width + 1), width)
+        return self._gap_neighbourhood(rng, width, current)
+
+    def _gap_neighbourhood(
+        self, rng: random.Random, width: int, current: Incumbent, expand: bool = True
+    ) -> frozenset[Cell]:
+        """Who could fill an uncovered post around its day, and who could stand in for them.
+
+        Filling a gap usually means moving someone from another site (a mobile officer, say),
+        whose duty there someone else must then take: so the people able to stand the posts
+        the first group works in the window are freed as well.
+        """
+        gap = self._random_gap(rng, current)
+        if gap is None:
+            return frozenset()
+        first = max(0, min(self.days - width, gap.day - width // 2))
+        days = range(first, first + width)
+        people = {p for p in self._able(gap.post) if self._may_work(p, gap.shift)}
+        if expand and rng.random() < 0.5:
+            posts = {
+                current.roster[(p, d)][1] for p in people for d in days if (p, d) in current.roster
+            }
+            for post in posts - {gap.post}:
+                people.update(self._able(post))
+        return self._cells(people, first, width)
+
+    def _random_gap(self, rng: random.Random, current: Incumbent) -> CoverDemand | None:
+        staffed = Counter((d, s, post) for (_, d), (s, post) in current.roster.items())
+        staffed.update((a.day, a.shift, a.post) for a in self.frozen)
+        gaps = [d for d in self.problem.demands if staffed[(d.day, d.shift, d.post)] < d.required]
+        return rng.choice(gaps) if gaps else None
+
+    def _shift_limit(self, person: int, shift: str) -> int:
+        limit = self.problem.people[person].rules.max_shifts.get(shift)
+        return self.days if limit is None else limit
+
+    def _may_work(self, person: int, shift: str) -> bool:
+        return self.problem.people[person].rules.max_shifts.get(shift) != 0
+
+    def _able(self, post_id: str) -> list[int]:
+        """The people who may stand ``post_id`` (on some day)."""
+        if post_id not in self.able:
+            post = self.posts[post_id]
+            self.able[post_id] = [
+                i
+                for i, p in enumerate(self.problem.people)
+                if (post.skill is None or post.skill in p.skills)
+                and (not post.group or p.groups is None or post.group in p.groups)
+            ]
+        return self.able[post_id]
+
+    def _cells(self, people, first: int, width: int) -> frozenset[Cell]:
+        return frozenset(
+            (p, d)
+            for p in people
+            for d in range(first, first + width)
+            if (self.ids[p], d) not in self.problem.frozen
+        )
+
+    def _solve_part(self, current: Incumbent, free: frozenset[Cell], limit: float):
+        builder = ModelBuilder(self.problem, self.targets, Part(free, current.roster))
+        model = builder.build()
+        # No hint: completing one costs CP-SAT more than finding a roster from its LP.
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(
+            0.01, min(limit, self.deadline - time.perf_counter())
+        )
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return status, None
+        chosen = {
+            (p, d): (shift, post)
+            for (p, d, shift, post), lit in builder.x.items()
+            if solver.boolean_value(lit)
+        }
+        if all(current.roster.get(cell) == chosen.get(cell) for cell in free):
+            return status, None  # the same roster: nothing to cost
+        roster = {cell: duty for cell, duty in current.roster.items() if cell not in free}
+        roster.update(chosen)
+        return status, self.incumbent(roster)
+
+    def _offer(self, found: Incumbent) -> None:
+        with self.lock:
+            if found.objective < self.best.objective:
+                self.best = found
+                self.improved_at = time.perf_counter()
+                if self.on_improve is not None:
+                    self.on_improve(found)
+            elif found.objective == self.best.objective:
+                self.best = found  # a sideways move keeps the search moving on plateaus

@@ -1,0 +1,359 @@
+"""Solve a :class:`~.model.Problem`: a first roster, then large neighbourhood search.
+
+The first roster is greedy when every hard rule is an upper limit (the police rules), else it
+comes from CP-SAT on the whole model; on a small model CP-SAT also runs first in any case, as
+it often proves optimality outright. The search (:mod:`.lns`) then improves the roster until
+the time limit. The roster returned is the best found; its objective is recomputed in Python
+from the roster (:mod:`.costs`). The bound is 0 (every cost term is non-negative) unless CP-SAT
+on the whole model proved better: on a small model, or with ``prove=True``, which keeps it
+running on one core beside the search.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .build import Cell, Duty, ModelBuilder, allowed, fairness_targets, frozen_assignments
+from .greedy import greedy_roster
+from .lns import Incumbent, Search
+from .model import Assignment, Change, CoverGap, Problem, Solution
+
+# Up to this many (person, day) cells, CP-SAT on the whole model runs first: it often proves
+# optimality outright. Beyond, building the whole model alone takes seconds.
+SMALL_MODEL_CELLS = 2000
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit_s: float = 10.0
+    workers: int = 2  # threads; one per core is best
+    seed: int = 0
+    # A roster to start from (the previous one when re-rostering); infeasible hints are repaired.
+    hint: tuple[Assignment, ...] = ()
+    relative_gap: float = 0.0  # stop once the objective is this close to the bound
+    # Keep CP-SAT on the whole model running on one worker, for a proven bound.
+    prove: bool = False
+    lns: bool = True  # improve by neighbourhood search; else CP-SAT alone
+    first_phase: float = 0.1  # share of the time for CP-SAT on a small whole model first
+    part_time_s: float = 1.0  # time limit of one neighbourhood
+    stop_when_covered: bool = False  # return the first roster that leaves no demand uncovered
+    log: bool = False
+
+
+def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
+    """Solve ``problem`` within the time limit and return the best roster found."""
+    options = options or SolveOptions()
+    problem.check()
+    run = _Run(problem, options)
+    return run.solve()
+
+
+class _Run:
+    def __init__(self, problem: Problem, options: SolveOptions) -> None:
+        self.problem = problem
+        self.options = options
+        self.started = time.perf_counter()
+        self.deadline = self.started + options.time_limit_s
+        self.targets = fairness_targets(problem)
+        self.frozen = frozen_assignments(problem)
+        self._builder: ModelBuilder | None = None
+        self.timeline: list[tuple[float, float, int]] = []
+        self.bound = 0.0  # every cost term is non-negative
+        self.lock = threading.Lock()
+        self.best: Incumbent | None = None
+        # Set when there is no point going on: optimality proved, the gap or cover reached.
+        self.done = threading.Event()
+
+    @property
+    def builder(self) -> ModelBuilder:
+        """The whole model, built on first use: a big one takes seconds to build."""
+        if self._builder is None:
+            self._builder = ModelBuilder(self.problem, self.targets)
+            self._builder.build()
+        return self._builder
+
+    @property
+    def model(self) -> cp_model.CpModel:
+        return self.builder.model
+
+    def solve(self) -> Solution:
+        if not self.options.lns:
+            self._whole_model(self.deadline, self.options.workers, stop_early=False)
+            return self._solution()
+        self._start()
+        if self.best is None or self._small():
+            # CP-SAT on the whole model: a first roster, or on a small model often a proof.
+            self._whole_model(self.deadline, self.options.workers, stop_early=True)
+        if self.best is not None and not self.done.is_set():
+            self._search()
+        return self._solution()
+
+    def _small(self) -> bool:
+        return len(self.problem.people) * self.problem.days <= SMALL_MODEL_CELLS
+
+    # -- phases ------------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        """A first roster: greedy from the hint where upper limits are the only hard rules,
+        else the hint itself if it is feasible."""
+        if _upper_limits_only(self.problem):
+            # A greedy fill keeps upper limits by construction, and seeds the search far
+            # sooner than CP-SAT on the whole model finds a roster as good.
+            fixed = {(a.person, a.day): (a.shift, a.post) for a in self.frozen}
+            hinted = self._hinted_roster()
+            engine = self._search_engine()
+            best = engine.incumbent(greedy_roster(self.problem, fixed, hinted))
+            # Ties broken at random give rosters of quite different quality: keep the best
+            # of as many as a small share of the time allows.
+            until = time.perf_counter() + min(
+                2.0, self.options.first_phase * self.options.time_limit_s
+            )
+            seed = self.options.seed
+            while time.perf_counter() < until and best.under:
+                seed += 1
+                other = engine.incumbent(greedy_roster(self.problem, fixed, hinted, seed=seed))
+                if other.objective < best.objective:
+                    best = other
+            # Frozen cells might still need company (an auxiliary whose officer left).
+            if not self.problem.frozen or self._feasible(best.roster):
+                self._offer(best)
+        elif self.options.hint:
+            roster = self._hinted_roster()
+            if self._feasible(roster):
+                self._offer(self._search_engine().incumbent(roster))
+
+    def _search(self) -> None:
+        threads = self.options.workers
+        prover = None
+        if self.options.prove and threads > 1:
+            threads -= 1
+            prover = threading.Thread(
+                target=self._whole_model, args=(self.deadline, 1, False), daemon=True
+            )
+            prover.start()
+        search = self._search_engine(threads)
+        search.stop = self.done
+        found = search.run(self.best)
+        self._offer(found)
+        if prover is not None:
+            prover.join()
+
+    def _search_engine(self, threads: int = 1) -> Search:
+        def improved(found: Incumbent) -> None:
+            self._offer(found)
+            if self._close_enough():
+                self.done.set()
+
+        return Search(
+            self.problem,
+            self.targets,
+            self.frozen,
+            deadline=self.deadline,
+            threads=threads,
+            seed=self.options.seed,
+            on_improve=improved,
+            part_time_s=self.options.part_time_s,
+        )
+
+    def _whole_model(self, until: float, workers: int, stop_early: bool) -> None:
+        """CP-SAT on the whole model; with ``stop_early``, only until a first roster."""
+        model = self.model
+        if self.best is not None:
+            model = self.model.clone()
+            self._hint(model, self.best.roster)
+        elif self.options.hint:
+            model = self.model.clone()
+            self._hint(model, self._hinted_roster())
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, until - time.perf_counter())
+        params.num_workers = workers
+        params.random_seed = self.options.seed
+        params.log_search_progress = self.options.log
+        if workers == 1:
+            params.linearization_level = 2  # the bound comes from the LP
+        callback = _Callback(self, stop_early)
+        solver.best_bound_callback = self._new_bound
+        watchdog = threading.Event()
+        _watch(self, solver, watchdog, stop_early)
+        status = solver.solve(model, callback)
+        watchdog.set()
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(model.validate())
+        with self.lock:
+            self.bound = max(self.bound, solver.best_objective_bound)
+        if status == cp_model.OPTIMAL:
+            self.done.set()
+
+    def _new_bound(self, bound: float) -> None:
+        with self.lock:
+            self.bound = max(self.bound, bound)
+        if self._close_enough():
+            self.done.set()
+
+    # -- incumbent -----------------------------------------------------------------------------
+
+    def _offer(self, found: Incumbent) -> None:
+        with self.lock:
+            if self.best is None or found.objective < self.best.objective:
+                self.best = found
+                elapsed = time.perf_counter() - self.started
+                self.timeline.append((elapsed, found.objective, found.under))
+        if self.options.stop_when_covered and not found.under:
+            self.done.set()
+
+    def _close_enough(self) -> bool:
+        with self.lock:
+            if self.best is None:
+                return False
+            gap = (self.best.objective - self.bound) / max(1, self.best.objective)
+            return gap <= self.options.relative_gap
+
+    def _roster_of(self, values) -> dict[Cell, Duty]:
+        return {(p, d): (s, post) for (p, d, s, post), lit in self.builder.x.items() if values(lit)}
+
+    def _hinted_roster(self) -> dict[Cell, Duty]:
+        index = {p.id: i for i, p in enumerate(self.problem.people)}
+        posts = {p.id: p for p in self.problem.posts}
+        frozen = self.problem.frozen
+        roster = {}
+        for a in self.options.hint:
+            person = index.get(a.person)
+            if person is None or (a.person, a.day) in frozen or a.post not in posts:
+                continue
+            if a.day in self.problem.people[person].busy:
+                continue
+            if allowed(posts[a.post], self.problem.people[person], a.day, a.shift):
+                roster[(person, a.day)] = (a.shift, a.post)
+        return self._without_lone_dependants(roster)
+
+    def _without_lone_dependants(self, roster: dict[Cell, Duty]) -> dict[Cell, Duty]:
+        """Drop duties whose dependency lost its support (an auxiliary whose officer fell ill)."""
+        staffed = {(d, s, post) for (_, d), (s, post) in roster.items()}
+        staffed |= {(a.day, a.shift, a.post) for a in self.frozen}
+        needs = {dep.post: dep.needs for dep in self.problem.dependencies}
+        return {
+            (p, d): (s, post)
+            for (p, d), (s, post) in roster.items()
+            if post not in needs or (d, s, needs[post]) in staffed
+        }
+
+    def _hint(self, model: cp_model.CpModel, roster: dict[Cell, Duty]) -> None:
+        for (p, d, s, post), lit in self.builder.x.items():
+            model.add_hint(lit, roster.get((p, d)) == (s, post))
+
+    def _feasible(self, roster: dict[Cell, Duty]) -> bool:
+        model = self.model.clone()
+        for (p, d, s, post), lit in self.builder.x.items():
+            value = int(roster.get((p, d)) == (s, post))
+            domain = model.proto.variables[lit.index].domain
+            domain[0] = value
+            domain[1] = value
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(0.01, self.deadline - time.perf_counter())
+        return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+    def _solution(self) -> Solution:
+        wall = time.perf_counter() - self.started
+        if self.best is None:
+            return Solution("unknown", (), math.inf, self.bound, wall)
+        people = self.problem.people
+        assignments = tuple(
+            sorted(
+                self.frozen
+                + [
+                    Assignment(people[p].id, d, s, post)
+                    for (p, d), (s, post) in self.best.roster.items()
+                ],
+                key=lambda a: (a.day, a.person, a.shift),
+            )
+        )
+        objective = self.best.objective
+        return Solution(
+            status="optimal" if objective <= self.bound else "feasible",
+            assignments=assignments,
+            objective=objective,
+            bound=self.bound,
+            wall_time_s=wall,
+            first_solution_s=self.timeline[0][0] if self.timeline else None,
+            penalties=dict(self.best.costs),
+            gaps=_cover_gaps(self.problem, assignments),
+            changes=_diff(self.problem, assignments),
+            timeline=tuple(self.timeline),
+        )
+
+
+def _upper_limits_only(problem: Problem) -> bool:
+    """Whether every hard rule is an upper limit, so that working less never breaks one."""
+    return not any(
+        p.rules.min_total_minutes
+        or p.rules.min_consecutive_shifts
+        or p.rules.min_consecutive_days_off
+        for p in problem.people
+    )
+
+
+def _watch(run: _Run, solver: cp_model.CpSolver, finished: threading.Event, first_phase: bool):
+    """Stop ``solver`` when the run is done, or when the first phase is over with a roster."""
+    end = run.started + run.options.first_phase * run.options.time_limit_s
+
+    def watch() -> None:
+        while not finished.wait(0.05):
+            over = first_phase and time.perf_counter() >= end and run.best is not None
+            if over or run.done.is_set():
+                solver.stop_search()
+                return
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Hands each whole-model solution to the run; may stop once the first phase is over."""
+
+    def __init__(self, run: _Run, stop_early: bool) -> None:
+        super().__init__()
+        self.run = run
+        self.stop_early = stop_early
+        self.first_phase_end = run.started + run.options.first_phase * run.options.time_limit_s
+
+    def on_solution_callback(self) -> None:
+        run = self.run
+        with run.lock:
+            better = run.best is None or self.objective_value < run.best.objective
+        if better:
+            roster = run._roster_of(self.boolean_value)
+            run._offer(run._search_engine().incumbent(roster))
+        if run.done.is_set() or (self.stop_early and time.perf_counter() >= self.first_phase_end):
+            self.stop_search()
+
+
+def _cover_gaps(problem: Problem, assignments: Sequence[Assignment]) -> tuple[CoverGap, ...]:
+    staffed: dict[tuple[int, str, str], int] = defaultdict(int)
+    for a in assignments:
+        staffed[(a.day, a.shift, a.post)] += 1
+    gaps = []
+    for demand in problem.demands:
+        count = staffed[(demand.day, demand.shift, demand.post)]
+        if count < demand.required:
+            gaps.append(CoverGap(demand.day, demand.shift, demand.post, demand.required, count))
+    return tuple(gaps)
+
+
+def _diff(problem: Problem, assignments: Sequence[Assignment]) -> tuple[Change, ...]:
+    if not problem.previous:
+        return ()
+    before = {(a.person, a.day): a for a in problem.previous}
+    after = {(a.person, a.day): a for a in assignments}
+    changes = []
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[1], k[0])):
+        if before.get(key) != after.get(key):
+            changes.append(Change(key[0], key[1], before.get(key), after.get(key)))
+    return tuple(changes)

@@ -1,0 +1,159 @@
+"""Reads of rosters, always scoped to the user's jurisdiction, and the calendar tables."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from fangkong.core.jurisdiction import scope_q, sees_everything
+from fangkong.org.models import Staff, Unit
+from fangkong.org.permissions import user_roles
+from fangkong.roster.choices import PATTERN_SHIFTS, DutyRole, RosterStatus
+from fangkong.roster.engine.police import LEAD_SHIFT
+from fangkong.roster.models import (
+    ROSTER_ROLES,
+    Leave,
+    Roster,
+    RosterAssignment,
+    RosterShortage,
+    shift_label,
+)
+from fangkong.sites.models import Site
+
+
+def roster_list_for_user(*, user: Any, status: str | None = None) -> QuerySet[Roster]:
+    rosters = Roster.objects.filter(scope_q(user)).select_related("unit", "created_by")
+    if status:
+        rosters = rosters.filter(status=status)
+    return rosters.order_by("-start", "-id")
+
+
+def roster_get_for_user(*, user: Any, roster_id: int) -> Roster:
+    """The roster, if the user's jurisdiction covers its unit; ``DoesNotExist`` otherwise."""
+    return (
+        Roster.objects.filter(scope_q(user))
+        .select_related("unit", "created_by", "published_by", "based_on")
+        .get(pk=roster_id)
+    )
+
+
+def roster_assignments(roster: Roster) -> list[RosterAssignment]:
+    return list(roster.assignments.select_related("staff", "site").order_by("date", "staff_id"))
+
+
+def roster_shortages(roster: Roster) -> list[RosterShortage]:
+    rows = list(roster.shortages.select_related("site").order_by("date", "shift", "site_id"))
+    for row in rows:
+        row.roster = roster  # the text names the roster's unit for the duty leader
+    return rows
+
+
+def rosterable_units(*, user: Any) -> QuerySet[Unit]:
+    """The units the user may roster: their jurisdiction, if they hold a rostering role."""
+    if not (sees_everything(user) or user_roles(user) & ROSTER_ROLES):
+        return Unit.objects.none()
+    return Unit.objects.filter(scope_q(user, unit_field="")).order_by("path")
+
+
+def leave_list_for_user(*, user: Any) -> QuerySet[Leave]:
+    return (
+        Leave.objects.filter(scope_q(user, unit_field="staff__unit"))
+        .select_related("staff", "staff__unit")
+        .order_by("-starts_on", "-id")
+    )
+
+
+def roster_dates(roster: Roster) -> list[date]:
+    return [roster.start + timedelta(days=d) for d in range(roster.days)]
+
+
+def roster_shifts(roster: Roster) -> list[tuple[str, str]]:
+    return [(s["code"], shift_label(s["code"])) for s in PATTERN_SHIFTS[roster.pattern]]
+
+
+@dataclass
+class Cell:
+    names: list[str] = field(default_factory=list)
+    missing: int = 0
+
+
+@dataclass
+class CalendarRow:
+    site: Site | None  # None: the duty leader row
+    shift: str
+    label: str
+    cells: list[Cell]
+
+
+def site_calendar(
+    roster: Roster,
+    assignments: list[RosterAssignment],
+    shortages: list[RosterShortage],
+) -> list[CalendarRow]:
+    """Rows of sites × shifts (and the duty leader), columns of days, names in the cells."""
+    dates = roster_dates(roster)
+    column = {d: i for i, d in enumerate(dates)}
+    sites: dict[int, Site] = {}
+    for item in [*assignments, *shortages]:
+        if item.site_id:
+            sites[item.site_id] = item.site
+    keys = [(None, LEAD_SHIFT.id)] + [
+        (site_id, code)
+        for site_id in sorted(sites, key=lambda s: sites[s].code)
+        for code, _label in roster_shifts(roster)
+    ]
+    grid = {key: [Cell() for _ in dates] for key in keys}
+    for duty in assignments:
+        cell = grid.get((duty.site_id, duty.shift))
+        if cell is not None and duty.date in column:
+            label = duty.staff.name
+            if duty.role == DutyRole.AUXILIARY:
+                label = f"{label}*"
+            cell[column[duty.date]].names.append(label)
+    for gap in shortages:
+        cell = grid.get((gap.site_id, gap.shift))
+        if cell is not None and gap.date in column:
+            cell[column[gap.date]].missing += gap.missing
+    return [
+        CalendarRow(sites.get(site_id) if site_id else None, code, shift_label(code), grid[key])
+        for key in keys
+        for site_id, code in (key,)
+    ]
+
+
+@dataclass
+class PersonRow:
+    staff: Staff
+    cells: list[RosterAssignment | None]
+    shifts: int
+
+
+def person_calendar(roster: Roster, assignments: list[RosterAssignment]) -> list[PersonRow]:
+    dates = roster_dates(roster)
+    column = {d: i for i, d in enumerate(dates)}
+    people: dict[int, Staff] = {}
+    cells: dict[int, list[RosterAssignment | None]] = defaultdict(lambda: [None] * len(dates))
+    for duty in assignments:
+        people[duty.staff_id] = duty.staff
+        cells[duty.staff_id][column[duty.date]] = duty
+    order = sorted(people.values(), key=lambda s: (s.kind, s.badge_number))
+    return [PersonRow(p, cells[p.pk], sum(1 for c in cells[p.pk] if c is not None)) for p in order]
+
+
+def duties_for_staff(*, staff: Staff, since: date, days: int = 14) -> list[RosterAssignment]:
+    """A person's published duties from ``since`` on, for the phone page."""
+    until = since + timedelta(days=days)
+    return list(
+        RosterAssignment.objects.filter(
+            staff=staff,
+            roster__status=RosterStatus.PUBLISHED,
+            date__gte=since,
+            date__lt=until,
+        )
+        .select_related("site", "roster", "roster__unit")
+        .order_by("date", "shift")
+    )

@@ -1,0 +1,268 @@
+"""Roster pages: list, generate, calendars, shortages, publish, re-roster, export, my duties
+and the staffing proposal. Views are thin: a form or selector, one service, a template."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.jurisdiction import user_unit
+from fangkong.org.models import Staff
+from fangkong.org.permissions import can_administer
+from fangkong.roster import selectors, services
+from fangkong.roster.choices import LeaveKind
+from fangkong.roster.export import roster_workbook
+from fangkong.roster.forms import (
+    GenerateForm,
+    LeaveForm,
+    RerosterForm,
+    RulesForm,
+    StaffingForm,
+    apply_errors,
+)
+from fangkong.roster.models import Roster
+from fangkong.sites.models import Site
+from fangkong.sites.selectors import site_list_for_user
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _roster_or_404(request: HttpRequest, roster_id: int) -> Roster:
+    try:
+        return selectors.roster_get_for_user(user=request.user, roster_id=roster_id)
+    except Roster.DoesNotExist:
+        raise Http404 from None
+
+
+def _forbidden(exc: PermissionDeniedError) -> HttpResponse:
+    return HttpResponse(str(exc), status=403)
+
+
+@login_required
+def roster_list(request: HttpRequest) -> HttpResponse:
+    rosters = selectors.roster_list_for_user(user=request.user)
+    page = Paginator(rosters, 30).get_page(request.GET.get("page"))
+    can_generate = selectors.rosterable_units(user=request.user).exists()
+    return render(request, "roster/roster_list.html", {"page": page, "can_generate": can_generate})
+
+
+@login_required
+def roster_generate(request: HttpRequest) -> HttpResponse:
+    units = selectors.rosterable_units(user=request.user)
+    mine = user_unit(request.user)
+    initial = {
+        "start": timezone.localdate() + timedelta(days=1),
+        "unit": mine,
+        "wartime": bool(mine and services.rules_for_unit(mine).wartime),
+    }
+    form = GenerateForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            roster = services.roster_generate(
+                actor=request.user,
+                unit=data["unit"],
+                start=data["start"],
+                days=data["days"],
+                time_limit_s=data["time_limit_s"],
+                wartime=data["wartime"],
+            )
+        except PermissionDeniedError as exc:
+            return _forbidden(exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The draft roster is ready."))
+            return redirect("roster:detail", roster.pk)
+    return render(request, "roster/roster_generate.html", {"form": form})
+
+
+@login_required
+def roster_detail(request: HttpRequest, roster_id: int) -> HttpResponse:
+    roster = _roster_or_404(request, roster_id)
+    assignments = selectors.roster_assignments(roster)
+    shortages = selectors.roster_shortages(roster)
+    context = {
+        "roster": roster,
+        "dates": selectors.roster_dates(roster),
+        "rows": selectors.site_calendar(roster, assignments, shortages),
+        "shortages": shortages,
+        "changes": roster.summary.get("changes") or [],
+        "can_roster": services.can_roster(request.user, roster.unit),
+    }
+    return render(request, "roster/roster_detail.html", context)
+
+
+@login_required
+def roster_people(request: HttpRequest, roster_id: int) -> HttpResponse:
+    roster = _roster_or_404(request, roster_id)
+    assignments = selectors.roster_assignments(roster)
+    context = {
+        "roster": roster,
+        "dates": selectors.roster_dates(roster),
+        "people": selectors.person_calendar(roster, assignments),
+    }
+    return render(request, "roster/roster_people.html", context)
+
+
+@login_required
+@require_POST
+def roster_publish(request: HttpRequest, roster_id: int) -> HttpResponse:
+    roster = _roster_or_404(request, roster_id)
+    try:
+        roster = services.roster_publish(actor=request.user, roster=roster)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Published as version %(version)s.") % {"version": roster.version}
+        )
+    return redirect("roster:detail", roster.pk)
+
+
+@login_required
+def roster_reroster(request: HttpRequest, roster_id: int) -> HttpResponse:
+    roster = _roster_or_404(request, roster_id)
+    if not services.can_roster(request.user, roster.unit):
+        return HttpResponse(_("You may not roster this unit."), status=403)
+    staff = Staff.objects.filter(unit__path__startswith=roster.unit.path, active=True).order_by(
+        "kind", "badge_number"
+    )
+    initial = {"starts_on": max(roster.start, timezone.localdate())}
+    form = RerosterForm(request.POST or None, staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            # The leave is a fact whether or not a new roster follows, so it is kept.
+            leave = services.leave_create(actor=request.user, **data)
+            new = services.roster_reroster(actor=request.user, roster=roster, leave=leave)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("A new draft keeps the roster as far as it can."))
+            return redirect("roster:detail", new.pk)
+    return render(request, "roster/roster_reroster.html", {"roster": roster, "form": form})
+
+
+@login_required
+def roster_export(request: HttpRequest, roster_id: int) -> HttpResponse:
+    roster = _roster_or_404(request, roster_id)
+    content = roster_workbook(roster)
+    audit_record(actor=request.user, action="roster.export", target=roster)
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"roster-{roster.unit.code}-{roster.start.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def leave_list(request: HttpRequest) -> HttpResponse:
+    units = selectors.rosterable_units(user=request.user)
+    paths = [u.path for u in units]
+    staff = Staff.objects.none()
+    if paths:
+        top = min(paths, key=len)  # the user's own unit: the others lie below it
+        staff = Staff.objects.filter(unit__path__startswith=top, active=True).order_by(
+            "unit__path", "kind", "badge_number"
+        )
+    form = LeaveForm(request.POST or None, staff=staff, initial={"kind": LeaveKind.LEAVE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_create(actor=request.user, **form.cleaned_data)
+        except PermissionDeniedError as exc:
+            return _forbidden(exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The leave is recorded."))
+            return redirect("roster:leave")
+    leave = Paginator(selectors.leave_list_for_user(user=request.user), 50)
+    context = {"form": form, "page": leave.get_page(request.GET.get("page")), "can_add": paths}
+    return render(request, "roster/leave_list.html", context)
+
+
+@login_required
+def roster_rules(request: HttpRequest) -> HttpResponse:
+    """The rules and shift pattern of the user's own unit (inherited from above if unset)."""
+    unit = user_unit(request.user)
+    if unit is None:
+        raise Http404
+    rules = services.rules_for_unit(unit)
+    pattern = services.pattern_for_unit(unit)
+    form = RulesForm(request.POST or None, instance=rules, initial={"pattern": pattern})
+    may_change = can_administer(request.user, unit)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "pattern"}
+        try:
+            with transaction.atomic():
+                kind = form.cleaned_data["pattern"]
+                if kind != pattern:
+                    services.shift_pattern_set(actor=request.user, unit=unit, kind=kind)
+                services.roster_rules_set(actor=request.user, unit=unit, **values)
+        except PermissionDeniedError as exc:
+            return _forbidden(exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The roster rules are saved."))
+            return redirect("roster:rules")
+    inherited = rules.unit_id != unit.pk if rules.unit_id else False
+    context = {"form": form, "unit": unit, "may_change": may_change, "inherited": inherited}
+    return render(request, "roster/rules.html", context)
+
+
+@login_required
+def my_duties(request: HttpRequest) -> HttpResponse:
+    staff = getattr(request.user, "staff", None)
+    today = timezone.localdate()
+    duties = selectors.duties_for_staff(staff=staff, since=today) if staff else []
+    return render(request, "roster/my_duties.html", {"duties": duties, "today": today})
+
+
+@login_required
+def staffing(request: HttpRequest, site_id: int) -> HttpResponse:
+    try:
+        site = site_list_for_user(user=request.user).get(pk=site_id)
+    except Site.DoesNotExist:
+        raise Http404 from None
+    pattern = services.pattern_for_unit(site.unit)
+    proposal = services.staffing_propose(site=site, pattern=pattern)
+    initial = {"officers": proposal.officers, "auxiliaries": proposal.auxiliaries}
+    form = StaffingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staffing_accept(actor=request.user, site=site, **form.cleaned_data)
+        except PermissionDeniedError as exc:
+            return _forbidden(exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The site's requirement per shift is updated."))
+            return redirect("roster:staffing", site.pk)
+    chart = {
+        "hours": [f"{h:02d}:00" for h in range(24)],
+        "arrivals": list(proposal.hourly),
+        "servers": list(proposal.servers),
+        "labels": {"arrivals": _("Checks per hour"), "servers": _("Lanes needed")},
+    }
+    context = {
+        "site": site,
+        "proposal": proposal,
+        "form": form,
+        "chart": chart,
+    }
+    return render(request, "roster/staffing.html", context)

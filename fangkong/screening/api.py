@@ -1,0 +1,145 @@
+"""Screening API: checks (recorded online and synced from the officer's offline outbox),
+recommendation previews, registration look-up for the officer, and the policy in force."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router
+
+from fangkong.lib.plate import PlateError, normalize_plate
+from fangkong.screening import cases, presenters, rules, selectors, services
+from fangkong.screening.passes import vehicle_pass_state
+from fangkong.screening.policy import policy_client_json
+from fangkong.screening.schemas import (
+    CheckFilter,
+    CheckIn,
+    CheckOut,
+    DecideIn,
+    DecisionOut,
+    ErrorOut,
+    LookupFilter,
+    PartyOut,
+    PolicyOut,
+)
+
+router = Router(tags=["screening"])
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.post(
+    "/checks",
+    response={200: CheckOut, 201: CheckOut, **ERRORS},
+    operation_id="check_create",
+    summary="Record a check (201), or return the check already stored under the key (200)",
+)
+def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, CheckOut]:
+    again = services.check_for_key(actor=request.user, idempotency_key=payload.idempotency_key)
+    if again is not None:
+        return 200, presenters.check_out(again)
+    site = selectors.site_get_for_user(user=request.user, site_id=payload.site_id)
+    registration = None
+    if payload.registration_id is not None or payload.registration_token:
+        registration = selectors.registration_get_for_user(
+            user=request.user,
+            registration_id=payload.registration_id,
+            token=payload.registration_token,
+        )
+    walk_up = services.WalkUp(**payload.person.model_dump()) if payload.person else None
+    recorded = services.check_record(
+        actor=request.user,
+        site=site,
+        idempotency_key=payload.idempotency_key,
+        checked_at=payload.checked_at,
+        outcome=payload.outcome,
+        temperature=payload.temperature,
+        registration=registration,
+        walk_up=walk_up,
+        observed=payload.facts.model_dump() if payload.facts else None,
+        override_reason=payload.override_reason,
+        note=payload.note,
+        shown_recommendation=payload.shown_recommendation,
+    )
+    return (201 if recorded.created else 200), presenters.check_out(recorded.check)
+
+
+@router.get("/checks", response={200: list[CheckOut], **ERRORS}, operation_id="check_list")
+def check_list(request: HttpRequest, filters: Query[CheckFilter]) -> list[CheckOut]:
+    site = (
+        selectors.site_get_for_user(user=request.user, site_id=filters.site)
+        if filters.site
+        else None
+    )
+    checks = selectors.check_list_for_user(user=request.user, site=site, since=filters.since)
+    names = presenters.area_names()
+    page = checks[filters.offset : filters.offset + filters.limit]
+    return [presenters.check_out(check, names) for check in page]
+
+
+@router.post("/checks/decide", response={200: DecisionOut, **ERRORS}, operation_id="check_decide")
+def check_decide(request: HttpRequest, payload: DecideIn) -> DecisionOut:
+    at = payload.at or timezone.now()
+    people = []
+    group = None
+    for item in payload.people:
+        facts = cases.Facts()
+        if item.registration_id is not None:
+            registration = selectors.registration_get_for_user(
+                user=request.user, registration_id=item.registration_id
+            )
+            facts = cases.registration_facts(registration)
+            group = group or registration.group
+        observed = item.facts.model_dump() if item.facts else {}
+        services.validate_observed(observed)
+        facts = cases.facts_observed(facts, observed)
+        people.append(cases.rules_person(facts, services.validate_temperature(item.temperature)))
+    vehicle = cases.rules_vehicle(group, at)
+    if payload.vehicle is not None:
+        vehicle = _vehicle(payload.vehicle.kind, payload.vehicle.plate, at)
+    decision = presenters.decide_people(people, vehicle, at)
+    return presenters.decision_out(decision, presenters.area_names())
+
+
+def _vehicle(kind: str, plate: str, at: Any) -> rules.Vehicle:
+    try:
+        plate = normalize_plate(plate) if plate else ""
+    except PlateError:
+        plate = ""
+    state = vehicle_pass_state(plate=plate, at=at) if plate else "none"
+    kind_value = kind if kind in rules.VehicleKind._value2member_map_ else "car"
+    return rules.Vehicle(rules.VehicleKind(kind_value), rules.VehiclePassState(state))
+
+
+@router.get("/checks/lookup", response={200: list[PartyOut], **ERRORS}, operation_id="check_lookup")
+def check_lookup(request: HttpRequest, filters: Query[LookupFilter]) -> list[PartyOut]:
+    """Registrations the officer may screen, by pass token, short code, plate or the last
+    four digits of a phone, grouped by vehicle."""
+    site = (
+        selectors.site_get_for_user(user=request.user, site_id=filters.site)
+        if filters.site
+        else None
+    )
+    plate = None
+    if filters.plate:
+        try:
+            plate = normalize_plate(filters.plate)
+        except PlateError:
+            return []
+    parties = selectors.party_lookup_for_user(
+        user=request.user,
+        site=site,
+        code=filters.code,
+        plate=plate,
+        phone_tail=filters.phone_tail,
+        token=filters.token,
+    )
+    names = presenters.area_names()
+    return [presenters.party_out(party, names) for party in parties]
+
+
+@router.get("/policy/current", response={200: PolicyOut, **ERRORS}, operation_id="policy_current")
+def policy_current(request: HttpRequest) -> dict[str, Any]:
+    return policy_client_json()

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Outcome(models.TextChoices):
+    # Values match fangkong.screening.rules.Outcome.
+    # "Pass" alone is also the citizen's pass (通行码): the context keeps the two apart.
+    PASS = "pass", pgettext_lazy("screening outcome", "Pass")
+    PRIORITY_PASS = "priority_pass", _("Priority pass (green channel)")
+    TEST_THEN_PASS = "test_then_pass", _("Test, then pass")
+    PERSUADE_RETURN = "persuade_return", _("Persuade to return")
+    REFER_HEALTH = "refer_health", _("Refer to health authority")
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("High risk")
+    MEDIUM = "medium", _("Medium risk")
+    LOW = "low", _("Low risk")
+
+
+class PassStatus(models.TextChoices):
+    APPLIED = "applied", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    REVOKED = "revoked", _("Revoked")
+
+
+class CargoKind(models.TextChoices):
+    MEDICAL = "medical", _("Medical supplies")
+    LIVING = "living", _("Daily necessities")
+    PRODUCTION = "production", _("Production materials")
+    ENERGY = "energy", _("Coal, electricity and oil")

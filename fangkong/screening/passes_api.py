@@ -1,0 +1,239 @@
+"""The vehicle-pass API: a company applies (no login), the brigade lists and decides, the
+officer app scans. Wired into ``fangkong.api`` with ``api.add_router("/", router)``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from fangkong.lib.mask import mask_name, mask_phone
+from fangkong.registration.choices import DocumentType
+from fangkong.screening import passes
+from fangkong.screening.models import VehiclePass
+
+router = Router(tags=["vehicle passes"])
+
+
+class DriverIn(Schema):
+    name: str
+    doc_type: str = DocumentType.RESIDENT_ID.value
+    doc_number: str
+    phone: str
+
+
+class PassApplyIn(Schema):
+    submission_key: str = Field(description="Made by the client, 16-64 of A-Z a-z 0-9 _ -")
+    company: str
+    contact_name: str
+    contact_phone: str
+    plate: str
+    vehicle_kind: str
+    cargo_kind: str
+    route: str
+    valid_from: date
+    valid_to: date
+    unit_id: int = Field(description="The approving brigade")
+    drivers: list[DriverIn]
+
+
+class PassAppliedOut(Schema):
+    number: str
+    token: str
+    status: str
+    status_label: str
+    status_url: str
+
+
+class DriverOut(Schema):
+    name_masked: str
+    doc_type: str
+    doc_masked: str
+    phone_masked: str
+
+
+class PassOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    state: str
+    state_label: str
+    company: str
+    contact_name_masked: str
+    contact_phone_masked: str
+    plate: str
+    vehicle_kind: str
+    vehicle_kind_label: str
+    cargo_kind: str
+    cargo_kind_label: str
+    route: str
+    valid_from: date
+    valid_to: date
+    unit_id: int
+    unit: str
+    drivers: list[DriverOut]
+    decision_reason: str
+    decided_at: datetime | None
+    created_at: datetime
+
+
+class PassScanOut(Schema):
+    state: str
+    state_label: str
+    vehicle_pass: PassOut | None
+
+
+class PassFilter(Schema):
+    status: str | None = None
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+class DecisionIn(Schema):
+    reason: str = ""
+
+
+class ScanQuery(Schema):
+    token: str = Field("", description="The token, or the whole text of the scanned QR code")
+    plate: str = ""
+
+
+def pass_out(vehicle_pass: VehiclePass, *, at: datetime | None = None) -> PassOut:
+    at = at or timezone.now()
+    state = passes.vehicle_pass_state_of(vehicle_pass, at)
+    return PassOut(
+        id=vehicle_pass.pk,
+        number=vehicle_pass.number,
+        status=vehicle_pass.status,
+        status_label=str(vehicle_pass.get_status_display()),
+        state=str(state),
+        state_label=passes.vehicle_pass_state_label(vehicle_pass, state, at),
+        company=vehicle_pass.company,
+        contact_name_masked=mask_name(vehicle_pass.contact_name),
+        contact_phone_masked=mask_phone(vehicle_pass.contact_phone),
+        plate=vehicle_pass.plate,
+        vehicle_kind=vehicle_pass.vehicle_kind,
+        vehicle_kind_label=str(vehicle_pass.get_vehicle_kind_display()),
+        cargo_kind=vehicle_pass.cargo_kind,
+        cargo_kind_label=str(vehicle_pass.get_cargo_kind_display()),
+        route=vehicle_pass.route,
+        valid_from=vehicle_pass.valid_from,
+        valid_to=vehicle_pass.valid_to,
+        unit_id=vehicle_pass.unit_id,
+        unit=vehicle_pass.unit.name,
+        drivers=[
+            DriverOut(
+                name_masked=p.name_masked,
+                doc_type=p.doc_type,
+                doc_masked=p.doc_masked,
+                phone_masked=p.phone_masked,
+            )
+            for p in passes.drivers_of(vehicle_pass)
+        ],
+        decision_reason=vehicle_pass.decision_reason,
+        decided_at=vehicle_pass.decided_at,
+        created_at=vehicle_pass.created_at,
+    )
+
+
+@router.post(
+    "/passes/apply",
+    response={200: PassAppliedOut, 201: PassAppliedOut},
+    auth=None,
+    operation_id="vehicle_pass_apply",
+    summary="Apply for a vehicle pass (no login); a repeated submission_key returns 200",
+)
+def vehicle_pass_apply(request: HttpRequest, payload: PassApplyIn) -> tuple[int, PassAppliedOut]:
+    application = passes.PassApplication(
+        **payload.dict(exclude={"submission_key", "drivers"}),
+        drivers=tuple(passes.DriverData(**d.dict()) for d in payload.drivers),
+    )
+    vehicle_pass, created = passes.vehicle_pass_apply(
+        application=application, submission_key=payload.submission_key
+    )
+    path = reverse("passes:status", args=[vehicle_pass.token])
+    out = PassAppliedOut(
+        number=vehicle_pass.number,
+        token=vehicle_pass.token,
+        status=vehicle_pass.status,
+        status_label=str(vehicle_pass.get_status_display()),
+        status_url=request.build_absolute_uri(path),
+    )
+    return (201 if created else 200), out
+
+
+@router.get("/passes", response=list[PassOut], operation_id="vehicle_pass_list")
+def vehicle_pass_list(request: HttpRequest, filters: Query[PassFilter]) -> list[PassOut]:
+    rows = passes.vehicle_pass_list_for_user(user=request.user, status=filters.status)
+    now = timezone.now()
+    return [pass_out(p, at=now) for p in rows[filters.offset : filters.offset + filters.limit]]
+
+
+@router.get("/passes/scan", response=PassScanOut, operation_id="vehicle_pass_scan")
+def vehicle_pass_scan(request: HttpRequest, query: Query[ScanQuery]) -> PassScanOut:
+    """By ``token`` (or the scanned QR text): that pass's own state, 404 for an unknown token.
+    By ``plate``: the vehicle's state (revoked wins) and the pass that decides it, if any."""
+    now = timezone.now()
+    if query.token:
+        token = passes.vehicle_pass_token_from_qr(query.token) or ""
+        vehicle_pass = passes.vehicle_pass_get_by_token(token)
+        state = passes.vehicle_pass_state_of(vehicle_pass, now)
+    elif query.plate:
+        state, found = passes.vehicle_pass_for_plate(plate=query.plate, at=now)
+        vehicle_pass = found
+    else:
+        message = _("Give the token of the pass or the licence plate.")
+        raise ValidationError({"token": ValidationError(message, code="token_or_plate_required")})
+    return PassScanOut(
+        state=str(state),
+        state_label=passes.vehicle_pass_state_label(vehicle_pass, state, now),
+        vehicle_pass=pass_out(vehicle_pass, at=now) if vehicle_pass is not None else None,
+    )
+
+
+@router.get("/passes/{pass_id}", response=PassOut, operation_id="vehicle_pass_get")
+def vehicle_pass_get(request: HttpRequest, pass_id: int) -> PassOut:
+    return pass_out(passes.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id))
+
+
+def _text(payload: DecisionIn | None) -> str:
+    return payload.reason if payload is not None else ""
+
+
+@router.post("/passes/{pass_id}/approve", response=PassOut, operation_id="vehicle_pass_approve")
+def vehicle_pass_approve(
+    request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
+) -> PassOut:
+    vehicle_pass = passes.vehicle_pass_get(pass_id=pass_id)
+    decided = passes.vehicle_pass_approve(
+        actor=request.user, vehicle_pass=vehicle_pass, note=_text(payload)
+    )
+    return pass_out(passes.vehicle_pass_get(pass_id=decided.pk))
+
+
+@router.post("/passes/{pass_id}/reject", response=PassOut, operation_id="vehicle_pass_reject")
+def vehicle_pass_reject(
+    request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
+) -> PassOut:
+    vehicle_pass = passes.vehicle_pass_get(pass_id=pass_id)
+    decided = passes.vehicle_pass_reject(
+        actor=request.user, vehicle_pass=vehicle_pass, reason=_text(payload)
+    )
+    return pass_out(passes.vehicle_pass_get(pass_id=decided.pk))
+
+
+@router.post("/passes/{pass_id}/revoke", response=PassOut, operation_id="vehicle_pass_revoke")
+def vehicle_pass_revoke(
+    request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
+) -> PassOut:
+    vehicle_pass = passes.vehicle_pass_get(pass_id=pass_id)
+    decided = passes.vehicle_pass_revoke(
+        actor=request.user, vehicle_pass=vehicle_pass, reason=_text(payload)
+    )
+    return pass_out(passes.vehicle_pass_get(pass_id=decided.pk))

@@ -1,0 +1,263 @@
+"""Pages of the vehicle passes: the company's public form and status page, the brigade's list
+and decisions, and the checkpoint's scan page. Thin: each calls one service or selector."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.models import AuditLog
+from fangkong.org.permissions import can_administer
+from fangkong.screening import passes
+from fangkong.screening.choices import PassStatus
+from fangkong.screening.models import VehiclePass
+from fangkong.screening.passes_forms import DecisionForm, DriverFormSet, PassApplyForm
+from fangkong.screening.passes_pdf import pass_qr_svg, vehicle_pass_pdf
+
+TEMPLATES = "screening/passes/"
+HISTORY_LABELS = {
+    "vehicle_pass.apply": gettext_lazy("Application submitted"),
+    "vehicle_pass.approve": gettext_lazy("Approved"),
+    "vehicle_pass.reject": gettext_lazy("Rejected"),
+    "vehicle_pass.revoke": gettext_lazy("Revoked"),
+    "vehicle_pass.print": gettext_lazy("Printed"),
+}
+
+
+def scan_url(request: HttpRequest, vehicle_pass: VehiclePass) -> str:
+    """The absolute URL the QR code holds."""
+    return request.build_absolute_uri(reverse("passes:scan", args=[vehicle_pass.token]))
+
+
+def _pass_context(request: HttpRequest, vehicle_pass: VehiclePass) -> dict[str, Any]:
+    now = timezone.now()
+    state = passes.vehicle_pass_state_of(vehicle_pass, now)
+    context = {
+        "vp": vehicle_pass,
+        "plate_display": passes.display_plate(vehicle_pass.plate),
+        "drivers": passes.drivers_of(vehicle_pass),
+        "state": str(state),
+        "state_label": passes.vehicle_pass_state_label(vehicle_pass, state, now),
+    }
+    if vehicle_pass.status == PassStatus.APPROVED:
+        context["qr_svg"] = pass_qr_svg(scan_url(request, vehicle_pass))
+    return context
+
+
+# The company's pages: public, reached by the link with the token ----------------------------
+
+
+def pass_apply(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = PassApplyForm(request.POST)
+        drivers = DriverFormSet(request.POST, prefix="drivers")
+        valid = form.is_valid()
+        valid = drivers.is_valid() and valid
+        if valid:
+            try:
+                vehicle_pass, _created = passes.vehicle_pass_apply(
+                    application=form.application(drivers),
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except ValidationError as exc:
+                _put_errors(exc, form, drivers)
+            else:
+                return redirect("passes:status", token=vehicle_pass.token)
+        status = 422
+    else:
+        form = PassApplyForm(initial={"submission_key": secrets.token_urlsafe(24)})
+        drivers = DriverFormSet(prefix="drivers")
+    context = {"form": form, "drivers": drivers}
+    return render(request, TEMPLATES + "apply.html", context, status=status)
+
+
+def _put_errors(exc: ValidationError, form: PassApplyForm, drivers: Any) -> None:
+    for field, errors in exc.error_dict.items():
+        for error in errors:
+            if field.startswith("drivers."):
+                _prefix, index, name = field.split(".")
+                drivers.add_service_error(int(index), name, error)
+            elif field == "drivers":
+                drivers.extra_errors.append(error)
+            elif field in form.fields:
+                form.add_error(field, error)
+            else:
+                form.add_error(None, error)
+
+
+def pass_status(request: HttpRequest, token: str) -> HttpResponse:
+    vehicle_pass = _by_token(token)
+    return render(request, TEMPLATES + "status.html", _pass_context(request, vehicle_pass))
+
+
+def pass_status_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    return _pdf_response(request, _by_token(token))
+
+
+def _by_token(token: str) -> VehiclePass:
+    try:
+        return passes.vehicle_pass_get_by_token(token)
+    except VehiclePass.DoesNotExist:
+        raise Http404 from None
+
+
+def _pdf_response(request: HttpRequest, vehicle_pass: VehiclePass) -> HttpResponse:
+    if vehicle_pass.status != PassStatus.APPROVED:
+        raise Http404
+    body = vehicle_pass_pdf(vehicle_pass, scan_url=scan_url(request, vehicle_pass))
+    audit_record(actor=request.user, action="vehicle_pass.print", target=vehicle_pass)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{vehicle_pass.number}.pdf"'
+    return response
+
+
+# The brigade's pages ------------------------------------------------------------------------
+
+
+@login_required
+def pass_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", PassStatus.APPLIED)
+    if status not in PassStatus.values:
+        status = ""
+    rows = passes.vehicle_pass_list_for_user(user=request.user, status=status or None)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": PassStatus.choices}
+    template = "partials/list_table.html" if request.htmx else "list.html"
+    return render(request, TEMPLATES + template, context)
+
+
+@login_required
+def pass_detail(request: HttpRequest, pass_id: int) -> HttpResponse:
+    try:
+        vehicle_pass = passes.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
+    except VehiclePass.DoesNotExist:
+        raise Http404 from None
+    return _render_detail(request, vehicle_pass)
+
+
+def _render_detail(
+    request: HttpRequest, vehicle_pass: VehiclePass, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    context = _pass_context(request, vehicle_pass)
+    context.update(
+        can_decide=can_administer(request.user, vehicle_pass.unit),
+        approve_form=forms.get("approve_form") or DecisionForm(kind="approve"),
+        reject_form=forms.get("reject_form") or DecisionForm(kind="reject"),
+        revoke_form=forms.get("revoke_form") or DecisionForm(kind="revoke"),
+        history=_history(vehicle_pass),
+    )
+    return render(request, TEMPLATES + "detail.html", context, status=status)
+
+
+def _history(vehicle_pass: VehiclePass) -> list[AuditLog]:
+    entries = list(
+        AuditLog.objects.filter(
+            target_type=VehiclePass._meta.label_lower, target_id=str(vehicle_pass.pk)
+        ).order_by("at", "id")
+    )
+    for entry in entries:
+        entry.label = HISTORY_LABELS.get(entry.action, entry.action)
+    return entries
+
+
+@login_required
+def pass_pdf(request: HttpRequest, pass_id: int) -> HttpResponse:
+    try:
+        vehicle_pass = passes.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
+    except VehiclePass.DoesNotExist:
+        raise Http404 from None
+    return _pdf_response(request, vehicle_pass)
+
+
+DONE_MESSAGES = {
+    "approve": gettext_lazy("Pass %(number)s approved."),
+    "reject": gettext_lazy("Application %(number)s rejected."),
+    "revoke": gettext_lazy("Pass %(number)s revoked. Checkpoints see it as revoked from now on."),
+}
+
+
+@login_required
+@require_POST
+def pass_approve(request: HttpRequest, pass_id: int) -> HttpResponse:
+    return _decide(request, pass_id, "approve", passes.vehicle_pass_approve, "note")
+
+
+@login_required
+@require_POST
+def pass_reject(request: HttpRequest, pass_id: int) -> HttpResponse:
+    return _decide(request, pass_id, "reject", passes.vehicle_pass_reject, "reason")
+
+
+@login_required
+@require_POST
+def pass_revoke(request: HttpRequest, pass_id: int) -> HttpResponse:
+    return _decide(request, pass_id, "revoke", passes.vehicle_pass_revoke, "reason")
+
+
+def _decide(
+    request: HttpRequest, pass_id: int, kind: str, service: Any, text_arg: str
+) -> HttpResponse:
+    # Not scoped: a pass outside the user's jurisdiction is refused by the service (403).
+    try:
+        vehicle_pass = passes.vehicle_pass_get(pass_id=pass_id)
+    except VehiclePass.DoesNotExist:
+        raise Http404 from None
+    form = DecisionForm(request.POST, kind=kind)
+    if form.is_valid():
+        text = form.cleaned_data["reason"]
+        try:
+            decided = service(actor=request.user, vehicle_pass=vehicle_pass, **{text_arg: text})
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                for error in errors:
+                    form.add_error("reason" if field == "reason" else None, error)
+        else:
+            messages.success(request, DONE_MESSAGES[kind] % {"number": decided.number})
+            return redirect("passes:detail", pass_id=decided.pk)
+    forms = {f"{kind}_form": form}
+    return _render_detail(request, vehicle_pass, status=422, **forms)
+
+
+# The checkpoint's page ----------------------------------------------------------------------
+
+
+@login_required
+def pass_scan(request: HttpRequest, token: str = "") -> HttpResponse:
+    """By the token in the QR code, or by the plate typed in (``?plate=``)."""
+    plate = request.GET.get("plate", "").strip()
+    context: dict[str, Any] = {"plate": plate, "searched": bool(token or plate)}
+    status = 200
+    if token:
+        try:
+            vehicle_pass = passes.vehicle_pass_get_by_token(token)
+        except VehiclePass.DoesNotExist:
+            context.update(state="unknown", state_label=_("Not a pass issued here"))
+            status = 404
+        else:
+            context.update(_pass_context(request, vehicle_pass))
+    elif plate:
+        now = timezone.now()
+        state, vehicle_pass = passes.vehicle_pass_for_plate(plate=plate, at=now)
+        if vehicle_pass is not None:
+            context.update(_pass_context(request, vehicle_pass))
+        label = passes.vehicle_pass_state_label(vehicle_pass, state, now)
+        context.update(state=str(state), state_label=label)
+    context.pop("qr_svg", None)  # the officer has the pass in front of them
+    return render(request, TEMPLATES + "scan.html", context, status=status)

@@ -1,0 +1,201 @@
+"""The bridge between the stored screening policy and the pure rule engine.
+
+A ``Policy`` row holds the tunable part of ``rules.Policy`` (thresholds and rule → outcome) as
+JSON; risk areas are rows of their own, imported by the command centre. :func:`policy_current`
+joins the version in force at a moment with the risk areas that matter at that moment into the
+``rules.Policy`` that :func:`rules.decide` takes.
+
+Stored versions are never edited, so the parsed rules are cached per version. Risk areas
+change on import; their cache is keyed by the table's row count and highest id, which any
+import changes (an import replaces a row rather than updating it, see ``services``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from fangkong.screening import rules
+from fangkong.screening.models import Policy, RiskArea
+
+# The built-in policy; migration 0002 stores it as version 1, so there is always a version.
+DEFAULT_VERSION = 1
+
+
+def default_rules() -> dict[str, Any]:
+    """The JSON form of ``rules.Policy.default()``: what version 1 stores."""
+    return rules_to_json(rules.Policy.default())
+
+
+def rules_to_json(policy: rules.Policy) -> dict[str, Any]:
+    return {
+        "actions": {code.value: outcome.value for code, outcome in policy.actions.items()},
+        "temperature_threshold_c": policy.temperature_threshold_c,
+        "nat_max_age_hours": round(policy.nat_max_age / timedelta(hours=1), 1),
+        "lookback_days": policy.lookback_days,
+        "priority_vehicle_kinds": sorted(kind.value for kind in policy.priority_vehicle_kinds),
+    }
+
+
+def complete_rules(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored rules with any missing key filled from the defaults. A rule added to the engine
+    after a version was published gets its default action in that version."""
+    defaults = default_rules()
+    merged = {**defaults, **{k: v for k, v in stored.items() if k in defaults}}
+    merged["actions"] = {**defaults["actions"], **dict(stored.get("actions") or {})}
+    return merged
+
+
+def rules_from_json(version: int, stored: Mapping[str, Any]) -> rules.Policy:
+    """The pure policy for a stored version, without risk areas. Raises ``ValueError`` (or
+    ``TypeError``) when the stored rules are not a valid policy."""
+    data = complete_rules(stored)
+    return rules.Policy(
+        version=version,
+        actions=data["actions"],
+        temperature_threshold_c=float(data["temperature_threshold_c"]),
+        nat_max_age=timedelta(hours=float(data["nat_max_age_hours"])),
+        lookback_days=int(data["lookback_days"]),
+        priority_vehicle_kinds=frozenset(
+            rules.VehicleKind(kind) for kind in data["priority_vehicle_kinds"]
+        ),
+    )
+
+
+# --- risk areas -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    level: str
+    effective_from: date
+    effective_to: date | None  # the last day in force, inclusive
+
+
+_area_cache: dict[str, Any] = {"key": None, "rows": ()}
+
+
+def risk_area_rows() -> tuple[AreaRow, ...]:
+    """Every stored risk area, cached until an import changes the table."""
+    stamp = RiskArea.objects.aggregate(n=Count("id"), last=Max("id"))
+    key = (stamp["n"], stamp["last"])
+    if _area_cache["key"] != key:
+        rows = RiskArea.objects.order_by("division_code", "effective_from").values_list(
+            "division_code", "name", "level", "effective_from", "effective_to"
+        )
+        _area_cache["rows"] = tuple(AreaRow(*row) for row in rows)
+        _area_cache["key"] = key
+    return _area_cache["rows"]
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def to_rules_area(row: AreaRow) -> rules.RiskArea:
+    # The stored end date is the last day in force; the engine wants the first moment after.
+    end = local_midnight(row.effective_to + timedelta(days=1)) if row.effective_to else None
+    return rules.RiskArea(
+        row.code, rules.RiskLevel(row.level), local_midnight(row.effective_from), end
+    )
+
+
+def relevant_areas(rows: tuple[AreaRow, ...], day: date, lookback_days: int) -> list[AreaRow]:
+    """Areas that can matter to a check on ``day``: in force on that day, or lifted during
+    the look-back window (a place passed while it was a risk area still counts)."""
+    earliest = day - timedelta(days=lookback_days + 1)
+    return [
+        row
+        for row in rows
+        if row.effective_from <= day and (row.effective_to is None or row.effective_to >= earliest)
+    ]
+
+
+# --- versions ---------------------------------------------------------------------------
+
+
+def policy_row_at(at: datetime | None = None) -> Policy:
+    """The stored version in force at ``at``: the latest effective one, highest version on a
+    tie. Before any stored version, an unsaved version 1 with the default rules."""
+    at = at or timezone.now()
+    row = Policy.objects.filter(effective_from__lte=at).order_by("-effective_from", "-version")
+    found = row.first()
+    if found is not None:
+        return found
+    return Policy(version=DEFAULT_VERSION, effective_from=at, rules=default_rules())
+
+
+@lru_cache(maxsize=128)
+def _build(version: int, rules_json: str, areas: tuple[AreaRow, ...]) -> rules.Policy:
+    base = rules_from_json(version, json.loads(rules_json))
+    return rules.Policy(
+        version=base.version,
+        actions=base.actions,
+        risk_areas=tuple(to_rules_area(row) for row in areas),
+        temperature_threshold_c=base.temperature_threshold_c,
+        nat_max_age=base.nat_max_age,
+        lookback_days=base.lookback_days,
+        priority_vehicle_kinds=base.priority_vehicle_kinds,
+    )
+
+
+def policy_for_row(row: Policy, at: datetime) -> rules.Policy:
+    data = complete_rules(row.rules)
+    day = timezone.localtime(at).date()
+    areas = tuple(relevant_areas(risk_area_rows(), day, int(data["lookback_days"])))
+    return _build(row.version, json.dumps(row.rules, sort_keys=True), areas)
+
+
+def policy_current(at: datetime | None = None) -> rules.Policy:
+    """The pure policy in force at ``at`` (now by default), with the risk areas that matter
+    then: what :func:`rules.decide` needs to decide a check made at ``at``."""
+    at = at or timezone.now()
+    return policy_for_row(policy_row_at(at), at)
+
+
+def policy_versions() -> list[Policy]:
+    return list(Policy.objects.select_related("created_by").order_by("-version"))
+
+
+def policy_client_json(at: datetime | None = None) -> dict[str, Any]:
+    """The policy in force at ``at`` as the officer page's rule port reads it: thresholds,
+    actions and the risk areas that matter today, with times as ISO strings."""
+    at = at or timezone.now()
+    row = policy_row_at(at)
+    data = complete_rules(row.rules)
+    day = timezone.localtime(at).date()
+    areas = relevant_areas(risk_area_rows(), day, int(data["lookback_days"]))
+    return {
+        "version": row.version,
+        "effective_from": row.effective_from.isoformat(),
+        "temperature_threshold_c": float(data["temperature_threshold_c"]),
+        "nat_max_age_hours": float(data["nat_max_age_hours"]),
+        "lookback_days": int(data["lookback_days"]),
+        "priority_vehicle_kinds": list(data["priority_vehicle_kinds"]),
+        "actions": dict(data["actions"]),
+        "severity": {outcome.value: rank for outcome, rank in rules.SEVERITY.items()},
+        "priority_rules": sorted(code.value for code in rules.PRIORITY_RULES),
+        "risk_areas": [_area_json(row) for row in areas],
+        "utc_offset_minutes": int(timezone.localtime(at).utcoffset().total_seconds() // 60),
+        "generated_at": at.isoformat(),
+    }
+
+
+def _area_json(row: AreaRow) -> dict[str, Any]:
+    area = to_rules_area(row)
+    return {
+        "code": row.code,
+        "name": row.name,
+        "level": row.level,
+        "starts": area.effective_from.isoformat(),
+        "ends": area.effective_to.isoformat() if area.effective_to else None,
+    }

@@ -1,0 +1,155 @@
+"""Checks, parties and decisions as the API and the officer page show them: identities masked,
+reasons as sentences in the user's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from fangkong.lib.divisions import division_path
+from fangkong.registration.choices import TravelRole, VehicleKind
+from fangkong.screening import cases, rules
+from fangkong.screening.messages import outcome_label, reasons_out
+from fangkong.screening.models import Check
+from fangkong.screening.passes import vehicle_pass_state
+from fangkong.screening.policy import policy_current, risk_area_rows
+from fangkong.screening.schemas import (
+    CheckOut,
+    DecisionOut,
+    LastCheckOut,
+    LookupPersonOut,
+    PartyOut,
+    PersonDecisionOut,
+    PersonMaskedOut,
+)
+from fangkong.screening.selectors import Party
+
+
+def area_names() -> dict[str, str]:
+    return {row.code: row.name for row in risk_area_rows() if row.name}
+
+
+def check_out(check: Check, names: dict[str, str] | None = None) -> CheckOut:
+    person = check.person
+    group = check.group
+    return CheckOut(
+        id=check.pk,
+        idempotency_key=check.idempotency_key,
+        site_id=check.site_id,
+        site=check.site.name,
+        person=PersonMaskedOut(
+            id=person.pk,
+            name=person.name_masked,
+            document=person.doc_masked,
+            phone=person.phone_masked,
+        ),
+        registration_id=check.registration_id,
+        group_id=check.group_id,
+        plate=group.vehicle.plate if group is not None and group.vehicle_id else "",
+        officer=check.officer.name if check.officer_id else "",
+        temperature=float(check.temperature) if check.temperature is not None else None,
+        recommended=check.recommended,
+        recommended_label=outcome_label(check.recommended),
+        outcome=check.outcome,
+        outcome_label=outcome_label(check.outcome),
+        overridden=check.overridden,
+        override_reason=check.override_reason,
+        note=check.note,
+        reasons=reasons_out(check.reasons, area_names=names if names is not None else area_names()),
+        policy_version=check.policy_version,
+        checked_at=check.checked_at,
+        received_at=check.received_at,
+    )
+
+
+def decision_out(
+    decision: rules.Decision | rules.GroupDecision, names: dict[str, str]
+) -> DecisionOut:
+    people = decision.people if isinstance(decision, rules.GroupDecision) else (decision,)
+    return DecisionOut(
+        outcome=decision.outcome.value,
+        outcome_label=outcome_label(decision.outcome.value),
+        reasons=reasons_out(decision.reasons, area_names=names),
+        policy_version=decision.policy_version,
+        people=[
+            PersonDecisionOut(
+                outcome=d.outcome.value,
+                outcome_label=outcome_label(d.outcome.value),
+                reasons=reasons_out(d.reasons, area_names=names),
+            )
+            for d in people
+        ],
+    )
+
+
+def decide_people(
+    people: list[rules.Person], vehicle: rules.Vehicle | None, at: datetime
+) -> rules.Decision | rules.GroupDecision:
+    policy = policy_current(at)
+    now = timezone.localtime(at)
+    if vehicle is None and len(people) == 1:
+        return rules.decide(rules.ScreeningCase(people[0]), policy, now=now)
+    vehicle = vehicle or rules.Vehicle(rules.VehicleKind.CAR)
+    return rules.decide_group(rules.TravelGroup(vehicle, tuple(people)), policy, now=now)
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def party_out(party: Party, names: dict[str, str]) -> PartyOut:
+    now = timezone.now()
+    group = party.group
+    vehicle = group.vehicle if group is not None and group.vehicle_id else None
+    facts = [cases.registration_facts(r) for r in party.registrations]
+    decision = decide_people(
+        [cases.rules_person(f, None) for f in facts], cases.rules_vehicle(group, now), now
+    )
+    origin = group.origin_division if group is not None else ""
+    origin = origin or (facts[0].origin_code or "")
+    return PartyOut(
+        group_id=group.pk if group is not None else None,
+        site=party.registrations[0].site.name,
+        plate=vehicle.plate if vehicle else "",
+        vehicle_kind=vehicle.kind if vehicle else "",
+        vehicle_kind_label=_label(VehicleKind, vehicle.kind) if vehicle else "",
+        pass_state=vehicle_pass_state(plate=vehicle.plate, at=now) if vehicle else "none",
+        origin_code=origin,
+        origin="".join(division_path(origin)) if origin else "",
+        destination=group.destination if group is not None else "",
+        people=[
+            _lookup_person(registration, fact, party, now)
+            for registration, fact in zip(party.registrations, facts, strict=True)
+        ],
+        decision=decision_out(decision, names),
+    )
+
+
+def _lookup_person(
+    registration: Any, facts: cases.Facts, party: Party, now: datetime
+) -> LookupPersonOut:
+    person = registration.person
+    last = party.last_checks.get(registration.pk)
+    return LookupPersonOut(
+        registration_id=registration.pk,
+        role=registration.role,
+        role_label=_label(TravelRole, registration.role) if registration.role else "",
+        name=person.name_masked,
+        document=person.doc_masked,
+        phone=person.phone_masked,
+        facts=cases.facts_json(facts),
+        valid_until=registration.valid_until,
+        expired=registration.valid_until < now,
+        last_check=LastCheckOut(
+            outcome=last.outcome,
+            outcome_label=outcome_label(last.outcome),
+            checked_at=last.checked_at,
+        )
+        if last
+        else None,
+    )

@@ -1,0 +1,174 @@
+"""Reads for screening, every one scoped to the user's jurisdiction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core.jurisdiction import scope_q
+from fangkong.registration.models import Registration, TravelGroup
+from fangkong.registration.selectors import registration_lookup_for_user
+from fangkong.screening.choices import Outcome
+from fangkong.screening.models import Check
+from fangkong.sites.choices import SiteStatus
+from fangkong.sites.models import Site
+from fangkong.sites.selectors import site_list_for_user
+
+
+def officer_sites(*, user: Any) -> QuerySet[Site]:
+    """The sites an officer may record checks at: their unit's subtree, not closed."""
+    return site_list_for_user(user=user).exclude(status=SiteStatus.CLOSED)
+
+
+def site_get_for_user(*, user: Any, site_id: int) -> Site:
+    return Site.objects.filter(scope_q(user)).select_related("unit").get(pk=site_id)
+
+
+def registration_get_for_user(
+    *, user: Any, registration_id: int | None = None, token: str | None = None
+) -> Registration:
+    """The registration a check refers to, by id or pass token; a field error if it is not
+    found in the user's jurisdiction (offline checks show the message to the officer)."""
+    found = Registration.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
+        "person", "group__vehicle", "site"
+    )
+    registration = None
+    if registration_id is not None:
+        registration = found.filter(pk=registration_id).first()
+    elif token:
+        registration = found.filter(pass_token=token).first()
+    if registration is None:
+        raise ValidationError(
+            {
+                "registration": ValidationError(
+                    _("No such registration in your jurisdiction."), code="registration_not_found"
+                )
+            }
+        )
+    return registration
+
+
+# --- lookup by the officer: registrations grouped into parties ---------------------------
+
+
+@dataclass
+class Party:
+    """What the officer screens together: a travel group (one vehicle), or one person."""
+
+    group: TravelGroup | None
+    registrations: list[Registration] = field(default_factory=list)
+    last_checks: dict[int, Check] = field(default_factory=dict)
+
+
+MAX_PARTIES = 20
+
+
+def party_lookup_for_user(
+    *,
+    user: Any,
+    site: Site | None = None,
+    code: str | None = None,
+    plate: str | None = None,
+    phone_tail: str | None = None,
+    token: str | None = None,
+) -> list[Party]:
+    """Parties matching what the officer typed or scanned. Plates and phone tails are
+    searched at the officer's site only, codes and tokens in the whole jurisdiction."""
+    local = site if (plate or phone_tail) else None
+    matches = list(
+        registration_lookup_for_user(
+            user=user, code=code, plate=plate, phone_tail=phone_tail, token=token, site=local
+        ).order_by("-created_at")[: MAX_PARTIES * 4]
+    )
+    group_ids = {r.group_id for r in matches if r.group_id}
+    members = (
+        Registration.objects.filter(group_id__in=group_ids)
+        .select_related("person", "group__vehicle", "site")
+        .order_by("group_id", "role", "id")
+    )
+    by_group: dict[int, list[Registration]] = {}
+    for registration in members:
+        by_group.setdefault(registration.group_id, []).append(registration)
+    parties: list[Party] = []
+    seen: set[int] = set()
+    for registration in matches:
+        if registration.group_id:
+            if registration.group_id in seen:
+                continue
+            seen.add(registration.group_id)
+            group_regs = by_group.get(registration.group_id, [registration])
+            parties.append(Party(group_regs[0].group, _driver_first(group_regs)))
+        else:
+            parties.append(Party(None, [registration]))
+    parties = parties[:MAX_PARTIES]
+    _attach_last_checks(parties)
+    return parties
+
+
+def _driver_first(registrations: list[Registration]) -> list[Registration]:
+    return sorted(registrations, key=lambda r: (r.role != "driver", r.pk))
+
+
+def _attach_last_checks(parties: list[Party]) -> None:
+    ids = [r.pk for party in parties for r in party.registrations]
+    latest: dict[int, Check] = {}
+    for check in Check.objects.filter(registration_id__in=ids).order_by("checked_at"):
+        latest[check.registration_id] = check
+    for party in parties:
+        party.last_checks = {r.pk: latest[r.pk] for r in party.registrations if r.pk in latest}
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def check_list_for_user(
+    *, user: Any, site: Site | None = None, since: datetime | None = None
+) -> QuerySet[Check]:
+    checks = Check.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
+        "site", "person", "officer", "group__vehicle"
+    )
+    if site is not None:
+        checks = checks.filter(site=site)
+    if since is not None:
+        checks = checks.filter(checked_at__gte=since)
+    return checks.order_by("-checked_at", "-id")
+
+
+def check_get_for_user(*, user: Any, check_id: int) -> Check:
+    return (
+        Check.objects.filter(scope_q(user, unit_field="site__unit"))
+        .select_related("site__unit", "person", "officer", "registration", "group__vehicle")
+        .get(pk=check_id)
+    )
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def site_counters(*, site: Site, day: date | None = None) -> dict[str, Any]:
+    """Today's figures at a site (the local day): persons and vehicles checked, and the
+    checks of each outcome. One query."""
+    day = day or timezone.localdate()
+    start, end = local_day_bounds(day)
+    outcome_counts = {outcome: Count("id", filter=Q(outcome=outcome)) for outcome in Outcome.values}
+    figures = Check.objects.filter(site=site, checked_at__gte=start, checked_at__lt=end).aggregate(
+        checks=Count("id"),
+        persons=Count("person", distinct=True),
+        vehicles=Count("group", distinct=True, filter=Q(group__vehicle__isnull=False)),
+        overridden=Count("id", filter=~Q(outcome=F("recommended"))),
+        **outcome_counts,
+    )
+    figures["outcomes"] = [
+        {"value": value, "label": label, "count": figures.pop(value)}
+        for value, label in Outcome.choices
+    ]
+    figures["day"] = day
+    return figures

@@ -1,0 +1,40 @@
+"""Writes for screening: policy versions and risk areas (``policy``), and checks with their
+detail view and purge (``checks``). Import from here; the modules are how the code is cut."""
+
+from fangkong.screening.services.checks import (
+    FUTURE_TOLERANCE,
+    Recorded,
+    WalkUp,
+    check_decide,
+    check_for_key,
+    check_purge,
+    check_record,
+    person_reveal,
+    validate_observed,
+    validate_temperature,
+)
+from fangkong.screening.services.policy import (
+    POLICY_ROLES,
+    ImportResult,
+    can_manage_policy,
+    policy_publish,
+    risk_area_import,
+)
+
+__all__ = [
+    "FUTURE_TOLERANCE",
+    "POLICY_ROLES",
+    "ImportResult",
+    "Recorded",
+    "WalkUp",
+    "can_manage_policy",
+    "check_decide",
+    "check_for_key",
+    "check_purge",
+    "check_record",
+    "person_reveal",
+    "policy_publish",
+    "risk_area_import",
+    "validate_observed",
+    "validate_temperature",
+]

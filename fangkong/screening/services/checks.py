@@ -1,0 +1,345 @@
+"""Recording checks, showing a checked person's full identity for a reason, and the purge.
+
+The recommendation is computed here, under the policy in force at the check's time, whatever
+the officer's phone showed; each write runs in a transaction with its audit record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.core.jurisdiction import sees_everything
+from fangkong.core.validation import clean_document, clean_phone
+from fangkong.org.models import Staff
+from fangkong.registration.choices import DocumentType
+from fangkong.registration.models import Registration
+from fangkong.registration.people import person_upsert
+from fangkong.screening import cases, rules
+from fangkong.screening.choices import Outcome
+from fangkong.screening.messages import outcome_label
+from fangkong.screening.models import Check
+from fangkong.screening.policy import policy_current
+from fangkong.sites.models import Site
+
+# Phones keep their own time; a clock a little fast must not lose a check.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+@dataclass(frozen=True)
+class WalkUp:
+    """A person the officer enters by hand: no phone, or no registration."""
+
+    name: str
+    doc_number: str
+    doc_type: str = DocumentType.RESIDENT_ID
+    phone: str = ""
+
+
+class Recorded(NamedTuple):
+    check: Check
+    created: bool
+
+
+def _actor_parts(actor: Any) -> tuple[Any, Staff | None]:
+    if isinstance(actor, Staff):
+        return actor.user, actor
+    return actor, getattr(actor, "staff", None) if actor is not None else None
+
+
+def _covers(user: Any, staff: Staff | None, site: Site) -> bool:
+    if user is not None and sees_everything(user):
+        return True
+    return staff is not None and site.unit.path.startswith(staff.unit.path)
+
+
+def _existing(idempotency_key: str) -> Check | None:
+    return (
+        Check.objects.select_related("site__unit").filter(idempotency_key=idempotency_key).first()
+    )
+
+
+def _same_key(user: Any, staff: Staff | None, key: str) -> Recorded | None:
+    existing = _existing(key)
+    if existing is None:
+        return None
+    if not _covers(user, staff, existing.site):
+        # A key is made by the phone (a UUID): another jurisdiction's check with the same key
+        # is not ours to return.
+        errors = FieldErrors()
+        errors.add("idempotency_key", _("This key is already used."), "idempotency_key_taken")
+        errors.raise_if_any()
+    return Recorded(existing, False)
+
+
+def _clean_temperature(errors: FieldErrors, value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        reading = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        errors.add("temperature", _("Enter the temperature as a number, such as 36.5."), "invalid")
+        return None
+    low, high = rules.PLAUSIBLE_TEMPERATURE_C
+    if not Decimal(str(low)) <= reading <= Decimal(str(high)):
+        message = _("A temperature between 30 and 45 ℃; check the reading.")
+        errors.add("temperature", message, "temperature_implausible")
+        return None
+    return reading
+
+
+def _clean_checked_at(errors: FieldErrors, checked_at: datetime, now: datetime) -> None:
+    if timezone.is_naive(checked_at):
+        errors.add("checked_at", _("Give the time with its time zone."), "naive_datetime")
+    elif checked_at > now + FUTURE_TOLERANCE:
+        message = _("The check time is in the future: check the phone's clock.")
+        errors.add("checked_at", message, "checked_at_future")
+    elif checked_at < now - timedelta(days=settings.RETENTION_DAYS):
+        message = _("The check is older than the retention period and cannot be stored.")
+        errors.add("checked_at", message, "checked_at_too_old")
+
+
+def _clean_walk_up(errors: FieldErrors, walk_up: WalkUp) -> WalkUp:
+    name = " ".join(walk_up.name.split())
+    if not name:
+        errors.add("person.name", _("Enter the name."), "name_required")
+    elif len(name) > 50:
+        errors.add("person.name", _("At most 50 characters."), "too_long")
+    number = ""
+    if not walk_up.doc_number.strip():
+        errors.add("person.doc_number", _("Enter the document number."), "document_empty")
+    else:
+        number = clean_document(errors, "person.doc_number", walk_up.doc_type, walk_up.doc_number)
+    phone = clean_phone(errors, "person.phone", walk_up.phone)
+    return WalkUp(name=name, doc_number=number, doc_type=walk_up.doc_type, phone=phone)
+
+
+def _clean_observed(errors: FieldErrors, observed: Mapping[str, Any]) -> None:
+    checks = (
+        ("health_code", rules.HealthCode),
+        ("itinerary", rules.ItineraryCard),
+        ("nat_result", rules.NatResult),
+    )
+    for name, kind in checks:
+        value = observed.get(name)
+        allowed = kind._value2member_map_
+        if name == "nat_result" and value == cases.NO_TEST:
+            continue
+        if value is not None and value not in allowed:
+            errors.add(f"facts.{name}", _("Choose one of the listed values."), "invalid_choice")
+    origin = observed.get("origin_code")
+    if origin and not re.fullmatch(r"\d{6}", str(origin)):
+        message = _("A division code has exactly six digits.")
+        errors.add("facts.origin_code", message, "division_format")
+    nat_at = observed.get("nat_at")
+    if nat_at and cases.parse_moment(nat_at) is None:
+        errors.add("facts.nat_at", _("Not a date and time."), "invalid")
+
+
+def check_for_key(*, actor: Any, idempotency_key: str) -> Check | None:
+    """The check already stored under this key, if any (a retried or re-synced check)."""
+    user, staff = _actor_parts(actor)
+    key = (idempotency_key or "").strip()
+    if not _KEY.fullmatch(key):
+        return None
+    again = _same_key(user, staff, key)
+    return again.check if again is not None else None
+
+
+def validate_observed(observed: Mapping[str, Any]) -> None:
+    errors = FieldErrors()
+    _clean_observed(errors, observed)
+    errors.raise_if_any()
+
+
+def validate_temperature(value: Any) -> Decimal | None:
+    errors = FieldErrors()
+    reading = _clean_temperature(errors, value)
+    errors.raise_if_any()
+    return reading
+
+
+def check_decide(
+    *,
+    facts: cases.Facts,
+    temperature: Decimal | float | None,
+    group: Any,
+    at: datetime,
+) -> rules.Decision:
+    """The recommendation for one person under the policy in force at ``at``."""
+    policy = policy_current(at)
+    case = rules.ScreeningCase(
+        cases.rules_person(facts, temperature), cases.rules_vehicle(group, at)
+    )
+    return rules.decide(case, policy, now=timezone.localtime(at))
+
+
+@transaction.atomic
+def check_record(
+    *,
+    actor: Any,
+    site: Site,
+    idempotency_key: str,
+    checked_at: datetime,
+    outcome: str,
+    temperature: Decimal | float | str | None = None,
+    registration: Registration | None = None,
+    walk_up: WalkUp | None = None,
+    observed: Mapping[str, Any] | None = None,
+    override_reason: str = "",
+    note: str = "",
+    shown_recommendation: str | None = None,
+) -> Recorded:
+    """Record an officer's check of one person. The recommendation is computed here under the
+    policy in force at ``checked_at``, whatever the phone showed. The same idempotency key
+    again returns the stored check and stores nothing."""
+    user, staff = _actor_parts(actor)
+    errors = FieldErrors()
+    key = (idempotency_key or "").strip()
+    if not _KEY.fullmatch(key):
+        errors.add("idempotency_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
+        errors.raise_if_any()
+    again = _same_key(user, staff, key)
+    if again is not None:
+        return again
+    if not _covers(user, staff, site):
+        raise PermissionDeniedError(_("You cannot record checks at this site."))
+    if registration is not None and not _covers(user, staff, registration.site):
+        raise PermissionDeniedError(_("This registration is outside your jurisdiction."))
+
+    now = timezone.now()
+    _clean_checked_at(errors, checked_at, now)
+    reading = _clean_temperature(errors, temperature)
+    if outcome not in Outcome.values:
+        errors.add("outcome", _("Choose an outcome."), "outcome_invalid")
+    if (registration is None) == (walk_up is None):
+        message = _("Give either a registration or the person's details.")
+        errors.add("registration", message, "person_required")
+    if walk_up is not None:
+        walk_up = _clean_walk_up(errors, walk_up)
+    _clean_observed(errors, observed or {})
+    if len(note) > 200 or len(override_reason) > 200:
+        field = "note" if len(note) > 200 else "override_reason"
+        errors.add(field, _("At most 200 characters."), "too_long")
+    errors.raise_if_any()
+
+    base = cases.registration_facts(registration) if registration else cases.Facts()
+    facts = cases.facts_observed(base, observed)
+    group = registration.group if registration else None
+    decision = check_decide(facts=facts, temperature=reading, group=group, at=checked_at)
+    recommended = decision.outcome.value
+    override_reason = " ".join(override_reason.split())
+    if outcome != recommended and not override_reason:
+        override_reason = _offline_reason(shown_recommendation, outcome, recommended)
+        if not override_reason:
+            message = _(
+                "The outcome differs from the recommendation (%(recommended)s): give the reason."
+            )
+            errors.add(
+                "override_reason",
+                message % {"recommended": outcome_label(recommended)},
+                "override_reason_required",
+            )
+            errors.raise_if_any()
+
+    if registration is not None:
+        person = registration.person
+    else:
+        assert walk_up is not None  # noqa: S101 - checked above
+        person = person_upsert(
+            doc_type=walk_up.doc_type,
+            doc_number=walk_up.doc_number,
+            name=walk_up.name,
+            phone=walk_up.phone,
+        )
+    check = Check(
+        site=site,
+        person=person,
+        registration=registration,
+        group=group,
+        officer=staff,
+        temperature=reading,
+        recommended=recommended,
+        outcome=outcome,
+        reasons=[{"code": r.code.value, "params": dict(r.params)} for r in decision.reasons],
+        override_reason=override_reason if outcome != recommended else "",
+        note=note.strip(),
+        policy_version=decision.policy_version,
+        checked_at=checked_at,
+        idempotency_key=key,
+    )
+    try:
+        with transaction.atomic():
+            check.save()
+    except IntegrityError:
+        # The same key was stored by a concurrent request between our look-up and insert.
+        return Recorded(Check.objects.get(idempotency_key=key), False)
+    if check.overridden:
+        audit_record(
+            actor=user,
+            action="check.override",
+            target=check,
+            reason=override_reason,
+            extra={"recommended": recommended, "outcome": outcome, "site": site.pk},
+        )
+    return Recorded(check, True)
+
+
+def _offline_reason(shown: str | None, outcome: str, recommended: str) -> str:
+    """An officer who followed the recommendation their phone showed (offline, or from an
+    older policy) did not override anything: the difference is recorded as the reason."""
+    if not shown or shown != outcome or shown not in Outcome.values:
+        return ""
+    return _("The phone recommended %(shown)s; recomputed on the server as %(server)s.") % {
+        "shown": outcome_label(shown),
+        "server": outcome_label(recommended),
+    }
+
+
+@transaction.atomic
+def person_reveal(*, actor: Any, check: Check, reason: str) -> dict[str, str]:
+    """The full document number and phone of a check's person, for a stated reason, which
+    is audited as ``person.view``."""
+    reason = " ".join(reason.split())
+    if len(reason) < 2:
+        errors = FieldErrors()
+        errors.add("reason", _("State why you need the full details."), "reason_required")
+        errors.raise_if_any()
+    person = check.person
+    audit_record(
+        actor=actor,
+        action="person.view",
+        target=person,
+        reason=reason[:500],
+        extra={"check": check.pk},
+    )
+    return {"doc_number": person.doc_number, "phone": person.phone, "name": person.name}
+
+
+@transaction.atomic
+def check_purge(*, now: datetime | None = None, days: int | None = None) -> dict[str, int]:
+    """Delete checks older than ``RETENTION_DAYS`` (or ``days``), except those of persons on
+    hold (linked to a key person or a case). A step of ``manage.py purge_expired``, run before
+    the registrations' step so that it can delete the persons nothing refers to any more."""
+    days = settings.RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    expired = Check.objects.filter(checked_at__lt=cutoff, person__hold=False)
+    count = expired.delete()[1].get("screening.Check", 0)
+    audit_record(
+        actor=None,
+        action="check.purge",
+        extra={"checks": count, "days": days, "cutoff": cutoff.isoformat()},
+    )
+    return {"checks": count}

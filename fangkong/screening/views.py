@@ -1,0 +1,259 @@
+"""Screening pages: the officer's checkpoint app, the command centre's policy page, a site's
+live counters, and a check's detail (full identity only for a stated, audited reason)."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.jurisdiction import user_unit
+from fangkong.registration.choices import DocumentType
+from fangkong.screening import presenters, selectors, services
+from fangkong.screening.choices import Outcome
+from fangkong.screening.forms import PolicyForm, RevealForm, RiskAreaImportForm
+from fangkong.screening.messages import RULE_LABELS, client_strings, outcome_label
+from fangkong.screening.models import Check, RiskArea
+from fangkong.screening.policy import complete_rules, policy_client_json, policy_row_at
+from fangkong.screening.policy import policy_versions as stored_versions
+from fangkong.sites.models import Site
+
+# What the service worker keeps for the officer app to open without a network.
+OFFICER_STATIC = (
+    "screening/officer.css",
+    "screening/rules.js",
+    "screening/outbox.js",
+    "screening/kit.js",
+    "screening/party.js",
+    "screening/officer.js",
+    "screening/icon.svg",
+    "vendor/qr-scanner/qr-scanner.umd.min.js",
+    "vendor/qr-scanner/qr-scanner-worker.min.js",
+)
+
+
+# --- the officer app ------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def officer(request: HttpRequest) -> HttpResponse:
+    sites = [
+        {"id": s.pk, "name": s.name, "code": s.code, "unit": s.unit.name}
+        for s in selectors.officer_sites(user=request.user)
+    ]
+    staff = getattr(request.user, "staff", None)
+    config = {
+        "sites": sites,
+        "policy": policy_client_json(),
+        "strings": client_strings(),
+        "user": {
+            "username": request.user.get_username(),
+            "name": staff.name if staff is not None else request.user.get_username(),
+            "unit": str(user_unit(request.user) or ""),
+        },
+        "urls": {
+            "checks": "/api/v1/checks",
+            "lookup": "/api/v1/checks/lookup",
+            "policy": "/api/v1/policy/current",
+            "sw": reverse("screening:officer_sw"),
+            "scope": reverse("screening:officer"),
+            "login": reverse("login"),
+        },
+        "documents": [{"value": v, "label": str(label)} for v, label in DocumentType.choices],
+    }
+    return render(request, "screening/officer.html", {"config": config})
+
+
+@cache
+def _officer_static_version() -> str:
+    digest = hashlib.sha256()
+    for path in (*OFFICER_STATIC, "screening/sw.js"):
+        found = finders.find(path)
+        if found:
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+@require_GET
+def officer_sw(request: HttpRequest) -> HttpResponse:
+    """The service worker, served under the app's own path so that its scope is the app."""
+    found = finders.find("screening/sw.js")
+    if not found:
+        raise Http404
+    with open(found, encoding="utf-8") as handle:
+        body = handle.read()
+    precache = [static(path) for path in OFFICER_STATIC]
+    head = (
+        f"const VERSION = {_officer_static_version()!r};\n"
+        f"const APP_URL = {reverse('screening:officer')!r};\n"
+        f"const PRECACHE = {precache!r};\n"
+    )
+    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("screening:officer")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def officer_manifest(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    scope = reverse("screening:officer")
+    return JsonResponse(
+        {
+            "name": _("Fangkong checkpoint"),
+            "short_name": _("Checkpoint"),
+            "start_url": scope,
+            "scope": scope,
+            "display": "standalone",
+            "background_color": "#f3f5f8",
+            "theme_color": "#0b3a6e",
+            "icons": [
+                {"src": static("screening/icon.svg"), "sizes": "any", "type": "image/svg+xml"}
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# --- the policy page ------------------------------------------------------------------------
+
+
+def _policy_context(request: HttpRequest, form: PolicyForm, upload: RiskAreaImportForm) -> Any:
+    current = policy_row_at()
+    rules = complete_rules(current.rules)
+    today = timezone.localdate()
+    areas = RiskArea.objects.filter(effective_to__isnull=True) | RiskArea.objects.filter(
+        effective_to__gte=today
+    )
+    return {
+        "current": current,
+        "rules": rules,
+        "action_rows": [
+            {"code": code, "label": RULE_LABELS[code], "outcome": outcome_label(outcome)}
+            for code, outcome in rules["actions"].items()
+            if code in RULE_LABELS
+        ],
+        "pending": [v for v in stored_versions() if v.effective_from > timezone.now()],
+        "versions": stored_versions(),
+        "form": form,
+        "upload": upload,
+        "areas": areas.order_by("-effective_from", "division_code")[:500],
+        "today": today,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_page(request: HttpRequest) -> HttpResponse:
+    if not services.can_manage_policy(request.user):
+        return render(request, "screening/forbidden.html", status=403)
+    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_from(policy_row_at()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy = services.policy_publish(
+                actor=request.user,
+                rules=form.rules(),
+                effective_from=form.cleaned_data["effective_from"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Version %(v)s published.") % {"v": policy.version})
+            return redirect("screening:policy")
+    context = _policy_context(request, form, RiskAreaImportForm())
+    return render(request, "screening/policy.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def risk_area_import(request: HttpRequest) -> HttpResponse:
+    if not services.can_manage_policy(request.user):
+        return render(request, "screening/forbidden.html", status=403)
+    upload = RiskAreaImportForm(request.POST, request.FILES)
+    if upload.is_valid():
+        try:
+            result = services.risk_area_import(actor=request.user, file=upload.cleaned_data["file"])
+        except ValidationError as exc:
+            upload.add_service_errors(exc)
+        else:
+            message = _("Imported %(created)s new risk areas; %(replaced)s updated.")
+            messages.success(request, message % result._asdict())
+            return redirect(reverse("screening:policy") + "#risk-areas")
+    form = PolicyForm(initial=PolicyForm.initial_from(policy_row_at()))
+    return render(
+        request, "screening/policy.html", _policy_context(request, form, upload), status=422
+    )
+
+
+# --- a site's counters and recent checks ------------------------------------------------------
+
+
+@login_required
+def site_counters(request: HttpRequest, site_id: int) -> HttpResponse:
+    try:
+        site = selectors.site_get_for_user(user=request.user, site_id=site_id)
+    except Site.DoesNotExist:
+        raise Http404 from None
+    if not request.htmx:
+        # Opened directly: the page around the panel, which then polls this URL.
+        return render(request, "screening/site_checks_page.html", {"site": site})
+    context = {
+        "site": site,
+        "counters": selectors.site_counters(site=site),
+        "recent": selectors.check_list_for_user(user=request.user, site=site)[:15],
+        "updated_at": timezone.now(),
+    }
+    return render(request, "screening/partials/site_counters.html", context)
+
+
+# --- one check ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+    try:
+        check = selectors.check_get_for_user(user=request.user, check_id=check_id)
+    except Check.DoesNotExist:
+        raise Http404 from None
+    form = RevealForm(request.POST or None)
+    revealed = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            revealed = services.person_reveal(
+                actor=request.user, check=check, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDeniedError:
+            raise Http404 from None
+    context = {
+        "check": check,
+        "out": presenters.check_out(check),
+        "form": form,
+        "revealed": revealed,
+        "outcomes": dict(Outcome.choices),
+    }
+    response = render(request, "screening/check_detail.html", context)
+    # A page showing a full ID number must not stay in any cache.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,276 @@
+"""Site pages: the list, the map, a site's page, the create / edit form, photo upload and
+status change. Views parse with ``forms``, call one service or selector, and render; HTMX
+requests get the fragment they swap, other requests the whole page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from fangkong.core.errors import PermissionDeniedError
+from fangkong.lib.divisions import division_name, division_path
+from fangkong.org.permissions import can_administer, can_administer_any
+from fangkong.sites import selectors, services
+from fangkong.sites.choices import ROAD_KINDS, SiteKind, SiteStatus
+from fangkong.sites.forms import PhotoForm, SiteFilterForm, SiteForm, StatusForm
+from fangkong.sites.models import Site
+
+PAGE_SIZE = 50
+
+# Marker colours by kind; the legend and map.js read them from here. Road posts are drawn as
+# circles, places (stations, gates, hospitals) as rounded squares.
+KIND_COLOURS = {
+    SiteKind.CHECKPOINT: "#d32f2f",
+    SiteKind.TOLL_STATION: "#1976d2",
+    SiteKind.SERVICE_AREA: "#0097a7",
+    SiteKind.NATIONAL_ROAD: "#7b1fa2",
+    SiteKind.COUNTY_ROAD: "#795548",
+    SiteKind.COUNTY_BORDER: "#f57c00",
+    SiteKind.TRANSPORT_HUB: "#388e3c",
+    SiteKind.COMMUNITY_GATE: "#c2185b",
+    SiteKind.CITY_INTERSECTION: "#303f9f",
+    SiteKind.HOSPITAL: "#c49000",
+}
+
+
+def _forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
+    message = str(exc) if exc else _("You may not change sites of this unit.")
+    return render(request, "sites/forbidden.html", {"message": message}, status=403)
+
+
+def _site_or_404(request: HttpRequest, site_id: int) -> Site:
+    try:
+        return selectors.site_get_for_user(user=request.user, site_id=site_id)
+    except Site.DoesNotExist:
+        raise Http404 from None
+
+
+def map_config() -> dict[str, Any]:
+    """What map.js needs, handed over with ``json_script``. Coordinates stay WGS-84 on the
+    server; ``crs`` tells the script to shift them to GCJ-02 for AMap tiles."""
+    return {
+        "tiles": settings.MAP_TILES,
+        "crs": "gcj02" if settings.MAP_TILES == "amap" else "wgs84",
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileKey": settings.MAP_TILE_KEY,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "outlineUrl": static(settings.MAP_OUTLINE),
+        "sitesUrl": reverse("api:site_geojson"),
+        "kinds": {
+            kind: {
+                "colour": KIND_COLOURS[kind],
+                "shape": "circle" if kind in ROAD_KINDS else "square",
+            }
+            for kind in SiteKind.values
+        },
+        "labels": {
+            "kind": _("Kind"),
+            "unit": _("Unit"),
+            "status": _("Status"),
+            "assigned": _("Assigned staff"),
+            "open": _("Open site page"),
+            "noPhoto": _("No photo"),
+            "loadFailed": _("The sites could not be loaded. Reload the page to try again."),
+            "count": _("%(n)s sites"),
+        },
+    }
+
+
+def legend() -> list[dict[str, str]]:
+    return [
+        {"kind": kind, "label": str(label), "colour": KIND_COLOURS[kind]}
+        for kind, label in SiteKind.choices
+    ]
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def site_list(request: HttpRequest) -> HttpResponse:
+    filters = SiteFilterForm(request.GET or None, user=request.user)
+    sites = selectors.site_list_for_user(user=request.user, **filters.filters())
+    page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filters": filters, "page": page}
+    template = "sites/partials/site_table.html" if request.htmx else "sites/site_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def site_map(request: HttpRequest) -> HttpResponse:
+    context = {
+        "filters": SiteFilterForm(request.GET or None, user=request.user),
+        "map_config": map_config(),
+        "legend": legend(),
+        "statuses": SiteStatus.choices,
+    }
+    return render(request, "sites/site_map.html", context)
+
+
+def _detail_context(
+    request: HttpRequest,
+    site: Site,
+    *,
+    photo_form: PhotoForm | None = None,
+    status_form: StatusForm | None = None,
+) -> dict[str, Any]:
+    """The site page's context; a form given here (bound, with its errors) replaces the
+    empty one that administrators of the site's unit see."""
+    may_change = can_administer(request.user, site.unit)
+    if may_change:
+        photo_form = photo_form if photo_form is not None else PhotoForm()
+        status_form = status_form if status_form is not None else StatusForm()
+    return {
+        "site": site,
+        "division_name": division_name(site.division_code) if site.division_code else None,
+        "division_path": " ".join(division_path(site.division_code)),
+        "may_change": may_change,
+        "photo_form": photo_form,
+        "status_form": status_form,
+        "map_config": map_config(),
+        "kind_colour": KIND_COLOURS.get(site.kind, "#555"),
+    }
+
+
+@login_required
+def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = _site_or_404(request, site_id)
+    return render(request, "sites/site_detail.html", _detail_context(request, site))
+
+
+def _form_page(request: HttpRequest, form: SiteForm) -> HttpResponse:
+    code = form["division_code"].value() or ""
+    context = {
+        "form": form,
+        "site": form.site,
+        "map_config": map_config(),
+        "division_names": division_path(code) if len(code) == 6 else (),
+    }
+    return render(request, "sites/site_form.html", context)
+
+
+@transaction.atomic
+def _create(request: HttpRequest, form: SiteForm) -> Site:
+    # One transaction around both services, so a refused photo leaves no site behind.
+    site = services.site_create(actor=request.user, staff_ids=form.staff_ids(), **form.site_data())
+    photo = form.cleaned_data.get("photo")
+    if photo:
+        services.site_photo_add(actor=request.user, site=site, upload=photo)
+    return site
+
+
+@login_required
+def site_create(request: HttpRequest) -> HttpResponse:
+    if not can_administer_any(request.user):
+        return _forbidden(request)
+    form = SiteForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = _create(request, form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc)
+        else:
+            messages.success(request, _("Site “%(name)s” created.") % {"name": site.name})
+            return redirect("sites:detail", site_id=site.pk)
+    return _form_page(request, form)
+
+
+@login_required
+def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = _site_or_404(request, site_id)
+    if not can_administer(request.user, site.unit):
+        return _forbidden(request)
+    form = SiteForm(request.POST or None, user=request.user, site=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_update(
+                actor=request.user, site=site, staff_ids=form.staff_ids(), **form.changes()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc)
+        else:
+            messages.success(request, _("Site “%(name)s” saved.") % {"name": site.name})
+            return redirect("sites:detail", site_id=site.pk)
+    return _form_page(request, form)
+
+
+@login_required
+@require_POST
+def site_photo_add(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = _site_or_404(request, site_id)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.site_photo_add(
+                actor=request.user,
+                site=site,
+                upload=form.cleaned_data["photo"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Photo added."))
+                return redirect("sites:detail", site_id=site.pk)
+            site, form = _site_or_404(request, site_id), PhotoForm()
+    context = _detail_context(request, site, photo_form=form)
+    template = "sites/partials/site_photos.html" if request.htmx else "sites/site_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def site_status(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = _site_or_404(request, site_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.site_set_status(actor=request.user, site=site, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Status changed."))
+                return redirect("sites:detail", site_id=site.pk)
+            site, form = _site_or_404(request, site_id), StatusForm()
+    context = _detail_context(request, site, status_form=form)
+    template = "sites/partials/site_status.html" if request.htmx else "sites/site_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def division_lookup(request: HttpRequest) -> HttpResponse:
+    """The name under the division code input, as the user types."""
+    code = request.GET.get("division_code", "").strip()
+    names = division_path(code) if len(code) == 6 else ()
+    return render(request, "sites/partials/division_name.html", {"code": code, "names": names})
+
+
+@login_required
+@require_GET
+def staff_options(request: HttpRequest) -> HttpResponse:
+    """The assigned-staff checkboxes for the unit chosen in the form."""
+    initial = {"unit": request.GET.get("unit"), "staff": request.GET.getlist("staff")}
+    form = SiteForm(user=request.user, initial=initial)
+    return render(request, "sites/partials/staff_field.html", {"form": form})

@@ -1,0 +1,151 @@
+"""The dashboard in Debian's Chromium: charts and map drawn, figures refreshed in place from
+the API when checks arrive, the wall display and the phone view."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.command.browser_seed import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    data_dir = tmp_path_factory.mktemp("fangkong-command")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fangkong.settings",
+        "FANGKONG_ENV": "development",
+        "FANGKONG_DEBUG": "false",
+        "FANGKONG_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("FANGKONG_DATABASE_URL", None)
+    for args in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["shell", "-c", "import tests.command.browser_seed as s; s.run()"],
+    ):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "fangkong.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1", "--threads", "4"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield url, env
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Saved where FANGKONG_SCREENSHOTS points, for a person to look at."""
+    folder = os.environ.get("FANGKONG_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/command-{name}.png", full_page=True)
+
+
+def _page(browser: Any, url: str, **options: Any) -> Any:
+    context = browser.new_context(
+        base_url=url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "commander")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button.primary")
+    page.wait_for_url(lambda u: "/accounts/login/" not in u)
+    return page
+
+
+def test_dashboard_draws_and_refreshes_without_reload(browser: Any, server: Any) -> None:
+    url, env = server
+    page = _page(browser, url, viewport={"width": 1440, "height": 900})
+    page.goto("/command/?refresh=1")
+    assert page.text_content("#kpi-today") == "5"
+    page.wait_for_selector("#chart-hourly canvas")
+    page.wait_for_selector("#chart-outcomes canvas")
+    assert page.locator("#command-map path.site-marker").count() == 3
+    assert "甘州大队" in page.text_content("#units-table")
+    page.evaluate("window.notReloaded = true")
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "import tests.command.browser_seed as s; s.add_checks('B2', 4)",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    page.wait_for_function("document.getElementById('kpi-today').textContent === '9'")
+    assert page.evaluate("window.notReloaded") is True
+    screenshot(page, "dashboard")
+    page.locator("#command-map path.site-marker").first.click(force=True)
+    page.wait_for_url("**/sites/*/")
+    assert page.errors == []
+
+
+def test_wall_display_is_dark_and_phone_view_fits(browser: Any, server: Any) -> None:
+    url, _env = server
+    page = _page(browser, url, viewport={"width": 1920, "height": 1080})
+    page.goto("/command/?wall=1")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(6, 22, 39)"
+    assert page.locator(".topbar").is_hidden()
+    page.wait_for_selector("#chart-hourly canvas")
+    screenshot(page, "wall")
+    phone = _page(browser, url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto("/command/me/")
+    assert "今日查验人数" in phone.text_content("main")
+    screenshot(phone, "me")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    assert page.errors == [] and phone.errors == []

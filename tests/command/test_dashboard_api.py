@@ -1,0 +1,124 @@
+"""Dashboard figures: right numbers, within the caller's jurisdiction, in a bounded number
+of queries, from the rollups only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+
+from fangkong.command import selectors
+from fangkong.screening.models import Check
+from fangkong.sites.choices import SiteStatus
+from tests.command.conftest import make_check, make_group
+from tests.conftest import login
+
+NOW = datetime(2026, 11, 22, 4, 30, tzinfo=UTC)  # 12:30 in Zhangye
+
+
+@pytest.fixture
+def traffic(sites: Any) -> dict[str, Any]:
+    """Ganzhou: 3 checks today (one persuaded back), 2 yesterday, 1 a week ago; Linze: 4
+    today (one referred to health), from Sichuan and Beijing."""
+    g, gsquad, lz = sites["ganzhou"][0], sites["ganzhou"][2], sites["linze"][0]
+    make_check(g, at=NOW - timedelta(hours=1), group=make_group(g, origin="620702"))
+    make_check(g, at=NOW - timedelta(hours=1), outcome="persuade_return")
+    make_check(gsquad, at=NOW - timedelta(hours=3))
+    for hours in (24, 25):
+        make_check(g, at=NOW - timedelta(hours=hours))
+    make_check(g, at=NOW - timedelta(days=7))
+    for i in range(4):
+        group = make_group(lz, origin="510104" if i < 3 else "110105", plate=f"川A1234{i}")
+        make_check(
+            lz,
+            at=NOW - timedelta(minutes=5),
+            group=group,
+            outcome="refer_health" if i == 0 else "pass",
+        )
+    # Closed Linze site never counts as quiet; the second Linze site is open and silent.
+    sites["linze"][1].status = SiteStatus.OPEN
+    sites["linze"][1].save()
+    return sites
+
+
+@time_machine.travel(NOW, tick=False)
+def test_commander_sees_each_brigade_summing_its_subtree(
+    traffic: Any, commander: Any, tree: Any
+) -> None:
+    body = login(commander).get("/api/v1/command/dashboard").json()
+    units = {u["name"]: u for u in body["units"]}
+    assert (units["甘州大队"]["today"], units["甘州大队"]["yesterday"]) == (3, 2)
+    assert units["甘州大队"]["last_week"] == 1
+    assert units["甘州大队"]["persuade_return"] == 1
+    assert units["甘州大队"]["change_day"] == 50.0
+    assert (units["临泽大队"]["today"], units["临泽大队"]["refer_health"]) == (4, 1)
+    assert body["totals"]["today"] == 7
+    assert body["origins"][0] == {"code": "510000", "name": "四川省", "count": 3}
+    assert sum(p["persons"] for p in body["hourly"]) == 7
+    assert body["hourly"][12]["persons"] == 4  # 12:25 local
+    assert body["outcomes"]["vehicles"] == 4
+    assert body["trends"][-1]["refer_health"] == 1
+    quiet = {s["name"] for s in body["quiet"]}
+    assert traffic["linze"][1].name in quiet
+    assert traffic["linze"][0].name not in quiet
+    volumes = {s["id"]: s for s in body["sites"]}
+    assert volumes[traffic["linze"][0].pk]["volume"] == 4
+
+
+@time_machine.travel(NOW, tick=False)
+def test_brigade_sees_only_its_part(traffic: Any, brigade_officer: Any, tree: Any) -> None:
+    client = login(brigade_officer)
+    body = client.get("/api/v1/command/dashboard").json()
+    assert body["totals"]["today"] == 3
+    assert {u["name"] for u in body["units"]} == {"甘州一中队", "甘州大队"}
+    assert {o["code"] for o in body["origins"]} == {"620000"}
+    assert all(s["unit"] in ("甘州大队", "甘州一中队") for s in body["sites"])
+    assert all(q["unit"] != "临泽大队" for q in body["quiet"])
+    refused = client.get(f"/api/v1/command/dashboard?unit={tree.linze.pk}")
+    assert refused.status_code == 404
+    narrowed = client.get(f"/api/v1/command/units?unit={tree.ganzhou_squad.pk}").json()
+    # A squad has no units below it: one row, for the sites it holds itself.
+    assert [(u["name"], u["today"]) for u in narrowed] == [("甘州一中队", 1)]
+    hourly = client.get(f"/api/v1/command/hourly?unit={tree.ganzhou_squad.pk}").json()
+    assert sum(p["persons"] for p in hourly) == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_endpoint_answers(traffic: Any, commander: Any) -> None:
+    client = login(commander)
+    for name in ("units", "hourly", "outcomes", "origins", "trends", "quiet", "sites"):
+        response = client.get(f"/api/v1/command/{name}?kind=toll_station")
+        assert response.status_code == 200, name
+    assert (
+        client.get("/api/v1/command/dashboard?kind=community_gate").json()["totals"]["today"] == 0
+    )
+    assert client.get("/api/v1/command/dashboard?quiet_hours=0").status_code == 422
+
+
+def test_anonymous_is_refused(db: Any) -> None:
+    from django.test import Client
+
+    assert Client().get("/api/v1/command/dashboard").status_code == 401
+
+
+@time_machine.travel(NOW, tick=False)
+def test_dashboard_reads_only_rollups_in_bounded_queries(
+    traffic: Any, commander: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = login(commander)
+    client.get("/api/v1/command/dashboard")  # warm the session
+    Check.objects.all().delete()  # the purge: the dashboard must not need raw checks
+    with django_assert_max_num_queries(14):
+        body = client.get("/api/v1/command/dashboard").json()
+    assert body["totals"]["today"] == 7
+
+
+@time_machine.travel(NOW, tick=False)
+def test_quiet_threshold(traffic: Any, commander: Any) -> None:
+    scope = selectors.scope_for_user(user=commander)
+    names = {s["name"] for s in selectors.quiet_sites(scope=scope, quiet_hours=1)}
+    assert traffic["ganzhou"][0].name in names  # last check 11:30, not in the 12:00 hour
+    names = {s["name"] for s in selectors.quiet_sites(scope=scope, quiet_hours=2)}
+    assert traffic["ganzhou"][0].name not in names

@@ -1,0 +1,86 @@
+"""Named personas, so permission tests read naturally:
+
+- ``commander``: the detachment commander, who sees the whole prefecture;
+- ``brigade_officer``: a unit admin of the Ganzhou brigade, who sees only that brigade;
+- ``other_officer``: a unit admin of the Linze brigade, who must be refused Ganzhou's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fangkong.org.choices import RoleCode, StaffKind, UnitKind
+from fangkong.org.models import Role, Unit
+from tests.factories import SiteFactory, StaffFactory, UnitFactory, UserFactory
+
+
+@dataclass
+class Tree:
+    detachment: Unit
+    ganzhou: Unit
+    ganzhou_squad: Unit
+    linze: Unit
+
+
+@pytest.fixture
+def tree(db: Any) -> Tree:
+    for code in RoleCode.values:
+        Role.objects.get_or_create(code=code)
+    detachment = UnitFactory(code="620700", name="张掖市公安局交警支队", kind=UnitKind.DETACHMENT)
+    ganzhou = UnitFactory(code="620702", name="甘州大队", kind=UnitKind.BRIGADE, parent=detachment)
+    squad = UnitFactory(code="620702-1", name="甘州一中队", kind=UnitKind.SQUAD, parent=ganzhou)
+    linze = UnitFactory(code="620723", name="临泽大队", kind=UnitKind.BRIGADE, parent=detachment)
+    return Tree(detachment, ganzhou, squad, linze)
+
+
+def _persona(unit: Unit, username: str, *roles: str) -> Any:
+    user = UserFactory(username=username)
+    staff = StaffFactory(unit=unit, user=user, name=username, kind=StaffKind.OFFICER)
+    staff.roles.set(Role.objects.filter(code__in=roles))
+    return user
+
+
+@pytest.fixture
+def commander(tree: Tree) -> Any:
+    return _persona(tree.detachment, "commander", RoleCode.COMMANDER)
+
+
+@pytest.fixture
+def brigade_officer(tree: Tree) -> Any:
+    return _persona(tree.ganzhou, "brigade", RoleCode.UNIT_ADMIN)
+
+
+@pytest.fixture
+def other_officer(tree: Tree) -> Any:
+    return _persona(tree.linze, "linze", RoleCode.UNIT_ADMIN)
+
+
+@pytest.fixture
+def sites(tree: Tree) -> dict[str, list[Any]]:
+    """Three sites in Ganzhou (one in its squad) and two in Linze."""
+    return {
+        "ganzhou": [
+            SiteFactory(unit=tree.ganzhou),
+            SiteFactory(unit=tree.ganzhou),
+            SiteFactory(unit=tree.ganzhou_squad),
+        ],
+        "linze": [
+            SiteFactory(unit=tree.linze, division_code="620723"),
+            SiteFactory(unit=tree.linze, division_code="620723"),
+        ],
+    }
+
+
+def login(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user() -> Any:
+    return login

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from fangkong.org import services
+from fangkong.org.choices import StaffKind
+
+
+@pytest.mark.django_db
+def test_badge_number_used_twice_is_refused(commander, tree) -> None:
+    services.staff_create(
+        actor=commander,
+        unit=tree.ganzhou,
+        name="李明",
+        kind=StaffKind.OFFICER,
+        badge_number="062001",
+        phone="+86 139-1234-5678",
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.staff_create(
+            actor=commander,
+            unit=tree.linze,
+            name="王强",
+            kind=StaffKind.OFFICER,
+            badge_number=" 062001 ",
+        )
+    assert [e.code for e in caught.value.error_dict["badge_number"]] == ["badge_taken"]
+
+
+@pytest.mark.django_db
+def test_phone_is_normalised_and_bad_phone_refused(commander, tree) -> None:
+    staff = services.staff_create(
+        actor=commander,
+        unit=tree.ganzhou,
+        name="李明",
+        kind=StaffKind.OFFICER,
+        badge_number="062002",
+        phone="0086 139 1234 5678",
+    )
+    assert staff.phone == "13912345678"
+    with pytest.raises(ValidationError) as caught:
+        services.staff_update(actor=commander, staff=staff, phone="12345")
+    assert [e.code for e in caught.value.error_dict["phone"]] == ["phone_invalid"]
+
+
+@pytest.mark.django_db
+def test_auxiliaries_hold_no_rank(commander, tree) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.staff_create(
+            actor=commander,
+            unit=tree.ganzhou,
+            name="赵六",
+            kind=StaffKind.AUXILIARY,
+            badge_number="F0001",
+            rank="sergeant_1",
+        )
+    assert "rank" in caught.value.error_dict

@@ -1,0 +1,57 @@
+"""The roster calendar in a real Chromium, against the production server of
+``tests/browser/conftest.py`` (this module starts its own instance of it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+# The browser fixtures live in tests/browser/conftest.py, which only that folder sees.
+from tests.browser.conftest import PHONE, Server, browser, new_page, server  # noqa: F401
+from tests.browser.seed import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page: Any, username: str, then: str) -> None:
+    """Log in straight to ``then`` (the default landing page, the map, is not needed)."""
+    page.goto(f"/accounts/login/?next={then}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")  # not the language switch in the top bar
+    page.wait_for_url(lambda url: "/accounts/login/" not in url, wait_until="domcontentloaded")
+    assert page.url.endswith(then)
+
+
+def test_make_publish_and_read_a_roster(browser: Any, server: Server) -> None:  # noqa: F811
+    page = new_page(browser, server)
+    log_in(page, "brigade", "/roster/new/")
+    assert page.locator("main h1").inner_text() == "编排排班"
+    page.fill("#id_days", "2")
+    page.fill("#id_time_limit_s", "1")
+    page.click("main button[type=submit]")
+    # Building and solving Ganzhou's 30 sites takes a few seconds on a busy machine.
+    page.wait_for_selector("#site-calendar, .errorlist, .error", timeout=40_000)
+    assert page.locator(".errorlist, .error").count() == 0, page.locator("main").inner_text()
+    header = page.locator("#site-calendar thead th")
+    assert header.nth(0).inner_text() and header.count() == 2 + 2
+    assert page.locator("#site-calendar tbody tr.leader-row").count() == 1
+    # Ganzhou's 30 sites need far more people than its handful: shortages with reasons.
+    first_gap = page.locator("ul.shortages li").first.inner_text()
+    assert "缺" in first_gap and "原因" in first_gap
+    page.click("text=发布")
+    page.wait_for_selector(".status-published")
+    page.click("nav.roster-tabs >> text=按人员")
+    page.wait_for_selector("#person-calendar")
+    assert page.locator("#person-calendar tbody tr").count() >= 1
+    assert page.errors == []
+    page.context.close()
+
+    phone = new_page(browser, server, viewport=PHONE)
+    log_in(phone, "brigade", "/roster/me/")
+    assert phone.locator("main h1").inner_text() == "我的勤务"
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, "the phone page scrolls sideways"
+    assert phone.errors == []
+    phone.context.close()

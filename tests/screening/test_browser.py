@@ -1,0 +1,341 @@
+"""The officer app in a real Chromium at a phone's size (390×844), against the gunicorn
+server of ``tests/browser/conftest.py``: finding a registration by short code, and recording
+checks with no network that reach the server exactly once when it returns.
+
+Each test drives a Chromium of its own on a thread of its own: the browser tests' session-wide
+Playwright may already be running on the main thread, and Playwright's sync API allows one
+per thread.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import (  # noqa: F401 - the browser tests' server, shared
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    Server,
+    log_in,
+    server,
+)
+from tests.screening.browser_seed import PLATE, SHORT_CODE, SITE_CODE
+from tests.screening.conftest import id_number
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+# Set FANGKONG_SCREENSHOTS to a folder to keep screenshots of the app at each step.
+SHOTS = Path(os.environ["FANGKONG_SCREENSHOTS"]) if os.environ.get("FANGKONG_SCREENSHOTS") else None
+
+
+@pytest.fixture(scope="module")
+def seeded(server: Server) -> Server:  # noqa: F811
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fangkong.settings",
+        "FANGKONG_DATA_DIR": str(server.data_dir),
+        "FANGKONG_MEDIA_ROOT": str(server.data_dir / "media"),
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("FANGKONG_DATABASE_URL", None)
+    command = "import tests.screening.browser_seed as s; s.run()"
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", command],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return server
+
+
+def _open_app(page: Any) -> None:
+    page.goto("/screening/officer/")
+    page.wait_for_selector("body[data-ready=yes]")
+    site_id = page.evaluate(
+        "JSON.parse(document.getElementById('officer-config').textContent)"
+        f".sites.find((s) => s.code === '{SITE_CODE}').id"
+    )
+    page.select_option("#site", str(site_id))
+    page.site_id = site_id
+
+
+def on_phone(app: Server, scenario: Callable[[Any], None]) -> None:
+    """Run ``scenario(page)`` with the Ganzhou brigade's officer logged in to the app."""
+    from playwright.sync_api import sync_playwright
+
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    context = browser.new_context(
+                        base_url=app.url,
+                        viewport=PHONE,
+                        locale="zh-CN",
+                        timezone_id="Asia/Shanghai",
+                    )
+                    context.set_default_timeout(10_000)
+                    page = context.new_page()
+                    errors: list[str] = []
+                    page.on("pageerror", lambda error: errors.append(str(error)))
+                    log_in(page, "brigade")
+                    _open_app(page)
+                    scenario(page)
+                    assert errors == [], errors
+                finally:
+                    browser.close()
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=work, name="officer-phone")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+def shot(page: Any, name: str) -> None:
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def checks_at(page: Any, site_id: int) -> list[dict[str, Any]]:
+    response = page.context.request.get(f"/api/v1/checks?site={site_id}&limit=1000")
+    assert response.ok, response.text()
+    return response.json()
+
+
+def stored_checks(page: Any, wanted: Any, count: int) -> list[dict[str, Any]]:
+    """The server's checks that ``wanted`` picks, once there are ``count`` (or after 15 s)."""
+    deadline = time.monotonic() + 15
+    while True:
+        found = [c for c in checks_at(page, page.site_id) if wanted(c)]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        page.wait_for_timeout(200)
+
+
+def test_an_officer_finds_a_registration_by_short_code_and_records_it(seeded: Server) -> None:
+    on_phone(seeded, _find_by_short_code_and_record)
+
+
+def _find_by_short_code_and_record(page: Any) -> None:
+    shot(page, "officer-start")
+    page.fill("#q", SHORT_CODE.lower())
+    page.click("#search button[type=submit]")
+    page.wait_for_selector("article.person >> nth=1")
+    shot(page, "officer-group")
+
+    assert page.locator(".plate").inner_text() == PLATE
+    assert page.locator("article.person .name").all_inner_texts() == ["赵*柱", "钱*花"]
+    assert "620702********" in page.locator("article.person").first.inner_text()
+    # The passenger declared a yellow code: the whole car is to be tested.
+    assert page.locator(".groupbanner").inner_text() == "全车建议：检测后通行"
+    assert "健康码为黄码" in page.locator("article.person").nth(1).inner_text()
+
+    temperatures = page.locator("input[data-field=temperature]")
+    temperatures.nth(0).fill("36.4")
+    temperatures.nth(1).fill("36.7")
+    shot(page, "officer-group-filled")
+    confirm = page.locator("button[data-action=confirm]")
+    assert confirm.inner_text() == "确认处置（2 人）"
+    confirm.click()
+
+    page.wait_for_selector("#party", state="hidden")
+    stored = stored_checks(page, lambda c: c["plate"] == PLATE, 2)
+    page.wait_for_function("document.getElementById('outbox-count').textContent === '0'")
+    assert sorted((c["person"]["name"], c["outcome"], c["recommended"]) for c in stored) == [
+        ("赵*柱", "pass", "pass"),
+        ("钱*花", "test_then_pass", "test_then_pass"),
+    ]
+    assert {c["temperature"] for c in stored} == {36.4, 36.7}
+
+
+def test_a_fever_needs_a_reason_to_override(seeded: Server) -> None:
+    on_phone(seeded, _override_a_fever)
+
+
+def _override_a_fever(page: Any) -> None:
+    page.click("#manual-button")
+    page.fill("input[data-field=name]", "孙发热")
+    page.fill("input[data-field=doc_number]", id_number(601))
+    page.fill("input[data-field=temperature]", "38.3")
+    assert page.locator(".rec").inner_text() == "建议：移交卫健"
+    assert "体温 38.3℃ ≥ 37.3℃" in page.locator(".reasons").inner_text()
+    page.click("button[data-action=change]")
+    page.click("label.chip.o-persuade_return")
+    page.click("button[data-action=confirm]")
+    assert (
+        page.locator("[data-error-for=override]").inner_text() == "与建议不一致时，请填写改判原因。"
+    )
+    shot(page, "officer-override")
+    page.fill("input[data-field=override_reason]", "本人拒绝前往发热门诊")
+    page.click("button[data-action=confirm]")
+
+    stored = stored_checks(page, lambda c: c["person"]["name"] == "孙*热", 1)
+    assert [(c["outcome"], c["recommended"], c["override_reason"]) for c in stored] == [
+        ("persuade_return", "refer_health", "本人拒绝前往发热门诊")
+    ]
+
+
+def _enter_walk_up(page: Any, name: str, number: str) -> None:
+    page.click("#manual-button")
+    page.fill("input[data-field=name]", name)
+    page.fill("input[data-field=doc_number]", number)
+    page.fill("input[data-field=origin_code]", "620702")
+    page.fill("input[data-field=temperature]", "36.5")
+    page.click("button[data-action=confirm]")
+    page.wait_for_selector("#party", state="hidden")
+
+
+def test_checks_made_offline_reach_the_server_once_when_the_network_returns(
+    seeded: Server,
+) -> None:
+    on_phone(seeded, _record_offline_then_sync)
+
+
+def _record_offline_then_sync(page: Any) -> None:
+    context = page.context
+    # The service worker has installed and cached the app; the page is now under its control.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_selector("body[data-ready=yes]")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    tag = uuid.uuid4().hex[:4]
+    names = [f"离线{tag}{i}" for i in range(3)]
+
+    context.set_offline(True)
+    page.wait_for_function("document.getElementById('net').dataset.state === 'offline'")
+    for i, name in enumerate(names):
+        _enter_walk_up(page, name, id_number(700 + i, birth="19800101"))
+    assert page.locator("#outbox-count").inner_text() == "3"
+    shot(page, "officer-offline")
+
+    page.reload()  # with no network: the service worker serves the app, IndexedDB keeps the checks
+    page.wait_for_selector("body[data-ready=yes]")
+    navigation = "performance.getEntriesByType('navigation')[0].deliveryType"
+    assert page.evaluate(navigation) == "cache-storage"
+    assert page.evaluate("fetch('/healthz').then(() => 'online', () => 'offline')") == "offline"
+    assert page.locator("#outbox-count").inner_text() == "3"
+    assert page.locator("#site").input_value() == str(page.site_id)
+    page.click("#outbox-button")
+    page.wait_for_selector("#outbox-list li.pending >> nth=2")
+    assert page.locator("#outbox-list li.pending").count() == 3
+    shot(page, "officer-outbox")
+
+    context.set_offline(False)
+    page.wait_for_function(
+        "document.getElementById('outbox-count').textContent === '0'", timeout=20_000
+    )
+    masked = {name[0] + "*" * (len(name) - 2) + name[-1] for name in names}
+    mine = stored_checks(page, lambda c: c["person"]["name"] in masked, 3)
+    page.wait_for_timeout(1000)  # a second sync, had there been one, would have landed by now
+    mine = [c for c in checks_at(page, page.site_id) if c["person"]["name"] in masked]
+    assert len(mine) == 3
+    assert {c["recommended"] for c in mine} == {"test_then_pass"}  # no code, no NAT: test
+    assert len({c["idempotency_key"] for c in mine}) == 3
+
+
+def test_a_check_the_server_refuses_stays_on_the_phone_with_the_reason(seeded: Server) -> None:
+    on_phone(seeded, _keep_a_refused_check)
+
+
+def _keep_a_refused_check(page: Any) -> None:
+    # The check digit is right, so the phone accepts it; the birth date is in the future.
+    first17 = "62070220990101123"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+    _enter_walk_up(page, "未来人", first17 + "10X98765432"[total % 11])
+
+    page.wait_for_function("document.getElementById('outbox-count').textContent === '1'")
+    page.wait_for_selector("#outbox-button[data-waiting=yes]")
+    page.click("#outbox-button")
+    problem = page.wait_for_selector("#outbox-list li.error .problem")
+    assert problem.inner_text().startswith("未被接收：")
+    assert "出生日期" in problem.inner_text()
+    shot(page, "officer-refused")
+    page.click("#sync-now")  # sending again changes nothing: it waits for the officer
+    page.wait_for_timeout(500)
+    assert page.locator("#outbox-count").inner_text() == "1"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#outbox-list li.error button[data-action=discard]")
+    page.wait_for_function("document.getElementById('outbox-count').textContent === '0'")
+
+
+def test_a_thousand_checks_wait_offline_and_each_arrives_once(seeded: Server) -> None:
+    on_phone(seeded, _thousand_offline)
+
+
+def _thousand_offline(page: Any) -> None:
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    site_id = page.evaluate(
+        "JSON.parse(document.getElementById('officer-config').textContent)"
+        ".sites.find((s) => s.code === 'GZ-002').id"
+    )
+    tag = uuid.uuid4().hex[:6]
+    bodies = [
+        {
+            "idempotency_key": f"cap-{tag}-{n:04d}",
+            "site_id": site_id,
+            "temperature": 36.5,
+            "outcome": "test_then_pass",
+            "checked_at": None,
+            "shown_recommendation": "test_then_pass",
+            "facts": {},
+            "person": {
+                "name": f"容量{n}",
+                "doc_type": "resident_id",
+                "doc_number": id_number(n, birth="19700101", region="620723"),
+                "phone": "",
+            },
+        }
+        for n in range(1000)
+    ]
+    page.context.set_offline(True)
+    page.evaluate(
+        """async (bodies) => {
+          const outbox = await FangkongOutbox.Outbox.open();
+          const now = new Date().toISOString();
+          await outbox.addAll(bodies.map((body) => ({
+            key: body.idempotency_key, created: now, user: 'brigade', status: 'pending',
+            body: Object.assign({}, body, { checked_at: now }), summary: { name: body.person.name }
+          })));
+        }""",
+        bodies,
+    )
+    page.reload()
+    page.wait_for_selector("body[data-ready=yes]")
+    assert page.locator("#outbox-count").inner_text() == "1000"
+
+    started = time.monotonic()
+    page.context.set_offline(False)
+    page.wait_for_function(
+        "document.getElementById('outbox-count').textContent === '0'", timeout=180_000
+    )
+    elapsed = time.monotonic() - started
+    response = page.context.request.get(f"/api/v1/checks?site={site_id}&limit=1000")
+    keys = [
+        c["idempotency_key"]
+        for c in response.json()
+        if c["idempotency_key"].startswith(f"cap-{tag}")
+    ]
+    assert len(keys) == len(set(keys)) == 1000, elapsed
+    print(f"1000 offline checks synced in {elapsed:.1f} s")

@@ -4,8 +4,9 @@ The first roster is greedy when every hard rule is an upper limit (the police ru
 comes from CP-SAT on the whole model; on a small model CP-SAT also runs first in any case, as
 it often proves optimality outright. The search (:mod:`.lns`) then improves the roster until
 the time limit. The roster returned is the best found; its objective is recomputed in Python
-from the roster (:mod:`.costs`). The bound is 0 (every cost term is non-negative) unless CP-SAT
-on the whole model proved better: on a small model, or with ``prove=True``, which keeps it
+from the roster (:mod:`.costs`). The bound is the cost of the missing cover no roster can avoid
+(:mod:`.bound`; every other cost term is non-negative) unless CP-SAT on the whole model proved
+better: on a small model, or with ``prove=True``, which keeps it
 running on one core beside the search.
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .bound import cover_bound
 from .build import Cell, Duty, ModelBuilder, allowed, fairness_targets, frozen_assignments
 from .greedy import greedy_roster
 from .lns import Incumbent, Search
@@ -65,7 +67,8 @@ class _Run:
         self.frozen = frozen_assignments(problem)
         self._builder: ModelBuilder | None = None
         self.timeline: list[tuple[float, float, int]] = []
-        self.bound = 0.0  # every cost term is non-negative
+        # Every cost term is non-negative, and some missing cover may be provably unavoidable.
+        self.bound = float(cover_bound(problem).cost)
         self.lock = threading.Lock()
         self.best: Incumbent | None = None
         # Set when there is no point going on: optimality proved, the gap or cover reached.
@@ -207,6 +210,8 @@ class _Run:
                 elapsed = time.perf_counter() - self.started
                 self.timeline.append((elapsed, found.objective, found.under))
         if self.options.stop_when_covered and not found.under:
+            self.done.set()
+        if self._close_enough():  # e.g. only the provably unavoidable cover is missing
             self.done.set()
 
     def _close_enough(self) -> bool:

@@ -14,7 +14,8 @@ The last line of stdout is one JSON object: ``checks``, ``days``, ``sites``, ``b
 ``insert_s`` and ``insert_per_s`` (the streaming load), ``p95_ms`` and ``median_ms`` of the
 rollup path over ``--repeat`` runs, ``naive_ms`` (median of the naive path), ``speedup``
 (``naive_ms / p95_ms``), the same three as CPU time (``p95_cpu_ms``, ``naive_cpu_ms``,
-``speedup_cpu``: meaningful on SQLite, which runs in this process) and ``same_figures``.
+``speedup_cpu``: meaningful on SQLite, which runs in this process), ``same_figures``,
+``database_mb`` (the database on disk) and ``peak_rss_mb`` (of this process, load included).
 ``--quick`` is 200,000 checks over 14 days.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -212,6 +214,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     p95 = _p95(rollup_times)
     naive_ms = statistics.median(naive_times)
+    if connection.vendor == "sqlite":
+        name = Path(connection.settings_dict["NAME"])
+        size = sum(p.stat().st_size for p in name.parent.glob(name.name + "*"))
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            size = cursor.fetchone()[0]
     return {
         "backend": connection.vendor,
         "checks": generated.checks,
@@ -227,6 +236,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "naive_cpu_ms": round(statistics.median(naive_cpu), 1),
         "speedup_cpu": round(statistics.median(naive_cpu) / _p95(rollup_cpu), 1),
         "same_figures": fast == slow,
+        "database_mb": round(size / 2**20),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
 

@@ -5,7 +5,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from fangkong.command.models import AnalysisReport, OriginRollup, SiteHourRollup
+from fangkong.command.models import (
+    AnalysisReport,
+    OriginRollup,
+    SiteDayRollup,
+    SiteHourRollup,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -27,6 +32,13 @@ class SiteHourRollupAdmin(ReadOnly):
     list_display = ["site", "hour", "persons", "vehicles", "overrides"]
     list_filter = ["site__kind"]
     date_hierarchy = "hour"
+
+
+@admin.register(SiteDayRollup)
+class SiteDayRollupAdmin(ReadOnly):
+    list_display = ["site", "date", "persons", "outcome_persuade_return", "overrides"]
+    list_filter = ["site__kind"]
+    date_hierarchy = "date"
 
 
 @admin.register(OriginRollup)

@@ -77,6 +77,43 @@ class SiteHourRollup(models.Model):
         return f"{self.site_id} {self.hour:%Y-%m-%d %H}:00"
 
 
+# The per-check counters that a day table also keeps (vehicles, health codes and registrations
+# stay hourly only: the dashboard charts them for one day at a time).
+DAY_COLUMNS = ("persons",) + OUTCOME_COLUMNS + ("overrides",)
+
+
+class SiteDayRollup(models.Model):
+    """The checks of one site on one local day: the dashboard's trends over weeks read a row
+    per site and day instead of twenty-four."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="day_rollups"
+    )
+    date = models.DateField(_("date"))
+    unit_path = models.CharField(_("unit path"), max_length=400)
+    persons = _counter(_("persons checked"))
+    outcome_pass = _counter(_("passed"))
+    outcome_priority_pass = _counter(_("priority passes"))
+    outcome_test_then_pass = _counter(_("tested, then passed"))
+    outcome_persuade_return = _counter(_("persuaded to return"))
+    outcome_refer_health = _counter(_("referred to health"))
+    overrides = _counter(_("policy overrides"))
+
+    class Meta:
+        verbose_name = _("site daily rollup")
+        verbose_name_plural = _("site daily rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "date"], name="command_site_day_unique")
+        ]
+        indexes = [
+            models.Index(fields=["unit_path", "date"], name="command_day_path_date"),
+            models.Index(fields=["date"], name="command_day_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.date}"
+
+
 class OriginRollup(models.Model):
     """How many persons checked at a site on a day (Asia/Shanghai) came from a province."""
 

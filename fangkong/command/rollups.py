@@ -27,6 +27,7 @@ What is counted, and how ``rollup_rebuild`` recomputes it with GROUP BY:
 - vehicles: a travel group with a vehicle counts once, at its site, in the hour of its earliest
   check (a late check that is earlier than the group's others moves the vehicle to its hour);
 - registrations by kind: hour of ``created_at``;
+- persons, outcomes and overrides again per local day (``SiteDayRollup``), for trends;
 - origins (``OriginRollup``): per check, the province of its travel group's origin, or, for a
   check without a group, of the registration's declared "coming from"; day in local time.
 
@@ -52,8 +53,10 @@ from django.db.models.signals import post_save
 from fangkong.command.models import (
     CODE_COLUMNS,
     COUNTER_COLUMNS,
+    DAY_COLUMNS,
     OUTCOME_COLUMNS,
     OriginRollup,
+    SiteDayRollup,
     SiteHourRollup,
 )
 from fangkong.org.models import Unit
@@ -102,6 +105,7 @@ class RollupBatch:
 
     def __init__(self) -> None:
         self.hours: defaultdict[tuple[int, datetime], Counter[str]] = defaultdict(Counter)
+        self.days: defaultdict[tuple[int, date], Counter[str]] = defaultdict(Counter)
         self.origins: Counter[tuple[int, date, str]] = Counter()
 
     def add_check(
@@ -115,11 +119,13 @@ class RollupBatch:
         origin: str | None,
     ) -> None:
         row = self.hours[(site_id, hour_start(checked_at))]
-        row["persons"] += 1
-        row[f"outcome_{outcome}"] += 1
+        day = self.days[(site_id, local_date(checked_at))]
+        for counts in (row, day):
+            counts["persons"] += 1
+            counts[f"outcome_{outcome}"] += 1
+            if outcome != recommended:
+                counts["overrides"] += 1
         row[f"code_{colour}"] += 1
-        if outcome != recommended:
-            row["overrides"] += 1
         origin_province = province(origin)
         if origin_province:
             self.origins[(site_id, local_date(checked_at), origin_province)] += 1
@@ -132,34 +138,43 @@ class RollupBatch:
 
     def flush(self) -> None:
         if self.hours:
-            _upsert_hours(self.hours.items())
+            _upsert_counters(SiteHourRollup, "hour", COUNTER_COLUMNS, self.hours.items())
+        if self.days:
+            _upsert_counters(SiteDayRollup, "date", DAY_COLUMNS, self.days.items())
         if self.origins:
             _upsert_origins(self.origins.items())
         self.hours.clear()
+        self.days.clear()
         self.origins.clear()
 
 
-def _upsert_hours(rows: Iterable[tuple[tuple[int, datetime], Counter[str]]]) -> None:
-    table = SiteHourRollup._meta.db_table
-    columns = ", ".join(COUNTER_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(COUNTER_COLUMNS))
-    increments = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTER_COLUMNS)
+def _upsert_counters(
+    model: type[SiteHourRollup] | type[SiteDayRollup],
+    period: str,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple[tuple[int, Any], Counter[str]]],
+) -> None:
+    """Add counts to the rows of a site-and-period rollup table, creating missing rows."""
+    table = model._meta.db_table
+    names = ", ".join(columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    increments = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
     sites, units = Site._meta.db_table, Unit._meta.db_table
     # Table and column names come from the models, never from input.
     # The unit path is read from the site in the same statement, so a check costs one query.
     sql = " ".join(
         [
-            f"INSERT INTO {table} (site_id, hour, unit_path, {columns})",  # noqa: S608
+            f"INSERT INTO {table} (site_id, {period}, unit_path, {names})",  # noqa: S608
             f"SELECT s.id, %s, u.path, {placeholders} FROM {sites} s",  # noqa: S608
             f"JOIN {units} u ON u.id = s.unit_id WHERE s.id = %s",
-            "ON CONFLICT (site_id, hour) DO UPDATE SET unit_path = excluded.unit_path,",
+            f"ON CONFLICT (site_id, {period}) DO UPDATE SET unit_path = excluded.unit_path,",
             increments,
         ]
     )
-    adapt = connection.ops.adapt_datetimefield_value
+    field = model._meta.get_field(period)
     params = [
-        [adapt(hour), *(counts[c] for c in COUNTER_COLUMNS), site_id]
-        for (site_id, hour), counts in rows
+        [field.get_db_prep_value(when, connection), *(counts[c] for c in columns), site_id]
+        for (site_id, when), counts in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -320,6 +335,25 @@ def _rebuilt_hours(start: datetime, end: datetime) -> dict[tuple[int, datetime],
     return hours
 
 
+def _rebuilt_days(start: datetime, end: datetime) -> dict[tuple[int, date], dict[str, int]]:
+    outcome_counts = {
+        column: Count("id", filter=Q(outcome=column.removeprefix("outcome_")))
+        for column in OUTCOME_COLUMNS
+    }
+    rows = (
+        Check.objects.filter(checked_at__gte=start, checked_at__lt=end)
+        .annotate(d=TruncDate("checked_at", tzinfo=local_zone()))
+        .values("site_id", "d")
+        .annotate(
+            persons=Count("id"),
+            overrides=Count("id", filter=~Q(outcome=F("recommended"))),
+            **outcome_counts,
+        )
+        .order_by()
+    )
+    return {(r["site_id"], r["d"]): {c: r[c] for c in DAY_COLUMNS} for r in rows}
+
+
 def _rebuilt_origins(start: datetime, end: datetime) -> Counter[tuple[int, date, str]]:
     checks = Check.objects.filter(checked_at__gte=start, checked_at__lt=end).annotate(
         d=TruncDate("checked_at", tzinfo=local_zone())
@@ -354,9 +388,18 @@ def rollups_rebuild(*, first_day: date, last_day: date) -> dict[str, int]:
     _, end = day_bounds(last_day)
     with transaction.atomic():
         hours = _rebuilt_hours(start, end)
+        days = _rebuilt_days(start, end)
         origins = _rebuilt_origins(start, end)
         paths = dict(Site.objects.values_list("id", "unit__path"))
         SiteHourRollup.objects.filter(hour__gte=start, hour__lt=end).delete()
+        SiteDayRollup.objects.filter(date__gte=first_day, date__lte=last_day).delete()
+        SiteDayRollup.objects.bulk_create(
+            [
+                SiteDayRollup(site_id=site_id, date=day, unit_path=paths[site_id], **counts)
+                for (site_id, day), counts in days.items()
+            ],
+            batch_size=1000,
+        )
         OriginRollup.objects.filter(date__gte=first_day, date__lte=last_day).delete()
         SiteHourRollup.objects.bulk_create(
             [
@@ -372,4 +415,4 @@ def rollups_rebuild(*, first_day: date, last_day: date) -> dict[str, int]:
             ],
             batch_size=1000,
         )
-    return {"hours": len(hours), "origins": len(origins)}
+    return {"hours": len(hours), "days": len(days), "origins": len(origins)}

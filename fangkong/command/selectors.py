@@ -20,6 +20,7 @@ from fangkong.command.models import (
     CODE_COLUMNS,
     OUTCOME_COLUMNS,
     OriginRollup,
+    SiteDayRollup,
     SiteHourRollup,
 )
 from fangkong.command.rollups import day_bounds, hour_start, local_zone
@@ -210,29 +211,26 @@ def origin_top(*, scope: Scope, first: date, last: date, limit: int = 10) -> lis
 
 
 def daily_trends(*, scope: Scope, first: date, last: date) -> list[dict[str, Any]]:
-    """Persons, persuaded to return and referred to health, per local day. The database sums
-    per hour (the index on hour serves the grouping); the hours are put into days here."""
+    """Persons, persuaded to return and referred to health, per local day, from the day
+    rollups: a row per site and day, where the hourly rollups would give twenty-four."""
     keys = ("persons", "persuade_return", "refer_health")
-    sums = (
-        rollup_hours(scope)
-        .filter(_between(first, last))
-        .values("hour")
+    rows = SiteDayRollup.objects.filter(
+        path_within("unit_path", scope.path), date__gte=first, date__lte=last
+    )
+    if scope.kind:
+        rows = rows.filter(site__kind=scope.kind)
+    sums = {
+        r["date"]: r
+        for r in rows.values("date")
         .annotate(
             persons=_sum("persons"),
             persuade_return=_sum("outcome_persuade_return"),
             refer_health=_sum("outcome_refer_health"),
         )
         .order_by()
-    )
-    zone = local_zone()
-    days = {
-        first + timedelta(days=i): dict.fromkeys(keys, 0) for i in range((last - first).days + 1)
     }
-    for row in sums:
-        totals = days[row["hour"].astimezone(zone).date()]
-        for k in keys:
-            totals[k] += row[k]
-    return [{"date": d, **totals} for d, totals in days.items()]
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return [{"date": d, **{k: sums.get(d, {}).get(k, 0) for k in keys}} for d in days]
 
 
 def _quiet_since(now: datetime, hours: int) -> datetime:

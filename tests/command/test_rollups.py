@@ -12,7 +12,13 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fangkong.command.models import COUNTER_COLUMNS, OriginRollup, SiteHourRollup
+from fangkong.command.models import (
+    COUNTER_COLUMNS,
+    DAY_COLUMNS,
+    OriginRollup,
+    SiteDayRollup,
+    SiteHourRollup,
+)
 from fangkong.command.rollups import rollups_rebuild
 from fangkong.screening.models import Check
 from tests.command.conftest import make_check, make_group, make_registration
@@ -20,7 +26,7 @@ from tests.command.conftest import make_check, make_group, make_registration
 T0 = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # 23:30 in Zhangye: near a day boundary
 
 
-def snapshot() -> tuple[dict[Any, tuple[int, ...]], dict[Any, int]]:
+def snapshot() -> tuple[dict[Any, tuple[int, ...]], dict[Any, int], dict[Any, tuple[int, ...]]]:
     hours = {
         (r.site_id, r.hour): tuple(getattr(r, c) for c in COUNTER_COLUMNS)
         for r in SiteHourRollup.objects.all()
@@ -29,7 +35,12 @@ def snapshot() -> tuple[dict[Any, tuple[int, ...]], dict[Any, int]]:
     origins = {
         (r.site_id, r.date, r.origin): r.count for r in OriginRollup.objects.all() if r.count
     }
-    return hours, origins
+    days = {
+        (r.site_id, r.date): tuple(getattr(r, c) for c in DAY_COLUMNS)
+        for r in SiteDayRollup.objects.all()
+        if r.persons
+    }
+    return hours, origins, days
 
 
 def test_a_check_is_counted_in_its_hour(sites: Any) -> None:
@@ -77,6 +88,7 @@ def test_rollup_rebuild_command_recomputes(sites: Any) -> None:
     make_check(site, at=T0)
     before = snapshot()
     SiteHourRollup.objects.all().delete()
+    SiteDayRollup.objects.all().delete()
     call_command("rollup_rebuild", "--from", "2026-11-20", "--to", "2026-11-21")
     assert snapshot() == before
 

@@ -12,7 +12,7 @@ import random
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TextIO
@@ -61,10 +61,14 @@ def _progress(out: TextIO | None, done: int, total: int, started: float) -> None
     out.flush()
 
 
-def person_pool(count: int) -> list[int]:
+def person_pool(count: int, names: Sequence[str] = ()) -> list[int]:
     tag = uuid.uuid4().hex[:8]
     persons = [
-        Person(doc_type="passport", doc_number=f"G{tag}{i:07d}", name="测试人员")
+        Person(
+            doc_type="passport",
+            doc_number=f"G{tag}{i:07d}",
+            name=names[i % len(names)] if names else "测试人员",
+        )
         for i in range(count)
     ]
     return [p.pk for p in Person.objects.bulk_create(persons, batch_size=2000)]
@@ -120,6 +124,7 @@ def checks_generate(
     seed: int = 1,
     end: datetime | None = None,
     progress: TextIO | None = sys.stderr,
+    names: Sequence[str] = (),
 ) -> GenerateResult:
     """Insert ``checks`` synthetic checks over the ``days`` days before ``end``, in time
     order, each batch with its rollup deltas in one transaction."""
@@ -130,7 +135,7 @@ def checks_generate(
     end = (end or timezone.now()).replace(minute=0, second=0, microsecond=0)
     hours = [end - timedelta(hours=days * 24 - i) for i in range(days * 24)]
     with transaction.atomic():
-        person_ids = person_pool(min(persons, max(checks // 5, 100)))
+        person_ids = person_pool(min(persons, max(checks // 5, 100)), names)
         vehicle_ids = vehicle_pool(min(5_000, max(checks // 50, 10)))
     plans = _plans(rng, sites, hours, _hour_counts(checks, hours))
     keys = _Keys()

@@ -16,6 +16,7 @@ index are written exactly as ``save()`` writes them.
 
 from __future__ import annotations
 
+import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -31,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
+from fangkong.demo.people import NameGenerator
 from fangkong.demo.prefecture import DEFAULT_SEED, LOGINS, RESPONSE_DAYS, Prefecture, build
 from fangkong.org.choices import RoleCode
 from fangkong.org.models import Role, Staff, Unit
@@ -56,6 +58,8 @@ class DemoContext:
     now: datetime
     start: datetime  # when the epidemic response began: ``RESPONSE_DAYS`` days before now
     batch_size: int = BATCH_SIZE
+    seed: int = DEFAULT_SEED
+    checks: int = 0  # synthetic checks over the last week, for the dashboards
     role_ids: dict[str, int] = field(default_factory=dict)
     unit_ids: dict[str, int] = field(default_factory=dict)
     user_ids: dict[str, int] = field(default_factory=dict)
@@ -111,10 +115,12 @@ def demo_load(
     force: bool = False,
     now: datetime | None = None,
     batch_size: int = BATCH_SIZE,
+    checks: int = 0,
 ) -> DemoLoadResult:
     """Load the demo prefecture into an empty database.
 
-    Refuses in production unless ``force``; with ``if_empty`` a database that already has
+    ``checks`` synthetic checks over the last week give the dashboards and reports their
+    figures. Refuses in production unless ``force``; with ``if_empty`` a database that already has
     units is left alone (``loaded`` is False), otherwise it is refused.
     """
     started = time.perf_counter()
@@ -132,6 +138,7 @@ def demo_load(
                 _("The database already has units or demo logins: the demo needs an empty one."),
             )
         ctx = _context(build(seed=seed), now or timezone.now(), batch_size)
+        ctx.seed, ctx.checks = seed, checks
         for layer in LAYERS.values():
             layer(ctx)
         counts = dict(sorted(ctx.counts.items()))
@@ -282,3 +289,19 @@ def load_sites(ctx: DemoContext) -> None:
         ),
         label="assignments",
     )
+
+
+# Last: the checks need the sites.
+@demo_layer("checks")
+def load_checks(ctx: DemoContext) -> None:
+    """A week of checks at every site, shaped by the hour of day, with their rollups."""
+    if ctx.checks <= 0:
+        return
+    from fangkong.command.generate import checks_generate
+
+    names = NameGenerator(random.Random(f"{ctx.seed}:travellers"))
+    pool = ["".join(names.draw(female=i % 2 == 1)) for i in range(min(2_000, ctx.checks // 5 + 1))]
+    result = checks_generate(
+        checks=ctx.checks, days=7, end=ctx.now, seed=ctx.seed, progress=None, names=pool
+    )
+    ctx.counts["checks"] += result.checks

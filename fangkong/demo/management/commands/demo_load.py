@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from fangkong.demo.loader import DemoLoadRefused, demo_load
 from fangkong.demo.prefecture import DEFAULT_SEED
 
+DEMO_CHECKS = 30_000
+
 
 class Command(BaseCommand):
     @property
@@ -33,6 +35,12 @@ class Command(BaseCommand):
             help=_("Seed of the synthetic names and numbers (default: %(default)s)."),
         )
         parser.add_argument(
+            "--checks",
+            type=int,
+            default=DEMO_CHECKS,
+            help=_("Synthetic checks over the last week (default: %(default)s; 0 for none)."),
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help=_("Load even into a production installation."),
@@ -41,7 +49,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = demo_load(
-                seed=options["seed"], if_empty=options["if_empty"], force=options["force"]
+                seed=options["seed"],
+                if_empty=options["if_empty"],
+                force=options["force"],
+                checks=max(0, options["checks"]),
             )
         except DemoLoadRefused as exc:
             raise CommandError(exc.message) from None
@@ -51,7 +62,7 @@ class Command(BaseCommand):
         counts = result.counts
         message = _(
             "Loaded the demo prefecture (seed %(seed)s) in %(seconds).1f s: %(units)s units, "
-            "%(sites)s sites, %(staff)s staff, %(users)s demo logins."
+            "%(sites)s sites, %(staff)s staff, %(users)s demo logins, %(checks)s checks."
         ) % {
             "seed": result.seed,
             "seconds": result.seconds,
@@ -59,5 +70,6 @@ class Command(BaseCommand):
             "sites": counts.get("sites", 0),
             "staff": counts.get("staff", 0),
             "users": counts.get("users", 0),
+            "checks": counts.get("checks", 0),
         }
         self.stdout.write(self.style.SUCCESS(message))

@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fangkong.core.context_processors.fangkong",
+                "fangkong.screening.context_processors.screening",
             ],
         },
     },

@@ -61,6 +61,7 @@ from fangkong.command.models import (
 )
 from fangkong.org.models import Unit
 from fangkong.registration.models import Registration, TravelGroup
+from fangkong.registration.signals import registrations_created
 from fangkong.screening.models import Check
 from fangkong.sites.models import Site
 
@@ -275,10 +276,27 @@ def _on_registration_saved(
         record_registration(instance)
 
 
+def _on_registrations_created(
+    sender: Any, registrations: Iterable[Registration], **kwargs: Any
+) -> None:
+    """Registrations from the public form and the API, saved without ``post_save``."""
+    batch = RollupBatch()
+    for registration in registrations:
+        batch.add_registration(
+            site_id=registration.site_id,
+            created_at=registration.created_at,
+            kind=registration.kind,
+        )
+    batch.flush()
+
+
 def connect_receivers() -> None:
     post_save.connect(_on_check_saved, sender=Check, dispatch_uid="command_rollup_check")
     post_save.connect(
         _on_registration_saved, sender=Registration, dispatch_uid="command_rollup_registration"
+    )
+    registrations_created.connect(
+        _on_registrations_created, dispatch_uid="command_rollup_registrations_created"
     )
 
 

@@ -16,7 +16,11 @@ def user_roles(user: Any) -> frozenset[str]:
     staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
     if staff is None:
         return frozenset()
-    return frozenset(role.code for role in staff.roles.all())
+    # Kept on the staff object, which lives for one request: the menu and the view both ask.
+    roles = getattr(staff, "_role_codes", None)
+    if roles is None:
+        roles = staff._role_codes = frozenset(role.code for role in staff.roles.all())
+    return roles
 
 
 def can_administer(user: Any, unit: Unit) -> bool:

@@ -30,6 +30,7 @@ from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn,
 from fangkong.registration.inserts import PreparedInsert, insert, prepare
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.registration.selectors import site_accepts
+from fangkong.registration.signals import registrations_created
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 
@@ -179,6 +180,7 @@ def _save(
             for p, person in zip(cleaned.people, persons, strict=True)
         ]
         insert(registrations)
+        registrations_created.send(sender=Registration, registrations=registrations)
     return registrations[0]
 
 

@@ -209,3 +209,31 @@ def test_checks_recorded_by_the_screening_service_are_counted_and_outlive_the_pu
     check_purge(now=now + timedelta(days=60))
     assert Check.objects.count() == 0
     assert snapshot() == before
+
+
+def test_registrations_from_the_public_form_are_counted(tree: Any) -> None:
+    # The form's service inserts with raw SQL (no post_save); the rollups count it all the same,
+    # in the transaction that saves it, and agree with a rebuild.
+    from django.utils import timezone
+
+    from fangkong.registration.services import registration_create
+    from fangkong.sites.choices import SiteKind
+    from tests.factories import SiteFactory
+    from tests.registration.conftest import community_data, road_data
+
+    road = SiteFactory(unit=tree.ganzhou, kind=SiteKind.CHECKPOINT)
+    gate = SiteFactory(unit=tree.ganzhou, kind=SiteKind.COMMUNITY_GATE)
+    registration_create(
+        site=road, kind="road", submission_key="k1", data=road_data(1, companions=2)
+    )
+    registration_create(site=gate, kind="community", submission_key="k2", data=community_data(2))
+    registration_create(site=gate, kind="community", submission_key="k2", data=community_data(2))
+    totals = {
+        column: sum(SiteHourRollup.objects.values_list(column, flat=True))
+        for column in ("reg_road", "reg_community", "reg_floating")
+    }
+    assert totals == {"reg_road": 3, "reg_community": 1, "reg_floating": 0}  # resent: once
+    before = snapshot()
+    today = timezone.localdate()
+    rollups_rebuild(first_day=today - timedelta(days=1), last_day=today + timedelta(days=1))
+    assert snapshot() == before

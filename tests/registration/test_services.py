@@ -232,8 +232,9 @@ def test_short_codes_skip_those_of_valid_passes(road_site, monkeypatch) -> None:
 def test_registration_takes_few_queries(road_site, django_assert_num_queries) -> None:
     create(road_site, road_data(1))  # The vehicle exists from now on.
     # Key look-up; vehicle upsert, group, persons with and without a phone, short code,
-    # registrations (the test's transaction makes BEGIN and COMMIT a savepoint and release).
-    with django_assert_num_queries(9):
+    # registrations, the command centre's rollup (the test's transaction makes BEGIN and
+    # COMMIT a savepoint and release).
+    with django_assert_num_queries(10):
         create(road_site, road_data(2, companions=2), key="key-2")
 
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
-from fangkong.demo.people import NameGenerator
+from fangkong.demo.people import NameGenerator, PhoneGenerator
 from fangkong.demo.prefecture import DEFAULT_SEED, LOGINS, RESPONSE_DAYS, Prefecture, build
 from fangkong.org.choices import RoleCode
 from fangkong.org.models import Role, Staff, Unit
@@ -289,6 +289,83 @@ def load_sites(ctx: DemoContext) -> None:
         ),
         label="assignments",
     )
+
+
+# Where the demo's self-registered travellers come from, and why they travel.
+TRAVEL_ORIGINS = ("620102", "620702", "620722", "640104", "630104", "510104", "610113")
+PURPOSES = ("返乡", "返岗复工", "运输生活物资", "就医", "探亲", "公务")
+VEHICLE_KINDS = ("car", "car", "car", "truck", "bus", "supply")
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+@demo_layer("registrations")
+def load_registrations(ctx: DemoContext) -> None:
+    """Citizens' self-registrations of the last hours at open sites, through the same service
+    as the public form, so officers find real passes (short codes) in the demo."""
+    if ctx.checks <= 0:
+        return
+    from fangkong.lib.idnumber import checksum_char
+    from fangkong.registration.selectors import site_accepted_kinds
+    from fangkong.registration.services import registration_create
+    from fangkong.sites.choices import SiteStatus
+
+    rng = random.Random(f"{ctx.seed}:registrations")
+    names = NameGenerator(random.Random(f"{ctx.seed}:registrants"))
+    phones = PhoneGenerator(rng)
+    today = timezone.localdate(ctx.now)
+    sites = [
+        (site, kind)
+        for site in Site.objects.filter(status=SiteStatus.OPEN).order_by("code")
+        for kind in site_accepted_kinds(site)
+    ]
+    count = min(len(sites) * 3, max(ctx.checks // 100, 1))
+
+    def person(n: int) -> dict[str, str]:
+        birth = today.replace(year=today.year - rng.randint(18, 70)) - timedelta(
+            days=rng.randrange(365)
+        )
+        first17 = f"{rng.choice(TRAVEL_ORIGINS)}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+        return {
+            "name": "".join(names.draw(female=rng.random() < 0.4)),
+            "doc_type": "resident_id",
+            "doc_number": first17 + checksum_char(first17),
+            "phone": phones.draw(),
+            "health_code": rng.choices(("green", "yellow", "red"), (96, 3, 1))[0],
+        }
+
+    for n in range(count):
+        site, kind = sites[n % len(sites)]
+        data: dict[str, Any] = person(n)
+        if kind == "road":
+            data |= {
+                "role": "driver",
+                "plate": f"甘G{rng.choice(PLATE_LETTERS)}{rng.randrange(10**4):04d}",
+                "vehicle_kind": rng.choice(VEHICLE_KINDS),
+                "origin": rng.choice(TRAVEL_ORIGINS),
+                "destination": site.name[:2] + "市区",
+                "purpose": rng.choice(PURPOSES),
+                "itinerary": "normal",
+                "nat_date": (today - timedelta(days=rng.randint(0, 2))).isoformat(),
+                "nat_result": "negative",
+                "companions": [
+                    {k: v for k, v in person(n).items() if k != "phone"}
+                    for _ in range(rng.choice((0, 0, 1, 2)))
+                ],
+            }
+        elif kind == "community":
+            data |= {"gate_role": "resident", "direction": rng.choice(("in", "out"))}
+            data |= {"building": f"{rng.randint(1, 12)}号楼", "door": f"{rng.randint(1, 6)}01"}
+        else:
+            data |= {
+                "address": site.name,
+                "building": f"{rng.randint(1, 12)}号楼",
+                "door": f"{rng.randint(1, 4)}单元{rng.randint(1, 6)}02",
+                "arrival_date": (today - timedelta(days=rng.randint(0, 10))).isoformat(),
+                "coming_from": rng.choice(TRAVEL_ORIGINS),
+                "employer": "张掖市某物流公司",
+            }
+        registration_create(site=site, kind=kind, submission_key=f"demo-{n}", data=data)
+        ctx.counts["registrations"] += 1
 
 
 # Last: the checks need the sites.

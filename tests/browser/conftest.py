@@ -11,15 +11,8 @@ time) is stopped before another module's browser fixture starts its own.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,18 +20,15 @@ from typing import Any
 
 import pytest
 
+from tests.browser.gunicorn import (  # noqa: F401 - CHROMIUM: for the modules importing it
+    CHROMIUM,
+    chromium,
+    running_gunicorn,
+    server_env,
+    set_up,
+)
 from tests.browser.seed import PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
@@ -49,97 +39,28 @@ class Server:
     data_dir: Path  # removed at the end of the session
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-# One process migrates and seeds, which saves a second Django start-up.
-SET_UP = (
-    "from django.core.management import call_command; "
-    "call_command('migrate', interactive=False, verbosity=0); "
-    "import tests.browser.seed as s; s.run()"
-)
-
-
 def _data_dir() -> Path:
     # SQLite syncs every migration to disk; a RAM-backed directory makes set-up much faster.
     shm = Path("/dev/shm")  # noqa: S108 (mkdtemp makes a private directory inside)
     return Path(tempfile.mkdtemp(prefix="fangkong-browser-", dir=shm if shm.is_dir() else None))
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer /healthz:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     data_dir = _data_dir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-        "FANGKONG_ENV": "development",
-        "FANGKONG_DEBUG": "false",
-        "FANGKONG_DATA_DIR": str(data_dir),
-        "FANGKONG_MEDIA_ROOT": str(data_dir / "media"),
-        "FANGKONG_MAP_TILES": "none",  # no network: the bundled outline only
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("FANGKONG_DATABASE_URL", None)  # always a fresh SQLite file under data_dir
+    env = server_env(data_dir, FANGKONG_MAP_TILES="none")  # no network: the outline only
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", SET_UP],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    except subprocess.CalledProcessError as exc:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        raise RuntimeError(exc.stderr.decode()) from exc
-    port = _free_port()
-    log = data_dir / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "fangkong.wsgi", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", "1", "--threads", "4", "--timeout", "30"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
-        yield Server(url=url, data_dir=data_dir)
+        set_up(env, "tests.browser.seed")
+        with running_gunicorn(env, data_dir / "gunicorn.log") as url:
+            yield Server(url=url, data_dir=data_dir)
     finally:
-        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

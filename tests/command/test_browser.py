@@ -4,80 +4,32 @@ the API when checks arrive, the wall display and the phone view."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.gunicorn import ROOT, chromium, running_gunicorn, server_env, set_up
 from tests.command.browser_seed import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     data_dir = tmp_path_factory.mktemp("fangkong-command")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-        "FANGKONG_ENV": "development",
-        "FANGKONG_DEBUG": "false",
-        "FANGKONG_DATA_DIR": str(data_dir),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("FANGKONG_DATABASE_URL", None)
-    for args in (
-        ["migrate", "--no-input", "-v", "0"],
-        ["shell", "-c", "import tests.command.browser_seed as s; s.run()"],
-    ):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "fangkong.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "1", "--threads", "4"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.1)
-    try:
+    env = server_env(data_dir)
+    set_up(env, "tests.command.browser_seed")
+    with running_gunicorn(env, data_dir / "gunicorn.log") as url:
         yield url, env
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def screenshot(page: Any, name: str) -> None:

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +14,8 @@ from django.utils import timezone
 
 from fangkong.lib.idnumber import checksum_char
 from fangkong.sites.choices import SiteKind
+from tests.browser.gunicorn import chromium as launch_chromium
+from tests.browser.gunicorn import running_gunicorn, server_env, set_up
 from tests.factories import SiteFactory
 
 
@@ -131,16 +127,6 @@ def hub_site(tree: Any) -> Any:
 # triggers refuse; so, as tests/browser does, one gunicorn per session on a throw-away SQLite
 # database, seeded once. Started only when a browser test asks for it.
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @dataclass(frozen=True)
 class RegistrationServer:
@@ -148,75 +134,18 @@ class RegistrationServer:
     database: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer /healthz:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def registration_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistrationServer]:
     data_dir = tmp_path_factory.mktemp("fangkong-registration")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-        "FANGKONG_ENV": "development",
-        "FANGKONG_DEBUG": "false",
-        "FANGKONG_DATA_DIR": str(data_dir),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("FANGKONG_DATABASE_URL", None)
-    for args in (
-        ["migrate", "--no-input", "-v", "0"],
-        ["shell", "-c", "import tests.registration.browser_seed as s; s.run()"],
-    ):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-    port = _free_port()
-    log = data_dir / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "fangkong.wsgi", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", "1", "--threads", "4", "--timeout", "30"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
+    env = server_env(data_dir)
+    set_up(env, "tests.registration.browser_seed")
+    with running_gunicorn(env, data_dir / "gunicorn.log") as url:
         yield RegistrationServer(url=url, database=data_dir / "fangkong.sqlite3")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 # Module scope: a Playwright sync session left open would stop the next module's browser
 # fixture from starting its own ("Sync API inside the asyncio loop").
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+    with launch_chromium() as browser:
         yield browser
-        browser.close()

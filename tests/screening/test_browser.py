@@ -22,33 +22,24 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import (  # noqa: F401 - the browser tests' server, shared
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     Server,
     log_in,
     server,
 )
+from tests.browser.gunicorn import ROOT, chromium, server_env
 from tests.screening.browser_seed import PLATE, SHORT_CODE, SITE_CODE
 from tests.screening.conftest import id_number
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 # Set FANGKONG_SCREENSHOTS to a folder to keep screenshots of the app at each step.
 SHOTS = Path(os.environ["FANGKONG_SCREENSHOTS"]) if os.environ.get("FANGKONG_SCREENSHOTS") else None
 
 
 @pytest.fixture(scope="module")
 def seeded(server: Server) -> Server:  # noqa: F811
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-        "FANGKONG_DATA_DIR": str(server.data_dir),
-        "FANGKONG_MEDIA_ROOT": str(server.data_dir / "media"),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("FANGKONG_DATABASE_URL", None)
+    env = server_env(server.data_dir)
     command = "import tests.screening.browser_seed as s; s.run()"
     subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", command],
@@ -73,31 +64,25 @@ def _open_app(page: Any) -> None:
 
 def on_phone(app: Server, scenario: Callable[[Any], None]) -> None:
     """Run ``scenario(page)`` with the Ganzhou brigade's officer logged in to the app."""
-    from playwright.sync_api import sync_playwright
-
     failure: list[BaseException] = []
 
     def work() -> None:
         try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                try:
-                    context = browser.new_context(
-                        base_url=app.url,
-                        viewport=PHONE,
-                        locale="zh-CN",
-                        timezone_id="Asia/Shanghai",
-                    )
-                    context.set_default_timeout(10_000)
-                    page = context.new_page()
-                    errors: list[str] = []
-                    page.on("pageerror", lambda error: errors.append(str(error)))
-                    log_in(page, "brigade")
-                    _open_app(page)
-                    scenario(page)
-                    assert errors == [], errors
-                finally:
-                    browser.close()
+            with chromium() as browser:
+                context = browser.new_context(
+                    base_url=app.url,
+                    viewport=PHONE,
+                    locale="zh-CN",
+                    timezone_id="Asia/Shanghai",
+                )
+                context.set_default_timeout(10_000)
+                page = context.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                log_in(page, "brigade")
+                _open_app(page)
+                scenario(page)
+                assert errors == [], errors
         except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread
             failure.append(exc)
 

@@ -15,7 +15,8 @@ The last line of stdout is one JSON object: ``checks``, ``days``, ``sites``, ``b
 rollup path over ``--repeat`` runs, ``naive_ms`` (median of the naive path), ``speedup``
 (``naive_ms / p95_ms``), the same three as CPU time (``p95_cpu_ms``, ``naive_cpu_ms``,
 ``speedup_cpu``: meaningful on SQLite, which runs in this process), ``same_figures``,
-``database_mb`` (the database on disk) and ``peak_rss_mb`` (of this process, load included).
+``report_pdf_s`` (median of three: the detachment's daily report, data and PDF), ``database_mb``
+(the database on disk) and ``peak_rss_mb`` (of this process, load included).
 ``--quick`` is 200,000 checks over 14 days.
 """
 
@@ -178,6 +179,16 @@ def naive_figures(scope: Any, day: date, first: date) -> dict[str, Any]:
     }
 
 
+def detachment_report_pdf(top: Any, day: date) -> bytes:
+    """The detachment's daily analysis report as the PDF a leader downloads: its figures,
+    the brigades' sub-reports, charts and all."""
+    from fangkong.command.report_formats import report_pdf
+    from fangkong.command.reports import report_for
+
+    _, data = report_for(unit=top, day=day)
+    return report_pdf(data=data, status_line="", remarks="")
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     import django
 
@@ -214,6 +225,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     p95 = _p95(rollup_times)
     naive_ms = statistics.median(naive_times)
+    report_times, _, pdf = _timed(lambda: detachment_report_pdf(top, day), 3)
     if connection.vendor == "sqlite":
         name = Path(connection.settings_dict["NAME"])
         size = sum(p.stat().st_size for p in name.parent.glob(name.name + "*"))
@@ -236,6 +248,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "naive_cpu_ms": round(statistics.median(naive_cpu), 1),
         "speedup_cpu": round(statistics.median(naive_cpu) / _p95(rollup_cpu), 1),
         "same_figures": fast == slow,
+        "report_pdf_s": round(statistics.median(report_times) / 1000, 2),
+        "report_pdf_bytes": len(pdf),
         "database_mb": round(size / 2**20),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }

@@ -93,6 +93,14 @@ class SiteVolumeOut(Schema):
     quiet: bool
 
 
+class UnderstaffedSiteOut(Schema):
+    id: int
+    name: str
+    unit: str
+    missing: dict[str, int]  # role (officer, auxiliary) -> people missing on the running shift
+    text: str  # the same, in words
+
+
 class DashboardOut(Schema):
     day: date
     first: date
@@ -104,4 +112,5 @@ class DashboardOut(Schema):
     origins: list[OriginOut]
     trends: list[TrendOut]
     quiet: list[QuietSiteOut]
+    understaffed: list[UnderstaffedSiteOut]
     sites: list[SiteVolumeOut]

@@ -29,6 +29,7 @@ from fangkong.core.jurisdiction import jurisdiction_root, sees_everything
 from fangkong.lib.divisions import division_name
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
+from fangkong.roster.selectors import understaffed_now
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 
@@ -318,5 +319,6 @@ def dashboard(
         "origins": origin_top(scope=scope, first=first, last=day),
         "trends": daily_trends(scope=scope, first=first, last=day),
         "quiet": quiet_sites(scope=scope, quiet_hours=quiet_hours, now=now),
+        "understaffed": understaffed_now(unit_path=scope.path, now=now or timezone.now()),
         "sites": site_volumes(scope=scope, day=day, quiet_hours=quiet_hours, now=now),
     }

@@ -92,6 +92,7 @@ def chart_labels() -> dict[str, Any]:
         },
         "hourSuffix": _(":00"),
         "noQuiet": _("Every open site has checked someone recently."),
+        "noUnderstaffed": _("Every post of the shift on duty is staffed."),
         "lastCheck": _("last check"),
         "never": _("no check recorded"),
         "volume": _("Persons today"),

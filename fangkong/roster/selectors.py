@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fangkong.core.jurisdiction import scope_q, sees_everything
 from fangkong.org.models import Staff, Unit
@@ -157,3 +160,58 @@ def duties_for_staff(*, staff: Staff, since: date, days: int = 14) -> list[Roste
         .select_related("site", "roster", "roster__unit")
         .order_by("date", "shift")
     )
+
+
+# No roster is longer than this (the services refuse more), so older ones cannot cover today.
+MAX_ROSTER_DAYS = 366
+
+
+def running_shift(pattern: str, moment: datetime) -> tuple[date, str]:
+    """The shift of ``pattern`` running at a local ``moment``, and the roster day it belongs
+    to (a 12-hour night that began yesterday evening is yesterday's)."""
+    minute = moment.hour * 60 + moment.minute
+    day = moment.date()
+    shifts = PATTERN_SHIFTS.get(pattern) or PATTERN_SHIFTS["three"]
+    for shift in shifts:
+        hours, minutes = (int(part) for part in shift["start"].split(":"))
+        start = hours * 60 + minutes
+        end = start + shift["hours"] * 60
+        if start <= minute < end:
+            return day, shift["code"]
+        if end > 24 * 60 and minute < end - 24 * 60:
+            return day - timedelta(days=1), shift["code"]
+    return day, shifts[0]["code"]  # pragma: no cover - the patterns cover the whole day
+
+
+def understaffed_now(*, unit_path: str, now: datetime) -> list[dict[str, Any]]:
+    """Sites short of staff on the shift running now, by the published rosters of the units
+    within ``unit_path``: what the command centre's dashboard raises as an alert."""
+    local = timezone.localtime(now)
+    rosters = Roster.objects.filter(
+        status=RosterStatus.PUBLISHED,
+        unit__path__startswith=unit_path,
+        start__lte=local.date(),
+        start__gte=local.date() - timedelta(days=MAX_ROSTER_DAYS),
+    )
+    wanted = Q(pk__in=[])
+    for roster in rosters:
+        day, shift = running_shift(roster.pattern, local)
+        if roster.start <= day < roster.start + timedelta(days=roster.days):
+            wanted |= Q(roster=roster, date=day, shift=shift)
+    short: dict[int, dict[str, Any]] = {}
+    for gap in (
+        RosterShortage.objects.filter(wanted, site__isnull=False)
+        .select_related("site", "site__unit")
+        .order_by("site__unit__path", "site__code", "role")
+    ):
+        row = short.setdefault(
+            gap.site_id,
+            {"id": gap.site_id, "name": gap.site.name, "unit": gap.site.unit.name, "missing": {}},
+        )
+        row["missing"][gap.role] = row["missing"].get(gap.role, 0) + gap.missing
+    for row in short.values():
+        row["text"] = pgettext("list separator", ", ").join(
+            _("short of %(count)s %(role)s") % {"count": n, "role": DutyRole(role).label}
+            for role, n in row["missing"].items()
+        )
+    return list(short.values())

@@ -122,3 +122,50 @@ def test_quiet_threshold(traffic: Any, commander: Any) -> None:
     assert traffic["ganzhou"][0].name in names  # last check 11:30, not in the 12:00 hour
     names = {s["name"] for s in selectors.quiet_sites(scope=scope, quiet_hours=2)}
     assert traffic["ganzhou"][0].name not in names
+
+
+def test_understaffed_sites_of_the_shift_on_duty(sites: Any, tree: Any, commander: Any) -> None:
+    # Published rosters' shortages on the shift running now (12:30: the day shift) are raised;
+    # another shift's, a draft's and another brigade's (for a brigade user) are not.
+    from fangkong.roster.models import Roster, RosterShortage
+
+    g, lz = sites["ganzhou"][0], sites["linze"][0]
+    today = NOW.date()
+    published = Roster.objects.create(unit=tree.ganzhou, start=today, days=7, status="published")
+    draft = Roster.objects.create(unit=tree.ganzhou, start=today, days=7)
+    linze = Roster.objects.create(unit=tree.linze, start=today, days=7, status="published")
+    for roster, site, shift, role in (
+        (published, g, "day", "officer"),
+        (published, g, "day", "auxiliary"),
+        (published, g, "evening", "officer"),
+        (draft, sites["ganzhou"][1], "day", "officer"),
+        (linze, lz, "day", "officer"),
+    ):
+        RosterShortage.objects.create(
+            roster=roster, date=today, shift=shift, site=site, role=role, missing=1
+        )
+    with time_machine.travel(NOW, tick=False):
+        body = login(commander).get("/api/v1/command/dashboard").json()
+        brigade = selectors.dashboard(scope=selectors.Scope(unit=tree.ganzhou), day=today)
+    short = {s["name"]: s["missing"] for s in body["understaffed"]}
+    assert short == {g.name: {"officer": 1, "auxiliary": 1}, lz.name: {"officer": 1}}
+    assert "1" in body["understaffed"][0]["text"]
+    assert [s["name"] for s in brigade["understaffed"]] == [g.name]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "local", "expected"),
+    [
+        ("three", "2026-11-22 00:10", ("2026-11-22", "night")),
+        ("three", "2026-11-22 12:30", ("2026-11-22", "day")),
+        ("three", "2026-11-22 23:59", ("2026-11-22", "evening")),
+        ("two", "2026-11-22 07:59", ("2026-11-21", "night")),  # began yesterday at 20:00
+        ("two", "2026-11-22 08:00", ("2026-11-22", "day")),
+        ("two", "2026-11-22 20:00", ("2026-11-22", "night")),
+    ],
+)
+def test_running_shift(pattern: str, local: str, expected: tuple[str, str]) -> None:
+    from fangkong.roster.selectors import running_shift
+
+    day, shift = running_shift(pattern, datetime.fromisoformat(local))
+    assert (day.isoformat(), shift) == expected

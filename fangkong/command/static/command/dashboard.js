@@ -1,5 +1,5 @@
 /* Command centre dashboard: ECharts charts, the Leaflet site layer, the units table and the
- * quiet-site alerts, all drawn from the JSON of /api/v1/command/dashboard. The page arrives
+ * quiet-site and understaffed-site alerts, all drawn from the JSON of /api/v1/command/dashboard. The page arrives
  * with that JSON in #command-data; every minute the script fetches it again with the page's
  * own filters and redraws in place, without reloading. Plain ES2017, no network but ours. */
 (function () {
@@ -110,6 +110,29 @@
     return config.siteUrl.replace("/0/", "/" + id + "/");
   }
 
+  function drawUnderstaffed(data) {
+    const list = document.getElementById("understaffed-list");
+    if (!list) return;
+    list.replaceChildren();
+    if (!data.understaffed.length) {
+      const li = document.createElement("li");
+      li.className = "empty";
+      li.textContent = L10N.noUnderstaffed;
+      list.append(li);
+    }
+    data.understaffed.forEach((s) => {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = siteUrl(s.id);
+      a.textContent = s.name;
+      const what = document.createElement("span");
+      what.className = "muted";
+      what.textContent = " " + s.unit + " · " + s.text;
+      li.append(a, what);
+      list.append(li);
+    });
+  }
+
   function drawQuiet(data) {
     const list = document.getElementById("quiet-list");
     list.replaceChildren();
@@ -176,7 +199,9 @@
     text("kpi-persuade", data.totals.persuade_return);
     text("kpi-refer", data.totals.refer_health);
     text("kpi-quiet", data.quiet.length);
-    [drawHourly, drawOutcomes, drawOrigins, drawTrends, drawUnits, drawQuiet, drawMap]
+    text("kpi-understaffed", data.understaffed.length);
+    [drawHourly, drawOutcomes, drawOrigins, drawTrends, drawUnits, drawQuiet, drawUnderstaffed,
+      drawMap]
       .forEach((draw) => {
         try { draw(data); } catch (err) { console.error(err); }
       });

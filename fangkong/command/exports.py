@@ -1,4 +1,4 @@
-"""Excel workbooks of the command centre (openpyxl): the units table of the dashboard."""
+"""Excel workbooks of the command centre (openpyxl): every table of the dashboard."""
 
 from __future__ import annotations
 
@@ -53,13 +53,67 @@ def unit_table_rows(units: list[dict[str, Any]]) -> list[list[Any]]:
     ]
 
 
-def units_workbook(*, title: str, units: list[dict[str, Any]]) -> bytes:
+def dashboard_workbook(*, title: str, data: dict[str, Any]) -> bytes:
+    """The dashboard's tables, a sheet each: units first, then sites, the hourly and daily
+    series, origins and the alerts."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = _("Units")
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    write_rows(sheet, unit_table_headers(), unit_table_rows(units))
+    units = book.active
+    units.title = _("Units")
+    units.append([title])
+    units["A1"].font = Font(bold=True, size=13)
+    write_rows(units, unit_table_headers(), unit_table_rows(data["units"]))
+    sheets: list[tuple[str, list[str], list[list[Any]]]] = [
+        (
+            _("Sites"),
+            [_("Site"), _("Unit"), _("Kind"), _("Persons today"), _("Quiet")],
+            [
+                [s["name"], s["unit"], s["kind"], s["volume"], _("yes") if s["quiet"] else ""]
+                for s in data["sites"]
+            ],
+        ),
+        (
+            _("By hour"),
+            [
+                _("Hour"),
+                _("Persons"),
+                _("Vehicles"),
+                _("Persuaded to return"),
+                _("Referred to health"),
+            ],
+            [
+                [h["hour"], h["persons"], h["vehicles"], h["persuade_return"], h["refer_health"]]
+                for h in data["hourly"]
+            ],
+        ),
+        (
+            _("By day"),
+            [_("Date"), _("Persons"), _("Persuaded to return"), _("Referred to health")],
+            [
+                [t["date"].isoformat(), t["persons"], t["persuade_return"], t["refer_health"]]
+                for t in data["trends"]
+            ],
+        ),
+        (
+            _("Origins"),
+            [_("Province of origin"), _("Persons")],
+            [[o["name"], o["count"]] for o in data["origins"]],
+        ),
+        (
+            _("Quiet sites"),
+            [_("Site"), _("Unit"), _("Last check")],
+            [
+                [q["name"], q["unit"], q["last_hour"].isoformat() if q["last_hour"] else ""]
+                for q in data["quiet"]
+            ],
+        ),
+        (
+            _("Understaffed now"),
+            [_("Site"), _("Unit"), _("Missing")],
+            [[u["name"], u["unit"], u["text"]] for u in data["understaffed"]],
+        ),
+    ]
+    for name, headers, rows in sheets:
+        write_rows(book.create_sheet(name), headers, rows)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fangkong.command import selectors
-from fangkong.command.exports import units_workbook
+from fangkong.command.exports import dashboard_workbook
 from fangkong.command.models import AnalysisReport
 from fangkong.command.report_formats import (
     exception_lines,
@@ -150,12 +150,13 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def units_xlsx(request: HttpRequest) -> HttpResponse:
+    """Every table of the dashboard, as filtered, in one workbook (the units sheet first)."""
     filters = _filters(request)
     try:
         scope = _scope(request, filters)
     except PermissionDeniedError:
         return HttpResponseForbidden(_("Your account belongs to no unit."))
-    units = selectors.unit_figures(scope=scope, day=filters["day"])
+    data = selectors.dashboard(scope=scope, day=filters["day"], first=filters["first"])
     name = scope.unit.name if scope.unit else _("All units")
     title = _("%(unit)s: checks on %(day)s") % {"unit": name, "day": filters["day"]}
     audit_record(
@@ -164,7 +165,7 @@ def units_xlsx(request: HttpRequest) -> HttpResponse:
         target=scope.unit,
         extra={"day": filters["day"].isoformat(), "kind": filters["kind"]},
     )
-    response = HttpResponse(units_workbook(title=title, units=units), content_type=XLSX)
+    response = HttpResponse(dashboard_workbook(title=title, data=data), content_type=XLSX)
     filename = f"units-{filters['day'].isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -65,6 +65,7 @@ def test_units_workbook_reopens_with_the_figures(sites: Any, commander: Any) -> 
     for _ in range(3):
         make_check(sites["linze"][0], at=NOW - timedelta(minutes=10))
     make_check(sites["linze"][0], at=NOW - timedelta(days=1))
+    sites_linze_name = sites["linze"][0].name
     response = login(commander).get("/command/units.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(response.content)).active
@@ -73,6 +74,21 @@ def test_units_workbook_reopens_with_the_figures(sites: Any, commander: Any) -> 
     assert rows["临泽大队"][4] == 200.0
     assert "单位" in [c.value for c in sheet[2]]
     assert AuditLog.objects.filter(action="command.units_export").count() == 1
+    # Every other table of the dashboard has its sheet.
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == [
+        "单位",
+        "防控点",
+        "分时段",
+        "逐日",
+        "来源地",
+        "静默卡点",
+        "当班警力不足",
+    ]
+    sites = {r[0]: r[3] for r in book["防控点"].iter_rows(min_row=2, values_only=True)}
+    assert sites[sites_linze_name] == 3
+    hours = list(book["分时段"].iter_rows(min_row=2, values_only=True))
+    assert len(hours) == 24 and sum(h[1] for h in hours) == 3
 
 
 @time_machine.travel(NOW, tick=False)

@@ -7,6 +7,7 @@ with a code and a translated message, and nothing is saved unless all of it is c
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -78,13 +79,20 @@ def _bounded(errors: FieldErrors, data: dict[str, Any], name: str, *, required: 
     return value
 
 
+@functools.cache
+def _values(choices: Any) -> frozenset[str]:
+    """The values of a choices class, once: ``Choices.values`` builds a new list each call,
+    and a registration checks a dozen fields against theirs."""
+    return frozenset(choices.values)
+
+
 def _choice(
     errors: FieldErrors, data: dict[str, Any], name: str, choices: Any, *, required: bool = True
 ) -> str:
     value = _text(data, name)
     if not value and not required:
         return ""
-    if value not in choices.values:
+    if value not in _values(choices):
         errors.add(name, _("Choose one of the options."), "choice_invalid")
     return value
 
@@ -114,7 +122,7 @@ def _person(
         errors.add(f"{prefix}name", _("A name has at most 50 characters."), "name_too_long")
     doc_type = _text(row, "doc_type") or DocumentType.RESIDENT_ID
     number = _text(row, "doc_number")
-    if doc_type in DocumentType.values:
+    if doc_type in _values(DocumentType):
         number = clean_document(errors, f"{prefix}doc_number", doc_type, number)
     else:
         errors.add(f"{prefix}doc_type", _("Choose a document type."), "document_type")
@@ -140,7 +148,7 @@ def _health(errors: FieldErrors, data: dict[str, Any], today: date) -> dict[str,
     symptoms = data.get("symptoms") or []
     if isinstance(symptoms, str):
         symptoms = [symptoms]
-    if not isinstance(symptoms, list) or not set(symptoms) <= set(Symptom.values):
+    if not isinstance(symptoms, list) or not set(symptoms) <= _values(Symptom):
         errors.add("symptoms", _("Choose symptoms from the list."), "choice_invalid")
         symptoms = []
     declared["symptoms"] = sorted(set(symptoms))
@@ -171,7 +179,7 @@ def _companions(errors: FieldErrors, data: dict[str, Any]) -> list[PersonIn]:
         companion.field_prefix = prefix
         companion.role = TravelRole.PASSENGER
         code = _text(row, "health_code")
-        if code not in HealthCodeColour.values:
+        if code not in _values(HealthCodeColour):
             errors.add(f"{prefix}health_code", _("Choose one of the options."), "choice_invalid")
         companion.declared = {"health_code": code}
         companions.append(companion)

@@ -76,6 +76,28 @@ class RulesForm(forms.ModelForm):
         ]
 
 
+class QueueForm(forms.Form):
+    """The queue's assumptions, from the page's query string; the defaults when absent."""
+
+    service = forms.FloatField(
+        label=_("Minutes per check"), initial=2.0, min_value=0.5, max_value=15, required=False
+    )
+    wait = forms.FloatField(
+        label=_("Longest expected wait (minutes)"),
+        initial=2.0,
+        min_value=0.5,
+        max_value=30,
+        required=False,
+    )
+
+    def values(self) -> tuple[float, float]:
+        """(service minutes, target wait minutes); the defaults for what is missing or bad."""
+        data = self.cleaned_data if self.is_valid() else {}
+        service = data.get("service") or self.fields["service"].initial
+        wait = data.get("wait") or self.fields["wait"].initial
+        return service, wait
+
+
 class StaffingForm(forms.Form):
     officers = forms.IntegerField(label=_("Sworn officers per shift"), min_value=0)
     auxiliaries = forms.IntegerField(label=_("Auxiliaries per shift"), min_value=0)

@@ -27,6 +27,7 @@ from fangkong.roster.export import roster_workbook
 from fangkong.roster.forms import (
     GenerateForm,
     LeaveForm,
+    QueueForm,
     RerosterForm,
     RulesForm,
     StaffingForm,
@@ -240,7 +241,11 @@ def staffing(request: HttpRequest, site_id: int) -> HttpResponse:
     except Site.DoesNotExist:
         raise Http404 from None
     pattern = services.pattern_for_unit(site.unit)
-    proposal = services.staffing_propose(site=site, pattern=pattern)
+    queue = QueueForm(request.GET or None)
+    service, wait = queue.values()
+    proposal = services.staffing_propose(
+        site=site, pattern=pattern, service_minutes=service, target_wait_minutes=wait
+    )
     initial = {"officers": proposal.officers, "auxiliaries": proposal.auxiliaries}
     form = StaffingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -252,7 +257,7 @@ def staffing(request: HttpRequest, site_id: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The site's requirement per shift is updated."))
-            return redirect("roster:staffing", site.pk)
+            return redirect(request.get_full_path())
     chart = {
         "hours": [f"{h:02d}:00" for h in range(24)],
         "arrivals": list(proposal.hourly),
@@ -263,6 +268,7 @@ def staffing(request: HttpRequest, site_id: int) -> HttpResponse:
         "site": site,
         "proposal": proposal,
         "form": form,
+        "queue": queue,
         "chart": chart,
     }
     return render(request, "roster/staffing.html", context)

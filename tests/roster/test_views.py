@@ -189,6 +189,20 @@ def test_staffing_page_and_accept(brigade: Brigade, brigade_officer: Any) -> Non
     assert (site.required_officers, site.required_auxiliaries) == (2, 3)
 
 
+def test_staffing_follows_the_queue_assumptions(brigade: Brigade, brigade_officer: Any) -> None:
+    client = login(brigade_officer)
+    url = reverse("roster:staffing", args=[brigade.sites[0].pk])
+    default = client.get(url).context["proposal"]
+    slower = client.get(url, {"service": "6", "wait": "1"}).context["proposal"]
+    assert (slower.service_minutes, slower.target_wait_minutes) == (6.0, 1.0)
+    assert sum(slower.servers) > sum(default.servers)
+    # Bad input: the message on the field, and the defaults meanwhile.
+    page = client.get(url, {"wait": "abc", "service": "99"})
+    assert page.status_code == 200
+    assert set(page.context["queue"].errors) == {"wait", "service"}
+    assert page.context["proposal"].target_wait_minutes == default.target_wait_minutes
+
+
 def test_api_lists_and_gets_in_scope(
     roster: Roster, brigade_officer: Any, other_officer: Any
 ) -> None:

@@ -24,7 +24,7 @@ MENU = {
     "passes:list": "通行证",
     "roster:list": "勤务排班",
     "screening:policy": "防控策略",  # command centre and commanders only
-    "command:reports": "日报",
+    "command:reports": "研判报告",
     "org:units": "单位与警力",
 }
 

@@ -110,51 +110,39 @@
     return config.siteUrl.replace("/0/", "/" + id + "/");
   }
 
-  function drawUnderstaffed(data) {
-    const list = document.getElementById("understaffed-list");
+  /* A list of sites, each linked to its page with a muted line of detail; or one line saying
+   * there is nothing to report. */
+  function drawSiteAlerts(listId, sites, emptyText, detail) {
+    const list = document.getElementById(listId);
     if (!list) return;
     list.replaceChildren();
-    if (!data.understaffed.length) {
+    if (!sites.length) {
       const li = document.createElement("li");
       li.className = "empty";
-      li.textContent = L10N.noUnderstaffed;
+      li.textContent = emptyText;
       list.append(li);
     }
-    data.understaffed.forEach((s) => {
+    sites.forEach((s) => {
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = siteUrl(s.id);
       a.textContent = s.name;
-      const what = document.createElement("span");
-      what.className = "muted";
-      what.textContent = " " + s.unit + " · " + s.text;
-      li.append(a, what);
+      const more = document.createElement("span");
+      more.className = "muted";
+      more.textContent = " " + s.unit + " · " + detail(s);
+      li.append(a, more);
       list.append(li);
     });
   }
 
+  function drawUnderstaffed(data) {
+    drawSiteAlerts("understaffed-list", data.understaffed, L10N.noUnderstaffed, (s) => s.text);
+  }
+
   function drawQuiet(data) {
-    const list = document.getElementById("quiet-list");
-    list.replaceChildren();
-    if (!data.quiet.length) {
-      const li = document.createElement("li");
-      li.className = "empty";
-      li.textContent = L10N.noQuiet;
-      list.append(li);
-    }
-    data.quiet.forEach((s) => {
-      const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = siteUrl(s.id);
-      a.textContent = s.name;
-      const when = document.createElement("span");
-      when.className = "muted";
-      when.textContent = " " + s.unit + " · " + (s.last_hour
-        ? L10N.lastCheck + " " + new Date(s.last_hour).toLocaleString()
-        : L10N.never);
-      li.append(a, when);
-      list.append(li);
-    });
+    drawSiteAlerts("quiet-list", data.quiet, L10N.noQuiet, (s) => (s.last_hour
+      ? L10N.lastCheck + " " + new Date(s.last_hour).toLocaleString()
+      : L10N.never));
   }
 
   let map = null;

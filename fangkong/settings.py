@@ -250,6 +250,18 @@ DEMO_PASSWORD = env("FANGKONG_DEMO_PASSWORD", "fangkong-demo")
 PASS_VALID_HOURS = envint("FANGKONG_PASS_VALID_HOURS", 24)
 PUBLIC_BASE_URL = env("FANGKONG_PUBLIC_BASE_URL")
 REGISTRATION_RATE = env("FANGKONG_REGISTRATION_RATE", "10/600")
+
+# The cache: unset, each server process keeps its own in memory (the registration rate limit
+# then counts per process); "redis://host:6379/1" shares one among all processes.
+CACHE_URL = env("FANGKONG_CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "fangkong",
+        }
+    }
 # A TrueType/TTC font with CJK glyphs for PDFs; empty: the Debian WenQuanYi/Noto fonts.
 CJK_FONT_PATH = env("FANGKONG_CJK_FONT_PATH")
 

@@ -6,7 +6,7 @@ at one checkpoint often share a single carrier NAT address.
 
 With the default local-memory cache each server process counts on its own, so the real limit
 is the configured one times the number of worker processes; the limit is generous for that
-reason. A shared cache (Redis, Memcached, database) makes it exact.
+reason. ``FANGKONG_CACHE_URL`` (Redis) shares one count among all processes and makes it exact.
 """
 
 from __future__ import annotations

@@ -16,8 +16,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# apt-get install, when missing: chromium (browser tests), fonts-wqy-zenhei (CJK in PDFs),
+# gettext (catalogues), poppler-utils (PDFs read back in tests).
+DEB_PACKAGES := chromium fonts-wqy-zenhei gettext poppler-utils
+
 system-deps:
-	bash scripts/system_deps.sh
+	bash scripts/system_deps.sh $(DEB_PACKAGES)
 
 install: system-deps $(VENV)/.installed messages
 

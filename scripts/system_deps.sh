@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# Debian packages the tests and the demo need: Chromium for browser tests, CJK fonts for PDFs,
-# gettext to compile translations, poppler-utils to read PDFs back in tests.
+# Debian packages the tests and the demo need, installed with apt-get when missing:
+#   chromium          the browser the Playwright tests drive (/usr/bin/chromium)
+#   fonts-wqy-zenhei  Chinese glyphs for the PDF posters, passes and reports
+#   gettext           msgfmt, to compile the translation catalogues
+#   poppler-utils     pdftotext, with which the tests read the PDFs back
+# Usage: scripts/system_deps.sh [PACKAGE ...]  (default: the four above)
 set -euo pipefail
+packages=("$@")
+[ ${#packages[@]} -eq 0 ] && packages=(chromium fonts-wqy-zenhei gettext poppler-utils)
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
-command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "Installing Debian packages: ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "Please install as root: apt-get install ${missing[*]}" >&2; exit 1
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "Please install as root: apt-get install ${missing[*]}" >&2; exit 1
+    fi
   fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [[ " ${packages[*]} " == *" chromium "* ]] && ! [ -x /usr/bin/chromium ]; then
+  echo "chromium is installed but /usr/bin/chromium is missing: the browser tests need it" >&2
+  exit 1
+fi

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import prefetch_related_objects
+
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope, user_unit
 from fangkong.org.choices import RoleCode
 from fangkong.org.models import Unit
@@ -16,11 +18,11 @@ def user_roles(user: Any) -> frozenset[str]:
     staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
     if staff is None:
         return frozenset()
-    # Kept on the staff object, which lives for one request: the menu and the view both ask.
-    roles = getattr(staff, "_role_codes", None)
-    if roles is None:
-        roles = staff._role_codes = frozenset(role.code for role in staff.roles.all())
-    return roles
+    # Prefetched once on the staff object, which lives for one request (the menu and the view
+    # both ask); changing the roles through the relation clears Django's prefetch cache.
+    if "roles" not in getattr(staff, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([staff], "roles")
+    return frozenset(role.code for role in staff.roles.all())
 
 
 def can_administer(user: Any, unit: Unit) -> bool:

@@ -87,7 +87,6 @@ def staff_create(
         user=user,
     )
     staff.roles.set(Role.objects.filter(code__in=list(roles)))
-    staff.__dict__.pop("_role_codes", None)
     audit_record(actor=actor, action="staff.create", target=staff)
     return staff
 
@@ -109,8 +108,7 @@ def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> Staff:
     staff.save()
     if roles is not None:
         staff.roles.set(Role.objects.filter(code__in=list(roles)))
-        staff.__dict__.pop("_role_codes", None)
-    audit_record(
-        actor=actor, action="staff.update", target=staff, extra={"fields": sorted(changes)}
-    )
+        audit_record(
+            actor=actor, action="staff.update", target=staff, extra={"fields": sorted(changes)}
+        )
     return staff

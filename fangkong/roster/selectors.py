@@ -15,8 +15,8 @@ from django.utils.translation import pgettext
 from fangkong.core.jurisdiction import scope_q, sees_everything
 from fangkong.org.models import Staff, Unit
 from fangkong.org.permissions import user_roles
-from fangkong.roster.choices import PATTERN_SHIFTS, DutyRole, RosterStatus
-from fangkong.roster.engine.police import LEAD_SHIFT
+from fangkong.roster.choices import PATTERN_SHIFTS, DutyRole, PatternKind, RosterStatus
+from fangkong.roster.engine.police import LEAD_SHIFT, SHIFT_PATTERNS
 from fangkong.roster.models import (
     ROSTER_ROLES,
     Leave,
@@ -171,16 +171,13 @@ def running_shift(pattern: str, moment: datetime) -> tuple[date, str]:
     to (a 12-hour night that began yesterday evening is yesterday's)."""
     minute = moment.hour * 60 + moment.minute
     day = moment.date()
-    shifts = PATTERN_SHIFTS.get(pattern) or PATTERN_SHIFTS["three"]
+    shifts = SHIFT_PATTERNS.get(pattern) or SHIFT_PATTERNS[PatternKind.THREE]
     for shift in shifts:
-        hours, minutes = (int(part) for part in shift["start"].split(":"))
-        start = hours * 60 + minutes
-        end = start + shift["hours"] * 60
-        if start <= minute < end:
-            return day, shift["code"]
-        if end > 24 * 60 and minute < end - 24 * 60:
-            return day - timedelta(days=1), shift["code"]
-    return day, shifts[0]["code"]  # pragma: no cover - the patterns cover the whole day
+        if shift.start_minute <= minute < shift.end_minute:
+            return day, shift.id
+        if minute < shift.end_minute - 24 * 60:
+            return day - timedelta(days=1), shift.id
+    return day, shifts[0].id  # pragma: no cover - the patterns cover the whole day
 
 
 def understaffed_now(*, unit_path: str, now: datetime) -> list[dict[str, Any]]:

@@ -262,6 +262,7 @@ if CACHE_URL:
             "KEY_PREFIX": "fangkong",
         }
     }
+
 # A TrueType/TTC font with CJK glyphs for PDFs; empty: the Debian WenQuanYi/Noto fonts.
 CJK_FONT_PATH = env("FANGKONG_CJK_FONT_PATH")
 

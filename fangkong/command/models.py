@@ -37,22 +37,31 @@ def _counter(label: str) -> models.IntegerField:
     return models.IntegerField(label, default=0)
 
 
-class SiteHourRollup(models.Model):
+class CheckCounters(models.Model):
+    """The per-check counters of a rollup row, and the unit path it sums into."""
+
+    # A copy of the site's unit path, so "within a unit's subtree" needs no join.
+    unit_path = models.CharField(_("unit path"), max_length=400)
+    persons = _counter(_("persons checked"))
+    outcome_pass = _counter(_("passed"))
+    outcome_priority_pass = _counter(_("priority passes"))
+    outcome_test_then_pass = _counter(_("tested, then passed"))
+    outcome_persuade_return = _counter(_("persuaded to return"))
+    outcome_refer_health = _counter(_("referred to health"))
+    overrides = _counter(_("policy overrides"))
+
+    class Meta:
+        abstract = True
+
+
+class SiteHourRollup(CheckCounters):
     """What happened at one site in one hour (UTC hour start)."""
 
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="hour_rollups"
     )
     hour = models.DateTimeField(_("hour (start, UTC)"))
-    # A copy of the site's unit path, so "within a unit's subtree" needs no join.
-    unit_path = models.CharField(_("unit path"), max_length=400)
-    persons = _counter(_("persons checked"))
     vehicles = _counter(_("vehicles checked"))
-    outcome_pass = _counter(_("passed"))
-    outcome_priority_pass = _counter(_("priority passes"))
-    outcome_test_then_pass = _counter(_("tested, then passed"))
-    outcome_persuade_return = _counter(_("persuaded to return"))
-    outcome_refer_health = _counter(_("referred to health"))
     code_green = _counter(_("green health codes"))
     code_yellow = _counter(_("yellow health codes"))
     code_red = _counter(_("red health codes"))
@@ -60,7 +69,6 @@ class SiteHourRollup(models.Model):
     reg_road = _counter(_("road registrations"))
     reg_community = _counter(_("community gate registrations"))
     reg_floating = _counter(_("floating population registrations"))
-    overrides = _counter(_("policy overrides"))
 
     class Meta:
         verbose_name = _("site hourly rollup")
@@ -77,12 +85,12 @@ class SiteHourRollup(models.Model):
         return f"{self.site_id} {self.hour:%Y-%m-%d %H}:00"
 
 
-# The per-check counters that a day table also keeps (vehicles, health codes and registrations
-# stay hourly only: the dashboard charts them for one day at a time).
+# The counters of CheckCounters, which the day table keeps too (vehicles, health codes and
+# registrations stay hourly only: the dashboard charts them for one day at a time).
 DAY_COLUMNS = ("persons",) + OUTCOME_COLUMNS + ("overrides",)
 
 
-class SiteDayRollup(models.Model):
+class SiteDayRollup(CheckCounters):
     """The checks of one site on one local day: the dashboard's trends over weeks read a row
     per site and day instead of twenty-four."""
 
@@ -90,14 +98,6 @@ class SiteDayRollup(models.Model):
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="day_rollups"
     )
     date = models.DateField(_("date"))
-    unit_path = models.CharField(_("unit path"), max_length=400)
-    persons = _counter(_("persons checked"))
-    outcome_pass = _counter(_("passed"))
-    outcome_priority_pass = _counter(_("priority passes"))
-    outcome_test_then_pass = _counter(_("tested, then passed"))
-    outcome_persuade_return = _counter(_("persuaded to return"))
-    outcome_refer_health = _counter(_("referred to health"))
-    overrides = _counter(_("policy overrides"))
 
     class Meta:
         verbose_name = _("site daily rollup")

@@ -411,18 +411,18 @@ def rollups_rebuild(*, first_day: date, last_day: date) -> dict[str, int]:
         paths = dict(Site.objects.values_list("id", "unit__path"))
         SiteHourRollup.objects.filter(hour__gte=start, hour__lt=end).delete()
         SiteDayRollup.objects.filter(date__gte=first_day, date__lte=last_day).delete()
-        SiteDayRollup.objects.bulk_create(
-            [
-                SiteDayRollup(site_id=site_id, date=day, unit_path=paths[site_id], **counts)
-                for (site_id, day), counts in days.items()
-            ],
-            batch_size=1000,
-        )
         OriginRollup.objects.filter(date__gte=first_day, date__lte=last_day).delete()
         SiteHourRollup.objects.bulk_create(
             [
                 SiteHourRollup(site_id=site_id, hour=hour, unit_path=paths[site_id], **counts)
                 for (site_id, hour), counts in hours.items()
+            ],
+            batch_size=1000,
+        )
+        SiteDayRollup.objects.bulk_create(
+            [
+                SiteDayRollup(site_id=site_id, date=day, unit_path=paths[site_id], **counts)
+                for (site_id, day), counts in days.items()
             ],
             batch_size=1000,
         )

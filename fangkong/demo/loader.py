@@ -320,7 +320,7 @@ def load_registrations(ctx: DemoContext) -> None:
     ]
     count = min(len(sites) * 3, max(ctx.checks // 100, 1))
 
-    def person(n: int) -> dict[str, str]:
+    def person(*, phone: bool = True) -> dict[str, str]:
         birth = today.replace(year=today.year - rng.randint(18, 70)) - timedelta(
             days=rng.randrange(365)
         )
@@ -329,13 +329,13 @@ def load_registrations(ctx: DemoContext) -> None:
             "name": "".join(names.draw(female=rng.random() < 0.4)),
             "doc_type": "resident_id",
             "doc_number": first17 + checksum_char(first17),
-            "phone": phones.draw(),
+            "phone": phones.draw() if phone else "",
             "health_code": rng.choices(("green", "yellow", "red"), (96, 3, 1))[0],
         }
 
     for n in range(count):
         site, kind = sites[n % len(sites)]
-        data: dict[str, Any] = person(n)
+        data: dict[str, Any] = person()
         if kind == "road":
             data |= {
                 "role": "driver",
@@ -347,10 +347,7 @@ def load_registrations(ctx: DemoContext) -> None:
                 "itinerary": "normal",
                 "nat_date": (today - timedelta(days=rng.randint(0, 2))).isoformat(),
                 "nat_result": "negative",
-                "companions": [
-                    {k: v for k, v in person(n).items() if k != "phone"}
-                    for _ in range(rng.choice((0, 0, 1, 2)))
-                ],
+                "companions": [person(phone=False) for _ in range(rng.choice((0, 0, 1, 2)))],
             }
         elif kind == "community":
             data |= {"gate_role": "resident", "direction": rng.choice(("in", "out"))}

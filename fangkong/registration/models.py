@@ -92,18 +92,27 @@ class TravelGroup(models.Model):
     destination = models.CharField(_("destination"), max_length=100, blank=True)
     purpose = models.CharField(_("purpose of travel"), max_length=100, blank=True)
     cargo = models.CharField(_("cargo"), max_length=100, blank=True)
+    # Few groups come with a pass: the partial index below leaves the others out of it.
     vehicle_pass = models.ForeignKey(
         "screening.VehiclePass",
         verbose_name=_("vehicle pass"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("travel group")
         verbose_name_plural = _("travel groups")
+        indexes = [
+            models.Index(
+                fields=["vehicle_pass"],
+                condition=models.Q(vehicle_pass__isnull=False),
+                name="registration_group_with_pass",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.vehicle or '-'} @ {self.site_id}"
@@ -111,8 +120,13 @@ class TravelGroup(models.Model):
 
 class Registration(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=RegistrationKind.choices)
+    # Indexed by (site, created_at) below, which serves look-ups by site alone too.
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="registrations"
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        db_index=False,
     )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="registrations"
@@ -135,8 +149,9 @@ class Registration(models.Model):
     short_code = models.CharField(_("short code"), max_length=8, db_index=True)
     valid_until = models.DateTimeField(_("valid until"))
     # One key per submitted form, shared by the people it registers: a double tap or a retry
-    # returns the same registrations (the constraint below settles a race).
-    submission_key = models.CharField(_("submission key"), max_length=64, db_index=True)
+    # returns the same registrations (the constraint below settles a race, and its index
+    # serves the look-up by key: every index costs each registration a page write).
+    submission_key = models.CharField(_("submission key"), max_length=64)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
 
     class Meta:

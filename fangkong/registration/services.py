@@ -27,7 +27,7 @@ from fangkong.core.audit import audit_record
 from fangkong.lib import idnumber
 from fangkong.registration.choices import DocumentType
 from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn, clean_registration
-from fangkong.registration.inserts import PreparedInsert, insert, prepare
+from fangkong.registration.inserts import PreparedInsert, execute, prepare
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.registration.selectors import site_accepts
 from fangkong.registration.signals import registrations_created
@@ -37,7 +37,7 @@ from fangkong.sites.models import Site
 logger = logging.getLogger(__name__)
 
 # Read aloud over a car window: no 0/O or 1/I to confuse.
-SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 characters
 SHORT_CODE_LENGTH = 6
 SUBMISSION_KEY_MAX = 64
 PURGE_BATCH = 500
@@ -62,23 +62,29 @@ _BY_KEY_SQL = (
 )
 
 
+def _adapt_datetime(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _draw_code() -> str:
+    # 32 divides 256, so a random byte modulo 32 picks every character alike.
+    return "".join(SHORT_CODE_ALPHABET[b % 32] for b in secrets.token_bytes(SHORT_CODE_LENGTH))
+
+
 def _short_code(now: datetime) -> str:
     # 32**6 is about a billion codes, so a clash among the passes valid at once is rare and
     # another draw settles it. Two requests drawing the same code at the same instant is
     # rarer still; the officer would then see both passes and tell them apart by name.
-    with connection.cursor() as cursor:
-        for _attempt in range(10):
-            code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
-            cursor.execute(_CODE_TAKEN_SQL, [code, now])
-            if cursor.fetchone() is None:
-                return code
+    valid_after = _adapt_datetime(now)
+    for _attempt in range(10):
+        code = _draw_code()
+        if execute(_CODE_TAKEN_SQL, [code, valid_after]).fetchone() is None:
+            return code
     raise RuntimeError("no free short code after 10 draws")
 
 
 def _existing(submission_key: str) -> Registration | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_BY_KEY_SQL, [submission_key])
-        row = cursor.fetchone()
+    row = execute(_BY_KEY_SQL, [submission_key]).fetchone()
     return Registration.objects.get(pk=row[0]) if row else None
 
 
@@ -155,31 +161,35 @@ _writer_turn = _WriterTurn()
 def _save(
     *, site: Site, kind: str, submission_key: str, cleaned: CleanRegistration
 ) -> Registration:
-    # Everything that needs no database is done before the transaction: on SQLite writers
-    # take turns, and whatever runs inside the transaction makes the others wait.
+    # Everything that needs no write is done before the transaction: on SQLite writers take
+    # turns, and whatever runs inside the transaction makes the others wait. The rows are
+    # prepared in full; only the keys the database hands out are bound inside.
     vehicle = _vehicle_upsert(cleaned.group)
     persons, upserts = _persons_upsert(cleaned.people)
-    token = secrets.token_urlsafe(32)
+    group = _group_insert(site, cleaned.group)
+    now = timezone.now()
+    common = {
+        "kind": kind,
+        "site": site,
+        "submission_key": submission_key,
+        "pass_token": secrets.token_urlsafe(32),
+        "short_code": _short_code(now),
+        "valid_until": now + timedelta(hours=_pass_hours()),
+    }
+    registrations = [
+        Registration(role=p.role, declared=p.declared, **common) for p in cleaned.people
+    ]
+    rows = prepare(registrations)
     with _writer_turn(), transaction.atomic():
         vehicle.run()
-        group = _group_create(site, cleaned.group, vehicle) if cleaned.group else None
+        if group.objs:
+            group.bind("vehicle", [vehicle.objs[0] if vehicle.objs else None])
+            group.run()
         for upsert in upserts:
             upsert.run()
-        now = timezone.now()
-        common = {
-            "kind": kind,
-            "site": site,
-            "group": group,
-            "submission_key": submission_key,
-            "pass_token": token,
-            "short_code": _short_code(now),
-            "valid_until": now + timedelta(hours=_pass_hours()),
-        }
-        registrations = [
-            Registration(person=person, role=p.role, declared=p.declared, **common)
-            for p, person in zip(cleaned.people, persons, strict=True)
-        ]
-        insert(registrations)
+        rows.bind("person", persons)
+        rows.bind("group", [group.objs[0] if group.objs else None] * len(registrations))
+        rows.run()
         registrations_created.send(sender=Registration, registrations=registrations)
     return registrations[0]
 
@@ -223,17 +233,18 @@ def _vehicle_upsert(group: GroupIn | None) -> PreparedInsert:
     return prepare([vehicle], conflict="plate", update=["kind"])
 
 
-def _group_create(site: Site, group: GroupIn, vehicle: PreparedInsert) -> TravelGroup:
+def _group_insert(site: Site, group: GroupIn | None) -> PreparedInsert:
+    """The travel group of a road form, its vehicle bound once the vehicle has its key."""
+    if group is None:
+        return prepare([])
     travel_group = TravelGroup(
         site=site,
-        vehicle=vehicle.objs[0] if vehicle.objs else None,
         origin_division=group.origin,
         places_passed=group.places_passed,
         destination=group.destination,
         purpose=group.purpose,
     )
-    insert([travel_group])
-    return travel_group
+    return prepare([travel_group])
 
 
 def _unreferenced_persons(person_ids: set[int]) -> Any:

@@ -223,10 +223,16 @@ def test_a_missing_or_huge_submission_key_is_refused(road_site) -> None:
 
 def test_short_codes_skip_those_of_valid_passes(road_site, monkeypatch) -> None:
     first = create(road_site, road_data(1))
-    draws = iter(first.short_code + "ABCDEF")
-    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(draws))
+    draws = iter([first.short_code, "ABCDEF"])
+    monkeypatch.setattr(services, "_draw_code", lambda: next(draws))
     second = create(road_site, road_data(2), key="key-2")
     assert second.short_code == "ABCDEF"
+
+
+def test_short_codes_use_the_whole_alphabet() -> None:
+    drawn = {c for _ in range(400) for c in services._draw_code()}
+    assert len(services._draw_code()) == services.SHORT_CODE_LENGTH
+    assert drawn == set(services.SHORT_CODE_ALPHABET)
 
 
 def test_registration_takes_few_queries(road_site, django_assert_num_queries) -> None:

@@ -41,6 +41,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,21 +150,15 @@ class RollupBatch:
         self.origins.clear()
 
 
-def _upsert_counters(
-    model: type[SiteHourRollup] | type[SiteDayRollup],
-    period: str,
-    columns: tuple[str, ...],
-    rows: Iterable[tuple[tuple[int, Any], Counter[str]]],
-) -> None:
-    """Add counts to the rows of a site-and-period rollup table, creating missing rows."""
-    table = model._meta.db_table
+@cache
+def _counters_sql(table: str, period: str, columns: tuple[str, ...]) -> str:
     names = ", ".join(columns)
     placeholders = ", ".join(["%s"] * len(columns))
     increments = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
     sites, units = Site._meta.db_table, Unit._meta.db_table
     # Table and column names come from the models, never from input.
     # The unit path is read from the site in the same statement, so a check costs one query.
-    sql = " ".join(
+    return " ".join(
         [
             f"INSERT INTO {table} (site_id, {period}, unit_path, {names})",  # noqa: S608
             f"SELECT s.id, %s, u.path, {placeholders} FROM {sites} s",  # noqa: S608
@@ -172,13 +167,26 @@ def _upsert_counters(
             increments,
         ]
     )
+
+
+def _upsert_counters(
+    model: type[SiteHourRollup] | type[SiteDayRollup],
+    period: str,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple[tuple[int, Any], Counter[str]]],
+) -> None:
+    """Add counts to the rows of a site-and-period rollup table, creating missing rows."""
+    sql = _counters_sql(model._meta.db_table, period, columns)
     field = model._meta.get_field(period)
     params = [
         [field.get_db_prep_value(when, connection), *(counts[c] for c in columns), site_id]
         for (site_id, when), counts in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if len(params) == 1:
+            cursor.execute(sql, params[0])
+        else:
+            cursor.executemany(sql, params)
 
 
 def _upsert_origins(rows: Iterable[tuple[tuple[int, date, str], int]]) -> None:

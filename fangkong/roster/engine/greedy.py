@@ -1,20 +1,33 @@
-"""A first roster in a blink: fill cover demands day by day with whoever may still work.
+"""A first roster in a blink: fill cover demands day by day with whoever may still work,
+then repair what is left uncovered by moving duties.
 
 Used to seed the neighbourhood search when every hard rule is an upper limit (the police
 configuration): walking forward through the days, a person is only checked against what they
-already work. Posts that others depend on (officers, whom auxiliaries need) are filled first.
-Among the candidates, the one with the least work so far gets the duty (then one without a
-request for the day off, then one at home on the site).
+already work. Posts that others depend on (officers, whom auxiliaries need) are filled first,
+and a day's shifts in the order they start. Among the candidates, the one with the least work
+so far gets the duty (then one who worked the same shift the day before: rest rules often
+forbid changing shift overnight, so keeping people on their shift keeps the others free for
+the rest; then one without a request for the day off, then one at home on the site).
+
+The fill leaves some posts uncovered when the staff is tight: everyone able is either on
+duty that day or held back by a rule (a full week, a run of nights). The repair then tries,
+for each uncovered post, a chain of two moves: someone able takes it after giving up one of
+their duties near that day (the one that held them back, or another shift that day), and
+someone else takes over that duty. Each move keeps every rule, so the roster stays valid.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections import defaultdict
 from collections.abc import Mapping
 
 from .build import Cell, Duty, allowed
 from .model import Problem
+
+# How many duties deep a repair may move people to cover one post.
+REPAIR_DEPTH = 2
 
 
 def greedy_roster(
@@ -22,18 +35,22 @@ def greedy_roster(
     fixed: Mapping[tuple[str, int], tuple[str, str]],
     start: Mapping[Cell, Duty] | None = None,
     seed: int | None = None,
+    repair_s: float = 0.0,
 ) -> dict[Cell, Duty]:
     """A roster ``{(person index, day): (shift, post)}`` keeping every upper-limit rule.
 
     ``fixed`` holds cells already decided (frozen), keyed by person id and day. Duties of
     ``start`` (a previous roster) are kept first wherever they still keep every rule; then the
-    demand left is filled. A ``seed`` breaks ties between equal candidates at random.
+    demand left is filled. A ``seed`` breaks ties between equal candidates at random. Up to
+    ``repair_s`` seconds then go to covering what is left by moving duties.
     """
     filler = _Filler(problem, fixed, seed)
     for day in range(problem.days):  # all kept duties first, so that fills respect them
         filler.keep_day(day, start or {})
     for day in range(problem.days):
         filler.fill_day(day)
+    if repair_s > 0:
+        filler.repair(time.perf_counter() + repair_s)
     return filler.roster
 
 
@@ -53,6 +70,7 @@ class _Filler:
         self.shifts = {s.id: s for s in problem.shifts}
         self.posts = {p.id: p for p in problem.posts}
         self.roster: dict[Cell, Duty] = {}
+        self.journal: list[tuple[bool, int, int, str, str]] = []  # for taking moves back
         # Everything each person works (busy, fixed and chosen): person -> day -> shift.
         self.worked: list[dict[int, str]] = [dict(p.busy) for p in problem.people]
         self.staffed: dict[tuple[int, str, str], int] = defaultdict(int)
@@ -64,9 +82,17 @@ class _Filler:
         self.weekend_of = {d: n for n, days in enumerate(problem.weekends()) for d in days}
         needed = {d.needs for d in problem.dependencies}
         self.demands_by_day = defaultdict(list)
-        # Supported posts first: officers before the auxiliaries who need them.
-        for demand in sorted(problem.demands, key=lambda d: (d.post not in needed, d.post)):
+        # Supported posts first (officers before the auxiliaries who need them), then the
+        # day's shifts in the order they start.
+        starts = {s.id: s.start_minute for s in problem.shifts}
+        for demand in sorted(
+            problem.demands, key=lambda d: (d.post not in needed, starts[d.shift], d.post)
+        ):
             self.demands_by_day[demand.day].append(demand)
+        # Who depends on whom: post -> the posts that need it (auxiliaries on an officer).
+        self.supports = defaultdict(list)
+        for dependency in problem.dependencies:
+            self.supports[dependency.needs].append(dependency.post)
         self.needs = {d.post: d.needs for d in problem.dependencies}
         self.off_requests = {
             (r.person, r.day) for r in problem.requests if not r.on and r.shift is None
@@ -100,21 +126,162 @@ class _Filler:
                 person = self._best_candidate(day, demand.shift, post.id)
                 if person is None:
                     break
-                self.roster[(person, day)] = (demand.shift, post.id)
-                self.worked[person][day] = demand.shift
-                self.staffed[key] += 1
+                self._assign(person, day, demand.shift, post.id)
 
-    def _best_candidate(self, day: int, shift: str, post_id: str) -> int | None:
-        post = self.posts[post_id]
+    def _assign(self, person: int, day: int, shift: str, post_id: str) -> None:
+        self.roster[(person, day)] = (shift, post_id)
+        self.worked[person][day] = shift
+        self.staffed[(day, shift, post_id)] += 1
+        self.journal.append((True, person, day, shift, post_id))
+
+    def _unassign(self, person: int, day: int) -> tuple[str, str]:
+        shift, post_id = self.roster.pop((person, day))
+        del self.worked[person][day]
+        self.staffed[(day, shift, post_id)] -= 1
+        self.journal.append((False, person, day, shift, post_id))
+        return shift, post_id
+
+    def _undo_point(self) -> int:
+        return len(self.journal)
+
+    def _undo_to(self, point: int) -> None:
+        """Take back every assignment and removal made since ``point``, newest first."""
+        while len(self.journal) > point:
+            added, person, day, shift, post_id = self.journal.pop()
+            if added:
+                del self.roster[(person, day)]
+                del self.worked[person][day]
+                self.staffed[(day, shift, post_id)] -= 1
+            else:
+                self.roster[(person, day)] = (shift, post_id)
+                self.worked[person][day] = shift
+                self.staffed[(day, shift, post_id)] += 1
+
+    def _able(self, post_id: str) -> list[int]:
         if post_id not in self.able:
+            post = self.posts[post_id]
             self.able[post_id] = [
                 i
                 for i, p in enumerate(self.problem.people)
                 if (post.skill is None or post.skill in p.skills)
                 and (not post.group or p.groups is None or post.group in p.groups)
             ]
+        return self.able[post_id]
+
+    def _may_take(self, person: int, day: int, shift: str, post_id: str) -> bool:
+        """Whether ``person``, free on ``day``, may take the duty under every rule."""
+        if day in self.worked[person] or (person, day) in self.fixed_days:
+            return False
+        post = self.posts[post_id]
+        return allowed(post, self.problem.people[person], day, shift) and self._keeps_rules(
+            person, day, shift
+        )
+
+    # -- repair --------------------------------------------------------------------------
+
+    def repair(self, deadline: float) -> None:
+        """Cover what the fill left uncovered, while time allows (see the module's notes)."""
+        progress = True
+        while progress and time.perf_counter() < deadline:
+            progress = False
+            for demand in self._gaps():
+                if time.perf_counter() >= deadline:
+                    return
+                key = (demand.day, demand.shift, demand.post)
+                while self.staffed[key] < demand.required and self._cover(
+                    demand.day, demand.shift, demand.post, deadline, REPAIR_DEPTH, frozenset()
+                ):
+                    progress = True
+
+    def _gaps(self) -> list:
+        gaps = []
+        for day in range(self.problem.days):
+            for demand in self.demands_by_day[day]:
+                if self.staffed[(day, demand.shift, demand.post)] >= demand.required:
+                    continue
+                needs = self.needs.get(demand.post)
+                if needs is None or self.staffed[(day, demand.shift, needs)]:
+                    gaps.append(demand)
+        return gaps
+
+    def _cover(
+        self,
+        day: int,
+        shift: str,
+        post_id: str,
+        deadline: float,
+        depth: int,
+        moved: frozenset[int],
+    ) -> bool:
+        """Staff one more at ``post_id`` on ``day``: someone free, or else someone who gives
+        up other duties to stand-ins found the same way, ``depth`` moves deep at most. People
+        in ``moved`` are not moved again."""
+        able = [p for p in self._able(post_id) if p not in moved]
         best, best_key = None, None
-        for index in self.able[post_id]:
+        for person in able:
+            if self._may_take(person, day, shift, post_id):
+                key = (len(self.worked[person]), self.tie[person])
+                if best_key is None or key < best_key:
+                    best, best_key = person, key
+        if best is not None:
+            self._assign(best, day, shift, post_id)
+            return True
+        if depth == 0:
+            return False
+        order = sorted(able, key=lambda p: self.tie[p])
+        for person in order:
+            if time.perf_counter() >= deadline:
+                return False
+            if (person, day) in self.fixed_days or day in self.problem.people[person].busy:
+                continue
+            if not allowed(self.posts[post_id], self.problem.people[person], day, shift):
+                continue
+            if self._cover_by_moving(person, day, shift, post_id, deadline, depth, moved):
+                return True
+        return False
+
+    def _cover_by_moving(
+        self,
+        person: int,
+        day: int,
+        shift: str,
+        post_id: str,
+        deadline: float,
+        depth: int,
+        moved: frozenset[int],
+    ) -> bool:
+        """``person`` gives up one or two duties near ``day`` (that day's, or those a rest or
+        hours rule holds against it) to others who may take them, and takes the uncovered
+        one: every move keeps every rule, or none is made."""
+        window = range(max(0, day - 6), min(self.problem.days, day + 7))
+        mine = [d for d in window if (person, d) in self.roster]
+        if day in self.worked[person] and day not in mine:
+            return False  # busy or fixed that day
+        near = [d for d in mine if abs(d - day) <= 2]
+        choices = [(d,) for d in mine]
+        choices += [(a, b) for i, a in enumerate(near) for b in near[i + 1 :]]
+        for given_up in choices:
+            if day in self.worked[person] and day not in given_up:
+                continue
+            duties = [(d, *self._unassign(person, d)) for d in given_up]
+            if self._may_take(person, day, shift, post_id):
+                self._assign(person, day, shift, post_id)
+                undo = self._undo_point()
+                if all(
+                    self._cover(d, s, p, deadline, depth - 1, moved | {person})
+                    for d, s, p in duties
+                ):
+                    return True
+                self._undo_to(undo)
+                self._unassign(person, day)
+            for other_day, other_shift, other_post in duties:
+                self._assign(person, other_day, other_shift, other_post)
+        return False
+
+    def _best_candidate(self, day: int, shift: str, post_id: str) -> int | None:
+        post = self.posts[post_id]
+        best, best_key = None, None
+        for index in self._able(post_id):
             person = self.problem.people[index]
             if day in self.worked[index] or (index, day) in self.fixed_days:
                 continue
@@ -122,6 +289,7 @@ class _Filler:
                 continue
             key = (
                 len(self.worked[index]),  # the least worked first keeps capacity for later
+                self.worked[index].get(day - 1) != shift,
                 (person.id, day) in self.off_requests,
                 person.home_group is not None and person.home_group != post.group,
                 self.tie[index],

@@ -30,6 +30,8 @@ from .model import Assignment, Change, CoverGap, Problem, Solution
 # Up to this many (person, day) cells, CP-SAT on the whole model runs first: it often proves
 # optimality outright. Beyond, building the whole model alone takes seconds.
 SMALL_MODEL_CELLS = 2000
+# The most a first roster's repair (greedy.py) may take.
+REPAIR_MAX_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,9 @@ class _Run:
             fixed = {(a.person, a.day): (a.shift, a.post) for a in self.frozen}
             hinted = self._hinted_roster()
             engine = self._search_engine()
-            best = engine.incumbent(greedy_roster(self.problem, fixed, hinted))
+            # The fill's repair gets a share of the time: it covers far faster than the search.
+            repair_s = min(REPAIR_MAX_S, self.options.first_phase * self.options.time_limit_s)
+            best = engine.incumbent(greedy_roster(self.problem, fixed, hinted, repair_s=repair_s))
             # Ties broken at random give rosters of quite different quality: keep the best
             # of as many as a small share of the time allows.
             until = time.perf_counter() + min(
@@ -121,7 +125,10 @@ class _Run:
             seed = self.options.seed
             while time.perf_counter() < until and best.under:
                 seed += 1
-                other = engine.incumbent(greedy_roster(self.problem, fixed, hinted, seed=seed))
+                left = max(0.0, until - time.perf_counter())
+                other = engine.incumbent(
+                    greedy_roster(self.problem, fixed, hinted, seed=seed, repair_s=left)
+                )
                 if other.objective < best.objective:
                     best = other
             # Frozen cells might still need company (an auxiliary whose officer left).

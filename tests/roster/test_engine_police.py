@@ -3,12 +3,16 @@ bad input, wartime, re-rostering and rostering unit by unit."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from fangkong.roster.engine import synthetic
+from fangkong.roster.engine.build import fairness_targets, frozen_assignments
+from fangkong.roster.engine.greedy import greedy_roster
+from fangkong.roster.engine.lns import Search
 from fangkong.roster.engine.model import RosterInputError
 from fangkong.roster.engine.police import (
     AUXILIARY,
@@ -21,6 +25,7 @@ from fangkong.roster.engine.police import (
     Site,
     Staff,
     check,
+    translate,
 )
 from fangkong.roster.engine.rostering import roster_resolve, roster_solve, roster_solve_units
 from fangkong.roster.engine.shortage import shortage_text
@@ -214,6 +219,19 @@ def test_reroster_after_sick_leave_changes_little() -> None:
     # Outside the neighbourhood nothing moved.
     far = {d for d in first.duties if d.day > START + timedelta(days=7)}
     assert far <= set(result.duties)
+
+
+def test_a_covered_search_that_goes_quiet_returns_early() -> None:
+    # The rule re-rostering uses: covered, and nothing better for a while, is good enough.
+    problem = translate(small()).problem
+    targets, frozen = fairness_targets(problem), frozen_assignments(problem)
+    started = time.perf_counter()
+    search = Search(problem, targets, frozen, deadline=started + 60, threads=1, seed=0, quiet_s=0.3)
+    start = search.incumbent(greedy_roster(problem, {}, repair_s=5))
+    assert start.under == 0
+    found = search.run(start)
+    assert found.objective <= start.objective
+    assert time.perf_counter() - started < 30  # without the rule it searches all 60 s
 
 
 def two_units_sharing_people() -> PoliceProblem:

@@ -55,6 +55,7 @@ class Search:
         seed: int,
         on_improve: Callable[[Incumbent], None] | None = None,
         part_time_s: float = 1.0,
+        quiet_s: float | None = None,
     ) -> None:
         self.problem = problem
         self.targets = targets
@@ -64,6 +65,7 @@ class Search:
         self.seed = seed
         self.on_improve = on_improve
         self.part_time_s = part_time_s
+        self.quiet_s = quiet_s
         self.lock = threading.Lock()
         self.stop = threading.Event()  # set from outside to end the search early
         self.best: Incumbent | None = None
@@ -125,6 +127,9 @@ class Search:
         while self.deadline - time.perf_counter() > 0.05 and not self.stop.is_set():
             with self.lock:
                 current = self.best
+                quiet = time.perf_counter() - self.improved_at
+            if self.quiet_s is not None and quiet > self.quiet_s and not current.under:
+                return  # covered, and no better roster for a while: good enough to hand back
             kind = rng.choices(kinds, weights=[max(rate[k], 0.05) for k in kinds])[0]
             if kind in ("gap", "gap_people") and not current.under:
                 kind = "window"

@@ -65,6 +65,7 @@ def roster_solve(
     seed: int = 0,
     prove: bool = False,
     stop_when_covered: bool = False,
+    quiet_s: float | None = None,
 ) -> RosterResult:
     """The best roster found within ``time_limit_s`` (all included), shortages explained.
 
@@ -83,6 +84,7 @@ def roster_solve(
         seed=seed,
         prove=prove,
         stop_when_covered=stop_when_covered,
+        quiet_s=quiet_s,
     )
     solution = solve(translation.problem, options)
     result = _result(problem, translation, solution)
@@ -170,6 +172,8 @@ def roster_resolve(
         workers=workers,
         hint=problem.previous,
         frozen=frozen,
+        # A small neighbourhood: once covered, a search gone quiet rarely finds fewer changes.
+        quiet_s=RESOLVE_QUIET_SHARE * time_limit_s,
     )
 
 
@@ -248,6 +252,9 @@ def roster_solve_units(
     merged = _merge(problem, list(results.values()), time.perf_counter() - started)
     return replace(merged, first_full_s=first_full[0])
 
+
+# Re-rostering returns once covered with no better roster found for this share of its time.
+RESOLVE_QUIET_SHARE = 0.3
 
 # Shares of the time limit by the end of each pass.
 FIRST_PASS_SHARE = 0.6

@@ -48,6 +48,8 @@ class SolveOptions:
     first_phase: float = 0.1  # share of the time for CP-SAT on a small whole model first
     part_time_s: float = 1.0  # time limit of one neighbourhood
     stop_when_covered: bool = False  # return the first roster that leaves no demand uncovered
+    # Return once every post is covered and the search has found nothing better for this long.
+    quiet_s: float | None = None
     log: bool = False
 
 
@@ -170,6 +172,7 @@ class _Run:
             seed=self.options.seed,
             on_improve=improved,
             part_time_s=self.options.part_time_s,
+            quiet_s=self.options.quiet_s,
         )
 
     def _whole_model(self, until: float, workers: int, stop_early: bool) -> None:

@@ -19,7 +19,8 @@ closes it anyway):
   at half the rate the pair reaches flat out; ``lookup_only_p99_ms``: the look-up alone, at
   the same rate;
 - ``form_first_load_bytes``: bytes on the wire for the form page and what it loads, gzip on;
-- ``rss_mb_start`` / ``rss_mb_end``: resident memory of each gunicorn worker;
+- ``rss_mb_start`` / ``rss_mb_end``: resident memory of each gunicorn worker, and
+  ``rss_anon_mb_*`` the part that is the worker's own (without the mapped database file);
 - ``one_at_a_time_ms``: the mean time of a bare, form and API request sent one at a time.
 
 Progress goes to stderr; the last line of stdout is one JSON object. A full run takes about
@@ -128,11 +129,11 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not come up")
 
-    def worker_rss_mb(self) -> list[float]:
+    def worker_rss_mb(self, field: str = "VmRSS") -> list[float]:
         assert self.process is not None
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return [rss_mb(int(child)) for child in children]
+        return [rss_mb(int(child), field) for child in children]
 
     def stop(self) -> None:
         if self.process is not None:
@@ -143,9 +144,11 @@ class Server:
                 self.process.kill()
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory; ``RssAnon`` is the process's own, without the file pages it maps
+    (SQLite's memory-mapped database, the kernel's page cache that all workers share)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
 
@@ -545,6 +548,7 @@ def run(quick: bool) -> dict[str, Any]:
 def measure(server: Server, phase: dict[str, int]) -> dict[str, Any]:
     port = server.port
     rss_start = server.worker_rss_mb()
+    anon_start = server.worker_rss_mb("RssAnon")
     first_load = first_load_bytes(port)
     load("bare", port, phase["warm"])
     load("form", port, phase["warm"], first_n=5_000_000)
@@ -558,6 +562,7 @@ def measure(server: Server, phase: dict[str, int]) -> dict[str, Any]:
     alone = {**context, "decide": False}
     lookup_only = load("officer", port, phase["alone"], rate=flat_out["per_s"] / 2, context=alone)
     rss_end = server.worker_rss_mb()
+    anon_end = server.worker_rss_mb("RssAnon")
     notes = [
         "registrations_per_s: the no-JS form POST (CSRF, 303 to the pass), one driver each",
         f"load generator: {PROCESSES} processes x {THREADS} threads on the same cores",
@@ -583,6 +588,8 @@ def measure(server: Server, phase: dict[str, int]) -> dict[str, Any]:
         "form_first_load_bytes": first_load,
         "rss_mb_start": rss_start,
         "rss_mb_end": rss_end,
+        "rss_anon_mb_start": anon_start,
+        "rss_anon_mb_end": anon_end,
         "workers": WORKERS,
         "cpus": os.cpu_count(),
         "notes": notes,

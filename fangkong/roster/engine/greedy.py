@@ -11,9 +11,11 @@ the rest; then one without a request for the day off, then one at home on the si
 
 The fill leaves some posts uncovered when the staff is tight: everyone able is either on
 duty that day or held back by a rule (a full week, a run of nights). The repair then tries,
-for each uncovered post, a chain of two moves: someone able takes it after giving up one of
-their duties near that day (the one that held them back, or another shift that day), and
-someone else takes over that duty. Each move keeps every rule, so the roster stays valid.
+for each uncovered post, a chain of moves: someone able takes it after giving up one or two
+of their duties near that day (those that held them back, or another shift that day), and
+others take over those duties, free or in turn giving up one of theirs, up to
+``REPAIR_DEPTH`` moves deep. Each move keeps every rule, so the roster stays valid; a chain
+that cannot be completed is taken back whole.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .build import Cell, Duty, allowed
 from .model import Problem
 
 # How many duties deep a repair may move people to cover one post.
-REPAIR_DEPTH = 2
+REPAIR_DEPTH = 3
 
 
 def greedy_roster(

@@ -108,7 +108,7 @@ def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> Staff:
     staff.save()
     if roles is not None:
         staff.roles.set(Role.objects.filter(code__in=list(roles)))
-        audit_record(
-            actor=actor, action="staff.update", target=staff, extra={"fields": sorted(changes)}
-        )
+    audit_record(
+        actor=actor, action="staff.update", target=staff, extra={"fields": sorted(changes)}
+    )
     return staff

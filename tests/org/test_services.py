@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from fangkong.core.models import AuditLog
 from fangkong.org import services
 from fangkong.org.choices import StaffKind
 
@@ -56,3 +57,21 @@ def test_auxiliaries_hold_no_rank(commander, tree) -> None:
             rank="sergeant_1",
         )
     assert "rank" in caught.value.error_dict
+
+
+@pytest.mark.django_db
+def test_every_staff_update_is_audited_with_or_without_roles(commander, tree) -> None:
+    staff = services.staff_create(
+        actor=commander,
+        unit=tree.ganzhou,
+        name="李明",
+        kind=StaffKind.OFFICER,
+        badge_number="062003",
+    )
+    services.staff_update(actor=commander, staff=staff, name="李明明")
+    services.staff_update(actor=commander, staff=staff, roles=["duty_leader"])
+    updates = AuditLog.objects.filter(action="staff.update", target_id=str(staff.pk))
+    assert sorted(tuple(u.extra["fields"]) for u in updates) == [
+        ("badge_number",),
+        ("badge_number", "name"),
+    ]

@@ -91,10 +91,6 @@ class _Filler:
             problem.demands, key=lambda d: (d.post not in needed, starts[d.shift], d.post)
         ):
             self.demands_by_day[demand.day].append(demand)
-        # Who depends on whom: post -> the posts that need it (auxiliaries on an officer).
-        self.supports = defaultdict(list)
-        for dependency in problem.dependencies:
-            self.supports[dependency.needs].append(dependency.post)
         self.needs = {d.post: d.needs for d in problem.dependencies}
         self.off_requests = {
             (r.person, r.day) for r in problem.requests if not r.on and r.shift is None
@@ -131,17 +127,23 @@ class _Filler:
                 self._assign(person, day, demand.shift, post.id)
 
     def _assign(self, person: int, day: int, shift: str, post_id: str) -> None:
-        self.roster[(person, day)] = (shift, post_id)
-        self.worked[person][day] = shift
-        self.staffed[(day, shift, post_id)] += 1
+        self._apply(True, person, day, shift, post_id)
         self.journal.append((True, person, day, shift, post_id))
 
     def _unassign(self, person: int, day: int) -> tuple[str, str]:
-        shift, post_id = self.roster.pop((person, day))
-        del self.worked[person][day]
-        self.staffed[(day, shift, post_id)] -= 1
+        shift, post_id = self.roster[(person, day)]
+        self._apply(False, person, day, shift, post_id)
         self.journal.append((False, person, day, shift, post_id))
         return shift, post_id
+
+    def _apply(self, add: bool, person: int, day: int, shift: str, post_id: str) -> None:
+        if add:
+            self.roster[(person, day)] = (shift, post_id)
+            self.worked[person][day] = shift
+        else:
+            del self.roster[(person, day)]
+            del self.worked[person][day]
+        self.staffed[(day, shift, post_id)] += 1 if add else -1
 
     def _undo_point(self) -> int:
         return len(self.journal)
@@ -149,15 +151,8 @@ class _Filler:
     def _undo_to(self, point: int) -> None:
         """Take back every assignment and removal made since ``point``, newest first."""
         while len(self.journal) > point:
-            added, person, day, shift, post_id = self.journal.pop()
-            if added:
-                del self.roster[(person, day)]
-                del self.worked[person][day]
-                self.staffed[(day, shift, post_id)] -= 1
-            else:
-                self.roster[(person, day)] = (shift, post_id)
-                self.worked[person][day] = shift
-                self.staffed[(day, shift, post_id)] += 1
+            added, *duty = self.journal.pop()
+            self._apply(not added, *duty)
 
     def _able(self, post_id: str) -> list[int]:
         if post_id not in self.able:
@@ -218,19 +213,13 @@ class _Filler:
         """Staff one more at ``post_id`` on ``day``: someone free, or else someone who gives
         up other duties to stand-ins found the same way, ``depth`` moves deep at most. People
         in ``moved`` are not moved again."""
-        able = [p for p in self._able(post_id) if p not in moved]
-        best, best_key = None, None
-        for person in able:
-            if self._may_take(person, day, shift, post_id):
-                key = (len(self.worked[person]), self.tie[person])
-                if best_key is None or key < best_key:
-                    best, best_key = person, key
-        if best is not None:
-            self._assign(best, day, shift, post_id)
+        free = self._best_candidate(day, shift, post_id, exclude=moved)
+        if free is not None:
+            self._assign(free, day, shift, post_id)
             return True
         if depth == 0:
             return False
-        order = sorted(able, key=lambda p: self.tie[p])
+        order = sorted((p for p in self._able(post_id) if p not in moved), key=self.tie.__getitem__)
         for person in order:
             if time.perf_counter() >= deadline:
                 return False
@@ -280,15 +269,16 @@ class _Filler:
                 self._assign(person, other_day, other_shift, other_post)
         return False
 
-    def _best_candidate(self, day: int, shift: str, post_id: str) -> int | None:
+    def _best_candidate(
+        self, day: int, shift: str, post_id: str, exclude: frozenset[int] = frozenset()
+    ) -> int | None:
+        """Who of those free on ``day`` should take the duty (see the module's notes)."""
         post = self.posts[post_id]
         best, best_key = None, None
         for index in self._able(post_id):
+            if index in exclude or not self._may_take(index, day, shift, post_id):
+                continue
             person = self.problem.people[index]
-            if day in self.worked[index] or (index, day) in self.fixed_days:
-                continue
-            if not allowed(post, person, day, shift) or not self._keeps_rules(index, day, shift):
-                continue
             key = (
                 len(self.worked[index]),  # the least worked first keeps capacity for later
                 self.worked[index].get(day - 1) != shift,

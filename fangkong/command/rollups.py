@@ -183,10 +183,7 @@ def _upsert_counters(
         for (site_id, when), counts in rows
     ]
     with connection.cursor() as cursor:
-        if len(params) == 1:
-            cursor.execute(sql, params[0])
-        else:
-            cursor.executemany(sql, params)
+        cursor.executemany(sql, params)
 
 
 def _upsert_origins(rows: Iterable[tuple[tuple[int, date, str], int]]) -> None:

@@ -16,6 +16,7 @@ from django.test import Client
 from fangkong.org.choices import RoleCode, StaffKind, UnitKind
 from fangkong.org.models import Role, Unit
 from tests.factories import SiteFactory, StaffFactory, UnitFactory, UserFactory
+from tests.redis_cache import shared_cache  # noqa: F401 - a fixture for every test module
 
 
 @dataclass

@@ -6,22 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
-REDIS_URL = os.environ.get("FANGKONG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.redis_cache import REDIS_URL, SharedCache
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _redis_up() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
 
 
 def _session_engine(tmp_path: Path, **env: str) -> str:
@@ -43,28 +35,15 @@ def test_sessions_use_the_cache_only_when_it_is_shared(tmp_path: Path) -> None:
     assert shared == "django.contrib.sessions.backends.cached_db"
 
 
-@pytest.mark.skipif(not _redis_up(), reason=f"no Redis at {REDIS_URL}")
 @pytest.mark.django_db
 def test_a_logout_ends_the_session_in_the_shared_cache(
-    settings: Any, client: Any, django_user_model: Any
+    settings: Any, shared_cache: SharedCache, client: Any, django_user_model: Any
 ) -> None:
-    prefix = f"fk-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     django_user_model.objects.create_user("duty-officer", password="a-long-password-1")
-    other_process = redis.Redis.from_url(REDIS_URL)
-    try:
-        assert client.login(username="duty-officer", password="a-long-password-1")
-        key = client.session.session_key
-        assert other_process.keys(f"{prefix}:*{key}")  # what every process reads
-        client.logout()
-        assert not other_process.keys(f"{prefix}:*{key}")
-    finally:
-        for stale in other_process.scan_iter(f"{prefix}:*"):
-            other_process.delete(stale)
+    assert client.login(username="duty-officer", password="a-long-password-1")
+    key = client.session.session_key
+    other_process = shared_cache.other_process
+    assert other_process.keys(f"{shared_cache.prefix}:*{key}")  # what every process reads
+    client.logout()
+    assert not other_process.keys(f"{shared_cache.prefix}:*{key}")

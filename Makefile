@@ -16,12 +16,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# apt-get install, when missing: chromium (browser tests), fonts-wqy-zenhei (CJK in PDFs),
-# gettext (catalogues), poppler-utils (PDFs read back in tests).
-DEB_PACKAGES := chromium fonts-wqy-zenhei gettext poppler-utils
-
+# The Debian packages the tests need, installed with apt-get when missing (the list and why
+# each is needed: scripts/system_deps.sh).
 system-deps:
-	bash scripts/system_deps.sh $(DEB_PACKAGES)
+	bash scripts/system_deps.sh
 
 install: system-deps $(VENV)/.installed messages
 

@@ -4,10 +4,12 @@ then repair what is left uncovered by moving duties.
 Used to seed the neighbourhood search when every hard rule is an upper limit (the police
 configuration): walking forward through the days, a person is only checked against what they
 already work. Posts that others depend on (officers, whom auxiliaries need) are filled first,
-and a day's shifts in the order they start. Among the candidates, the one with the least work
-so far gets the duty (then one who worked the same shift the day before: rest rules often
-forbid changing shift overnight, so keeping people on their shift keeps the others free for
-the rest; then one without a request for the day off, then one at home on the site).
+and a day's shifts in the order they start. Among the candidates, the one to whom the duty
+adds the least soft cost gets it (a request against it, a night or weekend above their fair
+share, a change of site from the day before or a duty away from home: the search starts far
+lower), then the one with the least work so far (it keeps capacity for later), then one who
+worked the same shift the day before (rest rules often forbid changing shift overnight, so
+keeping people on their shift keeps the others free for the rest).
 
 The fill leaves some posts uncovered when the staff is tight: everyone able is either on
 duty that day or held back by a rule (a full week, a run of nights). The repair then tries,
@@ -25,7 +27,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 
-from .build import Cell, Duty, allowed
+from .build import Cell, Duty, allowed, fairness_targets
 from .model import Problem
 
 # How many duties deep a repair may move people to cover one post.
@@ -92,9 +94,25 @@ class _Filler:
         ):
             self.demands_by_day[demand.day].append(demand)
         self.needs = {d.post: d.needs for d in problem.dependencies}
-        self.off_requests = {
-            (r.person, r.day) for r in problem.requests if not r.on and r.shift is None
-        }
+        # What a duty would cost in requests: (person, day) -> [(shift or None, on, weight)].
+        self.requests: dict[tuple[str, int], list] = defaultdict(list)
+        for r in problem.requests:
+            self.requests[(r.person, r.day)].append((r.shift, r.on, r.weight))
+        # Fairness: each person's count of each goal's cells, against their fair share.
+        targets = fairness_targets(problem)
+        self.goals = [
+            (k, goal, {i: targets[(goal.name, i)] for i in range(len(problem.people))
+                       if (goal.name, i) in targets})
+            for k, goal in enumerate(problem.fairness)
+        ]  # fmt: skip
+        self.goal_count: dict[tuple[int, int], int] = defaultdict(int)  # (goal, person)
+        # Where each person stands each day (the group), for site changes and home.
+        self.place: list[dict[int, str]] = [{} for _ in problem.people]
+        for (person, day), (_, post) in fixed.items():
+            self.place[index[person]][day] = self.posts[post].group
+        for person, worked in enumerate(self.worked):
+            for day, shift in worked.items():
+                self._count_goals(person, day, shift, 1)
 
     def keep_day(self, day: int, start: Mapping[Cell, Duty]) -> None:
         kept = sorted(
@@ -110,9 +128,7 @@ class _Filler:
             if allowed(post, self.problem.people[person], day, shift) and self._keeps_rules(
                 person, day, shift
             ):
-                self.roster[(person, day)] = (shift, post_id)
-                self.worked[person][day] = shift
-                self.staffed[(day, shift, post_id)] += 1
+                self._apply(True, person, day, shift, post_id)
 
     def fill_day(self, day: int) -> None:
         for demand in self.demands_by_day[day]:
@@ -140,10 +156,47 @@ class _Filler:
         if add:
             self.roster[(person, day)] = (shift, post_id)
             self.worked[person][day] = shift
+            self.place[person][day] = self.posts[post_id].group
         else:
             del self.roster[(person, day)]
             del self.worked[person][day]
+            del self.place[person][day]
         self.staffed[(day, shift, post_id)] += 1 if add else -1
+        self._count_goals(person, day, shift, 1 if add else -1)
+
+    def _count_goals(self, person: int, day: int, shift: str, step: int) -> None:
+        for k, goal, targets in self.goals:
+            if person in targets and _counts(goal, day, shift):
+                self.goal_count[(k, person)] += step
+
+    def _soft_cost(self, index: int, day: int, shift: str, post_id: str) -> int:
+        """What giving the person this duty adds to the soft costs: requests against it,
+        cells above a fair share, a change of site from the day before or a duty away from
+        home. Only a guide for the choice: the search optimises the real objective."""
+        problem = self.problem
+        person = problem.people[index]
+        cost = 0
+        for wanted, on, weight in self.requests.get((person.id, day), ()):
+            if wanted is None or wanted == shift:
+                cost += 0 if on else weight
+            elif on:
+                cost += weight
+        for k, goal, targets in self.goals:
+            target = targets.get(index)
+            if target is not None and _counts(goal, day, shift):
+                if self.goal_count[(k, index)] >= target:
+                    cost += goal.weight
+        group = self.posts[post_id].group
+        if person.home_group is not None:
+            if group and group != person.home_group:
+                cost += problem.home_weight
+        elif group:
+            before = self.place[index].get(day - 1)
+            after = self.place[index].get(day + 1)
+            cost += problem.group_change_weight * (
+                bool(before and before != group) + bool(after and after != group)
+            )
+        return cost
 
     def _undo_point(self) -> int:
         return len(self.journal)
@@ -273,17 +326,14 @@ class _Filler:
         self, day: int, shift: str, post_id: str, exclude: frozenset[int] = frozenset()
     ) -> int | None:
         """Who of those free on ``day`` should take the duty (see the module's notes)."""
-        post = self.posts[post_id]
         best, best_key = None, None
         for index in self._able(post_id):
             if index in exclude or not self._may_take(index, day, shift, post_id):
                 continue
-            person = self.problem.people[index]
             key = (
+                self._soft_cost(index, day, shift, post_id),
                 len(self.worked[index]),  # the least worked first keeps capacity for later
                 self.worked[index].get(day - 1) != shift,
-                (person.id, day) in self.off_requests,
-                person.home_group is not None and person.home_group != post.group,
                 self.tie[index],
             )
             if best_key is None or key < best_key:
@@ -334,6 +384,10 @@ class _Filler:
             return True
         weekends = {self.weekend_of[d] for d in worked if d in self.weekend_of}
         return self.weekend_of[day] in weekends or len(weekends) < limit
+
+
+def _counts(goal, day: int, shift: str) -> bool:
+    return (goal.days is None or day in goal.days) and (goal.shifts is None or shift in goal.shifts)
 
 
 def _run_through(worked: Mapping[int, str], day: int, counts) -> int:

@@ -27,6 +27,9 @@ from .model import Assignment, CoverDemand, Problem
 # With no improvement for this long, a search thread takes one long look at many people.
 STALL_S = 8.0
 STALL_TIME_FACTOR = 4
+# Once every post is covered, this share of the neighbourhoods goes to what the roster pays
+# for (see ``_blame_neighbourhood``): it is what is left to mend.
+BLAME_SHARE = 0.5
 
 
 @dataclass
@@ -111,6 +114,7 @@ class Search:
         kinds = ["people", "window", "people_window", "gap", "two_windows", "gap_people"]
         if self.members:
             kinds.append("site")
+        kinds.append("blame")
         size = {
             "people": 3.0,
             "window": 3.0,
@@ -119,6 +123,7 @@ class Search:
             "gap": 5.0,
             "two_windows": 4.0,
             "gap_people": 4.0,
+            "blame": 5.0,
         }
         # Adaptive choice: each kind is drawn in proportion to its recent improvements per
         # second (smoothed), with a floor so that none is forgotten.
@@ -131,6 +136,8 @@ class Search:
             if self.quiet_s is not None and quiet > self.quiet_s and not current.under:
                 return  # covered, and no better roster for a while: good enough to hand back
             kind = rng.choices(kinds, weights=[max(rate[k], 0.05) for k in kinds])[0]
+            if not current.under and rng.random() < BLAME_SHARE:
+                kind = "blame"
             if kind in ("gap", "gap_people") and not current.under:
                 kind = "window"
             # Covering a post is worth a longer look than polishing the rest.
@@ -203,6 +210,8 @@ class Search:
             rest = [p for p in able if p not in chosen]
             chosen += rng.sample(rest, min(len(rest), count - len(chosen)))
             return self._cells(chosen, low, span)
+        if kind == "blame":
+            return self._blame_neighbourhood(rng, width, current)
         if kind == "two_windows":
             # Everyone on two separate stretches: moves weekends worked, total hours and
             # shift counts from one part of the period to another.
@@ -235,6 +244,76 @@ class Search:
             for post in posts - {gap.post}:
                 people.update(self._able(post))
         return self._cells(people, first, width)
+
+    def _blame_neighbourhood(
+        self, rng: random.Random, width: int, current: Incumbent
+    ) -> frozenset[Cell]:
+        """A cell that costs something, and who could take its duty or give theirs around it.
+
+        Once every post is covered, what is left are the soft costs of single people: a change
+        of site between two working days, a duty away from home, a request not honoured, a
+        night above the fair share. Each is mended by swapping duties with someone of the same
+        role at the sites involved, so those people are freed around the day it happens.
+        """
+        blamed = self._blamed(current)
+        if not blamed:
+            return frozenset()
+        person, day, groups, _ = rng.choices(blamed, weights=[b[3] for b in blamed])[0]
+        skills = self.problem.people[person].skills
+        people = {person}
+        # Without sites, everyone of the same skill may swap.
+        for members in [self.members.get(g, ()) for g in groups] or [range(self.people)]:
+            people.update(
+                i for i in members if not skills or self.problem.people[i].skills & skills
+            )
+        first = max(0, min(self.days - width, day - width // 2))
+        return self._cells(people, first, width)
+
+    def _blamed(self, current: Incumbent) -> list[tuple[int, int, set[str], float]]:
+        """(person, day, groups involved, cost) of every soft cost the roster pays."""
+        problem = self.problem
+        group_of = {post: p.group for post, p in self.posts.items()}
+        duties: dict[int, dict[int, tuple[str, str]]] = {}  # person -> day -> (shift, group)
+        for (person, day), (shift, post) in current.roster.items():
+            duties.setdefault(person, {})[day] = (shift, group_of[post])
+        blamed: list[tuple[int, int, set[str], float]] = []
+        for person, days in duties.items():
+            home = problem.people[person].home_group
+            for day, (_, group) in days.items():
+                if not group:
+                    continue
+                if home is not None and group != home:
+                    blamed.append((person, day, {home, group}, problem.home_weight))
+                before = days.get(day - 1, ("", ""))[1]
+                if home is None and before and before != group:
+                    blamed.append((person, day, {before, group}, problem.group_change_weight))
+        index = {p.id: i for i, p in enumerate(problem.people)}
+        for request in problem.requests:
+            person = index[request.person]
+            duty = duties.get(person, {}).get(request.day)
+            hit = duty is not None if request.shift is None else duty and duty[0] == request.shift
+            if bool(hit) != request.on:
+                near = {
+                    g for d, (_, g) in duties.get(person, {}).items() if abs(d - request.day) <= 1
+                }
+                groups = (near | {problem.people[person].home_group}) - {None, ""}
+                blamed.append((person, request.day, groups, request.weight))
+        for goal in problem.fairness:
+            for person, days in duties.items():
+                target = self.targets.get((goal.name, person))
+                if target is None:
+                    continue
+                counted = [
+                    (day, group)
+                    for day, (shift, group) in days.items()
+                    if (goal.days is None or day in goal.days)
+                    and (goal.shifts is None or shift in goal.shifts)
+                ]
+                if len(counted) > target:
+                    # The excess may go on any of the days counted.
+                    share = goal.weight * (len(counted) - target) / len(counted)
+                    blamed.extend((person, day, {group} - {""}, share) for day, group in counted)
+        return blamed
 
     def _random_gap(self, rng: random.Random, current: Incumbent) -> CoverDemand | None:
         staffed = Counter((d, s, post) for (_, d), (s, post) in current.roster.items())
@@ -272,7 +351,11 @@ class Search:
     def _solve_part(self, current: Incumbent, free: frozenset[Cell], limit: float):
         builder = ModelBuilder(self.problem, self.targets, Part(free, current.roster))
         model = builder.build()
-        # No hint: completing one costs CP-SAT more than finding a roster from its LP.
+        if not current.under:
+            # Polishing a covered roster: start from it. (While posts are uncovered, CP-SAT
+            # finds a roster from its LP sooner than it completes a hint.)
+            for (p, d, shift, post), lit in builder.x.items():
+                model.add_hint(lit, current.roster.get((p, d)) == (shift, post))
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(
             0.01, min(limit, self.deadline - time.perf_counter())

@@ -59,6 +59,7 @@ class Search:
         on_improve: Callable[[Incumbent], None] | None = None,
         part_time_s: float = 1.0,
         quiet_s: float | None = None,
+        polish_time_s: float | None = None,
     ) -> None:
         self.problem = problem
         self.targets = targets
@@ -69,6 +70,7 @@ class Search:
         self.on_improve = on_improve
         self.part_time_s = part_time_s
         self.quiet_s = quiet_s
+        self.polish_time_s = polish_time_s or part_time_s
         self.lock = threading.Lock()
         self.stop = threading.Event()  # set from outside to end the search early
         self.best: Incumbent | None = None
@@ -143,6 +145,8 @@ class Search:
             # Covering a post is worth a longer look than polishing the rest.
             hunting = current.under and kind in ("gap", "gap_people")
             limit = self.part_time_s * (2 if hunting else 1)
+            if not current.under:
+                limit = self.polish_time_s
             if time.perf_counter() - self.improved_at > STALL_S:
                 # Stuck: one long look at many people (up to half) over the whole period.
                 with self.lock:

@@ -3,10 +3,11 @@
 Rostering models have a weak LP relaxation, so CP-SAT on a whole large model improves rosters
 slowly. Here the incumbent roster is improved by re-solving parts of it exactly: a neighbourhood
 (some people, a window of days, the people of one site around a day, the people who could fill
-an uncovered post) becomes a small model in which every other cell is a constant, CP-SAT with
-the full linearisation optimises it, and the whole roster is re-costed in Python. Sizes adapt:
-a part solved to optimality grows, one that timed out shrinks. One search thread runs per core,
-all sharing the incumbent.
+an uncovered post, those who could mend a cost the roster pays) becomes a small model in which
+every other cell is a constant, CP-SAT with the full linearisation optimises it, and the whole
+roster is re-costed in Python. Sizes adapt: a part solved to optimality grows, one that timed
+out shrinks. Once every post is covered, half the parts go to what the roster still
+pays for. One search thread runs per core, all sharing the incumbent.
 """
 
 from __future__ import annotations
@@ -355,11 +356,8 @@ class Search:
     def _solve_part(self, current: Incumbent, free: frozenset[Cell], limit: float):
         builder = ModelBuilder(self.problem, self.targets, Part(free, current.roster))
         model = builder.build()
-        if not current.under:
-            # Polishing a covered roster: start from it. (While posts are uncovered, CP-SAT
-            # finds a roster from its LP sooner than it completes a hint.)
-            for (p, d, shift, post), lit in builder.x.items():
-                model.add_hint(lit, current.roster.get((p, d)) == (shift, post))
+        # No hint: completing one costs CP-SAT more than finding a roster from its LP (and
+        # once covered, a hinted part re-rosters slower, with no better result).
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(
             0.01, min(limit, self.deadline - time.perf_counter())

@@ -72,6 +72,7 @@ def roster_solve(
     prove: bool = False,
     stop_when_covered: bool = False,
     quiet_s: float | None = None,
+    polish_time_s: float | None = POLISH_TIME_S,
 ) -> RosterResult:
     """The best roster found within ``time_limit_s`` (all included), shortages explained.
 
@@ -91,7 +92,7 @@ def roster_solve(
         prove=prove,
         stop_when_covered=stop_when_covered,
         quiet_s=quiet_s,
-        polish_time_s=POLISH_TIME_S,
+        polish_time_s=polish_time_s,
     )
     solution = solve(translation.problem, options)
     result = _result(problem, translation, solution)
@@ -181,6 +182,8 @@ def roster_resolve(
         frozen=frozen,
         # A small neighbourhood: once covered, a search gone quiet rarely finds fewer changes.
         quiet_s=RESOLVE_QUIET_SHARE * time_limit_s,
+        # Fewer changes matter more than speed here: each part gets its full time.
+        polish_time_s=None,
     )
 
 

@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from .build import Cell, Duty, allowed, fairness_targets
-from .model import Problem
+from .model import FairnessGoal, Problem
 
 # How many duties deep a repair may move people to cover one post.
 REPAIR_DEPTH = 3
@@ -98,12 +98,13 @@ class _Filler:
         self.requests: dict[tuple[str, int], list] = defaultdict(list)
         for r in problem.requests:
             self.requests[(r.person, r.day)].append((r.shift, r.on, r.weight))
-        # Fairness: each person's count of each goal's cells, against their fair share.
+        # Fairness: each person's goals (goal number, goal, fair share), and their count of
+        # each goal's cells.
         targets = fairness_targets(problem)
-        self.goals = [
-            (k, goal, {i: targets[(goal.name, i)] for i in range(len(problem.people))
-                       if (goal.name, i) in targets})
-            for k, goal in enumerate(problem.fairness)
+        self.goals_of: list[list[tuple[int, FairnessGoal, int]]] = [
+            [(k, goal, targets[(goal.name, i)]) for k, goal in enumerate(problem.fairness)
+             if (goal.name, i) in targets]
+            for i in range(len(problem.people))
         ]  # fmt: skip
         self.goal_count: dict[tuple[int, int], int] = defaultdict(int)  # (goal, person)
         # Where each person stands each day (the group), for site changes and home.
@@ -165,8 +166,8 @@ class _Filler:
         self._count_goals(person, day, shift, 1 if add else -1)
 
     def _count_goals(self, person: int, day: int, shift: str, step: int) -> None:
-        for k, goal, targets in self.goals:
-            if person in targets and _counts(goal, day, shift):
+        for k, goal, _ in self.goals_of[person]:
+            if _counts(goal, day, shift):
                 self.goal_count[(k, person)] += step
 
     def _soft_cost(self, index: int, day: int, shift: str, post_id: str) -> int:
@@ -181,11 +182,9 @@ class _Filler:
                 cost += 0 if on else weight
             elif on:
                 cost += weight
-        for k, goal, targets in self.goals:
-            target = targets.get(index)
-            if target is not None and _counts(goal, day, shift):
-                if self.goal_count[(k, index)] >= target:
-                    cost += goal.weight
+        for k, goal, target in self.goals_of[index]:
+            if _counts(goal, day, shift) and self.goal_count[(k, index)] >= target:
+                cost += goal.weight
         group = self.posts[post_id].group
         if person.home_group is not None:
             if group and group != person.home_group:
@@ -386,7 +385,7 @@ class _Filler:
         return self.weekend_of[day] in weekends or len(weekends) < limit
 
 
-def _counts(goal, day: int, shift: str) -> bool:
+def _counts(goal: FairnessGoal, day: int, shift: str) -> bool:
     return (goal.days is None or day in goal.days) and (goal.shifts is None or shift in goal.shifts)
 
 

@@ -46,6 +46,16 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}: expected an integer, got {raw!r}") from None
 
 
+def envfloat(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a number, got {raw!r}") from None
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -173,6 +183,11 @@ else:
             },
         }
     }
+
+# The server copies SQLite's write-ahead log back into the database this often, in a thread
+# of each process, instead of in the commit that fills it (fangkong/core/checkpointer.py);
+# 0 leaves it to the commits.
+SQLITE_CHECKPOINT_S = envfloat("FANGKONG_SQLITE_CHECKPOINT_S", 0.5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,6 +1,12 @@
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
 application = get_wsgi_application()
+
+# Imported after set-up: the checkpointer reads the database settings.
+from fangkong.core import checkpointer  # noqa: E402
+
+checkpointer.start(settings.SQLITE_CHECKPOINT_S)

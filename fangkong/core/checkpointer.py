@@ -1,0 +1,130 @@
+"""Checkpoints of the embedded SQLite database, in the background of each server process.
+
+In WAL mode a commit appends the pages it changed to the write-ahead log; a checkpoint copies
+them back into the database file and syncs both files to disk. By default SQLite does that in
+whichever commit takes the log past 1,000 pages: one request in some thirty pays for a
+thousand page copies and two fsyncs, and it does so holding the write lock, so every other
+writer waits with it. In the server, a thread of each process does it instead, every
+``SQLITE_CHECKPOINT_S`` seconds, on a connection of its own, and the process's own
+connections stop checkpointing on commit. A PASSIVE checkpoint never waits for readers or
+writers: it copies what no reader still needs and leaves the rest for the next round. The log
+starts again from its beginning once everything in it has been copied. A page changed by many
+commits between two rounds is copied once instead of once per thousand pages.
+
+Started by ``fangkong.wsgi`` (gunicorn, ``runserver``), not by management commands or tests:
+they keep SQLite's own checkpoints on commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.signals import connection_created
+
+logger = logging.getLogger(__name__)
+
+# A log this many pages long after a round means readers keep old snapshots for long.
+WARN_PAGES = 250_000
+
+
+def checkpoint(db: sqlite3.Connection) -> tuple[int, int, int]:
+    """One PASSIVE checkpoint: (busy, pages in the log, pages copied back)."""
+    busy, log, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return busy, log, copied
+
+
+class Checkpointer:
+    """A daemon thread checkpointing the database at ``path`` every ``interval`` seconds."""
+
+    def __init__(self, path: str, interval: float) -> None:
+        self.path = path
+        self.interval = interval
+        self.rounds = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        db = sqlite3.connect(self.path, timeout=1, isolation_level=None, check_same_thread=False)
+        try:
+            while not self._stop.wait(self.interval):
+                self._round(db)
+        finally:
+            db.close()
+
+    def _round(self, db: sqlite3.Connection) -> None:
+        try:
+            _busy, log, copied = checkpoint(db)
+        except sqlite3.Error:
+            logger.exception("checkpoint of %s failed", self.path)
+            return
+        self.rounds += 1
+        if log - copied > WARN_PAGES:
+            logger.warning("checkpoint of %s: %d pages of the log still wait", self.path, log)
+
+
+_running: Checkpointer | None = None
+
+
+def _no_checkpoint_on_commit(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.alias == DEFAULT_DB_ALIAS and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def _database_file() -> str | None:
+    """The default database's file, if it is SQLite on disk in WAL mode."""
+    settings = connections.settings[DEFAULT_DB_ALIAS]
+    if not settings["ENGINE"].endswith("sqlite3"):
+        return None
+    name = str(settings["NAME"])
+    if name.startswith("file:") or name == ":memory:" or not Path(name).is_file():
+        return None
+    with sqlite3.connect(name) as db:
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    return name if mode == "wal" else None
+
+
+def start(interval: float) -> Checkpointer | None:
+    """Checkpoint the default database in the background of this process, if it is SQLite in
+    WAL mode on disk and ``interval`` > 0; a process started by ``fork`` gets its own thread."""
+    global _running
+    if _running is not None or interval <= 0:
+        return _running
+    path = _database_file()
+    if path is None:
+        return None
+    connection_created.connect(_no_checkpoint_on_commit, dispatch_uid="fangkong_checkpointer")
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.connection is not None:  # Opened before us: settings the hook would set.
+        _no_checkpoint_on_commit(None, connection)
+    _running = Checkpointer(path, interval)
+    _running.start()
+    logger.info("checkpointing %s every %.1f s in the background", path, interval)
+    return _running
+
+
+def _after_fork() -> None:
+    # Threads do not survive fork: a worker forked from a process that had one needs its own.
+    global _running
+    if _running is not None:
+        parent, _running = _running, None
+        start(parent.interval)
+
+
+os.register_at_fork(after_in_child=_after_fork)

@@ -12,11 +12,15 @@ import base64
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+Number = TypeVar("Number", int, float)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,24 +40,22 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}: expected a boolean, got {raw!r}")
 
 
-def envint(name: str, default: int) -> int:
+def _envparsed(name: str, default: Number, parse: Callable[[str], Number], what: str) -> Number:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}: expected an integer, got {raw!r}") from None
+        raise ImproperlyConfigured(f"{name}: expected {what}, got {raw!r}") from None
+
+
+def envint(name: str, default: int) -> int:
+    return _envparsed(name, default, int, "an integer")
 
 
 def envfloat(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}: expected a number, got {raw!r}") from None
+    return _envparsed(name, default, float, "a number")
 
 
 def envlist(name: str, default: str) -> list[str]:

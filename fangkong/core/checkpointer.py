@@ -21,6 +21,7 @@ import logging
 import os
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ class Checkpointer:
         return self._thread.is_alive()
 
     def _run(self) -> None:
-        db = sqlite3.connect(self.path, timeout=1, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=1, isolation_level=None)
         try:
             while not self._stop.wait(self.interval):
                 self._round(db)
@@ -75,7 +76,9 @@ class Checkpointer:
             return
         self.rounds += 1
         if log - copied > WARN_PAGES:
-            logger.warning("checkpoint of %s: %d pages of the log still wait", self.path, log)
+            logger.warning(
+                "checkpoint of %s: %d pages of the log still wait", self.path, log - copied
+            )
 
 
 _running: Checkpointer | None = None
@@ -95,7 +98,8 @@ def _database_file() -> str | None:
     name = str(settings["NAME"])
     if name.startswith("file:") or name == ":memory:" or not Path(name).is_file():
         return None
-    with sqlite3.connect(name) as db:
+    # ``with`` on a sqlite3 connection ends a transaction; ``closing`` closes it.
+    with closing(sqlite3.connect(name)) as db:
         mode = db.execute("PRAGMA journal_mode").fetchone()[0]
     return name if mode == "wal" else None
 

@@ -67,6 +67,28 @@ def test_a_checkpoint_waits_for_no_reader(tmp_path: Path) -> None:
     reader.execute("COMMIT")
 
 
+def test_a_log_held_back_is_logged_with_what_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    writer = _wal_database(path)
+    writer.execute("INSERT INTO t (data) VALUES (randomblob(3000))")
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM t").fetchone()
+    for _ in range(50):
+        writer.execute("INSERT INTO t (data) VALUES (randomblob(3000))")
+    monkeypatch.setattr(checkpointer, "WARN_PAGES", 10)
+
+    checkpointer.Checkpointer(str(path), interval=1)._round(sqlite3.connect(path))
+
+    _, log, copied = checkpointer.checkpoint(sqlite3.connect(path))
+    assert [r.getMessage() for r in caplog.records] == [
+        f"checkpoint of {path}: {log - copied} pages of the log still wait"
+    ]
+    reader.execute("COMMIT")
+
+
 SERVER_START = """
 import os, sys
 import fangkong.wsgi

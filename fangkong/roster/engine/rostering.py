@@ -21,11 +21,12 @@ from .police import (
 from .shortage import Shortage, explain, site_gaps
 from .solver import SolveOptions, solve
 
-# Once every post is covered, a neighbourhood gets this long: CP-SAT finds an improvement
-# within a fraction of a second when there is one, and spends the rest proving there is none.
-# Many short looks beat fewer long ones (brigade, 60 s: objective 0–6 at 0.2 s, 6–35 at 1 s,
-# 22–45 at 0.1 s).
-POLISH_TIME_S = 0.2
+# Once every post is covered, a neighbourhood gets this much of CP-SAT's deterministic time
+# (its measure of work done, the same on any machine; here about 0.4 s of a core): CP-SAT
+# finds an improvement early when there is one, and spends the rest proving there is none, so
+# many short looks beat fewer long ones. A limit in seconds was tuned on one machine and wrong
+# on the next: 0.2 s gave objective 0–6 at 60 s on one, 95–128 on a slower one (2026-12-05).
+POLISH_DTIME = 0.06
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def roster_solve(
     prove: bool = False,
     stop_when_covered: bool = False,
     quiet_s: float | None = None,
-    polish_time_s: float | None = POLISH_TIME_S,
+    polish_dtime: float | None = POLISH_DTIME,
 ) -> RosterResult:
     """The best roster found within ``time_limit_s`` (all included), shortages explained.
 
@@ -92,7 +93,7 @@ def roster_solve(
         prove=prove,
         stop_when_covered=stop_when_covered,
         quiet_s=quiet_s,
-        polish_time_s=polish_time_s,
+        polish_dtime=polish_dtime,
     )
     solution = solve(translation.problem, options)
     result = _result(problem, translation, solution)
@@ -183,7 +184,7 @@ def roster_resolve(
         # A small neighbourhood: once covered, a search gone quiet rarely finds fewer changes.
         quiet_s=RESOLVE_QUIET_SHARE * time_limit_s,
         # Fewer changes matter more than speed here: each part gets its full time.
-        polish_time_s=None,
+        polish_dtime=None,
     )
 
 

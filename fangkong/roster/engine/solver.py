@@ -47,8 +47,9 @@ class SolveOptions:
     lns: bool = True  # improve by neighbourhood search; else CP-SAT alone
     first_phase: float = 0.1  # share of the time for CP-SAT on a small whole model first
     part_time_s: float = 1.0  # time limit of one neighbourhood
-    # Time limit of one neighbourhood once every post is covered (None: ``part_time_s``).
-    polish_time_s: float | None = None
+    # CP-SAT deterministic time of one neighbourhood once every post is covered, with
+    # ``part_time_s`` as its limit in seconds (None: ``part_time_s`` alone, as before).
+    polish_dtime: float | None = None
     stop_when_covered: bool = False  # return the first roster that leaves no demand uncovered
     # Return once every post is covered and the search has found nothing better for this long.
     quiet_s: float | None = None
@@ -175,7 +176,7 @@ class _Run:
             on_improve=improved,
             part_time_s=self.options.part_time_s,
             quiet_s=self.options.quiet_s,
-            polish_time_s=self.options.polish_time_s,
+            polish_dtime=self.options.polish_dtime,
         )
 
     def _whole_model(self, until: float, workers: int, stop_early: bool) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from ortools.sat.python import cp_model
 
 from fangkong.roster.engine import synthetic
 from fangkong.roster.engine.build import fairness_targets, frozen_assignments
@@ -296,3 +297,19 @@ def test_validator_catches_broken_rules() -> None:
         "too_many_nights",
         "weekly_hours",
     } <= codes
+
+
+def test_a_short_look_is_limited_in_work_not_seconds() -> None:
+    # Once covered, looks are limited in CP-SAT's deterministic time, so that the search
+    # behaves alike on machines of different speed; the seconds are only a safety net.
+    problem = translate(synthetic.brigade()).problem
+    targets, frozen = fairness_targets(problem), frozen_assignments(problem)
+    search = Search(problem, targets, frozen, deadline=time.perf_counter() + 120, threads=1, seed=0)
+    start = search.incumbent(greedy_roster(problem, {}, repair_s=5))
+    assert start.under == 0
+    free = search._cells(range(40), 0, problem.days)
+    started = time.perf_counter()
+    status, _ = search._solve_part(start, free, limit=60.0, work=0.001)
+    assert status != cp_model.OPTIMAL
+    # Without the work limit CP-SAT works on this part for the whole minute.
+    assert time.perf_counter() - started < 30

@@ -123,6 +123,9 @@ INSTALLED_APPS = [
     "fangkong.demo",
 ]
 
+# Django's model backend, but the user comes with their staff record and unit (org/backends.py).
+AUTHENTICATION_BACKENDS = ["fangkong.org.backends.StaffModelBackend"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

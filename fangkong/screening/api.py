@@ -12,7 +12,7 @@ from ninja import Query, Router
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.screening import cases, presenters, rules, selectors, services
 from fangkong.screening.passes import vehicle_pass_state
-from fangkong.screening.policy import policy_client_json
+from fangkong.screening.policy import policy_client_json, policy_in_force
 from fangkong.screening.schemas import (
     CheckFilter,
     CheckIn,
@@ -99,8 +99,9 @@ def check_decide(request: HttpRequest, payload: DecideIn) -> DecisionOut:
     vehicle = cases.rules_vehicle(group, at)
     if payload.vehicle is not None:
         vehicle = _vehicle(payload.vehicle.kind, payload.vehicle.plate, at)
-    decision = presenters.decide_people(people, vehicle, at)
-    return presenters.decision_out(decision, presenters.area_names())
+    in_force = policy_in_force(at)
+    decision = presenters.decide_people(people, vehicle, at, in_force.policy)
+    return presenters.decision_out(decision, in_force.area_names)
 
 
 def _vehicle(kind: str, plate: str, at: Any) -> rules.Vehicle:
@@ -136,8 +137,8 @@ def check_lookup(request: HttpRequest, filters: Query[LookupFilter]) -> list[Par
         phone_tail=filters.phone_tail,
         token=filters.token,
     )
-    names = presenters.area_names()
-    return [presenters.party_out(party, names) for party in parties]
+    in_force = policy_in_force()
+    return [presenters.party_out(party, in_force) for party in parties]
 
 
 @router.get("/policy/current", response={200: PolicyOut, **ERRORS}, operation_id="policy_current")

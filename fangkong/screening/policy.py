@@ -148,18 +148,39 @@ def _build(version: int, rules_json: str, areas: tuple[AreaRow, ...]) -> rules.P
     )
 
 
-def policy_for_row(row: Policy, at: datetime) -> rules.Policy:
+def policy_for_row(
+    row: Policy, at: datetime, rows: tuple[AreaRow, ...] | None = None
+) -> rules.Policy:
+    """The pure policy of a stored version at ``at``; ``rows`` the risk areas if the caller
+    has read them already."""
     data = complete_rules(row.rules)
     day = timezone.localtime(at).date()
-    areas = tuple(relevant_areas(risk_area_rows(), day, int(data["lookback_days"])))
+    rows = risk_area_rows() if rows is None else rows
+    areas = tuple(relevant_areas(rows, day, int(data["lookback_days"])))
     return _build(row.version, json.dumps(row.rules, sort_keys=True), areas)
 
 
 def policy_current(at: datetime | None = None) -> rules.Policy:
     """The pure policy in force at ``at`` (now by default), with the risk areas that matter
     then: what :func:`rules.decide` needs to decide a check made at ``at``."""
+    return policy_in_force(at).policy
+
+
+@dataclass(frozen=True)
+class InForce:
+    """What a request needs to decide and explain checks made at one time: the pure policy,
+    and the names of every stored risk area (reasons name the areas they cite), both from
+    one read of the risk-area table."""
+
+    policy: rules.Policy
+    area_names: dict[str, str]
+
+
+def policy_in_force(at: datetime | None = None) -> InForce:
     at = at or timezone.now()
-    return policy_for_row(policy_row_at(at), at)
+    rows = risk_area_rows()
+    names = {row.code: row.name for row in rows if row.name}
+    return InForce(policy_for_row(policy_row_at(at), at, rows), names)
 
 
 def policy_versions() -> list[Policy]:

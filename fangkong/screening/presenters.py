@@ -14,7 +14,7 @@ from fangkong.screening import cases, rules
 from fangkong.screening.messages import outcome_label, reasons_out
 from fangkong.screening.models import Check
 from fangkong.screening.passes import vehicle_pass_state
-from fangkong.screening.policy import policy_current, risk_area_rows
+from fangkong.screening.policy import InForce, risk_area_rows
 from fangkong.screening.schemas import (
     CheckOut,
     DecisionOut,
@@ -85,9 +85,10 @@ def decision_out(
 
 
 def decide_people(
-    people: list[rules.Person], vehicle: rules.Vehicle | None, at: datetime
+    people: list[rules.Person], vehicle: rules.Vehicle | None, at: datetime, policy: rules.Policy
 ) -> rules.Decision | rules.GroupDecision:
-    policy = policy_current(at)
+    """The recommendation for the people checked together at ``at`` under ``policy`` (the
+    policy in force then, :func:`fangkong.screening.policy.policy_in_force`)."""
     now = timezone.localtime(at)
     if vehicle is None and len(people) == 1:
         return rules.decide(rules.ScreeningCase(people[0]), policy, now=now)
@@ -102,13 +103,16 @@ def _label(choices: Any, value: str) -> str:
         return value
 
 
-def party_out(party: Party, names: dict[str, str]) -> PartyOut:
+def party_out(party: Party, in_force: InForce) -> PartyOut:
     now = timezone.now()
     group = party.group
     vehicle = group.vehicle if group is not None and group.vehicle_id else None
     facts = [cases.registration_facts(r) for r in party.registrations]
     decision = decide_people(
-        [cases.rules_person(f, None) for f in facts], cases.rules_vehicle(group, now), now
+        [cases.rules_person(f, None) for f in facts],
+        cases.rules_vehicle(group, now),
+        now,
+        in_force.policy,
     )
     origin = group.origin_division if group is not None else ""
     origin = origin or (facts[0].origin_code or "")
@@ -126,7 +130,7 @@ def party_out(party: Party, names: dict[str, str]) -> PartyOut:
             _lookup_person(registration, fact, party, now)
             for registration, fact in zip(party.registrations, facts, strict=True)
         ],
-        decision=decision_out(decision, names),
+        decision=decision_out(decision, in_force.area_names),
     )
 
 

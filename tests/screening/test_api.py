@@ -7,11 +7,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fangkong.core.models import AuditLog
-from fangkong.screening.models import Check
+from fangkong.screening.models import Check, RiskArea
 from tests.conftest import login
 from tests.screening.conftest import NOW, declared, id_number, make_group, make_person
 
@@ -274,6 +276,29 @@ def test_lookup_by_plate_and_phone_tail_stays_at_the_site(clock, brigade_officer
     assert len(client.get(f"/api/v1/checks/lookup?site={here.pk}&phone_tail=5678").json()) == 1
     assert client.get(f"/api/v1/checks/lookup?site={there.pk}&phone_tail=5678").json() == []
     assert client.get(f"/api/v1/checks/lookup?site={here.pk}&phone_tail=12").status_code == 422
+
+
+def _risk_area_reads(queries) -> int:
+    table = RiskArea._meta.db_table
+    return sum(table in q["sql"] and "COUNT(" in q["sql"].upper() for q in queries)
+
+
+def test_a_look_up_and_a_decision_read_the_risk_areas_once(clock, brigade_officer, sites):
+    here = sites["ganzhou"][0]
+    phone = "13912345678"
+    first = make_group(here, people=[(make_person(1, phone=phone), declared())], plate="甘G88888")
+    make_group(here, people=[(make_person(2, "李四", phone=phone), declared())], plate="甘G77777")
+    client = login(brigade_officer)
+
+    with CaptureQueriesContext(connection) as looked_up:
+        parties = client.get(f"/api/v1/checks/lookup?site={here.pk}&phone_tail=5678").json()
+    body = {"people": [{"registration_id": first[0].pk, "temperature": 36.4}]}
+    with CaptureQueriesContext(connection) as decided:
+        assert post(client, "/api/v1/checks/decide", body).status_code == 200
+
+    assert len(parties) == 2  # two parties, each with its own recommendation
+    assert _risk_area_reads(looked_up.captured_queries) == 1
+    assert _risk_area_reads(decided.captured_queries) == 1
 
 
 def test_the_policy_in_force(clock, brigade_officer):

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from fangkong.roster.engine import synthetic
 from fangkong.roster.engine.build import fairness_targets, frozen_assignments
 from fangkong.roster.engine.greedy import greedy_roster
-from fangkong.roster.engine.lns import Search
+from fangkong.roster.engine.lns import Incumbent, Search
 from fangkong.roster.engine.model import RosterInputError
 from fangkong.roster.engine.police import (
     AUXILIARY,
@@ -313,3 +313,29 @@ def test_a_short_look_is_limited_in_work_not_seconds() -> None:
     assert status != cp_model.OPTIMAL
     # Without the work limit CP-SAT works on this part for the whole minute.
     assert time.perf_counter() - started < 30
+
+
+def test_looks_grow_longer_once_only_a_few_costs_are_left() -> None:
+    problem = translate(synthetic.brigade()).problem
+    targets, frozen = fairness_targets(problem), frozen_assignments(problem)
+    search = Search(
+        problem,
+        targets,
+        frozen,
+        deadline=time.perf_counter() + 60,
+        threads=1,
+        seed=0,
+        polish_dtime=0.06,
+        finish=(30, 0.3),
+    )
+
+    def costing(**costs: int) -> Incumbent:
+        return Incumbent({}, costs)
+
+    assert search._work_limit(costing(cover_under=10_000, group_change=3)) is None
+    assert search._work_limit(costing(group_change=33)) == 0.06
+    assert search._work_limit(costing(group_change=30)) == 0.3
+    assert search._work_limit(costing(group_change=3, home=2)) == 0.3
+    # Re-rostering keeps its limit in seconds throughout.
+    search.polish_dtime = None
+    assert search._work_limit(costing(group_change=3)) is None

@@ -62,6 +62,7 @@ class Search:
         part_time_s: float = 1.0,
         quiet_s: float | None = None,
         polish_dtime: float | None = None,
+        finish: tuple[float, float] | None = None,
     ) -> None:
         self.problem = problem
         self.targets = targets
@@ -73,6 +74,7 @@ class Search:
         self.part_time_s = part_time_s
         self.quiet_s = quiet_s
         self.polish_dtime = polish_dtime
+        self.finish = finish
         self.lock = threading.Lock()
         self.stop = threading.Event()  # set from outside to end the search early
         self.best: Incumbent | None = None
@@ -163,9 +165,7 @@ class Search:
             if not free:
                 continue
             started = time.perf_counter()
-            # Once covered, every look is short, the stall's long look too (measured so).
-            work = None if current.under else self.polish_dtime
-            status, found = self._solve_part(current, free, limit, work)
+            status, found = self._solve_part(current, free, limit, self._work_limit(current))
             improved = found is not None and found.objective < current.objective
             # While posts are uncovered, only covering them counts as progress for the choice.
             progress = found is not None and (
@@ -183,6 +183,17 @@ class Search:
                 size[kind] = max(1.0, size[kind] * 0.85)
             if found is not None:
                 self._offer(found)
+
+    def _work_limit(self, current: Incumbent) -> float | None:
+        """CP-SAT's deterministic time for a look at ``current``: none while posts are
+        uncovered (the limit in seconds alone); once covered, every look is short, the stall's
+        long look too (measured so), until the roster pays for only a few things: each of those
+        is hard to mend (the easy ones went first), and worth a longer look."""
+        if current.under or self.polish_dtime is None:
+            return None
+        if self.finish is not None and current.objective <= self.finish[0]:
+            return self.finish[1]
+        return self.polish_dtime
 
     def _neighbourhood(
         self, kind: str, size: float, rng: random.Random, current: Incumbent

@@ -27,6 +27,12 @@ from .solver import SolveOptions, solve
 # many short looks beat fewer long ones. A limit in seconds was tuned on one machine and wrong
 # on the next: 0.2 s gave objective 0–6 at 60 s on one, 95–128 on a slower one (2026-12-05).
 POLISH_DTIME = 0.06
+# Once the roster pays for only a few things (no more than ten site changes' worth), what is
+# left is hard to mend: each look gets five times the work. Brigade, 60 s, seeds 0-5 on one
+# machine: objective 12 / 3 / 9 / 0 (seeds 0-3) with short looks throughout; 0 on all six
+# with this (reached at 28-45 s, and 0 is the bound: proven optimal).
+FINISH_SITE_CHANGES = 10
+FINISH_DTIME = 5 * POLISH_DTIME
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ def roster_solve(
         stop_when_covered=stop_when_covered,
         quiet_s=quiet_s,
         polish_dtime=polish_dtime,
+        finish=(FINISH_SITE_CHANGES * problem.weights.site_change, FINISH_DTIME),
     )
     solution = solve(translation.problem, options)
     result = _result(problem, translation, solution)

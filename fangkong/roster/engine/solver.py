@@ -50,6 +50,9 @@ class SolveOptions:
     # CP-SAT deterministic time of one neighbourhood once every post is covered, with
     # ``part_time_s`` as its limit in seconds (None: ``part_time_s`` alone, as before).
     polish_dtime: float | None = None
+    # (objective, deterministic time): once a covered roster costs at most that objective,
+    # each neighbourhood gets that much work instead of ``polish_dtime``.
+    finish: tuple[float, float] | None = None
     stop_when_covered: bool = False  # return the first roster that leaves no demand uncovered
     # Return once every post is covered and the search has found nothing better for this long.
     quiet_s: float | None = None
@@ -177,6 +180,7 @@ class _Run:
             part_time_s=self.options.part_time_s,
             quiet_s=self.options.quiet_s,
             polish_dtime=self.options.polish_dtime,
+            finish=self.options.finish,
         )
 
     def _whole_model(self, until: float, workers: int, stop_early: bool) -> None:

@@ -14,9 +14,10 @@ class StaffModelBackend(ModelBackend):
     three, since every staff page and API call scopes its data by the user's jurisdiction."""
 
     def get_user(self, user_id: Any) -> Any:
-        users = get_user_model()._default_manager.select_related("staff__unit__parent")
+        model = get_user_model()
+        users = model._default_manager.select_related("staff__unit__parent")
         try:
             user = users.get(pk=user_id)
-        except get_user_model().DoesNotExist:
+        except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -12,7 +12,7 @@ from ninja import Query, Router
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.screening import cases, presenters, rules, selectors, services
 from fangkong.screening.passes import vehicle_pass_state
-from fangkong.screening.policy import policy_client_json, policy_in_force
+from fangkong.screening.policy import area_names, policy_client_json, policy_in_force
 from fangkong.screening.schemas import (
     CheckFilter,
     CheckIn,
@@ -74,7 +74,7 @@ def check_list(request: HttpRequest, filters: Query[CheckFilter]) -> list[CheckO
         else None
     )
     checks = selectors.check_list_for_user(user=request.user, site=site, since=filters.since)
-    names = presenters.area_names()
+    names = area_names()
     page = checks[filters.offset : filters.offset + filters.limit]
     return [presenters.check_out(check, names) for check in page]
 

@@ -179,8 +179,13 @@ class InForce:
 def policy_in_force(at: datetime | None = None) -> InForce:
     at = at or timezone.now()
     rows = risk_area_rows()
-    names = {row.code: row.name for row in rows if row.name}
-    return InForce(policy_for_row(policy_row_at(at), at, rows), names)
+    return InForce(policy_for_row(policy_row_at(at), at, rows), area_names(rows))
+
+
+def area_names(rows: tuple[AreaRow, ...] | None = None) -> dict[str, str]:
+    """Division code -> name of every stored risk area that has one."""
+    rows = risk_area_rows() if rows is None else rows
+    return {row.code: row.name for row in rows if row.name}
 
 
 def policy_versions() -> list[Policy]:

@@ -14,7 +14,7 @@ from fangkong.screening import cases, rules
 from fangkong.screening.messages import outcome_label, reasons_out
 from fangkong.screening.models import Check
 from fangkong.screening.passes import vehicle_pass_state
-from fangkong.screening.policy import InForce, risk_area_rows
+from fangkong.screening.policy import InForce, area_names
 from fangkong.screening.schemas import (
     CheckOut,
     DecisionOut,
@@ -25,10 +25,6 @@ from fangkong.screening.schemas import (
     PersonMaskedOut,
 )
 from fangkong.screening.selectors import Party
-
-
-def area_names() -> dict[str, str]:
-    return {row.code: row.name for row in risk_area_rows() if row.name}
 
 
 def check_out(check: Check, names: dict[str, str] | None = None) -> CheckOut:

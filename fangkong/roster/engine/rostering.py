@@ -28,9 +28,9 @@ from .solver import SolveOptions, solve
 # on the next: 0.2 s gave objective 0–6 at 60 s on one, 95–128 on a slower one (2026-12-05).
 POLISH_DTIME = 0.06
 # Once the roster pays for only a few things (no more than ten site changes' worth), what is
-# left is hard to mend: each look gets five times the work. Brigade, 60 s, seeds 0-5 on one
-# machine: objective 12 / 3 / 9 / 0 (seeds 0-3) with short looks throughout; 0 on all six
-# with this (reached at 28-45 s, and 0 is the bound: proven optimal).
+# left is hard to mend: each look gets five times the work. Brigade, 60 s, on one machine:
+# objective 12 / 3 / 9 / 0 (seeds 0-3) with short looks throughout; with this, 0 on seeds 0-5
+# (reached at 28-45 s; 0 is the bound, so proven optimal) and 0 / 6 / 0 on seeds 0-2 again.
 FINISH_SITE_CHANGES = 10
 FINISH_DTIME = 5 * POLISH_DTIME
 

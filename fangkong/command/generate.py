@@ -23,6 +23,7 @@ from django.utils import timezone
 from fangkong.command.rollups import RollupBatch, local_zone
 from fangkong.registration.models import Person, TravelGroup, Vehicle
 from fangkong.screening.models import Check
+from fangkong.sites.choices import SiteKind
 from fangkong.sites.models import Site
 
 OUTCOME_WEIGHTS = {
@@ -37,6 +38,29 @@ ORIGINS = ("620702", "620102", "640104", "630104", "510104", "610113", "110105",
 ORIGIN_WEIGHTS = (50, 15, 8, 7, 6, 6, 4, 4)
 # Traffic by local hour: quiet at night, busy from morning to evening.
 HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 4, 7, 9, 10, 10, 9, 8, 9, 10, 10, 9, 8, 7, 5, 4, 3, 2, 1)
+# Traffic by kind of site: expressway exits and stations see the most people, a county road
+# or a hospital gate the fewest.
+SITE_KIND_WEIGHTS: dict[str, int] = {
+    SiteKind.TOLL_STATION: 10,
+    SiteKind.TRANSPORT_HUB: 8,
+    SiteKind.NATIONAL_ROAD: 6,
+    SiteKind.CHECKPOINT: 6,
+    SiteKind.CITY_INTERSECTION: 5,
+    SiteKind.SERVICE_AREA: 4,
+    SiteKind.COUNTY_BORDER: 4,
+    SiteKind.COMMUNITY_GATE: 3,
+    SiteKind.COUNTY_ROAD: 2,
+    SiteKind.HOSPITAL: 1,
+}
+
+
+def site_weight(kind: str) -> int:
+    return SITE_KIND_WEIGHTS.get(kind, 3)
+
+
+def local_hour_weights(hours: Sequence[datetime]) -> list[int]:
+    zone = local_zone()
+    return [HOUR_WEIGHTS[h.astimezone(zone).hour] for h in hours]
 
 
 @dataclass
@@ -91,8 +115,7 @@ def _insert_checks_sql() -> str:
 
 def _hour_counts(checks: int, hours: list[datetime]) -> list[int]:
     """How many checks each hour gets: ``checks`` spread by the local hour's weight."""
-    zone = local_zone()
-    weights = [HOUR_WEIGHTS[h.astimezone(zone).hour] for h in hours]
+    weights = local_hour_weights(hours)
     total = sum(weights)
     counts = [checks * w // total for w in weights]
     for i in range(checks - sum(counts)):
@@ -101,9 +124,15 @@ def _hour_counts(checks: int, hours: list[datetime]) -> list[int]:
 
 
 def _plans(
-    rng: random.Random, sites: list[int], hours: list[datetime], counts: list[int]
+    rng: random.Random,
+    sites: list[tuple[int, str]],
+    hours: list[datetime],
+    counts: list[int],
 ) -> Iterator[tuple[int, datetime, int, str]]:
-    """Passages in time order, as they would arrive: (site, time, persons, origin)."""
+    """Passages in time order, as they would arrive: (site, time, persons, origin), busier
+    sites by their kind."""
+    ids = [site for site, _ in sites]
+    weights = [site_weight(kind) for _, kind in sites]
     for hour, count in zip(hours, counts, strict=True):
         moments = sorted(rng.randrange(3600) for _ in range(count))
         remaining = count
@@ -111,7 +140,7 @@ def _plans(
             people = min(rng.choice((1, 1, 1, 2, 3)), remaining)
             at = hour + timedelta(seconds=moments[count - remaining])
             origin = rng.choices(ORIGINS, ORIGIN_WEIGHTS)[0]
-            yield rng.choice(sites), at, people, origin
+            yield rng.choices(ids, weights)[0], at, people, origin
             remaining -= people
 
 
@@ -129,7 +158,7 @@ def checks_generate(
     """Insert ``checks`` synthetic checks over the ``days`` days before ``end``, in time
     order, each batch with its rollup deltas in one transaction."""
     rng = random.Random(seed)
-    sites = list(Site.objects.values_list("id", flat=True))
+    sites = list(Site.objects.order_by("id").values_list("id", "kind"))
     if not sites:
         raise ValueError("no sites: create sites first")
     end = (end or timezone.now()).replace(minute=0, second=0, microsecond=0)

@@ -300,10 +300,15 @@ PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 @demo_layer("registrations")
 def load_registrations(ctx: DemoContext) -> None:
-    """Citizens' self-registrations of the last hours at open sites, through the same service
-    as the public form, so officers find real passes (short codes) in the demo."""
+    """A week of citizens' self-registrations at the open sites, one for every ten checks,
+    shaped by the hour of day and the kind of site like the checks; the first, one per site
+    and kind, in the last two hours, so that officers find passes still valid.
+
+    They go through the same service as the public form (real passes and short codes), then
+    are moved back to their planned time with their rollup counts."""
     if ctx.checks <= 0:
         return
+    from fangkong.command.generate import local_hour_weights, site_weight
     from fangkong.lib.idnumber import checksum_char
     from fangkong.registration.selectors import site_accepted_kinds
     from fangkong.registration.services import registration_create
@@ -318,7 +323,15 @@ def load_registrations(ctx: DemoContext) -> None:
         for site in Site.objects.filter(status=SiteStatus.OPEN).order_by("code")
         for kind in site_accepted_kinds(site)
     ]
-    count = min(len(sites) * 3, max(ctx.checks // 100, 1))
+    count = max(len(sites), ctx.checks // 10)
+    hours = [ctx.now - timedelta(hours=h) for h in range(1, 7 * 24)]
+    planned = [ctx.now - timedelta(seconds=rng.randrange(2 * 3600)) for _ in sites]
+    planned += [
+        hour + timedelta(seconds=rng.randrange(3600))
+        for hour in rng.choices(hours, local_hour_weights(hours), k=count - len(sites))
+    ]
+    planned.sort(reverse=True)
+    later = [site_weight(site.kind) for site, _ in sites]
 
     def person(*, phone: bool = True) -> dict[str, str]:
         birth = today.replace(year=today.year - rng.randint(18, 70)) - timedelta(
@@ -333,8 +346,9 @@ def load_registrations(ctx: DemoContext) -> None:
             "health_code": rng.choices(("green", "yellow", "red"), (96, 3, 1))[0],
         }
 
-    for n in range(count):
-        site, kind = sites[n % len(sites)]
+    moved: dict[str, datetime] = {}
+    for n, at in enumerate(planned):
+        site, kind = sites[n] if n < len(sites) else rng.choices(sites, later)[0]
         data: dict[str, Any] = person()
         if kind == "road":
             data |= {
@@ -362,7 +376,35 @@ def load_registrations(ctx: DemoContext) -> None:
                 "employer": "张掖市某物流公司",
             }
         registration_create(site=site, kind=kind, submission_key=f"demo-{n}", data=data)
+        moved[f"demo-{n}"] = at
         ctx.counts["registrations"] += 1
+    _move_registrations(moved)
+
+
+def _move_registrations(planned: dict[str, datetime]) -> None:
+    """Give the registrations made under each submission key their planned time (and their
+    travel group too), moving their counts in the hourly rollups with them."""
+    from fangkong.command.rollups import RollupBatch
+    from fangkong.registration.models import Registration, TravelGroup
+
+    rollups = RollupBatch()
+    registrations = list(Registration.objects.filter(submission_key__in=planned))
+    groups: dict[int, datetime] = {}
+    for registration in registrations:
+        at = planned[registration.submission_key]
+        common = {"site_id": registration.site_id, "kind": registration.kind}
+        rollups.add_registration(created_at=registration.created_at, count=-1, **common)
+        rollups.add_registration(created_at=at, **common)
+        registration.valid_until = at + (registration.valid_until - registration.created_at)
+        registration.created_at = at
+        if registration.group_id:
+            groups[registration.group_id] = at
+    Registration.objects.bulk_update(registrations, ["created_at", "valid_until"], batch_size=500)
+    travel_groups = list(TravelGroup.objects.filter(pk__in=groups))
+    for group in travel_groups:
+        group.created_at = groups[group.pk]
+    TravelGroup.objects.bulk_update(travel_groups, ["created_at"], batch_size=500)
+    rollups.flush()
 
 
 # Last: the checks need the sites.

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from fangkong.command.models import SiteDayRollup
+from fangkong.command.models import SiteDayRollup, SiteHourRollup
+from fangkong.command.rollups import hour_start
 from fangkong.command.selectors import Scope, daily_trends
 from fangkong.demo.loader import demo_load
 from fangkong.org.models import Unit
+from fangkong.registration.choices import RegistrationKind
+from fangkong.registration.models import Registration
+from fangkong.registration.selectors import site_accepted_kinds
 from fangkong.screening.models import Check
+from fangkong.sites.choices import SiteKind, SiteStatus
+from fangkong.sites.models import Site
 
 NOW = datetime(2026, 3, 1, 2, 30, tzinfo=UTC)
 
@@ -29,3 +37,50 @@ def test_a_week_of_checks_fills_the_dashboard() -> None:
     trends = daily_trends(scope=Scope(unit=top), first=day - timedelta(days=7), last=day)
     assert sum(t["persons"] for t in trends) == 700
     assert sum(SiteDayRollup.objects.values_list("persons", flat=True)) == 700
+    # Busier at expressway exits than on county roads.
+    per_site = Counter(Check.objects.values_list("site_id", flat=True))
+    assert (
+        _mean_by_kind(per_site)[SiteKind.TOLL_STATION]
+        > 2 * _mean_by_kind(per_site)[SiteKind.COUNTY_ROAD]
+    )
+
+
+def _mean_by_kind(per_site: Counter) -> dict[str, float]:
+    by_kind: dict[str, list[int]] = {}
+    for site in Site.objects.all():
+        by_kind.setdefault(site.kind, []).append(per_site[site.pk])
+    return {kind: sum(n) / len(n) for kind, n in by_kind.items()}
+
+
+@pytest.mark.django_db
+def test_a_week_of_registrations_by_hour_and_kind_of_site() -> None:
+    result = demo_load(now=NOW, checks=3_000)
+
+    registrations = list(Registration.objects.select_related("site", "group"))
+    forms = {r.submission_key for r in registrations}
+    assert result.counts["registrations"] == len(forms) == 300
+    times = [r.created_at for r in registrations]
+    assert NOW - timedelta(days=7) <= min(times) and max(times) <= NOW
+    assert min(times) < NOW - timedelta(days=5)  # spread over the week, not the last hours
+    # Passes stay valid as long after their (moved) registration as the service gave them.
+    hours = getattr(settings, "PASS_VALID_HOURS", 24)
+    validity = [r.valid_until - r.created_at - timedelta(hours=hours) for r in registrations]
+    assert all(abs(v) < timedelta(seconds=1) for v in validity)
+    assert all(r.group.created_at == r.created_at for r in registrations if r.group)
+    # Every open site has a fresh pass for each kind it takes, from the last two hours.
+    fresh = {(r.site_id, r.kind) for r in registrations if r.created_at > NOW - timedelta(hours=2)}
+    open_sites = Site.objects.filter(status=SiteStatus.OPEN)
+    assert fresh >= {(s.pk, kind) for s in open_sites for kind in site_accepted_kinds(s)}
+    # Busier by day than by night (local time), and at toll stations than on county roads.
+    local_hours = Counter(timezone.localtime(t).hour for t in times)
+    assert sum(local_hours[h] for h in range(9, 17)) > 4 * sum(local_hours[h] for h in range(8))
+    older = Counter(r.site_id for r in registrations if r.created_at < NOW - timedelta(hours=2))
+    mean = _mean_by_kind(older)
+    assert mean[SiteKind.TOLL_STATION] > 2 * mean[SiteKind.COUNTY_ROAD]
+    # The hourly rollups count each registration in the hour it was moved to.
+    counted = Counter()
+    for row in SiteHourRollup.objects.all():
+        for kind in RegistrationKind.values:
+            counted[(row.site_id, row.hour, kind)] += getattr(row, f"reg_{kind}")
+    expected = Counter((r.site_id, hour_start(r.created_at), r.kind) for r in registrations)
+    assert +counted == expected

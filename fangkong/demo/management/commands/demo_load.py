@@ -62,7 +62,8 @@ class Command(BaseCommand):
         counts = result.counts
         message = _(
             "Loaded the demo prefecture (seed %(seed)s) in %(seconds).1f s: %(units)s units, "
-            "%(sites)s sites, %(staff)s staff, %(users)s demo logins, %(checks)s checks."
+            "%(sites)s sites, %(staff)s staff, %(users)s demo logins, %(checks)s checks, "
+            "%(registrations)s self-registrations."
         ) % {
             "seed": result.seed,
             "seconds": result.seconds,
@@ -71,5 +72,6 @@ class Command(BaseCommand):
             "staff": counts.get("staff", 0),
             "users": counts.get("users", 0),
             "checks": counts.get("checks", 0),
+            "registrations": counts.get("registrations", 0),
         }
         self.stdout.write(self.style.SUCCESS(message))

@@ -331,7 +331,7 @@ def load_registrations(ctx: DemoContext) -> None:
         for hour in rng.choices(hours, local_hour_weights(hours), k=count - len(sites))
     ]
     planned.sort(reverse=True)
-    later = [site_weight(site.kind) for site, _ in sites]
+    weights = [site_weight(site.kind) for site, _ in sites]
 
     def person(*, phone: bool = True) -> dict[str, str]:
         birth = today.replace(year=today.year - rng.randint(18, 70)) - timedelta(
@@ -348,7 +348,7 @@ def load_registrations(ctx: DemoContext) -> None:
 
     moved: dict[str, datetime] = {}
     for n, at in enumerate(planned):
-        site, kind = sites[n] if n < len(sites) else rng.choices(sites, later)[0]
+        site, kind = sites[n] if n < len(sites) else rng.choices(sites, weights)[0]
         data: dict[str, Any] = person()
         if kind == "road":
             data |= {

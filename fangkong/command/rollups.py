@@ -135,10 +135,8 @@ class RollupBatch:
     def add_vehicle(self, *, site_id: int, at: datetime, count: int = 1) -> None:
         self.hours[(site_id, hour_start(at))]["vehicles"] += count
 
-    def add_registration(
-        self, *, site_id: int, created_at: datetime, kind: str, count: int = 1
-    ) -> None:
-        self.hours[(site_id, hour_start(created_at))][f"reg_{kind}"] += count
+    def add_registration(self, *, site_id: int, created_at: datetime, kind: str) -> None:
+        self.hours[(site_id, hour_start(created_at))][f"reg_{kind}"] += 1
 
     def flush(self) -> None:
         if self.hours:

@@ -304,8 +304,8 @@ def load_registrations(ctx: DemoContext) -> None:
     shaped by the hour of day and the kind of site like the checks; the first, one per site
     and kind, in the last two hours, so that officers find passes still valid.
 
-    They go through the same service as the public form (real passes and short codes), then
-    are moved back to their planned time with their rollup counts."""
+    They go through the same service as the public form (real passes and short codes), at
+    their planned time."""
     if ctx.checks <= 0:
         return
     from fangkong.command.generate import local_hour_weights, site_weight
@@ -346,7 +346,6 @@ def load_registrations(ctx: DemoContext) -> None:
             "health_code": rng.choices(("green", "yellow", "red"), (96, 3, 1))[0],
         }
 
-    moved: dict[str, datetime] = {}
     for n, at in enumerate(planned):
         site, kind = sites[n] if n < len(sites) else rng.choices(sites, weights)[0]
         data: dict[str, Any] = person()
@@ -375,36 +374,8 @@ def load_registrations(ctx: DemoContext) -> None:
                 "coming_from": rng.choice(TRAVEL_ORIGINS),
                 "employer": "张掖市某物流公司",
             }
-        registration_create(site=site, kind=kind, submission_key=f"demo-{n}", data=data)
-        moved[f"demo-{n}"] = at
+        registration_create(site=site, kind=kind, submission_key=f"demo-{n}", data=data, at=at)
         ctx.counts["registrations"] += 1
-    _move_registrations(moved)
-
-
-def _move_registrations(planned: dict[str, datetime]) -> None:
-    """Give the registrations made under each submission key their planned time (and their
-    travel group too), moving their counts in the hourly rollups with them."""
-    from fangkong.command.rollups import RollupBatch
-    from fangkong.registration.models import Registration, TravelGroup
-
-    rollups = RollupBatch()
-    registrations = list(Registration.objects.filter(submission_key__in=planned))
-    groups: dict[int, datetime] = {}
-    for registration in registrations:
-        at = planned[registration.submission_key]
-        common = {"site_id": registration.site_id, "kind": registration.kind}
-        rollups.add_registration(created_at=registration.created_at, count=-1, **common)
-        rollups.add_registration(created_at=at, **common)
-        registration.valid_until = at + (registration.valid_until - registration.created_at)
-        registration.created_at = at
-        if registration.group_id:
-            groups[registration.group_id] = at
-    Registration.objects.bulk_update(registrations, ["created_at", "valid_until"], batch_size=500)
-    travel_groups = list(TravelGroup.objects.filter(pk__in=groups))
-    for group in travel_groups:
-        group.created_at = groups[group.pk]
-    TravelGroup.objects.bulk_update(travel_groups, ["created_at"], batch_size=500)
-    rollups.flush()
 
 
 # Last: the checks need the sites.

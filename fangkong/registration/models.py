@@ -7,6 +7,7 @@ matches point at it, so tracing and matching join on one key (the document's bli
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
@@ -101,7 +102,10 @@ class TravelGroup(models.Model):
         on_delete=models.SET_NULL,
         db_index=False,
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    # Set by the service (the time of the form it came with); now when created otherwise.
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False, db_index=True
+    )
 
     class Meta:
         verbose_name = _("travel group")
@@ -152,7 +156,10 @@ class Registration(models.Model):
     # returns the same registrations (the constraint below settles a race, and its index
     # serves the look-up by key: every index costs each registration a page write).
     submission_key = models.CharField(_("submission key"), max_length=64)
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
+    # The moment the service registered the form (the same as its pass's), now by default.
+    created_at = models.DateTimeField(
+        _("registered"), default=timezone.now, editable=False, db_index=True
+    )
 
     class Meta:
         verbose_name = _("registration")

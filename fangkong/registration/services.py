@@ -101,10 +101,18 @@ def _check_input(*, site: Site, kind: str, submission_key: str) -> None:
 
 
 def registration_create(
-    *, site: Site, kind: str, submission_key: str, data: dict[str, Any]
+    *,
+    site: Site,
+    kind: str,
+    submission_key: str,
+    data: dict[str, Any],
+    at: datetime | None = None,
 ) -> Registration:
     """Register the people of one form at ``site`` and return the lead registration, whose
     ``pass_token`` / ``short_code`` is the pass everyone in the form shares.
+
+    ``at`` is when the form was filled in, now by default (the public form and the API never
+    pass it; the demo's week of registrations does); the pass is valid from then.
 
     Idempotent on ``submission_key``: the same form sent again (a double tap, a retry on a
     bad network, two requests racing) returns the registration the first one made."""
@@ -115,7 +123,13 @@ def registration_create(
         return existing
     cleaned = clean_registration(kind=kind, site_kind=site.kind, data=data)
     try:
-        return _save(site=site, kind=kind, submission_key=submission_key, cleaned=cleaned)
+        return _save(
+            site=site,
+            kind=kind,
+            submission_key=submission_key,
+            cleaned=cleaned,
+            now=at or timezone.now(),
+        )
     except IntegrityError:
         # The same form's other request committed between our look-up and our insert.
         existing = _existing(submission_key)
@@ -159,16 +173,16 @@ _writer_turn = _WriterTurn()
 
 
 def _save(
-    *, site: Site, kind: str, submission_key: str, cleaned: CleanRegistration
+    *, site: Site, kind: str, submission_key: str, cleaned: CleanRegistration, now: datetime
 ) -> Registration:
     # Everything that needs no write is done before the transaction: on SQLite writers take
     # turns, and whatever runs inside the transaction makes the others wait. The rows are
     # prepared in full; only the keys the database hands out are bound inside.
     vehicle = _vehicle_upsert(cleaned.group)
     persons, upserts = _persons_upsert(cleaned.people)
-    group = _group_insert(site, cleaned.group)
-    now = timezone.now()
+    group = _group_insert(site, cleaned.group, now)
     common = {
+        "created_at": now,
         "kind": kind,
         "site": site,
         "submission_key": submission_key,
@@ -233,11 +247,12 @@ def _vehicle_upsert(group: GroupIn | None) -> PreparedInsert:
     return prepare([vehicle], conflict="plate", update=["kind"])
 
 
-def _group_insert(site: Site, group: GroupIn | None) -> PreparedInsert:
+def _group_insert(site: Site, group: GroupIn | None, now: datetime) -> PreparedInsert:
     """The travel group of a road form, its vehicle bound once the vehicle has its key."""
     if group is None:
         return prepare([])
     travel_group = TravelGroup(
+        created_at=now,
         site=site,
         origin_division=group.origin,
         places_passed=group.places_passed,

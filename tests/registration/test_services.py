@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fangkong.command.models import SiteHourRollup
+from fangkong.command.rollups import hour_start
 from fangkong.registration import services
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.sites.choices import SiteStatus
@@ -54,6 +56,20 @@ def test_the_pass_is_random_short_and_valid_for_a_day(road_site, settings) -> No
     settings.PASS_VALID_HOURS = 6
     other = create(road_site, road_data(2), key="key-2")
     assert (other.valid_until - timezone.now()) <= timedelta(hours=6)
+
+
+def test_a_form_registered_at_a_given_moment_is_stored_and_counted_then(road_site) -> None:
+    at = timezone.now() - timedelta(days=3, minutes=17)
+    lead = services.registration_create(
+        site=road_site, kind="road", submission_key="key-1", data=road_data(companions=1), at=at
+    )
+
+    stored = list(Registration.objects.select_related("group"))
+    assert {r.created_at for r in stored} == {at} and stored[0].group.created_at == at
+    assert lead.valid_until == at + timedelta(hours=24)  # exactly the pass's hours from then
+    hour = SiteHourRollup.objects.get(site=road_site, hour=hour_start(at))
+    assert hour.reg_road == 2
+    assert not SiteHourRollup.objects.exclude(pk=hour.pk).filter(reg_road__gt=0).exists()
 
 
 def test_vehicle_is_upserted_by_normalised_plate(road_site) -> None:

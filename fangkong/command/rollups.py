@@ -61,6 +61,7 @@ from fangkong.command.models import (
     SiteHourRollup,
 )
 from fangkong.org.models import Unit
+from fangkong.registration.inserts import execute
 from fangkong.registration.models import Registration, TravelGroup
 from fangkong.registration.signals import registrations_created
 from fangkong.screening.models import Check
@@ -151,10 +152,13 @@ class RollupBatch:
 
 
 @cache
-def _counters_sql(table: str, period: str, columns: tuple[str, ...]) -> str:
+def _counters_sql(
+    table: str, period: str, columns: tuple[str, ...], counted: tuple[str, ...]
+) -> str:
     names = ", ".join(columns)
     placeholders = ", ".join(["%s"] * len(columns))
-    increments = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    updates = ["unit_path = excluded.unit_path"]
+    updates += [f"{c} = {table}.{c} + excluded.{c}" for c in counted]
     sites, units = Site._meta.db_table, Unit._meta.db_table
     # Table and column names come from the models, never from input.
     # The unit path is read from the site in the same statement, so a check costs one query.
@@ -163,8 +167,7 @@ def _counters_sql(table: str, period: str, columns: tuple[str, ...]) -> str:
             f"INSERT INTO {table} (site_id, {period}, unit_path, {names})",  # noqa: S608
             f"SELECT s.id, %s, u.path, {placeholders} FROM {sites} s",  # noqa: S608
             f"JOIN {units} u ON u.id = s.unit_id WHERE s.id = %s",
-            f"ON CONFLICT (site_id, {period}) DO UPDATE SET unit_path = excluded.unit_path,",
-            increments,
+            f"ON CONFLICT (site_id, {period}) DO UPDATE SET {', '.join(updates)}",
         ]
     )
 
@@ -175,15 +178,22 @@ def _upsert_counters(
     columns: tuple[str, ...],
     rows: Iterable[tuple[tuple[int, Any], Counter[str]]],
 ) -> None:
-    """Add counts to the rows of a site-and-period rollup table, creating missing rows."""
-    sql = _counters_sql(model._meta.db_table, period, columns)
+    """Add counts to the rows of a site-and-period rollup table, creating missing rows.
+
+    One row, as every registration and every check adds inside its transaction, goes on the
+    driver's own cursor and updates only the columns it counts (a registration counts one of
+    twenty); many rows, as the generator adds, go in one batch that updates every column."""
     field = model._meta.get_field(period)
     params = [
         [field.get_db_prep_value(when, connection), *(counts[c] for c in columns), site_id]
         for (site_id, when), counts in rows
     ]
+    if len(params) == 1:
+        counted = tuple(c for c, n in zip(columns, params[0][1:-1], strict=True) if n)
+        execute(_counters_sql(model._meta.db_table, period, columns, counted), params[0])
+        return
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.executemany(_counters_sql(model._meta.db_table, period, columns, columns), params)
 
 
 def _upsert_origins(rows: Iterable[tuple[tuple[int, date, str], int]]) -> None:

@@ -5,13 +5,12 @@ the division picker's data (public)."""
 # parameter by its annotation object, which must not turn into a string.
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from fangkong.core.errors import FieldErrors
 from fangkong.lib.divisions import division_get, division_path
-from fangkong.registration import selectors, services
+from fangkong.registration import posters, selectors, services
 from fangkong.registration.models import Registration
 from fangkong.registration.ratelimit import over_limit, registration_rate_key
 from fangkong.registration.schemas import (
@@ -34,7 +33,7 @@ def _pass_out(request: HttpRequest, lead: Registration) -> PassOut:
         pass_token=lead.pass_token,
         short_code=lead.short_code,
         valid_until=lead.valid_until,
-        pass_url=request.build_absolute_uri(reverse("registration:pass", args=[lead.pass_token])),
+        pass_url=request.build_absolute_uri(posters.pass_path(lead.pass_token)),
     )
 
 

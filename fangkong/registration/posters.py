@@ -15,6 +15,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -59,6 +60,19 @@ def poster_font() -> str:
 
 def form_path(site: Site, kind: str) -> str:
     return f"/r/{site.code}/{kind}/"
+
+
+@cache
+def _pass_path_around(script_prefix: str) -> tuple[str, str]:
+    before, _, after = reverse("registration:pass", args=["TOKEN"]).partition("TOKEN")
+    return before, after
+
+
+def pass_path(token: str) -> str:
+    """``reverse("registration:pass", args=[token])`` without resolving the pattern again for
+    every form sent: a token is URL-safe base64 and needs no quoting."""
+    before, after = _pass_path_around(get_script_prefix())
+    return f"{before}{token}{after}"
 
 
 def form_url(site: Site, kind: str, *, base: str) -> str:

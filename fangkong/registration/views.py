@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
@@ -106,7 +105,7 @@ def _submit(request: HttpRequest, site: Site, kind: str) -> HttpResponse:
         return _render_form(
             request, site, kind, data=data, submission_key=key, errors=errors, counts=counts
         )
-    url = reverse("registration:pass", args=[registration.pass_token])
+    url = posters.pass_path(registration.pass_token)
     return HttpResponseRedirect(url, status=303)
 
 

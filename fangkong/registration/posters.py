@@ -15,7 +15,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -63,15 +63,16 @@ def form_path(site: Site, kind: str) -> str:
 
 
 @cache
-def _pass_path_around(script_prefix: str) -> tuple[str, str]:
-    before, _, after = reverse("registration:pass", args=["TOKEN"]).partition("TOKEN")
+def _pass_path_around(script_prefix: str, urlconf: str | None) -> tuple[str, str]:
+    path = reverse("registration:pass", urlconf=urlconf, args=["TOKEN"])
+    before, _, after = path.partition("TOKEN")
     return before, after
 
 
 def pass_path(token: str) -> str:
     """``reverse("registration:pass", args=[token])`` without resolving the pattern again for
     every form sent: a token is URL-safe base64 and needs no quoting."""
-    before, after = _pass_path_around(get_script_prefix())
+    before, after = _pass_path_around(get_script_prefix(), get_urlconf())
     return f"{before}{token}{after}"
 
 

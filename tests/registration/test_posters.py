@@ -77,3 +77,18 @@ def test_site_qr_svg(brigade_officer, other_officer, gate_site) -> None:
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
     assert login(other_officer).get(f"/r/qr/{gate_site.pk}/floating.svg").status_code == 404
+
+
+@pytest.mark.parametrize("prefix", ["/", "/fangkong/"])
+def test_a_pass_path_is_the_one_reverse_gives(prefix: str) -> None:
+    from django.urls import reverse, set_script_prefix
+
+    from fangkong.registration.posters import pass_path
+
+    token = "Ab-_09" * 7 + "x"
+    set_script_prefix(prefix)
+    try:
+        assert pass_path(token) == reverse("registration:pass", args=[token])
+        assert pass_path(token).startswith(f"{prefix}r/pass/")
+    finally:
+        set_script_prefix("/")

@@ -163,7 +163,8 @@ def policy_for_row(
 def policy_current(at: datetime | None = None) -> rules.Policy:
     """The pure policy in force at ``at`` (now by default), with the risk areas that matter
     then: what :func:`rules.decide` needs to decide a check made at ``at``."""
-    return policy_in_force(at).policy
+    at = at or timezone.now()
+    return policy_for_row(policy_row_at(at), at)
 
 
 @dataclass(frozen=True)

@@ -184,12 +184,14 @@ def _upsert_counters(
     driver's own cursor and updates only the columns it counts (a registration counts one of
     twenty); many rows, as the generator adds, go in one batch that updates every column."""
     field = model._meta.get_field(period)
+    rows = list(rows)
     params = [
         [field.get_db_prep_value(when, connection), *(counts[c] for c in columns), site_id]
         for (site_id, when), counts in rows
     ]
-    if len(params) == 1:
-        counted = tuple(c for c, n in zip(columns, params[0][1:-1], strict=True) if n)
+    if len(rows) == 1:
+        counts = rows[0][1]
+        counted = tuple(c for c in columns if counts[c])
         execute(_counters_sql(model._meta.db_table, period, columns, counted), params[0])
         return
     with connection.cursor() as cursor:

@@ -65,7 +65,8 @@ def form_path(site: Site, kind: str) -> str:
 @cache
 def _pass_path_around(script_prefix: str, urlconf: str | None) -> tuple[str, str]:
     path = reverse("registration:pass", urlconf=urlconf, args=["TOKEN"])
-    before, _, after = path.partition("TOKEN")
+    # The last "TOKEN" is the argument's: a script prefix could hold the word too.
+    before, _, after = path.rpartition("TOKEN")
     return before, after
 
 

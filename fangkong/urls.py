@@ -10,6 +10,8 @@ from fangkong.api import api
 from fangkong.core import views as core_views
 
 urlpatterns = [
+    # The citizens' form first: the busiest URL there is, resolved without trying the rest.
+    path("r/", include("fangkong.registration.urls")),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -19,7 +21,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("org/", include("fangkong.org.urls")),
     path("sites/", include("fangkong.sites.urls")),
-    path("r/", include("fangkong.registration.urls")),
     path("screening/", include("fangkong.screening.urls")),
     path("passes/", include("fangkong.screening.passes_urls")),
     path("roster/", include("fangkong.roster.urls")),

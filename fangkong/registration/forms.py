@@ -109,28 +109,33 @@ class Section:
     items: list[Field | Rows]
 
 
-def data_from_post(post: QueryDict) -> dict[str, Any]:
-    """The service's input dict from the posted form, rows in their on-screen positions."""
+def data_from_post(post: QueryDict, counts: dict[str, int]) -> dict[str, Any]:
+    """The service's input dict from the posted form, rows in their on-screen positions
+    (``counts``: from :func:`row_counts`)."""
     data: dict[str, Any] = {name: post.get(name, "") for name in FLAT_FIELDS}
     data["symptoms"] = post.getlist("symptoms")
     for group, names in ROW_FIELDS.items():
         data[group] = [
             {name: post.get(f"{group}.{i}.{name}", "") for name in names}
-            for i in range(row_count(post, group))
+            for i in range(counts[group])
         ]
     return data
 
 
-def row_count(post: QueryDict, group: str) -> int:
-    """How many rows of ``group`` the posted form showed (the script may have added some)."""
-    try:
-        shown = int(post.get(f"{group}-rows", SPARE_ROWS))
-    except ValueError:
-        shown = SPARE_ROWS
-    indexes = [
-        int(m.group(2)) + 1 for key in post if (m := _ROW_KEY.match(key)) and m.group(1) == group
-    ]
-    return max(0, min(max([shown, *indexes]), ROW_LIMITS[group]))
+def row_counts(post: QueryDict) -> dict[str, int]:
+    """How many rows of each group the posted form showed (the script may have added some):
+    the rows it says it shows, or more if fields of later rows came."""
+    shown = {}
+    for group in ROW_FIELDS:
+        try:
+            shown[group] = int(post.get(f"{group}-rows", SPARE_ROWS))
+        except ValueError:
+            shown[group] = SPARE_ROWS
+    for key in post:
+        if m := _ROW_KEY.match(key):
+            group = m.group(1)
+            shown[group] = max(shown[group], int(m.group(2)) + 1)
+    return {group: max(0, min(count, ROW_LIMITS[group])) for group, count in shown.items()}
 
 
 def error_messages(exc: ValidationError) -> dict[str, str]:

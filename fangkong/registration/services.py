@@ -233,9 +233,8 @@ def _person(p: PersonIn) -> Person:
         phone=p.phone,
         phone_tail=p.phone[-4:],
     )
-    if p.doc_type == DocumentType.RESIDENT_ID:
-        parsed = idnumber.validate(p.doc_number)
-        person.sex, person.birth_date = parsed.sex, parsed.birth_date
+    if p.doc_type == DocumentType.RESIDENT_ID:  # Validated by the cleaning.
+        person.birth_date, person.sex = idnumber.birth_date_and_sex(p.doc_number)
     return person
 
 

@@ -83,9 +83,9 @@ def registration_form(request: HttpRequest, site_code: str, kind: str) -> HttpRe
 
 
 def _submit(request: HttpRequest, site: Site, kind: str) -> HttpResponse:
-    data = forms.data_from_post(request.POST)
+    counts = forms.row_counts(request.POST)
+    data = forms.data_from_post(request.POST, counts)
     key = request.POST.get("submission_key", "")
-    counts = {group: forms.row_count(request.POST, group) for group in forms.ROW_FIELDS}
     add = request.POST.get("add")
     if add in counts:
         counts[add] = min(counts[add] + 1, forms.ROW_LIMITS[add])

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from fangkong.lib.divisions import division_get
 from fangkong.lib.idnumber import (
     IdNumberError,
+    birth_date_and_sex,
     checksum_char,
     is_valid,
     normalize,
@@ -160,3 +161,14 @@ def test_validate_never_raises_anything_but_id_errors(body: str) -> None:
         assert error.code == "id_birth_date"
     else:
         assert result.number == with_check(body)
+
+
+@given(
+    address=st.text(alphabet="0123456789", min_size=6, max_size=6),
+    born=st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
+    sequence=st.integers(min_value=0, max_value=999),
+)
+def test_birth_date_and_sex_agree_with_validate(address: str, born: date, sequence: int) -> None:
+    result = validate(with_check(f"{address}{born:%Y%m%d}{sequence:03d}"), today=TODAY)
+    assert result.birth_date == born
+    assert birth_date_and_sex(result.number) == (born, result.sex)

@@ -164,17 +164,7 @@ def request(
     body: bytes = b"",
 ) -> tuple[int, dict[str, list[str]], bytes, int]:
     """One request on a fresh connection: status, headers, body, bytes received."""
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
-    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-    if body or method == "POST":
-        lines.append(f"Content-Length: {len(body)}")
-    raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(raw)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    data = b"".join(chunks)
+    data = exchange(port, encode(method, path, headers, body))
     head, _, content = data.partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     parsed: dict[str, list[str]] = {}
@@ -182,6 +172,31 @@ def request(
         name, _, value = line.partition(":")
         parsed.setdefault(name.strip().lower(), []).append(value.strip())
     return int(status_line.split()[1]), parsed, content, len(data)
+
+
+def encode(
+    method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    if body or method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def exchange(port: int, raw: bytes) -> bytes:
+    """Send ``raw`` on a fresh connection and read the whole answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(raw)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status(port: int, raw: bytes) -> int:
+    """The status of the answer to ``raw``, the least a load generator has to read."""
+    return int(exchange(port, raw)[9:12])
 
 
 def cookie(headers: dict[str, list[str]], name: str) -> str:
@@ -245,42 +260,57 @@ def road_fields(n: int, only: tuple[str, ...] = ()) -> dict[str, str]:
 # --- workloads: each thread prepares once, then sends request after request ------------------
 
 Prepared = dict[str, Any]
+Prepare = Callable[[int, dict[str, Any], int, int], Prepared]
 Step = Callable[[int, Prepared, int], bool]
 
 
-def bare_prepare(port: int, context: dict[str, Any]) -> Prepared:
-    return {}
+def prebuilt(build: Callable[[int], bytes], first_n: int, count: int, expect: int) -> Prepared:
+    """Requests ``first_n`` to ``first_n + count`` encoded before the clock starts: the load
+    generator shares the cores with the server, and the work of building a form's body and
+    headers (several times a bare GET's) would otherwise be charged to the form's server."""
+    return {
+        "first": first_n,
+        "raws": [build(n) for n in range(first_n, first_n + count)],
+        "build": build,
+        "expect": expect,
+    }
 
 
-def bare_step(port: int, state: Prepared, n: int) -> bool:
-    return request(port, "GET", "/bench/bare")[0] == 200
+def prebuilt_step(port: int, state: Prepared, n: int) -> bool:
+    index = n - state["first"]
+    raws = state["raws"]
+    raw = raws[index] if 0 <= index < len(raws) else state["build"](n)
+    return status(port, raw) == state["expect"]
+
+
+BARE = encode("GET", "/bench/bare")
+
+
+def bare_prepare(port: int, context: dict[str, Any], first_n: int, count: int) -> Prepared:
+    return prebuilt(lambda n: BARE, first_n, count, 200)
 
 
 DYNAMIC_FIELDS = ("doc_number", "phone", "plate")
 
 
-def form_prepare(port: int, context: dict[str, Any]) -> Prepared:
+def form_prepare(port: int, context: dict[str, Any], first_n: int, count: int) -> Prepared:
     csrf_cookie, token = csrf(port, f"/r/{SITES[0]}/road/")
-    # What every citizen's form has in common is encoded once: the generator's own work per
-    # request should be small beside the server's, as it shares the cores.
     common = {k: v for k, v in road_fields(0).items() if k not in DYNAMIC_FIELDS}
     common.update({"csrfmiddlewaretoken": token, "companions-rows": "1"})
     common["places_passed-rows"] = "1"
-    return {
-        "headers": {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf_cookie}",
-        },
-        "common": urllib.parse.urlencode(common).encode(),
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={csrf_cookie}",
     }
+    encoded = urllib.parse.urlencode(common).encode()
 
+    def build(n: int) -> bytes:
+        fields = road_fields(n, only=DYNAMIC_FIELDS)
+        fields["submission_key"] = f"form-{n}"
+        body = encoded + b"&" + urllib.parse.urlencode(fields).encode()
+        return encode("POST", f"/r/{SITES[n % len(SITES)]}/road/", headers, body)
 
-def form_step(port: int, state: Prepared, n: int) -> bool:
-    site = SITES[n % len(SITES)]
-    fields = road_fields(n, only=DYNAMIC_FIELDS)
-    fields["submission_key"] = f"form-{n}"
-    body = state["common"] + b"&" + urllib.parse.urlencode(fields).encode()
-    return request(port, "POST", f"/r/{site}/road/", state["headers"], body)[0] == 303
+    return prebuilt(build, first_n, count, 303)
 
 
 def api_body(n: int, site: str) -> bytes:
@@ -288,10 +318,14 @@ def api_body(n: int, site: str) -> bytes:
     return json.dumps(payload).encode()
 
 
-def api_step(port: int, state: Prepared, n: int) -> bool:
-    body = api_body(n, SITES[n % len(SITES)])
+def api_prepare(port: int, context: dict[str, Any], first_n: int, count: int) -> Prepared:
     headers = {"Content-Type": "application/json"}
-    return request(port, "POST", "/api/v1/registrations", headers, body)[0] == 201
+
+    def build(n: int) -> bytes:
+        body = api_body(n, SITES[n % len(SITES)])
+        return encode("POST", "/api/v1/registrations", headers, body)
+
+    return prebuilt(build, first_n, count, 201)
 
 
 def officer_login(port: int) -> dict[str, str]:
@@ -311,7 +345,7 @@ def officer_login(port: int) -> dict[str, str]:
     return {"Cookie": f"csrftoken={csrf_cookie}; sessionid={session}", "csrf": csrf_cookie}
 
 
-def officer_prepare(port: int, context: dict[str, Any]) -> Prepared:
+def officer_prepare(port: int, context: dict[str, Any], first_n: int, count: int) -> Prepared:
     login = context["login"]
     return {
         "headers": {"Cookie": login["Cookie"]},
@@ -339,11 +373,13 @@ def officer_step(port: int, state: Prepared, n: int) -> bool:
     return request(port, "POST", "/api/v1/checks/decide", headers, payload)[0] == 200
 
 
-WORKLOADS: dict[str, tuple[Callable[..., Prepared], Step]] = {
-    "bare": (bare_prepare, bare_step),
-    "form": (form_prepare, form_step),
-    "api": (bare_prepare, api_step),
-    "officer": (officer_prepare, officer_step),
+# Each workload: how a thread prepares, how it sends one request, and the most requests per
+# second the whole generator could send (for how many to build before the clock starts).
+WORKLOADS: dict[str, tuple[Prepare, Step, int]] = {
+    "bare": (bare_prepare, prebuilt_step, 10_000),
+    "form": (form_prepare, prebuilt_step, 2_500),
+    "api": (api_prepare, prebuilt_step, 2_500),
+    "officer": (officer_prepare, officer_step, 0),
 }
 
 
@@ -351,18 +387,20 @@ WORKLOADS: dict[str, tuple[Callable[..., Prepared], Step]] = {
 
 
 def _process(
-    args: tuple[str, int, dict[str, Any], float, float | None, int, int, Any],
+    args: tuple[str, int, dict[str, Any], float, float | None, int, int, Any, Any],
 ) -> None:
-    name, port, context, seconds, rate, first_n, index, queue = args
-    prepare, step = WORKLOADS[name]
+    name, port, context, seconds, rate, first_n, index, queue, barrier = args
+    prepare, step, ceiling = WORKLOADS[name]
+    count = int(seconds * ceiling / (PROCESSES * THREADS)) + 1
     results: list[tuple[int, int, list[float]]] = []
     lock = threading.Lock()
 
     def thread(t: int) -> None:
-        state = prepare(port, context)
+        n = first_n + index * 1_000_000 + t * 100_000
+        state = prepare(port, context, n, count)
         ok = errors = 0
         latencies: list[float] = []
-        n = first_n + index * 1_000_000 + t * 100_000
+        barrier.wait()  # Every thread of every process starts sending at once.
         started = time.perf_counter()
         interval = THREADS * PROCESSES / rate if rate else 0.0
         due = started + interval * (t / THREADS)
@@ -403,10 +441,11 @@ def load(
 ) -> dict[str, float]:
     """Run a workload for ``seconds``, flat out or at ``rate`` requests/s in all."""
     queue: Any = multiprocessing.Queue()
+    barrier = multiprocessing.Barrier(PROCESSES * THREADS)
     processes = [
         multiprocessing.Process(
             target=_process,
-            args=((name, port, context or {}, seconds, rate, first_n, i, queue),),
+            args=((name, port, context or {}, seconds, rate, first_n, i, queue, barrier),),
         )
         for i in range(PROCESSES)
     ]
@@ -490,17 +529,14 @@ def first_load_bytes(port: int) -> int:
 def one_at_a_time_ms(port: int, count: int) -> dict[str, float]:
     """Mean time of one request with no other load: what a request costs the server, the
     client and the loopback, without queueing behind others."""
-    form_state = form_prepare(port, {})
-    steps = {
-        "bare": lambda n: bare_step(port, {}, n),
-        "form": lambda n: form_step(port, form_state, n),
-        "api": lambda n: api_step(port, {}, n),
-    }
     figures = {}
-    for offset, (name, step) in enumerate(steps.items()):
+    for offset, name in enumerate(("bare", "form", "api")):
+        prepare, step, _ = WORKLOADS[name]
+        first_n = 7_000_000 + offset * 100_000
+        state = prepare(port, {}, first_n, count)
         began = time.perf_counter()
-        for n in range(count):
-            assert step(7_000_000 + offset * 100_000 + n), name
+        for n in range(first_n, first_n + count):
+            assert step(port, state, n), name
         figures[name] = round((time.perf_counter() - began) / count * 1000, 2)
     log(f"one at a time: {figures}")
     return figures

@@ -40,7 +40,8 @@ def _counter(label: str) -> models.IntegerField:
 class CheckCounters(models.Model):
     """The per-check counters of a rollup row, and the unit path it sums into."""
 
-    # A copy of the site's unit path, so "within a unit's subtree" needs no join.
+    # A copy of the site's unit path when the row was made (``rollup_rebuild`` takes today's),
+    # so "within a unit's subtree" needs no join.
     unit_path = models.CharField(_("unit path"), max_length=400)
     persons = _counter(_("persons checked"))
     outcome_pass = _counter(_("passed"))

@@ -157,8 +157,9 @@ def _counters_sql(
 ) -> str:
     names = ", ".join(columns)
     placeholders = ", ".join(["%s"] * len(columns))
-    updates = ["unit_path = excluded.unit_path"]
-    updates += [f"{c} = {table}.{c} + excluded.{c}" for c in counted]
+    # The unit path is set when the row is made and left alone after: writing it again would
+    # rewrite its index entry on every count.
+    updates = [f"{c} = {table}.{c} + excluded.{c}" for c in counted]
     sites, units = Site._meta.db_table, Unit._meta.db_table
     # Table and column names come from the models, never from input.
     # The unit path is read from the site in the same statement, so a check costs one query.

@@ -156,7 +156,8 @@ def _counters_sql(
     table: str, period: str, columns: tuple[str, ...], counted: tuple[str, ...]
 ) -> str:
     names = ", ".join(columns)
-    placeholders = ", ".join(["%s"] * len(columns))
+    # A column the row does not count starts at 0 on insert and is left alone on conflict.
+    placeholders = ", ".join("%s" if c in counted else "0" for c in columns)
     # The unit path is set when the row is made and left alone after: writing it again would
     # rewrite its index entry on every count.
     updates = [f"{c} = {table}.{c} + excluded.{c}" for c in counted]
@@ -186,15 +187,18 @@ def _upsert_counters(
     twenty); many rows, as the generator adds, go in one batch that updates every column."""
     field = model._meta.get_field(period)
     rows = list(rows)
+    if len(rows) == 1:
+        (site_id, when), counts = rows[0]
+        counted = tuple(c for c in columns if counts[c])
+        if not counted:  # Counts that cancel out (a vehicle moved within its hour).
+            return
+        params = [field.get_db_prep_value(when, connection), *(counts[c] for c in counted)]
+        execute(_counters_sql(model._meta.db_table, period, columns, counted), [*params, site_id])
+        return
     params = [
         [field.get_db_prep_value(when, connection), *(counts[c] for c in columns), site_id]
         for (site_id, when), counts in rows
     ]
-    if len(rows) == 1:
-        counts = rows[0][1]
-        counted = tuple(c for c in columns if counts[c])
-        execute(_counters_sql(model._meta.db_table, period, columns, counted), params[0])
-        return
     with connection.cursor() as cursor:
         cursor.executemany(_counters_sql(model._meta.db_table, period, columns, columns), params)
 

@@ -19,7 +19,7 @@ from fangkong.command.models import (
     SiteDayRollup,
     SiteHourRollup,
 )
-from fangkong.command.rollups import rollups_rebuild
+from fangkong.command.rollups import RollupBatch, rollups_rebuild
 from fangkong.screening.models import Check
 from tests.command.conftest import make_check, make_group, make_registration
 
@@ -70,6 +70,28 @@ def test_a_vehicle_counts_once_in_the_hour_of_its_first_check(sites: Any) -> Non
     assert rows == {T0.replace(minute=0): 0, T0.replace(minute=0) - timedelta(hours=3): 1}
     origin = OriginRollup.objects.get()
     assert (origin.origin, origin.count) == ("510000", 3)
+
+
+def test_counts_that_cancel_out_write_nothing(sites: Any) -> None:
+    site = sites["ganzhou"][0]
+    batch = RollupBatch()
+    batch.add_vehicle(site_id=site.pk, at=T0)
+    batch.add_vehicle(site_id=site.pk, at=T0 + timedelta(minutes=5), count=-1)
+    batch.flush()
+    assert not SiteHourRollup.objects.exists()
+
+
+def test_a_row_keeps_the_unit_it_was_made_under_until_a_rebuild(sites: Any, tree: Any) -> None:
+    site = sites["ganzhou"][0]
+    make_check(site, at=T0)
+    site.unit = tree.linze
+    site.save()
+    make_check(site, at=T0 + timedelta(minutes=1))
+    row = SiteHourRollup.objects.get()
+    assert (row.persons, row.unit_path) == (2, tree.ganzhou.path)
+    rollups_rebuild(first_day=date(2026, 11, 20), last_day=date(2026, 11, 21))
+    row = SiteHourRollup.objects.get()
+    assert (row.persons, row.unit_path) == (2, tree.linze.path)
 
 
 def test_purging_checks_does_not_change_the_rollups(sites: Any) -> None:

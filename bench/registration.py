@@ -4,7 +4,9 @@
 Usage: ``python bench/registration.py [--quick]``. Starts gunicorn (2 sync workers, as
 ``make serve``) on a temporary SQLite database with a few sites, then drives it from a load
 generator in this script (processes x threads, one connection per request, as the sync worker
-closes it anyway):
+closes it anyway; each thread encodes its requests before the clock starts and reads no more
+of an answer than its status, so that the generator takes as little as it can of the cores it
+shares with the server):
 
 - ``bare_view_per_s``: ``GET /bench/bare``, a view that returns "ok" through the same middleware
   (bench/registration_server/), the ceiling for this server;

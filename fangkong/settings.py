@@ -184,6 +184,8 @@ else:
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA cache_size=-20000;"
                     "PRAGMA temp_store=MEMORY;"
+                    # The write-ahead log's file is cut back to 64 MB when it starts again.
+                    "PRAGMA journal_size_limit=67108864;"
                 ),
             },
         }

@@ -7,9 +7,18 @@ thousand page copies and two fsyncs, and it does so holding the write lock, so e
 writer waits with it. In the server, a thread of each process does it instead, every
 ``SQLITE_CHECKPOINT_S`` seconds, on a connection of its own, and the process's own
 connections stop checkpointing on commit. A PASSIVE checkpoint never waits for readers or
-writers: it copies what no reader still needs and leaves the rest for the next round. The log
-starts again from its beginning once everything in it has been copied. A page changed by many
-commits between two rounds is copied once instead of once per thousand pages.
+writers: it copies what no reader still needs and leaves the rest for the next round. A page
+changed by many commits between two rounds is copied once instead of once per thousand pages.
+
+The log starts again from its beginning only when a writer begins while everything in it has
+been copied. Under a steady stream of commits that moment never comes (a commit lands during
+every passive round), and the log grew by 120 MB a second, 2 GB in the benchmark's first
+eighteen seconds of registrations, slowing every read that has to look a page up in it. So a
+round that leaves more than ``RESTART_PAGES`` in the log ends with a RESTART checkpoint: it
+copies the few pages committed since the passive one and makes the next writer start the log
+again. It holds new writers back while it runs, for the time of those few pages, or at most
+``RESTART_WAIT_MS`` while a reader finishes with an older snapshot (it then gives up until the
+next round). ``journal_size_limit`` (settings.py) then truncates the file when it starts again.
 
 Started by ``fangkong.wsgi`` (gunicorn, ``runserver``), not by management commands or tests:
 they keep SQLite's own checkpoints on commit.
@@ -32,11 +41,17 @@ logger = logging.getLogger(__name__)
 
 # A log this many pages long after a round means readers keep old snapshots for long.
 WARN_PAGES = 250_000
+# A log longer than this (16 MB of 4 KB pages) after a passive round is started again.
+RESTART_PAGES = 4096
+# The most a RESTART checkpoint waits for readers of older snapshots, holding writers back.
+RESTART_WAIT_MS = 50
 
 
-def checkpoint(db: sqlite3.Connection) -> tuple[int, int, int]:
-    """One PASSIVE checkpoint: (busy, pages in the log, pages copied back)."""
-    busy, log, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+def checkpoint(db: sqlite3.Connection, mode: str = "PASSIVE") -> tuple[int, int, int]:
+    """One checkpoint (PASSIVE or RESTART): (busy, pages in the log, pages copied back)."""
+    if mode not in ("PASSIVE", "RESTART"):
+        raise ValueError(mode)
+    busy, log, copied = db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
     return busy, log, copied
 
 
@@ -61,7 +76,7 @@ class Checkpointer:
         return self._thread.is_alive()
 
     def _run(self) -> None:
-        db = sqlite3.connect(self.path, timeout=1, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=RESTART_WAIT_MS / 1000, isolation_level=None)
         try:
             while not self._stop.wait(self.interval):
                 self._round(db)
@@ -71,6 +86,8 @@ class Checkpointer:
     def _round(self, db: sqlite3.Connection) -> None:
         try:
             _busy, log, copied = checkpoint(db)
+            if log > RESTART_PAGES:
+                _busy, log, copied = checkpoint(db, "RESTART")
         except sqlite3.Error:
             logger.exception("checkpoint of %s failed", self.path)
             return

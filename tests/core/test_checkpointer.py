@@ -141,3 +141,42 @@ def test_without_an_interval_commits_checkpoint(tmp_path: Path) -> None:
 def test_not_for_the_test_database(db: None) -> None:
     """In memory, or PostgreSQL: nothing to checkpoint."""
     assert checkpointer._database_file() is None
+
+
+@pytest.mark.parametrize("restart_pages", [64, None])
+def test_a_steady_stream_of_commits_does_not_grow_the_log_without_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restart_pages: int | None
+) -> None:
+    """Under load a commit lands while each passive round copies: the log is never all copied
+    when the next writer begins, and SQLite starts it again only then. Here a reader's snapshot
+    keeps the passive checkpoint from a commit made after it, as if it came during it."""
+    path = tmp_path / "db.sqlite3"
+    writer = _wal_database(path)
+    reader = sqlite3.connect(path, isolation_level=None)
+    passive = checkpointer.checkpoint
+
+    def commit_during(db: sqlite3.Connection, mode: str = "PASSIVE") -> tuple[int, int, int]:
+        if mode != "PASSIVE":
+            return passive(db, mode)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM t").fetchone()
+        writer.execute("INSERT INTO t (data) VALUES (randomblob(3000))")
+        result = passive(db, mode)
+        reader.execute("COMMIT")
+        return result
+
+    monkeypatch.setattr(checkpointer, "checkpoint", commit_during)
+    monkeypatch.setattr(checkpointer, "RESTART_PAGES", restart_pages or 10**9)
+    rounds = checkpointer.Checkpointer(str(path), interval=1)
+    db = sqlite3.connect(path, isolation_level=None)
+    for _ in range(10):
+        for _ in range(100):
+            writer.execute("INSERT INTO t (data) VALUES (randomblob(3000))")
+        rounds._round(db)
+    writer.execute("INSERT INTO t (data) VALUES (randomblob(3000))")
+    _, log, _ = passive(db)
+    assert writer.execute("SELECT count(*) FROM t").fetchone() == (1011,)
+    if restart_pages is None:  # Passive rounds alone: the log keeps every page.
+        assert log > 1011
+    else:  # Started again after the last round: the one commit made since.
+        assert log < 10

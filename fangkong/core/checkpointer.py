@@ -16,9 +16,10 @@ every passive round), and the log grew by 120 MB a second, 2 GB in the benchmark
 eighteen seconds of registrations, slowing every read that has to look a page up in it. So a
 round that leaves more than ``RESTART_PAGES`` in the log ends with a RESTART checkpoint: it
 copies the few pages committed since the passive one and makes the next writer start the log
-again. It holds new writers back while it runs, for the time of those few pages, or at most
-``RESTART_WAIT_MS`` while a reader finishes with an older snapshot (it then gives up until the
-next round). ``journal_size_limit`` (settings.py) then truncates the file when it starts again.
+again. It takes the writers' turn first (fangkong/core/writers.py), so that the registrations
+it holds back queue in the kernel rather than in SQLite's sleeps, and waits at most
+``RESTART_WAIT_MS`` for a reader of an older snapshot (it then gives up until the next round).
+``journal_size_limit`` (settings.py) truncates the file when the log starts again.
 
 Started by ``fangkong.wsgi`` (gunicorn, ``runserver``), not by management commands or tests:
 they keep SQLite's own checkpoints on commit.
@@ -30,19 +31,21 @@ import logging
 import os
 import sqlite3
 import threading
-from contextlib import closing
+from contextlib import closing, nullcontext
 from pathlib import Path
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 
+from fangkong.core import writers
+
 logger = logging.getLogger(__name__)
 
 # A log this many pages long after a round means readers keep old snapshots for long.
 WARN_PAGES = 250_000
-# A log longer than this (16 MB of 4 KB pages) after a passive round is started again.
-RESTART_PAGES = 4096
+# A log longer than this (64 MB of 4 KB pages) after a passive round is started again.
+RESTART_PAGES = 16_384
 # The most a RESTART checkpoint waits for readers of older snapshots, holding writers back.
 RESTART_WAIT_MS = 50
 
@@ -78,16 +81,20 @@ class Checkpointer:
     def _run(self) -> None:
         db = sqlite3.connect(self.path, timeout=RESTART_WAIT_MS / 1000, isolation_level=None)
         try:
-            while not self._stop.wait(self.interval):
-                self._round(db)
+            with open(writers.lock_path(self.path), "a") as turn:
+                while not self._stop.wait(self.interval):
+                    self._round(db, turn)
         finally:
             db.close()
 
-    def _round(self, db: sqlite3.Connection) -> None:
+    def _round(self, db: sqlite3.Connection, turn: Any = None) -> None:
+        """A passive checkpoint, and a RESTART one if the log is long, in the writers' turn
+        (the open lock file ``turn``) where there is one."""
         try:
             _busy, log, copied = checkpoint(db)
             if log > RESTART_PAGES:
-                _busy, log, copied = checkpoint(db, "RESTART")
+                with writers.holding(turn) if turn and writers.fcntl else nullcontext():
+                    _busy, log, copied = checkpoint(db, "RESTART")
         except sqlite3.Error:
             logger.exception("checkpoint of %s failed", self.path)
             return

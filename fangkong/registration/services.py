@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-try:
-    import fcntl
-except ImportError:  # Not on Windows; SQLite writers then wait on its busy handler.
-    fcntl = None  # type: ignore[assignment]
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
+from fangkong.core.writers import writer_turn
 from fangkong.lib import idnumber
 from fangkong.registration.choices import DocumentType
 from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn, clean_registration
@@ -138,40 +130,6 @@ def registration_create(
         return existing
 
 
-class _WriterTurn(threading.local):
-    """One writer at a time on SQLite, queued in the kernel.
-
-    SQLite admits one writer; one that finds the write lock taken polls it with growing
-    sleeps (up to 100 ms each), so under a steady stream of registrations from several
-    server processes most of the time goes to sleeping. Taking an exclusive ``flock`` on a
-    file beside the database first makes writers queue and wake the moment the lock is free.
-    PostgreSQL has row locks and needs none of this. Per thread, because threads of one
-    process sharing an open file would share its lock."""
-
-    file: Any = None
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        if self.file is None:
-            name = str(connection.settings_dict["NAME"])
-            on_disk = connection.vendor == "sqlite" and fcntl and Path(name).is_file()
-            # Kept open for the thread's life: the lock lives on the open file.
-            self.file = open(f"{name}.write-lock", "a") if on_disk else False
-        # Inside a caller's transaction we may hold SQLite's lock already: waiting for the
-        # file lock then could wait on a writer that waits on us.
-        if not self.file or connection.in_atomic_block:
-            yield
-            return
-        fcntl.flock(self.file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self.file, fcntl.LOCK_UN)
-
-
-_writer_turn = _WriterTurn()
-
-
 def _save(
     *, site: Site, kind: str, submission_key: str, cleaned: CleanRegistration, now: datetime
 ) -> Registration:
@@ -194,7 +152,7 @@ def _save(
         Registration(role=p.role, declared=p.declared, **common) for p in cleaned.people
     ]
     rows = prepare(registrations)
-    with _writer_turn(), transaction.atomic():
+    with writer_turn(), transaction.atomic():
         vehicle.run()
         if group.objs:
             group.bind("vehicle", [vehicle.objs[0] if vehicle.objs else None])

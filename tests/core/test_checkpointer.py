@@ -6,12 +6,13 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from fangkong.core import checkpointer
+from fangkong.core import checkpointer, writers
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096
@@ -93,7 +94,7 @@ SERVER_START = """
 import os, sys
 import fangkong.wsgi
 from django.db import connection
-from fangkong.core import checkpointer
+from fangkong.core import checkpointer, writers
 with connection.cursor() as cursor:
     cursor.execute("PRAGMA wal_autocheckpoint")
     print("parent", checkpointer._running is not None, cursor.fetchone()[0])
@@ -180,3 +181,32 @@ def test_a_steady_stream_of_commits_does_not_grow_the_log_without_end(
         assert log > 1011
     else:  # Started again after the last round: the one commit made since.
         assert log < 10
+
+
+@pytest.mark.skipif(writers.fcntl is None, reason="flock")
+def test_a_restart_waits_for_the_writers_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    writer = _wal_database(path)
+    for _ in range(50):
+        writer.execute("INSERT INTO t (data) VALUES (randomblob(3000))")
+    monkeypatch.setattr(checkpointer, "RESTART_PAGES", 10)
+    registration = open(writers.lock_path(str(path)), "a")  # noqa: SIM115
+    writers.fcntl.flock(registration, writers.fcntl.LOCK_EX)
+    done = threading.Event()
+
+    def round_in_turn() -> None:
+        with open(writers.lock_path(str(path)), "a") as turn:
+            db = sqlite3.connect(path, isolation_level=None)
+            checkpointer.Checkpointer(str(path), interval=1)._round(db, turn)
+        done.set()
+
+    threading.Thread(target=round_in_turn, daemon=True).start()
+    assert not done.wait(0.3)  # A registration is writing: the restart waits its turn.
+    writers.fcntl.flock(registration, writers.fcntl.LOCK_UN)
+    assert done.wait(10)
+    registration.close()
+    writer.execute("INSERT INTO t (data) VALUES (randomblob(3000))")
+    _, log, _ = checkpointer.checkpoint(sqlite3.connect(path, isolation_level=None))
+    assert log < 10  # The log started again.

@@ -60,8 +60,8 @@ from fangkong.command.models import (
     SiteDayRollup,
     SiteHourRollup,
 )
+from fangkong.core.sql import execute
 from fangkong.org.models import Unit
-from fangkong.registration.inserts import execute
 from fangkong.registration.models import Registration, TravelGroup
 from fangkong.registration.signals import registrations_created
 from fangkong.screening.models import Check

@@ -6,10 +6,8 @@ once per (model, conflict target, updated columns) and prepares each value exact
 does (``pre_save`` then ``get_db_prep_save``: defaults, ``auto_now_add``, the blind indexes,
 encryption, JSON), so the rows are the ones ``bulk_create`` would write.
 
-Statements run on the DB-API cursor (:func:`execute`), not Django's cursor wrapper, whose
-bookkeeping costs more than running a short statement on SQLite. Errors are still Django's
-(``IntegrityError`` and the rest) and the statements are still logged when Django logs queries
-(``DEBUG``, tests that count them).
+Statements run on the DB-API cursor (``fangkong.core.sql.execute``), not Django's cursor
+wrapper, whose bookkeeping costs more than running a short statement on SQLite.
 
 The returned ids come back in input order, the assumption ``bulk_create`` makes on the same
 databases (SQLite 3.35+ and PostgreSQL). Signals are not sent, as with ``bulk_create``.
@@ -17,43 +15,14 @@ databases (SQLite 3.35+ and PostgreSQL). Signals are not sent, as with ``bulk_cr
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import DEFAULT_DB_ALIAS, models
 
-
-def _db() -> BaseDatabaseWrapper:
-    # The connection itself: every attribute read through ``django.db.connection`` goes
-    # through a context-local look-up, and a registration makes dozens.
-    return connections[DEFAULT_DB_ALIAS]
-
-
-@cache
-def _native(sql: str, vendor: str) -> str:
-    # sqlite3 takes qmark placeholders; psycopg takes Django's own %s.
-    return sql.replace("%s", "?") if vendor == "sqlite" else sql
-
-
-def execute(sql: str, params: Sequence[Any]) -> Any:
-    """Run ``sql`` (with %s placeholders) and return the DB-API cursor to fetch from."""
-    db = _db()
-    db.ensure_connection()
-    with db.wrap_database_errors:
-        cursor = db.connection.cursor()
-        if not db.queries_logged:
-            cursor.execute(_native(sql, db.vendor), params)
-            return cursor
-        began = time.monotonic()
-        cursor.execute(_native(sql, db.vendor), params)
-    db.queries_log.append(
-        {"sql": f"{sql} {list(params)!r}", "time": f"{time.monotonic() - began:.3f}"}
-    )
-    return cursor
+from fangkong.core.sql import default_connection, execute
 
 
 def _as_is(field: models.Field) -> tuple[type, ...]:
@@ -79,7 +48,7 @@ def _as_is(field: models.Field) -> tuple[type, ...]:
 def _statement(
     model: type[models.Model], rows: int, conflict: str, update: tuple[str, ...]
 ) -> tuple[str, tuple[models.Field, ...]]:
-    quote = _db().ops.quote_name
+    quote = default_connection().ops.quote_name
     fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
@@ -141,7 +110,7 @@ def prepare(
     if not objs:
         return PreparedInsert(objs, "", [])
     sql, fields = _statement(type(objs[0]), len(objs), conflict, tuple(update))
-    db = _db()
+    db = default_connection()
     readers = _readers(fields)
     params = []
     for obj in objs:

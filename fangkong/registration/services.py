@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
+from fangkong.core.sql import execute
 from fangkong.core.writers import writer_turn
 from fangkong.lib import idnumber
 from fangkong.registration.choices import DocumentType
 from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn, clean_registration
-from fangkong.registration.inserts import PreparedInsert, execute, prepare
+from fangkong.registration.inserts import PreparedInsert, prepare
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.registration.selectors import site_accepts
 from fangkong.registration.signals import registrations_created

@@ -31,7 +31,7 @@ import logging
 import os
 import sqlite3
 import threading
-from contextlib import closing, nullcontext
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ class Checkpointer:
         try:
             _busy, log, copied = checkpoint(db)
             if log > RESTART_PAGES:
-                with writers.holding(turn) if turn and writers.fcntl else nullcontext():
+                with writers.holding(turn):
                     _busy, log, copied = checkpoint(db, "RESTART")
         except sqlite3.Error:
             logger.exception("checkpoint of %s failed", self.path)

@@ -31,7 +31,11 @@ def lock_path(database: str) -> str:
 
 @contextmanager
 def holding(file: Any) -> Iterator[None]:
-    """Hold the exclusive lock of ``file`` (an open file of :func:`lock_path`), waiting for it."""
+    """Hold the exclusive lock of ``file`` (an open file of :func:`lock_path`), waiting for
+    it; without a file, or without ``flock`` (Windows), go on at once."""
+    if not file or fcntl is None:
+        yield
+        return
     fcntl.flock(file, fcntl.LOCK_EX)
     try:
         yield
@@ -55,10 +59,7 @@ class WriterTurn(threading.local):
             self.file = open(lock_path(name), "a") if on_disk else False  # noqa: SIM115
         # Inside a caller's transaction we may hold SQLite's lock already: waiting for the
         # file lock then could wait on a writer that waits on us.
-        if not self.file or connection.in_atomic_block:
-            yield
-            return
-        with holding(self.file):
+        with holding(None if connection.in_atomic_block else self.file):
             yield
 
 

@@ -66,8 +66,11 @@ def _statement(
 
 
 @cache
-def _readers(fields: tuple[models.Field, ...]) -> tuple[tuple[str, tuple[type, ...]], ...]:
-    return tuple((field.attname, _as_is(field)) for field in fields)
+def _readers(
+    fields: tuple[models.Field, ...],
+) -> tuple[tuple[models.Field, str, tuple[type, ...]], ...]:
+    """Each field with its attribute and the values it saves unchanged (:func:`_as_is`)."""
+    return tuple((field, field.attname, _as_is(field)) for field in fields)
 
 
 @dataclass
@@ -111,11 +114,10 @@ def prepare(
         return PreparedInsert(objs, "", [])
     sql, fields = _statement(type(objs[0]), len(objs), conflict, tuple(update))
     db = default_connection()
-    readers = _readers(fields)
     params = []
     for obj in objs:
         values = obj.__dict__
-        for field, (attname, as_is) in zip(fields, readers, strict=True):
+        for field, attname, as_is in _readers(fields):
             if as_is and type(value := values.get(attname, field)) in as_is:
                 params.append(value)
             else:

@@ -23,7 +23,10 @@ shares with the server):
 - ``form_first_load_bytes``: bytes on the wire for the form page and what it loads, gzip on;
 - ``rss_mb_start`` / ``rss_mb_end``: resident memory of each gunicorn worker, and
   ``rss_anon_mb_*`` the part that is the worker's own (without the mapped database file);
-- ``one_at_a_time_ms``: the mean time of a bare, form and API request sent one at a time.
+- ``one_at_a_time_ms``: the mean time of a bare, form and API request sent one at a time;
+- ``server_cpu_ms``: the workers' CPU per bare and per form request in those rounds, [user,
+  system] in ms, and ``server_cpu_ratio`` = bare / form in total: with both cores busy the
+  throughputs' ratio follows it, less the load generator's own share of the cores.
 
 Progress goes to stderr; the last line of stdout is one JSON object. A full run takes about
 five minutes, ``--quick`` about thirty seconds. The load generator shares the machine's cores
@@ -131,11 +134,23 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not come up")
 
-    def worker_rss_mb(self, field: str = "VmRSS") -> list[float]:
+    def worker_pids(self) -> list[int]:
         assert self.process is not None
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return [rss_mb(int(child), field) for child in children]
+        return [int(child) for child in children]
+
+    def worker_rss_mb(self, field: str = "VmRSS") -> list[float]:
+        return [rss_mb(pid, field) for pid in self.worker_pids()]
+
+    def worker_cpu_s(self) -> tuple[float, float]:
+        """User and system CPU seconds the workers have used so far (their threads too)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        user = system = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            user, system = user + int(fields[11]), system + int(fields[12])
+        return user / tick, system / tick
 
     def stop(self) -> None:
         if self.process is not None:
@@ -480,16 +495,26 @@ def summarise(
     }
 
 
-def alternate(port: int, phase: dict[str, int]) -> tuple[dict[str, float], dict[str, float]]:
+def alternate(server: Server, phase: dict[str, int]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The bare view and the form in turns, ``phase["rounds"]`` of each: this machine's speed
-    drifts by a tenth or more over minutes, and the ratio should compare like with like."""
+    drifts by a tenth or more over minutes, and the ratio should compare like with like.
+
+    Also what each request costs the workers in CPU (``cpu_ms``: user, system), the figure
+    that the throughputs' ratio follows while the generator and the workers keep both cores
+    busy, and that drifts less than they do."""
     rounds = phase["rounds"]
     parts: dict[str, list[dict[str, Any]]] = {"bare": [], "form": []}
+    cpu = {name: [0.0, 0.0, 0] for name in parts}  # user s, system s, requests
     for r in range(rounds):
-        parts["bare"].append(load("bare", port, phase["bare"] / rounds))
         # Fresh submission keys and people each round (and birth dates still in the past).
-        first_n = 10_000_000 + 2_000_000 * r
-        parts["form"].append(load("form", port, phase["form"] / rounds, first_n=first_n))
+        for name, first_n in (("bare", 0), ("form", 10_000_000 + 2_000_000 * r)):
+            before = server.worker_cpu_s()
+            figures = load(name, server.port, phase[name] / rounds, first_n=first_n)
+            after = server.worker_cpu_s()
+            cpu[name][0] += after[0] - before[0]
+            cpu[name][1] += after[1] - before[1]
+            cpu[name][2] += len(figures["latencies"])
+            parts[name].append(figures)
     combined = []
     for name in ("bare", "form"):
         runs = parts[name]
@@ -503,6 +528,8 @@ def alternate(port: int, phase: dict[str, int]) -> tuple[dict[str, float], dict[
             sum(run["wall_s"] for run in runs),
         )
         figures["rounds_per_s"] = [run["per_s"] for run in runs]
+        user, system, requests = cpu[name]
+        figures["cpu_ms"] = [round(user / requests * 1000, 3), round(system / requests * 1000, 3)]
         log(f"{name}, {rounds} rounds: {figures}")
         combined.append(figures)
     return combined[0], combined[1]
@@ -591,7 +618,7 @@ def measure(server: Server, phase: dict[str, int]) -> dict[str, Any]:
     load("bare", port, phase["warm"])
     load("form", port, phase["warm"], first_n=5_000_000)
     sequential = one_at_a_time_ms(port, phase["one"])
-    bare, form = alternate(port, phase)
+    bare, form = alternate(server, phase)
     api = load("api", port, phase["api"], first_n=2_000_000)
     decide = has_decide_api(port)
     context = {"codes": pass_codes(port, 50), "decide": decide, "login": officer_login(port)}
@@ -616,6 +643,8 @@ def measure(server: Server, phase: dict[str, int]) -> dict[str, Any]:
         "ratio": round(form["per_s"] / bare["per_s"], 3) if bare["per_s"] else 0.0,
         "registration_p99_ms": form["p99_ms"],
         "registrations_per_s_rounds": form["rounds_per_s"],
+        "server_cpu_ms": {"bare": bare["cpu_ms"], "form": form["cpu_ms"]},
+        "server_cpu_ratio": round(sum(bare["cpu_ms"]) / sum(form["cpu_ms"]), 3),
         "bare_view_per_s_rounds": bare["rounds_per_s"],
         "lookup_per_s_max": flat_out["per_s"],
         "lookup_rate_per_s": round(flat_out["per_s"] / 2, 1),

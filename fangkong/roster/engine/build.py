@@ -293,11 +293,18 @@ class ModelBuilder:
         self._add(sum(worked) <= limit)
 
     def _successions(self, cells: _PersonCells) -> None:
+        # Only a day on which the first shift may be worked can break a succession: walk
+        # those (in day order, as ``shift_on`` was filled), not every day of the period.
+        days_of: dict[str, list[tuple[int, Term]]] = defaultdict(list)
+        for (day, shift), term in cells.shift_on.items():
+            days_of[shift].append((day, term))
+        last = self.problem.days
         for succession in self.problem.forbidden:
-            for day in range(self.problem.days - succession.gap_days):
-                first = cells.shift_on.get((day, succession.first), 0)
-                then = cells.shift_on.get((day + succession.gap_days, succession.then), 0)
-                self._clause([(first, False), (then, False)])
+            gap, then_shift = succession.gap_days, succession.then
+            for day, first in days_of.get(succession.first, ()):
+                if day + gap < last:
+                    then = cells.shift_on.get((day + gap, then_shift), 0)
+                    self._clause([(first, False), (then, False)])
 
     # -- cover and the soft goals ----------------------------------------------------------
 

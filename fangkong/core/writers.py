@@ -21,7 +21,7 @@ try:
 except ImportError:  # Not on Windows; SQLite writers then wait on its busy handler.
     fcntl = None  # type: ignore[assignment]
 
-from django.db import connection
+from fangkong.core.sql import default_connection
 
 
 def lock_path(database: str) -> str:
@@ -52,14 +52,15 @@ class WriterTurn(threading.local):
 
     @contextmanager
     def __call__(self) -> Iterator[None]:
+        db = default_connection()
         if self.file is None:
-            name = str(connection.settings_dict["NAME"])
-            on_disk = connection.vendor == "sqlite" and fcntl and Path(name).is_file()
+            name = str(db.settings_dict["NAME"])
+            on_disk = db.vendor == "sqlite" and Path(name).is_file()
             # Kept open for the thread's life: the lock lives on the open file.
             self.file = open(lock_path(name), "a") if on_disk else False  # noqa: SIM115
         # Inside a caller's transaction we may hold SQLite's lock already: waiting for the
         # file lock then could wait on a writer that waits on us.
-        with holding(None if connection.in_atomic_block else self.file):
+        with holding(None if db.in_atomic_block else self.file):
             yield
 
 

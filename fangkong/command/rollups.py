@@ -192,8 +192,9 @@ def _upsert_counters(
         counted = tuple(c for c in columns if counts[c])
         if not counted:  # Counts that cancel out (a vehicle moved within its hour).
             return
-        params = [field.get_db_prep_value(when, connection), *(counts[c] for c in counted)]
-        execute(_counters_sql(model._meta.db_table, period, columns, counted), [*params, site_id])
+        sql = _counters_sql(model._meta.db_table, period, columns, counted)
+        hour_or_day = field.get_db_prep_value(when, connection)
+        execute(sql, [hour_or_day, *(counts[c] for c in counted), site_id])
         return
     params = [
         [field.get_db_prep_value(when, connection), *(counts[c] for c in columns), site_id]

@@ -504,16 +504,13 @@ def alternate(server: Server, phase: dict[str, int]) -> tuple[dict[str, Any], di
     busy, and that drifts less than they do."""
     rounds = phase["rounds"]
     parts: dict[str, list[dict[str, Any]]] = {"bare": [], "form": []}
-    cpu = {name: [0.0, 0.0, 0] for name in parts}  # user s, system s, requests
     for r in range(rounds):
         # Fresh submission keys and people each round (and birth dates still in the past).
         for name, first_n in (("bare", 0), ("form", 10_000_000 + 2_000_000 * r)):
             before = server.worker_cpu_s()
             figures = load(name, server.port, phase[name] / rounds, first_n=first_n)
             after = server.worker_cpu_s()
-            cpu[name][0] += after[0] - before[0]
-            cpu[name][1] += after[1] - before[1]
-            cpu[name][2] += len(figures["latencies"])
+            figures["cpu_s"] = [a - b for a, b in zip(after, before, strict=True)]
             parts[name].append(figures)
     combined = []
     for name in ("bare", "form"):
@@ -528,8 +525,10 @@ def alternate(server: Server, phase: dict[str, int]) -> tuple[dict[str, Any], di
             sum(run["wall_s"] for run in runs),
         )
         figures["rounds_per_s"] = [run["per_s"] for run in runs]
-        user, system, requests = cpu[name]
-        figures["cpu_ms"] = [round(user / requests * 1000, 3), round(system / requests * 1000, 3)]
+        requests = sum(len(run["latencies"]) for run in runs)
+        figures["cpu_ms"] = [
+            round(sum(run["cpu_s"][i] for run in runs) / requests * 1000, 3) for i in (0, 1)
+        ]
         log(f"{name}, {rounds} rounds: {figures}")
         combined.append(figures)
     return combined[0], combined[1]

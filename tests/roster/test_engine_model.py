@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from ortools.sat.python import cp_model
 
-from fangkong.roster.engine.build import ModelBuilder, fairness_targets
+from fangkong.roster.engine.build import ModelBuilder, Part, fairness_targets
 from fangkong.roster.engine.costs import roster_costs
 from fangkong.roster.engine.model import (
     Assignment,
@@ -169,6 +171,46 @@ def test_python_costs_agree_with_cp_sat_objective() -> None:
     assert sum(costs.values()) == round(solver.objective_value)
     for name, terms in builder.costs.items():
         assert costs.get(name, 0) == round(solver.value(sum(terms))), name
+
+
+def test_neighbourhood_models_cost_what_the_roster_costs() -> None:
+    # A asks to work every night (10 a request missed) but her fair share is 2 of the 4 nights
+    # (5 a night above it), and she may work 3 nights running. Whichever cells a neighbourhood
+    # frees, its model must cost the roster it finds as the whole roster is costed: constants
+    # folded in, and only the limits that cannot bind left out.
+    night = ShiftType("N", 480, 1200, night=True)
+    problem = Problem(
+        days=4,
+        shifts=(night,),
+        people=(Person("A", rules=Rules(max_consecutive_shifts=3)), Person("B")),
+        demands=tuple(CoverDemand(d, "N", "", 1, under_weight=50, over_weight=1) for d in range(4)),
+        requests=tuple(Request("A", d, "N", on=True, weight=10) for d in range(4)),
+        fairness=(FairnessGoal("nights", None, 5, frozenset({"N"})),),
+    )
+    targets = fairness_targets(problem)
+    assert targets == {("nights", 0): 2, ("nights", 1): 2}
+    start = {(0, 0): ("N", ""), (0, 1): ("N", ""), (1, 2): ("N", ""), (1, 3): ("N", "")}
+    # Every person has a free cell: costs of people outside a neighbourhood are not its own.
+    windows = [range(f, f + w) for w in (1, 2, 3) for f in range(problem.days - w + 1)]
+    found = set()
+    for days_a, days_b in itertools.product(windows, windows):
+        free = frozenset([(0, d) for d in days_a] + [(1, d) for d in days_b])
+        builder = ModelBuilder(problem, targets, Part(free, start))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        assert solver.solve(builder.build()) == cp_model.OPTIMAL
+        roster = {cell: duty for cell, duty in start.items() if cell not in free}
+        roster.update(
+            {(p, d): (s, post) for (p, d, s, post), x in builder.x.items() if solver.value(x)}
+        )
+        assignments = [
+            Assignment(problem.people[p].id, d, *duty) for (p, d), duty in roster.items()
+        ]
+        cost = sum(roster_costs(problem, assignments, targets).values())
+        assert round(solver.objective_value) == cost, (days_a, days_b)
+        found.add(cost)
+    # A on days 0-2 and B on day 3: one request missed (10), one night above the share (5).
+    assert min(found) == 15
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,9 @@ class ModelBuilder:
         self._fairness()
         self._continuity()
         self._changes()
-        self.model.minimize(sum(term for group in self.costs.values() for term in group))
+        self.model.minimize(
+            cp_model.LinearExpr.sum([term for group in self.costs.values() for term in group])
+        )
         return self.model
 
     # -- variables -----------------------------------------------------------------------
@@ -253,17 +255,44 @@ class ModelBuilder:
         self._successions(cells)
 
     def _window_limit(self, series: Sequence[cp_model.LinearExprT], limit: int) -> None:
-        """No more than ``limit`` consecutive days with ``series`` at 1."""
-        for start in range(len(series) - limit):
-            self._add(sum(series[start : start + limit + 1]) <= limit)
+        """No more than ``limit`` consecutive days with ``series`` at 1 (each day at most 1:
+        a person works one shift a day)."""
+        self._sliding_limit(series, limit + 1, limit, [1] * len(series))
 
     def _weekly_minutes(self, cells: _PersonCells, limit: int) -> None:
-        daily = [0] * self.problem.days
+        daily: list[cp_model.LinearExprT] = [0] * self.problem.days
+        most = [0] * self.problem.days  # the most a day can add: its longest shift
         for (day, shift), term in cells.shift_on.items():
-            daily[day] += self.shifts[shift].minutes * term
-        width = min(7, self.problem.days)
-        for start in range(self.problem.days - width + 1):
-            self._add(sum(daily[start : start + width]) <= limit)
+            minutes = self.shifts[shift].minutes
+            daily[day] += minutes * term
+            most[day] = max(most[day], minutes)
+        self._sliding_limit(daily, min(7, self.problem.days), limit, most)
+
+    def _sliding_limit(
+        self, series: Sequence[cp_model.LinearExprT], width: int, limit: int, most: list[int]
+    ) -> None:
+        """``sum(series[start : start + width]) <= limit`` for every window of ``width`` days,
+        where ``most[day]`` is the largest value a day that is not a constant can take.
+
+        In a neighbourhood most of a person's days are constants. A window that keeps the
+        limit whatever its free days hold needs no constraint, and a window of constants only
+        a check (fixed input may break the rule): running sums find both without building a
+        sum per window, which was the largest part of building a neighbourhood's model.
+        """
+        fixed, top = [0], [0]  # running sums of the constants, and of what the rest may add
+        for term, largest in zip(series, most, strict=True):
+            constant = isinstance(term, int)
+            fixed.append(fixed[-1] + (term if constant else 0))
+            top.append(top[-1] + (0 if constant else largest))
+        for start in range(len(series) - width + 1):
+            end = start + width
+            constants, free = fixed[end] - fixed[start], top[end] - top[start]
+            if constants + free <= limit:
+                continue
+            if free:
+                self.model.add(cp_model.LinearExpr.sum(series[start:end]) <= limit)
+            else:
+                self.model.add_bool_or([])  # fixed input breaks a hard rule
 
     def _min_runs(self, work: list[Term], minimum: int, *, on: bool) -> None:
         """Forbid inner runs (bounded on both sides inside the period) shorter than minimum."""
@@ -304,6 +333,8 @@ class ModelBuilder:
             for day, first in days_of.get(succession.first, ()):
                 if day + gap < last:
                     then = cells.shift_on.get((day + gap, then_shift), 0)
+                    if isinstance(then, int) and not then:
+                        continue  # the next shift is not worked: nothing to forbid
                     self._clause([(first, False), (then, False)])
 
     # -- cover and the soft goals ----------------------------------------------------------
@@ -368,21 +399,33 @@ class ModelBuilder:
 
     def _fairness(self) -> None:
         for goal in self.problem.fairness:
-            days = range(self.problem.days) if goal.days is None else sorted(goal.days)
-            shifts = [
+            days = set(range(self.problem.days)) if goal.days is None else set(goal.days)
+            shifts = {
                 s.id for s in self.problem.shifts if goal.shifts is None or s.id in goal.shifts
-            ]
+            }
+            costs = self.costs[f"fairness:{goal.name}"]
             for cells in self.cells:
                 target = self.targets.get((goal.name, cells.index))
                 if target is None:
                     continue
-                count = sum(cells.shift_on.get((d, s), 0) for d in days for s in shifts)
-                if isinstance(count, int):
-                    self.costs[f"fairness:{goal.name}"].append(goal.weight * max(0, count - target))
+                fixed, free, free_days = 0, [], set()
+                for (day, shift), term in cells.shift_on.items():
+                    if day not in days or shift not in shifts:
+                        continue
+                    if isinstance(term, int):
+                        fixed += term
+                    else:
+                        free.append(term)
+                        free_days.add(day)
+                # One shift a day: no more than that many counted shifts, maybe fewer.
+                if fixed + len(free_days) <= target:
+                    continue  # within the fair share whatever the free days hold
+                if not free:
+                    costs.append(goal.weight * (fixed - target))
                     continue
                 excess = self.model.new_int_var(0, len(days), f"fair_{goal.name}_{cells.index}")
-                self.model.add(excess >= count - target)
-                self.costs[f"fairness:{goal.name}"].append(goal.weight * excess)
+                self.model.add(excess >= cp_model.LinearExpr.sum(free) + fixed - target)
+                costs.append(goal.weight * excess)
 
     def _continuity(self) -> None:
         problem = self.problem

@@ -287,12 +287,10 @@ class ModelBuilder:
         for start in range(len(series) - width + 1):
             end = start + width
             constants, free = fixed[end] - fixed[start], top[end] - top[start]
-            if constants + free <= limit:
-                continue
-            if free:
+            if not free:
+                self._add(constants <= limit)
+            elif constants + free > limit:
                 self.model.add(cp_model.LinearExpr.sum(series[start:end]) <= limit)
-            else:
-                self.model.add_bool_or([])  # fixed input breaks a hard rule
 
     def _min_runs(self, work: list[Term], minimum: int, *, on: bool) -> None:
         """Forbid inner runs (bounded on both sides inside the period) shorter than minimum."""
@@ -333,8 +331,6 @@ class ModelBuilder:
             for day, first in days_of.get(succession.first, ()):
                 if day + gap < last:
                     then = cells.shift_on.get((day + gap, then_shift), 0)
-                    if isinstance(then, int) and not then:
-                        continue  # the next shift is not worked: nothing to forbid
                     self._clause([(first, False), (then, False)])
 
     # -- cover and the soft goals ----------------------------------------------------------

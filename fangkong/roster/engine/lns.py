@@ -6,8 +6,10 @@ slowly. Here the incumbent roster is improved by re-solving parts of it exactly:
 an uncovered post, those who could mend a cost the roster pays) becomes a small model in which
 every other cell is a constant, CP-SAT with the full linearisation optimises it, and the whole
 roster is re-costed in Python. Sizes adapt: a part solved to optimality grows, one that timed
-out shrinks. Once every post is covered, most parts go to what the roster still
-pays for. One search thread runs per core, all sharing the incumbent.
+out shrinks. Once every post is covered, most of the time goes to what the roster still pays
+for: parts around its costs, and walks of exchanges between two people (:mod:`.swap`), which
+mend the last costs that no part small enough for a short look can. One search thread runs per
+core, all sharing the incumbent.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ from ortools.sat.python import cp_model
 from .build import Cell, Duty, ModelBuilder, Part
 from .costs import cell_costs
 from .model import Assignment, CoverDemand, Problem
+from .swap import Exchanges
 
 # With no improvement for this long, a search thread takes one long look at many people.
 STALL_S = 8.0
 STALL_TIME_FACTOR = 4
-# Once every post is covered, this share of the neighbourhoods goes to what the roster pays
-# for (see ``_blame_neighbourhood``): it is what is left to mend. Brigade, 60 s: objective
-# 0, 0, 0, 3 on seeds 0, 0, 1, 2 at 0.8; 3–16 at 0.5; 0–33 at 0.95.
+# Once every post is covered, this share of the looks goes to what the roster pays for (a part
+# around a cost, see ``_blame_neighbourhood``, or a walk of exchanges): it is what is left to
+# mend. Brigade, 60 s: objective 0, 0, 0, 3 on seeds 0, 0, 1, 2 at 0.8; 3–16 at 0.5; 0–33 at
+# 0.95 (measured before walks).
 BLAME_SHARE = 0.8
 
 
@@ -99,6 +103,7 @@ class Search:
         self.open_days = (min(d for _, d in open_cells), max(d for _, d in open_cells))
         self.posts = {p.id: p for p in problem.posts}
         self.able: dict[str, list[int]] = {}
+        self._exchanges: Exchanges | None = None
 
     def incumbent(self, roster: dict[Cell, Duty]) -> Incumbent:
         cells = [*self.frozen_cells, *((p, d, s, post) for (p, d), (s, post) in roster.items())]
@@ -120,7 +125,7 @@ class Search:
         kinds = ["people", "window", "people_window", "gap", "two_windows", "gap_people"]
         if self.members:
             kinds.append("site")
-        kinds.append("blame")
+        kinds += ["blame", "walk"]
         size = {
             "people": 3.0,
             "window": 3.0,
@@ -130,6 +135,7 @@ class Search:
             "two_windows": 4.0,
             "gap_people": 4.0,
             "blame": 5.0,
+            "walk": 1.0,
         }
         # Adaptive choice: each kind is drawn in proportion to its recent improvements per
         # second (smoothed), with a floor so that none is forgotten.
@@ -143,7 +149,9 @@ class Search:
                 return  # covered, and no better roster for a while: good enough to hand back
             kind = rng.choices(kinds, weights=[max(rate[k], 0.05) for k in kinds])[0]
             if not current.under and rng.random() < BLAME_SHARE:
-                kind = "blame"
+                # What is left to mend: by CP-SAT around a cost, or by a walk of exchanges.
+                mending = ["blame", "walk"]
+                kind = rng.choices(mending, weights=[max(rate[k], 0.05) for k in mending])[0]
             if kind in ("gap", "gap_people") and not current.under:
                 kind = "window"
             # Covering a post is worth a longer look than polishing the rest.
@@ -160,12 +168,15 @@ class Search:
                     self.open_days[0],
                     self.open_days[1] - self.open_days[0] + 1,
                 )
-            else:
+            elif kind != "walk":
                 free = self._neighbourhood(kind, size[kind], rng, current)
-            if not free:
-                continue
+                if not free:
+                    continue
             started = time.perf_counter()
-            status, found = self._solve_part(current, free, limit, self._work_limit(current))
+            if kind == "walk":
+                status, found = cp_model.UNKNOWN, self._walk(current, rng, limit)
+            else:
+                status, found = self._solve_part(current, free, limit, self._work_limit(current))
             improved = found is not None and found.objective < current.objective
             # While posts are uncovered, only covering them counts as progress for the choice.
             progress = found is not None and (
@@ -400,6 +411,15 @@ class Search:
         roster = {cell: duty for cell, duty in current.roster.items() if cell not in free}
         roster.update(chosen)
         return status, self.incumbent(roster)
+
+    def _walk(self, current: Incumbent, rng: random.Random, limit: float) -> Incumbent | None:
+        """A walk of exchanges (see :mod:`.swap`) from ``current``, for ``limit`` seconds."""
+        until = min(self.deadline, time.perf_counter() + limit)
+        with self.lock:
+            if self._exchanges is None:  # not on every Search: many only cost rosters
+                self._exchanges = Exchanges(self.problem, self.targets, self.frozen_cells)
+        roster, _ = self._exchanges.walk(current.roster, rng, until)
+        return self.incumbent(roster) if roster != current.roster else None
 
     def _offer(self, found: Incumbent) -> None:
         with self.lock:

@@ -1,0 +1,270 @@
+"""Exchanges: two people trade their duties over a run of days.
+
+Once every post is covered, what a police roster still pays for belongs to single people: a
+change of site between two working days, a night above the fair share, a request not honoured.
+CP-SAT on a neighbourhood mends most of them; the last few need people to trade stretches of
+duties, which takes a neighbourhood larger than CP-SAT solves in a short look (traced on the
+brigade: after 25 s, 105 of 219 such looks proved there was nothing to gain in them, 108 ran
+out of work, 7 improved the roster).
+
+An exchange moves every duty of the stretch from one person to the other, so each post keeps
+exactly as many people as it had: cover, over-cover and dependencies (no auxiliary without an
+officer) cannot change. Only the two people's own rules and costs can, and Python checks those
+in microseconds, so a walk tries some hundred thousand exchanges a second. Most that keep every
+rule cost nothing more or less; the walk takes those as well and so wanders over rosters of
+equal cost until an exchange mends something. The rules and costs follow :mod:`.build` and
+:mod:`.costs` term by term; the search re-costs the whole roster a walk ends on before taking
+it (:mod:`.lns`), and the tests check the walk against both.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+
+from .build import Cell, Duty, allowed
+from .model import Problem
+
+# The longest stretch of days two people trade: a week covers a run of nights and the rest
+# days after it; longer stretches rarely keep both people's rules.
+LONGEST = 7
+
+Row = list  # per day: (shift, post) of a duty, (shift, "") for a shift worked elsewhere, or None
+
+
+class Exchanges:
+    """Per-person rules and costs of ``problem``, and walks of exchanges between people."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        targets: Mapping[tuple[str, int], int],
+        frozen_cells: Sequence[tuple[int, int, str, str]],
+    ) -> None:
+        self.problem = problem
+        self.days = problem.days
+        self.minutes = {s.id: s.minutes for s in problem.shifts}
+        self.nights = {s.id for s in problem.shifts if s.night}
+        self.group = {p.id: p.group for p in problem.posts}
+        self.posts = {p.id: p for p in problem.posts}
+        self.weekends = problem.weekends()
+        index = {p.id: i for i, p in enumerate(problem.people)}
+        # What every row holds whatever is decided: shifts worked elsewhere and frozen duties.
+        self.fixed: list[dict[int, Duty]] = [
+            {day: (shift, "") for day, shift in p.busy.items()} for p in problem.people
+        ]
+        for person, day, shift, post in frozen_cells:
+            self.fixed[person][day] = (shift, post)
+        self.open = [
+            [d not in p.busy and (p.id, d) not in problem.frozen for d in range(self.days)]
+            for p in problem.people
+        ]
+        self.requests: list[list] = [[] for _ in problem.people]
+        for r in problem.requests:
+            self.requests[index[r.person]].append((r.day, r.shift, r.on, r.weight))
+        self.goals: list[list] = [[] for _ in problem.people]
+        for goal in problem.fairness:
+            for i in range(len(problem.people)):
+                target = targets.get((goal.name, i))
+                if target is not None:
+                    self.goals[i].append((goal, target))
+        self.partners = _partners(problem)
+        self.previous: dict[Cell, Duty] = {
+            (index[a.person], a.day): (a.shift, a.post)
+            for a in problem.previous
+            if a.person in index
+        }
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def row(self, roster: Mapping[Cell, Duty], person: int) -> Row:
+        fixed = self.fixed[person]
+        return [fixed.get(day) or roster.get((person, day)) for day in range(self.days)]
+
+    def keeps_rules(self, person: int, row: Row) -> bool:
+        """Whether ``row`` keeps every hard rule of the person (as :mod:`.build` states them)."""
+        rules = self.problem.people[person].rules
+        shifts = [duty[0] if duty else None for duty in row]
+        worked = [s is not None for s in shifts]
+        for shift, limit in rules.max_shifts.items():
+            if shifts.count(shift) > limit:
+                return False
+        total = sum(self.minutes[s] for s in shifts if s)
+        if rules.max_total_minutes is not None and total > rules.max_total_minutes:
+            return False
+        if rules.min_total_minutes is not None and total < rules.min_total_minutes:
+            return False
+        if rules.max_consecutive_shifts is not None:
+            if _longest_run(worked) > rules.max_consecutive_shifts:
+                return False
+        if rules.max_consecutive_nights is not None:
+            if _longest_run([s in self.nights for s in shifts]) > rules.max_consecutive_nights:
+                return False
+        if rules.max_minutes_per_week is not None:
+            daily = [self.minutes[s] if s else 0 for s in shifts]
+            width = min(7, self.days)
+            window = sum(daily[:width])
+            if window > rules.max_minutes_per_week:
+                return False
+            for start in range(1, self.days - width + 1):
+                window += daily[start + width - 1] - daily[start - 1]
+                if window > rules.max_minutes_per_week:
+                    return False
+        if rules.min_consecutive_shifts and _short_inner_run(
+            worked, True, rules.min_consecutive_shifts
+        ):
+            return False
+        if rules.min_consecutive_days_off and _short_inner_run(
+            worked, False, rules.min_consecutive_days_off
+        ):
+            return False
+        if rules.max_weekends is not None:
+            weekends = sum(1 for days in self.weekends if any(worked[d] for d in days))
+            if weekends > rules.max_weekends:
+                return False
+        for succession in self.problem.forbidden:
+            gap = succession.gap_days
+            for day in range(self.days - gap):
+                if shifts[day] == succession.first and shifts[day + gap] == succession.then:
+                    return False
+        return True
+
+    def cost(self, person: int, row: Row) -> int:
+        """What the person's row costs (as :func:`.costs.cell_costs` counts it)."""
+        problem = self.problem
+        shifts = [duty[0] if duty else None for duty in row]
+        cost = 0
+        for day, wanted, on, weight in self.requests[person]:
+            shift = shifts[day]
+            hit = shift is not None if wanted is None else shift == wanted
+            cost += weight * (hit != on)
+        for goal, target in self.goals[person]:
+            count = sum(
+                1
+                for day, shift in enumerate(shifts)
+                if shift
+                and (goal.days is None or day in goal.days)
+                and (goal.shifts is None or shift in goal.shifts)
+            )
+            cost += goal.weight * max(0, count - target)
+        places = [self.group.get(duty[1], "") if duty else "" for duty in row]
+        home = problem.people[person].home_group
+        if home is not None:
+            cost += problem.home_weight * sum(1 for g in places if g and g != home)
+        elif problem.group_change_weight:
+            cost += problem.group_change_weight * sum(
+                1
+                for day in range(1, self.days)
+                if places[day - 1] and shifts[day] and places[day] != places[day - 1]
+            )
+        if problem.previous and problem.change_weight:
+            changed = sum(
+                1
+                for day in range(self.days)
+                if self.open[person][day] and self.previous.get((person, day)) != row[day]
+            )
+            cost += problem.change_weight * changed
+        return cost
+
+    # -- the walk --------------------------------------------------------------------------
+
+    def walk(
+        self, roster: Mapping[Cell, Duty], rng: random.Random, until: float
+    ) -> tuple[dict[Cell, Duty], int]:
+        """Random exchanges that cost nothing more, until ``until`` (``time.perf_counter``):
+        the roster it ends on, and what that saves.
+
+        Most exchanges that keep every rule change no cost: the walk takes those too, and so
+        wanders over rosters of equal cost until one exchange mends something (a plateau
+        walk). Brigade from a covered roster costing 40, one core, 20 s: 12, 6 and 6 on three
+        seeds, where exchanges that must save something stop at 37.
+        """
+        people = len(self.problem.people)
+        rows = [self.row(roster, person) for person in range(people)]
+        costs = [self.cost(person, row) for person, row in enumerate(rows)]
+        saved = 0
+        changed: set[int] = set()
+        while time.perf_counter() < until:
+            for _ in range(200):  # the clock is read between rounds, not on every try
+                person = rng.randrange(people)
+                partners = self.partners[person]
+                if not partners:
+                    continue
+                partner = rng.choice(partners)
+                length = rng.randint(1, LONGEST)
+                first = max(0, rng.randrange(self.days) - rng.randrange(length))
+                last = min(self.days - 1, first + length - 1)
+                mine, theirs = rows[person], rows[partner]
+                if mine[first : last + 1] == theirs[first : last + 1]:
+                    continue
+                if not all(
+                    self._may_trade(person, partner, d, mine[d], theirs[d])
+                    for d in range(first, last + 1)
+                ):
+                    continue
+                a = mine[:first] + theirs[first : last + 1] + mine[last + 1 :]
+                b = theirs[:first] + mine[first : last + 1] + theirs[last + 1 :]
+                cost_a, cost_b = self.cost(person, a), self.cost(partner, b)
+                gain = costs[person] + costs[partner] - cost_a - cost_b
+                if gain < 0 or not (self.keeps_rules(person, a) and self.keeps_rules(partner, b)):
+                    continue
+                rows[person], rows[partner] = a, b
+                costs[person], costs[partner] = cost_a, cost_b
+                saved += gain
+                changed.update((person, partner))
+        result = {cell: duty for cell, duty in roster.items() if cell[0] not in changed}
+        for person in changed:
+            for day, duty in enumerate(rows[person]):
+                if duty is not None and self.open[person][day]:
+                    result[(person, day)] = duty
+        return result, saved
+
+    def _may_trade(self, person: int, partner: int, day: int, mine, theirs) -> bool:
+        if not (self.open[person][day] and self.open[partner][day]):
+            return False
+        people = self.problem.people
+        if theirs is not None and not allowed(
+            self.posts[theirs[1]], people[person], day, theirs[0]
+        ):
+            return False
+        return mine is None or allowed(self.posts[mine[1]], people[partner], day, mine[0])
+
+
+def _longest_run(flags: Sequence[bool]) -> int:
+    longest = run = 0
+    for flag in flags:
+        run = run + 1 if flag else 0
+        longest = max(longest, run)
+    return longest
+
+
+def _short_inner_run(worked: Sequence[bool], on: bool, minimum: int) -> bool:
+    """Whether a run of ``on`` days bounded on both sides inside the period is too short."""
+    run_start = None
+    for day, flag in enumerate(worked):
+        if flag == on:
+            if run_start is None:
+                run_start = day
+        elif run_start is not None:
+            if run_start > 0 and day - run_start < minimum:
+                return True
+            run_start = None
+    return False
+
+
+def _partners(problem: Problem) -> list[list[int]]:
+    """Who may trade with whom: people who share a skill (everyone, where none has one)."""
+    by_skills: dict[frozenset[str], list[int]] = {}
+    for i, person in enumerate(problem.people):
+        by_skills.setdefault(person.skills, []).append(i)
+    together = {
+        skills: sorted(
+            j
+            for others, members in by_skills.items()
+            if skills & others or skills == others
+            for j in members
+        )
+        for skills in by_skills
+    }
+    return [[j for j in together[p.skills] if j != i] for i, p in enumerate(problem.people)]

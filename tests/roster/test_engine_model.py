@@ -24,6 +24,7 @@ from fangkong.roster.engine.model import (
     Succession,
 )
 from fangkong.roster.engine.solver import SolveOptions, solve
+from tests.roster.problems import two_sites
 
 DAY = ShiftType("D", 480)
 QUICK = SolveOptions(time_limit_s=3, workers=2)
@@ -126,10 +127,8 @@ def test_dependency_needs_a_supporting_post() -> None:
 
 
 def test_python_costs_agree_with_cp_sat_objective() -> None:
-    problem = Problem(
-        days=7,
-        shifts=(DAY, ShiftType("N", 480, 1200, night=True)),
-        people=tuple(
+    problem = two_sites(
+        tuple(
             Person(
                 f"P{i}",
                 skills=frozenset({"x"}),
@@ -139,20 +138,7 @@ def test_python_costs_agree_with_cp_sat_objective() -> None:
                 days_off=frozenset({i % 7}),
             )
             for i in range(5)
-        ),
-        posts=(Post("p1", "x", "g1"), Post("p2", "x", "g2")),
-        demands=tuple(
-            CoverDemand(d, s, p, 1, under_weight=50, over_weight=2)
-            for d in range(7)
-            for s in ("D", "N")
-            for p in ("p1", "p2")
-        ),
-        requests=(Request("P1", 2, None, on=False, weight=4), Request("P2", 3, "N", True, 3)),
-        fairness=(FairnessGoal("nights", "x", 5, frozenset({"N"})),),
-        home_weight=2,
-        group_change_weight=3,
-        previous=(Assignment("P0", 0, "D", "p1"),),
-        change_weight=1,
+        )
     )
     targets = fairness_targets(problem)
     builder = ModelBuilder(problem, targets)

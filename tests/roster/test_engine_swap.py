@@ -24,22 +24,16 @@ from fangkong.roster.engine.greedy import greedy_roster
 from fangkong.roster.engine.model import (
     Assignment,
     CoverDemand,
-    FairnessGoal,
     Person,
-    Post,
     Problem,
-    Request,
     Rules,
-    ShiftType,
     Succession,
 )
 from fangkong.roster.engine.police import translate
 from fangkong.roster.engine.solver import SolveOptions, solve
 from fangkong.roster.engine.swap import Exchanges
 from fangkong.roster.engine.validate import validate
-
-DAY = ShiftType("D", 480, 480)
-NIGHT = ShiftType("N", 600, 1200, night=True)
+from tests.roster.problems import DAY, NIGHT, two_sites
 
 
 def one_person(rules: Rules, days: int = 6) -> Problem:
@@ -103,23 +97,9 @@ def test_person_costs_add_up_to_what_the_roster_costs() -> None:
         )
         for i in range(5)
     )
-    problem = Problem(
-        days=7,
-        shifts=(DAY, NIGHT),
-        people=people,
-        posts=(Post("p1", "x", "g1"), Post("p2", "x", "g2")),
-        demands=tuple(
-            CoverDemand(d, s, p, 1, under_weight=50, over_weight=2)
-            for d in range(7)
-            for s in ("D", "N")
-            for p in ("p1", "p2")
-        ),
-        requests=(Request("P1", 2, None, on=False, weight=4), Request("P2", 3, "N", True, 3)),
-        fairness=(FairnessGoal("nights", "x", 5, frozenset({"N"})),),
-        home_weight=2,
-        group_change_weight=3,
+    problem = two_sites(
+        people,
         previous=(Assignment("P0", 0, "D", "p1"), Assignment("P4", 1, "N", "p2")),
-        change_weight=1,
         frozen=frozenset({("P4", 1)}),
     )
     targets = fairness_targets(problem)

@@ -210,24 +210,10 @@ class Exchanges:
                 length = rng.randint(1, LONGEST)
                 first = max(0, rng.randrange(self.days) - rng.randrange(length))
                 last = min(self.days - 1, first + length - 1)
-                mine, theirs = rows[person], rows[partner]
-                if mine[first : last + 1] == theirs[first : last + 1]:
-                    continue
-                if not all(
-                    self._may_trade(person, partner, d, mine[d], theirs[d])
-                    for d in range(first, last + 1)
-                ):
-                    continue
-                a = mine[:first] + theirs[first : last + 1] + mine[last + 1 :]
-                b = theirs[:first] + mine[first : last + 1] + theirs[last + 1 :]
-                cost_a, cost_b = self.cost(person, a), self.cost(partner, b)
-                gain = costs[person] + costs[partner] - cost_a - cost_b
-                if gain < 0 or not (self.keeps_rules(person, a) and self.keeps_rules(partner, b)):
-                    continue
-                rows[person], rows[partner] = a, b
-                costs[person], costs[partner] = cost_a, cost_b
-                saved += gain
-                changed.update((person, partner))
+                gain = self._exchange(rows, costs, person, partner, first, last)
+                if gain is not None:
+                    saved += gain
+                    changed.update((person, partner))
         result = {cell: duty for cell, duty in roster.items() if cell[0] not in changed}
         for person in changed:
             for day, duty in enumerate(rows[person]):
@@ -235,7 +221,31 @@ class Exchanges:
                     result[(person, day)] = duty
         return result, saved
 
-    def _may_trade(self, person: int, partner: int, day: int, mine, theirs) -> bool:
+    def _exchange(
+        self, rows: list[Row], costs: list[int], person: int, partner: int, first: int, last: int
+    ) -> int | None:
+        """Trade the two rows' duties from ``first`` to ``last`` if every duty may change
+        hands, both keep their rules and it costs nothing more: what it saves, else None."""
+        mine, theirs = rows[person], rows[partner]
+        if mine[first : last + 1] == theirs[first : last + 1]:
+            return None
+        for day in range(first, last + 1):
+            if not self._may_trade(person, partner, day, mine[day], theirs[day]):
+                return None
+        a = mine[:first] + theirs[first : last + 1] + mine[last + 1 :]
+        b = theirs[:first] + mine[first : last + 1] + theirs[last + 1 :]
+        cost_a, cost_b = self.cost(person, a), self.cost(partner, b)
+        gain = costs[person] + costs[partner] - cost_a - cost_b
+        if gain < 0 or not (self.keeps_rules(person, a) and self.keeps_rules(partner, b)):
+            return None
+        rows[person], rows[partner] = a, b
+        costs[person], costs[partner] = cost_a, cost_b
+        return gain
+
+    def _may_trade(
+        self, person: int, partner: int, day: int, mine: Duty | None, theirs: Duty | None
+    ) -> bool:
+        """Whether each may take the other's duty (or day off) on ``day``."""
         if not (self.open[person][day] and self.open[partner][day]):
             return False
         people = self.problem.people

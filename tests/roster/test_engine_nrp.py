@@ -72,15 +72,18 @@ def test_run_at_the_horizon_edges_is_exempt_from_minimum() -> None:
     assert evaluate.evaluate(SMALL, roster).violations == ()
 
 
-def test_solver_keeps_the_run_rules_on_a_small_instance() -> None:
-    result = nrp.solve_instance_text(SMALL, SolveOptions(time_limit_s=3))
+@pytest.mark.parametrize("cover_first", [0.0, 0.5])
+def test_solver_keeps_the_run_rules_on_a_small_instance(cover_first: float) -> None:
+    result = nrp.solve_instance_text(SMALL, SolveOptions(time_limit_s=3, cover_first=cover_first))
     assert result.violations == ()
     assert result.objective == result.solver_objective
 
 
-def test_instance1_objective_matches_the_evaluator() -> None:
+@pytest.mark.parametrize("cover_first", [0.0, 0.5])
+def test_instance1_objective_matches_the_evaluator(cover_first: float) -> None:
     instance = Path(__file__).parent / "data" / "Instance1.txt"  # a copy: see data/README.md
-    result = nrp.solve_instance(instance, SolveOptions(time_limit_s=10, workers=2))
+    options = SolveOptions(time_limit_s=10, workers=2, cover_first=cover_first)
+    result = nrp.solve_instance(instance, options)
     assert result.violations == ()
     assert result.objective == result.solver_objective
     assert result.objective == 607  # proven optimal, the published best

@@ -17,7 +17,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -57,14 +57,52 @@ class SolveOptions:
     # Return once every post is covered and the search has found nothing better for this long.
     quiet_s: float | None = None
     log: bool = False
+    # Share of the time spent first on the problem without its other soft costs (requests,
+    # fairness, continuity, changes), whose roster then starts the search on the whole problem.
+    # Where the cover is hard to reach, a search that weighs nothing else settles in fewer
+    # uncovered posts. Benchmark instance 6, 60 s, seeds 0-5: 19 posts uncovered in 5 of 6
+    # runs at a half (1954-1965), against 3 of 11 without (1952-1968, else 2040-2048).
+    cover_first: float = 0.0
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     """Solve ``problem`` within the time limit and return the best roster found."""
     options = options or SolveOptions()
     problem.check()
+    bare = _cover_only(problem)
+    if options.cover_first and options.lns and bare != problem:
+        return _cover_first(problem, bare, options)
     run = _Run(problem, options)
     return run.solve()
+
+
+def _cover_only(problem: Problem) -> Problem:
+    return replace(
+        problem, requests=(), fairness=(), home_weight=0, group_change_weight=0, change_weight=0
+    )
+
+
+def _cover_first(problem: Problem, bare: Problem, options: SolveOptions) -> Solution:
+    """A share of the time on cover alone, then the rest on the whole problem from there."""
+    started = time.perf_counter()
+    first = _Run(
+        bare,
+        replace(options, time_limit_s=options.cover_first * options.time_limit_s, cover_first=0),
+    ).solve()
+    offset = time.perf_counter() - started
+    rest = replace(
+        options,
+        time_limit_s=max(0.01, options.time_limit_s - offset),
+        hint=first.assignments or options.hint,
+        cover_first=0,
+    )
+    solution = _Run(problem, rest).solve()
+    return replace(
+        solution,
+        wall_time_s=time.perf_counter() - started,
+        first_solution_s=first.first_solution_s,
+        timeline=tuple((t + offset, objective, under) for t, objective, under in solution.timeline),
+    )
 
 
 class _Run:

@@ -1,8 +1,8 @@
 """Exchanges of duties between two people, and walks of them (engine/swap.py).
 
 The per-person rules are checked against the CP-SAT model (which admits a row exactly when it
-keeps every rule), the per-person costs against :func:`cell_costs`, and whole walks against the
-independent evaluators of both configurations: the benchmark format's and the police one's.
+keeps every rule), the rows the walk costs against the roster's cost, and whole walks against
+the independent evaluators of both configurations: the benchmark format's and the police one's.
 """
 
 from __future__ import annotations

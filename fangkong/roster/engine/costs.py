@@ -7,10 +7,10 @@ agrees with CP-SAT's objective).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from .model import Assignment, Problem
+from .model import Assignment, FairnessGoal, Problem
 
 
 def roster_costs(
@@ -31,65 +31,96 @@ def cell_costs(
 ) -> dict[str, int]:
     """:func:`roster_costs` of ``(person index, day, shift, post)`` cells."""
     roster = list(cells)
-    group_of = {p.id: p.group for p in problem.posts}
     # Everything each person works, day by day, including shifts worked for other units.
-    worked: dict[int, dict[int, str]] = {i: dict(p.busy) for i, p in enumerate(problem.people)}
-    place: dict[int, dict[int, str]] = defaultdict(dict)  # group ("" for none) per day
+    rows: list[Row] = [[None] * problem.days for _ in problem.people]
+    for i, person in enumerate(problem.people):
+        for day, shift in person.busy.items():
+            rows[i][day] = (shift, "")
     for person, day, shift, post in roster:
-        worked[person][day] = shift
-        place[person][day] = group_of[post]
+        rows[person][day] = (shift, post)
     costs: Counter[str] = Counter()
-    index = {p.id: i for i, p in enumerate(problem.people)}
-
     staffed = Counter((day, shift, post) for _, day, shift, post in roster)
     for d in problem.demands:
         have = staffed[(d.day, d.shift, d.post)]
         costs["cover_under"] += d.under_weight * max(0, d.required - have)
         costs["cover_over"] += d.over_weight * max(0, have - d.required)
-
-    for r in problem.requests:
-        shift = worked[index[r.person]].get(r.day)
-        hit = shift is not None if r.shift is None else shift == r.shift
-        costs["requests"] += r.weight * (hit != r.on)
-
-    for goal in problem.fairness:
-        for i in range(len(problem.people)):
-            target = targets.get((goal.name, i))
-            if target is None:
-                continue
-            count = sum(
-                1
-                for day, shift in worked[i].items()
-                if (goal.days is None or day in goal.days)
-                and (goal.shifts is None or shift in goal.shifts)
-            )
-            costs[f"fairness:{goal.name}"] += goal.weight * max(0, count - target)
-
-    for i, person in enumerate(problem.people):
-        costs.update(_continuity(problem, person.home_group, worked[i], place[i]))
-
-    if problem.previous and problem.change_weight:
-        before = {(a.person, a.day): (a.shift, a.post) for a in problem.previous}
-        ids = [p.id for p in problem.people]
-        after = {(ids[p], d): (s, post) for p, d, s, post in roster}
-        for person in problem.people:
-            for day in range(problem.days):
-                if (person.id, day) in problem.frozen or day in person.busy:
-                    continue
-                key = (person.id, day)
-                costs["changes"] += problem.change_weight * (before.get(key) != after.get(key))
+    own = PersonCosts(problem, targets)
+    for i, row in enumerate(rows):
+        costs.update(own.terms(i, row))
     return dict(costs)
 
 
-def _continuity(
-    problem: Problem, home: str | None, worked: Mapping[int, str], place: Mapping[int, str]
-) -> dict[str, int]:
-    if home is not None:
-        away = sum(1 for group in place.values() if group and group != home)
-        return {"home": problem.home_weight * away}
-    changes = sum(
-        1
-        for day in range(1, problem.days)
-        if place.get(day - 1) and day in worked and place.get(day) != place[day - 1]
-    )
-    return {"group_change": problem.group_change_weight * changes}
+# One person's duties, per day: (shift, post), (shift, "") for a shift worked elsewhere, or None.
+Row = list[tuple[str, str] | None]
+
+
+class PersonCosts:
+    """What one person's duties cost, term by term: everything but cover is a person's own.
+
+    The neighbourhood search's walks (:mod:`.swap`) cost the rows of two people with it, and
+    :func:`cell_costs` every row of a roster.
+    """
+
+    def __init__(self, problem: Problem, targets: Mapping[tuple[str, int], int]) -> None:
+        self.problem = problem
+        index = {p.id: i for i, p in enumerate(problem.people)}
+        self.group = {p.id: p.group for p in problem.posts}
+        self.requests: list[list[tuple[int, str | None, bool, int]]] = [[] for _ in index]
+        for r in problem.requests:
+            self.requests[index[r.person]].append((r.day, r.shift, r.on, r.weight))
+        self.goals: list[list[tuple[FairnessGoal, int]]] = [[] for _ in index]
+        for goal in problem.fairness:
+            for i in range(len(problem.people)):
+                target = targets.get((goal.name, i))
+                if target is not None:
+                    self.goals[i].append((goal, target))
+        # Cells that are decided here: not frozen, not worked elsewhere.
+        self.open = [
+            [d not in p.busy and (p.id, d) not in problem.frozen for d in range(problem.days)]
+            for p in problem.people
+        ]
+        self.previous: dict[tuple[int, int], tuple[str, str]] = {
+            (index[a.person], a.day): (a.shift, a.post)
+            for a in problem.previous
+            if a.person in index
+        }
+        self.counts_changes = bool(problem.previous and problem.change_weight)
+
+    def terms(self, person: int, row: Row) -> dict[str, int]:
+        problem = self.problem
+        shifts = [duty[0] if duty else None for duty in row]
+        terms: dict[str, int] = {}
+        if self.requests[person]:
+            terms["requests"] = sum(
+                weight
+                * ((shifts[day] is not None if wanted is None else shifts[day] == wanted) != on)
+                for day, wanted, on, weight in self.requests[person]
+            )
+        worked = [(day, shift) for day, shift in enumerate(shifts) if shift]
+        for goal, target in self.goals[person]:
+            count = sum(
+                1
+                for day, shift in worked
+                if (goal.days is None or day in goal.days)
+                and (goal.shifts is None or shift in goal.shifts)
+            )
+            terms[f"fairness:{goal.name}"] = goal.weight * max(0, count - target)
+        places = [self.group.get(duty[1], "") if duty else "" for duty in row]
+        home = problem.people[person].home_group
+        if home is not None:
+            terms["home"] = problem.home_weight * sum(1 for g in places if g and g != home)
+        else:
+            # A change: working at one site, then the next day anywhere else (or elsewhere).
+            terms["group_change"] = problem.group_change_weight * sum(
+                1
+                for day in range(1, problem.days)
+                if places[day - 1] and shifts[day] and places[day] != places[day - 1]
+            )
+        if self.counts_changes:
+            is_open, previous = self.open[person], self.previous
+            terms["changes"] = problem.change_weight * sum(
+                1
+                for day, duty in enumerate(row)
+                if is_open[day] and previous.get((person, day)) != duty
+            )
+        return terms

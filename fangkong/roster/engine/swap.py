@@ -10,11 +10,11 @@ out of work, 7 improved the roster).
 An exchange moves every duty of the stretch from one person to the other, so each post keeps
 exactly as many people as it had: cover, over-cover and dependencies (no auxiliary without an
 officer) cannot change. Only the two people's own rules and costs can, and Python checks those
-in microseconds, so a walk tries some hundred thousand exchanges a second. Most that keep every
+in microseconds, so a walk tries some 60,000 exchanges a second. Most that keep every
 rule cost nothing more or less; the walk takes those as well and so wanders over rosters of
-equal cost until an exchange mends something. The rules and costs follow :mod:`.build` and
-:mod:`.costs` term by term; the search re-costs the whole roster a walk ends on before taking
-it (:mod:`.lns`), and the tests check the walk against both.
+equal cost until an exchange mends something. The costs are :mod:`.costs`' own per-person
+terms; the rules follow :mod:`.build` rule by rule (a test checks them against the model). The
+search re-costs the whole roster a walk ends on before taking it (:mod:`.lns`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 from .build import Cell, Duty, allowed
+from .costs import PersonCosts, Row
 from .model import Problem, Rules
 
 # The longest stretch of days two people trade: a week covers a run of nights and the rest
@@ -34,9 +35,6 @@ LONGEST = 7
 # from anyone. Brigade from a covered roster costing 40, one core, 20 s, seeds 1-3: 0 at 16, 7
 # and 8 s at a half; 12, 6 and 6 at the end with none.
 COSTLY_SHARE = 0.5
-
-# Per day: (shift, post) of a duty, (shift, "") for a shift worked elsewhere, or None.
-Row = list[Duty | None]
 
 
 class Exchanges:
@@ -52,35 +50,17 @@ class Exchanges:
         self.days = problem.days
         self.minutes = {s.id: s.minutes for s in problem.shifts}
         self.nights = {s.id for s in problem.shifts if s.night}
-        self.group = {p.id: p.group for p in problem.posts}
         self.posts = {p.id: p for p in problem.posts}
         self.weekends = problem.weekends()
-        index = {p.id: i for i, p in enumerate(problem.people)}
         # What every row holds whatever is decided: shifts worked elsewhere and frozen duties.
         self.fixed: list[dict[int, Duty]] = [
             {day: (shift, "") for day, shift in p.busy.items()} for p in problem.people
         ]
         for person, day, shift, post in frozen_cells:
             self.fixed[person][day] = (shift, post)
-        self.open = [
-            [d not in p.busy and (p.id, d) not in problem.frozen for d in range(self.days)]
-            for p in problem.people
-        ]
-        self.requests: list[list] = [[] for _ in problem.people]
-        for r in problem.requests:
-            self.requests[index[r.person]].append((r.day, r.shift, r.on, r.weight))
-        self.goals: list[list] = [[] for _ in problem.people]
-        for goal in problem.fairness:
-            for i in range(len(problem.people)):
-                target = targets.get((goal.name, i))
-                if target is not None:
-                    self.goals[i].append((goal, target))
+        self.costs = PersonCosts(problem, targets)
+        self.open = self.costs.open
         self.partners = _partners(problem)
-        self.previous: dict[Cell, Duty] = {
-            (index[a.person], a.day): (a.shift, a.post)
-            for a in problem.previous
-            if a.person in index
-        }
 
     # -- rows ------------------------------------------------------------------------------
 
@@ -141,41 +121,7 @@ class Exchanges:
         return True
 
     def cost(self, person: int, row: Row) -> int:
-        """What the person's row costs (as :func:`.costs.cell_costs` counts it)."""
-        problem = self.problem
-        shifts = [duty[0] if duty else None for duty in row]
-        cost = 0
-        for day, wanted, on, weight in self.requests[person]:
-            shift = shifts[day]
-            hit = shift is not None if wanted is None else shift == wanted
-            cost += weight * (hit != on)
-        for goal, target in self.goals[person]:
-            count = sum(
-                1
-                for day, shift in enumerate(shifts)
-                if shift
-                and (goal.days is None or day in goal.days)
-                and (goal.shifts is None or shift in goal.shifts)
-            )
-            cost += goal.weight * max(0, count - target)
-        places = [self.group.get(duty[1], "") if duty else "" for duty in row]
-        home = problem.people[person].home_group
-        if home is not None:
-            cost += problem.home_weight * sum(1 for g in places if g and g != home)
-        elif problem.group_change_weight:
-            cost += problem.group_change_weight * sum(
-                1
-                for day in range(1, self.days)
-                if places[day - 1] and shifts[day] and places[day] != places[day - 1]
-            )
-        if problem.previous and problem.change_weight:
-            changed = sum(
-                1
-                for day in range(self.days)
-                if self.open[person][day] and self.previous.get((person, day)) != row[day]
-            )
-            cost += problem.change_weight * changed
-        return cost
+        return sum(self.costs.terms(person, row).values())
 
     # -- the walk --------------------------------------------------------------------------
 

@@ -69,9 +69,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     """Solve ``problem`` within the time limit and return the best roster found."""
     options = options or SolveOptions()
     problem.check()
-    bare = _cover_only(problem)
-    if options.cover_first and options.lns and bare != problem:
-        return _cover_first(problem, bare, options)
+    if options.cover_first and options.lns:
+        bare = _cover_only(problem)
+        if bare != problem:  # else there is nothing but cover to weigh
+            return _cover_first(problem, bare, options)
     run = _Run(problem, options)
     return run.solve()
 

@@ -9,6 +9,7 @@ blind-index key must be given; in development they are generated once into ``var
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import secrets
@@ -60,6 +61,28 @@ def envfloat(name: str, default: float) -> float:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def envrate(name: str, default: str) -> str:
+    """A rate limit as "requests/seconds", such as "10/600"."""
+    value = env(name, default).strip() or default
+    count, slash, seconds = value.partition("/")
+    if not (slash and count.isdigit() and seconds.isdigit() and int(seconds) > 0):
+        raise ImproperlyConfigured(
+            f"{name}: expected requests/seconds such as 10/600, got {value!r}"
+        )
+    return value
+
+
+def envnetworks(name: str, default: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR)."""
+    items = envlist(name, default)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an address or network") from None
+    return items
 
 
 FANGKONG_ENV = env("FANGKONG_ENV", "development")
@@ -271,7 +294,16 @@ DEMO_PASSWORD = env("FANGKONG_DEMO_PASSWORD", "fangkong-demo")
 # as "requests/seconds".
 PASS_VALID_HOURS = envint("FANGKONG_PASS_VALID_HOURS", 24)
 PUBLIC_BASE_URL = env("FANGKONG_PUBLIC_BASE_URL")
-REGISTRATION_RATE = env("FANGKONG_REGISTRATION_RATE", "10/600")
+REGISTRATION_RATE = envrate("FANGKONG_REGISTRATION_RATE", "10/600")
+# A ceiling on public registrations from one network address (an IPv6 /64), whatever the
+# browser or phone: well above a busy checkpoint's queue behind one carrier NAT address
+# (fangkong/registration/ratelimit.py says why 300), far below a script.
+REGISTRATION_ADDRESS_RATE = envrate("FANGKONG_REGISTRATION_ADDRESS_RATE", "300/600")
+# Vehicle-pass applications (form and API) from one network address.
+PASS_APPLY_RATE = envrate("FANGKONG_PASS_APPLY_RATE", "60/600")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed for the client's
+# address; empty: the address the connection comes from. Only the proxies in front of us.
+TRUSTED_PROXIES = envnetworks("FANGKONG_TRUSTED_PROXIES", "")
 
 # The cache: unset, each server process keeps its own in memory (the registration rate limit
 # then counts per process); "redis://host:6379/1" shares one among all processes.

@@ -37,7 +37,7 @@ def _browser(request: HttpRequest) -> str:
 
 def _phone(text: str) -> str:
     try:
-        return phonelib.normalize_phone(text)
+        return phonelib.normalize_phone(text, international=True)
     except phonelib.PhoneError:
         return text.strip()
 

@@ -122,7 +122,7 @@ def _clean_walk_up(errors: FieldErrors, walk_up: WalkUp) -> WalkUp:
         errors.add("person.doc_number", _("Enter the document number."), "document_empty")
     else:
         number = clean_document(errors, "person.doc_number", walk_up.doc_type, walk_up.doc_number)
-    phone = clean_phone(errors, "person.phone", walk_up.phone)
+    phone = clean_phone(errors, "person.phone", walk_up.phone, doc_type=walk_up.doc_type)
     return WalkUp(name=name, doc_number=number, doc_type=walk_up.doc_type, phone=phone)
 
 

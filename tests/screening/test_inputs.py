@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from fangkong.screening.services import WalkUp, check_record
+from tests.conftest import login
 from tests.screening.conftest import id_number
 from tests.screening.test_passes import api_body, post
 
@@ -28,7 +29,7 @@ def record(officer: Any, site: Any, **kw: Any) -> Any:
         idempotency_key=kw.pop("key", "inputs-00000001"),
         checked_at=timezone.now(),
         temperature=kw.pop("temperature", "36.5"),
-        outcome="test_then_pass",
+        outcome=kw.pop("outcome", "test_then_pass"),
         **kw,
     )
 
@@ -75,3 +76,40 @@ def test_a_pass_driver_with_a_passport_may_give_a_foreign_phone(clock, tree) -> 
     response = post(Client(), "/api/v1/passes/apply", body)
     assert response.status_code == 422
     assert response.json()["errors"]["drivers.0.phone"][0]["code"] == "phone_invalid"
+
+
+# Temperatures -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reading", ["45", "42.1", "33.9", "30", "3.73", "373"])
+def test_an_implausible_temperature_is_a_field_error(clock, officer, squad_site, reading):
+    walk_up = WalkUp(name="马大爷", doc_number=id_number(7))
+    with pytest.raises(ValidationError) as caught:
+        record(officer, squad_site, walk_up=walk_up, temperature=reading)
+    assert codes(caught.value) == {"temperature": ["temperature_implausible"]}
+    assert "34.0" in caught.value.error_dict["temperature"][0].message
+
+
+@pytest.mark.parametrize("reading", ["34.0", "34.5", "36.5", "41.9", "42.0"])
+def test_a_plausible_temperature_is_stored(clock, officer, squad_site, reading):
+    walk_up = WalkUp(name="马大爷", doc_number=id_number(7))
+    outcome = "refer_health" if float(reading) >= 37.3 else "test_then_pass"
+    check, _created = record(
+        officer, squad_site, walk_up=walk_up, temperature=reading, outcome=outcome
+    )
+    assert str(check.temperature) == reading
+
+
+def test_the_api_answers_422_for_45_degrees(clock, officer, squad_site) -> None:
+    body = {
+        "idempotency_key": "inputs-api-000001",
+        "site_id": squad_site.pk,
+        "checked_at": timezone.now().isoformat(),
+        "person": {"name": "马大爷", "doc_number": id_number(7)},
+        "temperature": 45.0,
+        "outcome": "pass",
+    }
+    response = login(officer).post("/api/v1/checks", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"]["temperature"][0]["code"] == "temperature_implausible"
+    assert "42.0" in response.json()["errors"]["temperature"][0]["message"]

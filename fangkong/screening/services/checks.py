@@ -94,7 +94,10 @@ def _clean_temperature(errors: FieldErrors, value: Any) -> Decimal | None:
         return None
     low, high = rules.PLAUSIBLE_TEMPERATURE_C
     if not Decimal(str(low)) <= reading <= Decimal(str(high)):
-        message = _("A temperature between 30 and 45 ℃; check the reading.")
+        message = _("A temperature between %(low)s and %(high)s ℃; measure again.") % {
+            "low": low,
+            "high": high,
+        }
         errors.add("temperature", message, "temperature_implausible")
         return None
     return reading

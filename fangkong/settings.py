@@ -271,6 +271,12 @@ X_FRAME_OPTIONS = "DENY"
 
 # Site photos: larger uploads are refused with a message; stored photos are resized.
 PHOTO_MAX_BYTES = envint("FANGKONG_PHOTO_MAX_MB", 10) * 1024 * 1024
+# Photos with more pixels than this are refused before they are decoded, and Pillow's own
+# decompression-bomb guard is set to it (sites/apps.py): a small file can hold a huge, flat
+# image. Phones save 12 MP by default (pixel-binned 48/50 MP sensors); 40 MP leaves room for
+# a camera's full size, while a PNG decoded at 40 MP already takes some 160 MB. Stored photos
+# are 1600 px wide at most, so nothing is lost.
+PHOTO_MAX_PIXELS = envint("FANGKONG_PHOTO_MAX_MEGAPIXELS", 40) * 1_000_000
 PHOTO_MAX_SIDE = 1600
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

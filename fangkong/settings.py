@@ -278,6 +278,10 @@ PHOTO_MAX_BYTES = envint("FANGKONG_PHOTO_MAX_MB", 10) * 1024 * 1024
 # are 1600 px wide at most, so nothing is lost.
 PHOTO_MAX_PIXELS = envint("FANGKONG_PHOTO_MAX_MEGAPIXELS", 40) * 1_000_000
 PHOTO_MAX_SIDE = 1600
+# Empty: site photos are read through the storage API and sent by Django, after the check of
+# the user's jurisdiction. With nginx in front, an internal location such as
+# "/protected-media/" (docs/deploy.md): Django checks, then nginx sends the file.
+MEDIA_ACCEL_PREFIX = env("FANGKONG_MEDIA_ACCEL_PREFIX")
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -41,9 +41,9 @@ logger = logging.getLogger(__name__)
 try:
     from redis import RedisError
 except ImportError:  # pragma: no cover - redis is in requirements.txt
-    CACHE_ERRORS: tuple[type[BaseException], ...] = (OSError, DatabaseError)
+    _BACKEND_ERRORS: tuple[type[BaseException], ...] = (OSError, DatabaseError)
 else:
-    CACHE_ERRORS = (RedisError, OSError, DatabaseError)
+    _BACKEND_ERRORS = (RedisError, OSError, DatabaseError)
 
 CACHE_RETRY_S = 30.0
 # The fallback counter keeps at most this many keys; past it, expired ones are dropped.
@@ -180,7 +180,7 @@ def _count(key: str, timeout: int, now: float) -> int:
         return _local.incr(key, timeout, now)
     try:
         count = _cache_incr(key, timeout)
-    except CACHE_ERRORS as exc:
+    except (*_BACKEND_ERRORS, CacheNotCounting) as exc:
         _health.failed(exc, now)
         return _local.incr(key, timeout, now)
     if _health.down_until:
@@ -188,14 +188,22 @@ def _count(key: str, timeout: int, now: float) -> int:
     return count
 
 
+class CacheNotCounting(Exception):  # noqa: N818 - a state of the cache, not a mistake
+    """The cache answered without keeping the count (a backend that hides its errors)."""
+
+
 def _cache_incr(key: str, timeout: int) -> int:
     if django_cache.add(key, 1, timeout=timeout):
         return 1
     try:
-        return django_cache.incr(key)
-    except ValueError:  # Expired between add and incr.
-        django_cache.add(key, 1, timeout=timeout)
-        return 1
+        count = django_cache.incr(key)
+    except ValueError:  # Expired between add and incr, or never stored.
+        if django_cache.add(key, 1, timeout=timeout):
+            return 1
+        raise CacheNotCounting("the cache neither adds nor increments the key") from None
+    if not isinstance(count, int):
+        raise CacheNotCounting(f"the cache counted {count!r}")
+    return count
 
 
 def reset() -> None:

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import pytest
+from django.core.cache.backends.base import BaseCache
 from django.test import RequestFactory
 
 from fangkong.core import ratelimit
@@ -79,3 +80,28 @@ def test_the_cache_is_tried_again_after_the_interval(redis_down, settings, caplo
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert hit("t", "x", Rate(3, 600), now=start + 2 * ratelimit.CACHE_RETRY_S + 2).limited is False
     assert "answers again" in caplog.records[-1].getMessage()
+
+
+class ForgetfulCache(BaseCache):
+    """A cache backend that hides its outage: it stores nothing and raises nothing, as a
+    wrapper that swallows Redis errors would."""
+
+    def __init__(self, location: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+
+    def add(self, key: str, value: Any, timeout: Any = None, version: Any = None) -> bool:
+        return False
+
+    def get(self, key: str, default: Any = None, version: Any = None) -> Any:
+        return default
+
+    def incr(self, key: str, delta: int = 1, version: Any = None) -> int:
+        raise ValueError(f"Key {key!r} not found.")
+
+
+def test_a_cache_that_hides_its_outage_does_not_lift_the_limit(settings, caplog) -> None:
+    settings.CACHES = {"default": {"BACKEND": f"{__name__}.ForgetfulCache"}}
+    caplog.set_level(logging.WARNING, logger="fangkong.core.ratelimit")
+    verdicts = [hit("t", "x", Rate(2, 600)) for _ in range(4)]
+    assert [v.limited for v in verdicts] == [False, False, True, True]
+    assert "neither adds nor increments" in caplog.records[0].getMessage()

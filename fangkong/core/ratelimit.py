@@ -108,7 +108,9 @@ def retry_time(verdict: Verdict) -> str:
 
 
 def _digest(identity: str) -> str:
-    mac = hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256)
+    # "surrogatepass": JSON may carry a lone surrogate in a phone, which must not be a 500.
+    data = identity.encode("utf-8", "surrogatepass")
+    mac = hmac.new(settings.SECRET_KEY.encode(), data, hashlib.sha256)
     return mac.hexdigest()[:32]
 
 

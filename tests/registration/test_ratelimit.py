@@ -114,3 +114,11 @@ def test_the_api_answers_429_with_a_code_and_retry_after(road_site, settings):
     assert body["code"] == "rate_limited"
     assert 0 < body["retry_after"] == int(response["Retry-After"]) <= 600
     assert "秒" in body["message"]
+
+
+def test_a_lone_surrogate_in_the_phone_is_a_field_error_not_a_500(road_site):
+    body = '{"site_code": "%s", "kind": "road", "submission_key": "s-1", "phone": "\\ud800"}'
+    response = Client().post(
+        "/api/v1/registrations", body % road_site.code, content_type="application/json"
+    )
+    assert response.status_code == 422

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from fangkong.command.api import router as command_router
 from fangkong.core.errors import PermissionDeniedError, error_payload
+from fangkong.core.ratelimit import RateLimited
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
 from fangkong.roster.api import router as roster_router
@@ -52,6 +53,14 @@ def on_forbidden(request: HttpRequest, exc: PermissionDeniedError) -> HttpRespon
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     body = {"code": "unauthenticated", "message": _("Log in first.")}
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    body = {"code": exc.code, "message": exc.message, "retry_after": exc.verdict.retry_after}
+    response = api.create_response(request, body, status=429)
+    response["Retry-After"] = str(exc.verdict.retry_after)
+    return response
 
 
 @api.exception_handler(ObjectDoesNotExist)

@@ -9,6 +9,7 @@ blind-index key must be given; in development they are generated once into ``var
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import secrets
@@ -60,6 +61,28 @@ def envfloat(name: str, default: float) -> float:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def envrate(name: str, default: str) -> str:
+    """A rate limit as "requests/seconds", such as "10/600"."""
+    value = env(name, default).strip() or default
+    count, slash, seconds = value.partition("/")
+    if not (slash and count.isdigit() and seconds.isdigit() and int(seconds) > 0):
+        raise ImproperlyConfigured(
+            f"{name}: expected requests/seconds such as 10/600, got {value!r}"
+        )
+    return value
+
+
+def envnetworks(name: str, default: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR)."""
+    items = envlist(name, default)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an address or network") from None
+    return items
 
 
 FANGKONG_ENV = env("FANGKONG_ENV", "development")
@@ -248,7 +271,17 @@ X_FRAME_OPTIONS = "DENY"
 
 # Site photos: larger uploads are refused with a message; stored photos are resized.
 PHOTO_MAX_BYTES = envint("FANGKONG_PHOTO_MAX_MB", 10) * 1024 * 1024
+# Photos with more pixels than this are refused before they are decoded, and Pillow's own
+# decompression-bomb guard is set to it (sites/apps.py): a small file can hold a huge, flat
+# image. Phones save 12 MP by default (pixel-binned 48/50 MP sensors); 40 MP leaves room for
+# a camera's full size, while a PNG decoded at 40 MP already takes some 160 MB. Stored photos
+# are 1600 px wide at most, so nothing is lost.
+PHOTO_MAX_PIXELS = envint("FANGKONG_PHOTO_MAX_MEGAPIXELS", 40) * 1_000_000
 PHOTO_MAX_SIDE = 1600
+# Empty: site photos are read through the storage API and sent by Django, after the check of
+# the user's jurisdiction. With nginx in front, an internal location such as
+# "/protected-media/" (docs/deploy.md): Django checks, then nginx sends the file.
+MEDIA_ACCEL_PREFIX = env("FANGKONG_MEDIA_ACCEL_PREFIX")
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -271,7 +304,16 @@ DEMO_PASSWORD = env("FANGKONG_DEMO_PASSWORD", "fangkong-demo")
 # as "requests/seconds".
 PASS_VALID_HOURS = envint("FANGKONG_PASS_VALID_HOURS", 24)
 PUBLIC_BASE_URL = env("FANGKONG_PUBLIC_BASE_URL")
-REGISTRATION_RATE = env("FANGKONG_REGISTRATION_RATE", "10/600")
+REGISTRATION_RATE = envrate("FANGKONG_REGISTRATION_RATE", "10/600")
+# A ceiling on public registrations from one network address (an IPv6 /64), whatever the
+# browser or phone: well above a busy checkpoint's queue behind one carrier NAT address
+# (fangkong/registration/ratelimit.py says why 300), far below a script.
+REGISTRATION_ADDRESS_RATE = envrate("FANGKONG_REGISTRATION_ADDRESS_RATE", "300/600")
+# Vehicle-pass applications (form and API) from one network address.
+PASS_APPLY_RATE = envrate("FANGKONG_PASS_APPLY_RATE", "60/600")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed for the client's
+# address; empty: the address the connection comes from. Only the proxies in front of us.
+TRUSTED_PROXIES = envnetworks("FANGKONG_TRUSTED_PROXIES", "")
 
 # The cache: unset, each server process keeps its own in memory (the registration rate limit
 # then counts per process); "redis://host:6379/1" shares one among all processes.

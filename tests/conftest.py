@@ -11,12 +11,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
+from fangkong.core import ratelimit
 from fangkong.org.choices import RoleCode, StaffKind, UnitKind
 from fangkong.org.models import Role, Unit
 from tests.factories import SiteFactory, StaffFactory, UnitFactory, UserFactory
 from tests.redis_cache import shared_cache  # noqa: F401 - a fixture for every test module
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with no public request counted: the test client always comes from
+    127.0.0.1, whose per-address counts would otherwise carry over from test to test."""
+    cache.clear()
+    ratelimit.reset()
 
 
 @dataclass

@@ -6,3 +6,4 @@ from fangkong.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.registration_server.urls"
 REGISTRATION_RATE = "100000000/600"
+REGISTRATION_ADDRESS_RATE = "100000000/600"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
+
+from fangkong.core.excel import workbook_bytes
 
 
 def write_rows(sheet: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
@@ -114,6 +115,4 @@ def dashboard_workbook(*, title: str, data: dict[str, Any]) -> bytes:
     ]
     for name, headers, rows in sheets:
         write_rows(book.create_sheet(name), headers, rows)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

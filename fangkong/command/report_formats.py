@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from fangkong.command.exports import write_rows
+from fangkong.core.excel import workbook_bytes
 
 FONT_NAME = "FangkongCommandCJK"
 FONT_CANDIDATES = (
@@ -299,6 +300,4 @@ def report_workbook(*, data: dict[str, Any], status_line: str, remarks: str) -> 
         [_("Exception")],
         [[line] for line in exception_lines(data)],
     )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

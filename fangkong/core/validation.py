@@ -24,6 +24,10 @@ MESSAGES = {
     "hk_macau_permit_format": _("A Home Return Permit number is H or M and 8 or 10 digits."),
     "taiwan_permit_format": _("A Taiwan compatriot permit number has 8 digits."),
     "phone_invalid": _("Enter a valid mainland mobile number, 11 digits."),
+    "phone_international_invalid": _(
+        "Enter a mainland mobile number (11 digits), or a foreign number with its country "
+        "code, such as +44 7911 123456."
+    ),
     "plate_length": _("This licence plate has the wrong number of characters."),
     "plate_province": _("A licence plate starts with a province abbreviation, such as 甘."),
     "plate_office": _("The second character of a licence plate is a letter."),
@@ -46,13 +50,28 @@ def clean_document(errors: FieldErrors, field: str, doc_type: str, number: str) 
         return number
 
 
-def clean_phone(errors: FieldErrors, field: str, value: str, *, required: bool = False) -> str:
+def foreign_phone_allowed(doc_type: str | None) -> bool:
+    """Whether the holder of ``doc_type`` may give a foreign number: anyone but a holder of a
+    resident ID card (a passport, a permanent residence ID, a HK, Macau or Taiwan permit)."""
+    return bool(doc_type) and doc_type != documents.DocumentType.RESIDENT_ID
+
+
+def clean_phone(
+    errors: FieldErrors,
+    field: str,
+    value: str,
+    *,
+    required: bool = False,
+    doc_type: str | None = None,
+) -> str:
+    """The normalised phone: a mainland mobile's 11 digits, or, for the holder of a foreign
+    document (``doc_type``), also a foreign number in E.164 form."""
     if not value.strip():
         if required:
             errors.add(field, str(_("Enter a mobile number.")), "phone_required")
         return ""
     try:
-        return phonelib.normalize_phone(value)
+        return phonelib.normalize_phone(value, international=foreign_phone_allowed(doc_type))
     except phonelib.PhoneError as exc:
         errors.add(field, message_for(exc), exc.code)
         return value

@@ -9,16 +9,17 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from fangkong.core.errors import FieldErrors
+from fangkong.core.ratelimit import RateLimited
 from fangkong.lib.divisions import division_get, division_path
-from fangkong.registration import posters, selectors, services
+from fangkong.registration import posters, ratelimit, selectors, services
 from fangkong.registration.models import Registration
-from fangkong.registration.ratelimit import over_limit, registration_rate_key
 from fangkong.registration.schemas import (
     DivisionOut,
     ErrorOut,
     GroupOut,
     LookupFilter,
     PassOut,
+    RateLimitedOut,
     RegistrationIn,
     RegistrationOut,
     ValidationErrorOut,
@@ -40,7 +41,13 @@ def _pass_out(request: HttpRequest, lead: Registration) -> PassOut:
 @router.post(
     "/registrations",
     auth=None,
-    response={201: PassOut, 404: ErrorOut, 410: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
+    response={
+        201: PassOut,
+        404: ErrorOut,
+        410: ErrorOut,
+        422: ValidationErrorOut,
+        429: RateLimitedOut,
+    },
     operation_id="registration_create",
 )
 def registration_create(request: HttpRequest, payload: RegistrationIn) -> tuple[int, object]:
@@ -53,9 +60,9 @@ def registration_create(request: HttpRequest, payload: RegistrationIn) -> tuple[
     except selectors.SiteNotTakingRegistrations:
         message = _("This site is not taking registrations at the moment.")
         return 410, ErrorOut(code="site_closed", message=message)
-    if over_limit(registration_rate_key(request, site_id=site.pk, phone=payload.phone)):
-        message = _("Too many attempts. Wait ten minutes and try again.")
-        return 429, ErrorOut(code="rate_limited", message=message)
+    verdict = ratelimit.registration_hit(request, site_id=site.pk, phone=payload.phone)
+    if verdict.limited:
+        raise RateLimited(verdict, ratelimit.limited_api_message(verdict))
     data = payload.dict(exclude={"site_code", "kind", "submission_key"})
     lead = services.registration_create(
         site=site, kind=payload.kind, submission_key=payload.submission_key, data=data

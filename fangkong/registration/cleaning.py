@@ -126,7 +126,8 @@ def _person(
         number = clean_document(errors, f"{prefix}doc_number", doc_type, number)
     else:
         errors.add(f"{prefix}doc_type", _("Choose a document type."), "document_type")
-    phone = clean_phone(errors, f"{prefix}phone", _text(row, "phone"), required=phone_required)
+    phone = _text(row, "phone")
+    phone = clean_phone(errors, f"{prefix}phone", phone, required=phone_required, doc_type=doc_type)
     return PersonIn(name=name, doc_type=doc_type, doc_number=number, phone=phone)
 
 

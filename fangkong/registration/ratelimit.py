@@ -1,37 +1,32 @@
-"""A fixed-window rate limit on the public registration POST, kept in Django's cache.
+"""The two limits on the public registration POST (counted by ``fangkong.core.ratelimit``).
 
-The key is the browser (its session, or its CSRF cookie: we do not make a database session for
-every citizen), the phone number typed and the site, never the IP address alone: the citizens
-at one checkpoint often share a single carrier NAT address.
+- Per client (``FANGKONG_REGISTRATION_RATE``, 10/600): the browser (its session, or its CSRF
+  cookie: we do not make a database session for every citizen), the phone number typed and the
+  site. It stops one citizen's repeated submissions without holding back the next citizen.
+- Per address (``FANGKONG_REGISTRATION_ADDRESS_RATE``, 300/600): a ceiling on everything from
+  one network address, which a script cannot dodge by changing the phone or dropping the
+  cookie. The citizens queueing at a checkpoint often share one carrier-grade NAT address, so
+  the ceiling sits above the busiest real case: a six-lane toll station screens about one
+  vehicle per lane every 30 s, 120 vehicles in ten minutes, each registering once, even if
+  every phone in the queue came through the same address; 300 in ten minutes is more than
+  twice that, and far below the 60 a second a script sends.
 
-With the default local-memory cache each server process counts on its own, so the real limit
-is the configured one times the number of worker processes; the limit is generous for that
-reason. ``FANGKONG_CACHE_URL`` (Redis) shares one count among all processes and makes it exact.
+With the default local-memory cache each server process counts on its own, so the real limits
+are the configured ones times the number of worker processes. ``FANGKONG_CACHE_URL`` (Redis)
+shares one count among all processes and makes them exact.
 """
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
-
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from fangkong.core import ratelimit
 from fangkong.lib import phone as phonelib
 
 DEFAULT_RATE = "10/600"
-
-
-@cache
-def _parse(rate: str) -> tuple[int, int]:
-    count, _, seconds = rate.partition("/")
-    return int(count), int(seconds)
-
-
-def rate() -> tuple[int, int]:
-    """(requests, seconds) from ``settings.REGISTRATION_RATE``, such as "10/600"."""
-    return _parse(getattr(settings, "REGISTRATION_RATE", DEFAULT_RATE))
+DEFAULT_ADDRESS_RATE = "300/600"
 
 
 def _browser(request: HttpRequest) -> str:
@@ -42,24 +37,33 @@ def _browser(request: HttpRequest) -> str:
 
 def _phone(text: str) -> str:
     try:
-        return phonelib.normalize_phone(text)
+        return phonelib.normalize_phone(text, international=True)
     except phonelib.PhoneError:
         return text.strip()
 
 
-def registration_rate_key(request: HttpRequest, *, site_id: int, phone: str) -> str:
-    raw = f"{_browser(request)}|{_phone(phone)}|{site_id}"
-    return "reg-rate:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+def registration_hit(request: HttpRequest, *, site_id: int, phone: str) -> ratelimit.Verdict:
+    """Count one registration attempt against both limits; the verdict to answer with."""
+    client_rate = ratelimit.parse_rate(getattr(settings, "REGISTRATION_RATE", DEFAULT_RATE))
+    address_rate = ratelimit.parse_rate(
+        getattr(settings, "REGISTRATION_ADDRESS_RATE", DEFAULT_ADDRESS_RATE)
+    )
+    address = ratelimit.address_identity(ratelimit.client_address(request))
+    client = f"{_browser(request)}|{_phone(phone)}|{site_id}"
+    return ratelimit.worst(
+        ratelimit.hit("registration", client, client_rate),
+        ratelimit.hit("registration-address", address, address_rate),
+    )
 
 
-def over_limit(key: str) -> bool:
-    """Count one attempt under ``key``; True once the window's allowance is used up."""
-    limit, window = rate()
-    if django_cache.add(key, 1, timeout=window):
-        return limit < 1
-    try:
-        count = django_cache.incr(key)
-    except ValueError:  # Expired between add and incr.
-        django_cache.add(key, 1, timeout=window)
-        count = 1
-    return count > limit
+def limited_message(verdict: ratelimit.Verdict) -> str:
+    return _(
+        "Too many registrations in a short time. What you typed is kept below: submit it "
+        "again after %(time)s, or ask the officer on duty for help."
+    ) % {"time": ratelimit.retry_time(verdict)}
+
+
+def limited_api_message(verdict: ratelimit.Verdict) -> str:
+    return _("Too many attempts. Wait %(seconds)s seconds and try again.") % {
+        "seconds": verdict.retry_after
+    }

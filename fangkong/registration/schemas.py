@@ -115,6 +115,10 @@ class ErrorOut(Schema):
     message: str
 
 
+class RateLimitedOut(ErrorOut):
+    retry_after: int  # seconds; also in the Retry-After header
+
+
 class FieldErrorOut(Schema):
     code: str
     message: str

@@ -19,8 +19,7 @@ from fangkong.core.jurisdiction import scope_q
 from fangkong.lib.divisions import division_path
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
-from fangkong.registration import forms, posters, selectors, services
-from fangkong.registration.ratelimit import over_limit, registration_rate_key
+from fangkong.registration import forms, posters, ratelimit, selectors, services
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_list_for_user
@@ -39,6 +38,8 @@ def _render_form(
     submission_key: str,
     errors: dict[str, str],
     counts: dict[str, int],
+    limited: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "site": site,
@@ -46,6 +47,7 @@ def _render_form(
         "title": forms.KIND_TITLES[kind],
         "sections": forms.form_sections(kind, data, errors, counts),
         "errors": errors,
+        "limited": limited,
         "submission_key": submission_key,
         "retention_days": settings.RETENTION_DAYS,
         "picker": {
@@ -53,7 +55,7 @@ def _render_form(
             "l": [_("Province"), _("City / prefecture"), _("County / district")],
         },
     }
-    response = render(request, "registration/form.html", context)
+    response = render(request, "registration/form.html", context, status=status)
     # A page from the back button would carry the last form's key and silently return the
     # old pass for edited details: always fetch a fresh form.
     response["Cache-Control"] = "no-store"
@@ -92,8 +94,23 @@ def _submit(request: HttpRequest, site: Site, kind: str) -> HttpResponse:
         return _render_form(
             request, site, kind, data=data, submission_key=key, errors={}, counts=counts
         )
-    if over_limit(registration_rate_key(request, site_id=site.pk, phone=data["phone"])):
-        return render(request, "registration/rate_limited.html", {"site": site}, status=429)
+    verdict = ratelimit.registration_hit(request, site_id=site.pk, phone=data["phone"])
+    if verdict.limited:
+        # The citizen gets the form back as typed, with the same key: submitting it again
+        # after the wait cannot make a second registration.
+        response = _render_form(
+            request,
+            site,
+            kind,
+            data=data,
+            submission_key=key,
+            errors={},
+            counts=counts,
+            limited=ratelimit.limited_message(verdict),
+            status=429,
+        )
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         registration = services.registration_create(
             site=site, kind=kind, submission_key=key, data=data

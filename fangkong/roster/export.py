@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from fangkong.core.excel import workbook_bytes
 from fangkong.roster import selectors
 from fangkong.roster.models import Roster, shift_label
 
@@ -73,9 +72,7 @@ def roster_workbook(roster: Roster) -> bytes:
             ws.column_dimensions[column[0].column_letter].width = 18
             for cell in column:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def duty_text(duty: dict | None) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from fangkong.lib.divisions import division_path
 from fangkong.registration.choices import VehicleKind
 from fangkong.screening.choices import Outcome, RiskLevel
-from fangkong.screening.rules import RuleCode
+from fangkong.screening.rules import PLAUSIBLE_TEMPERATURE_C, RuleCode
 
 REASON_TEMPLATES: Mapping[str, Any] = {
     RuleCode.TEMPERATURE_HIGH: gettext_lazy("Temperature %(temperature_c)s ℃ ≥ %(threshold_c)s ℃"),
@@ -143,6 +143,12 @@ def reasons_out(
     return out
 
 
+def _implausible_temperature() -> str:
+    low, high = PLAUSIBLE_TEMPERATURE_C
+    message = _("A temperature between %(low)s and %(high)s ℃, such as 36.5; measure again.")
+    return message % {"low": low, "high": high}
+
+
 def client_strings() -> dict[str, Any]:
     """Every string the officer page's script shows, translated, for ``json_script``."""
     return {
@@ -168,7 +174,7 @@ def client_strings() -> dict[str, Any]:
             ),
             "temperature": _("Temperature"),
             "temperature_required": _("Enter the temperature."),
-            "temperature_implausible": _("A temperature between 30 and 45 ℃, such as 36.5."),
+            "temperature_implausible": _implausible_temperature(),
             "recommended": _("Recommended"),
             "group_recommended": _("Whole vehicle"),
             "outcome": _("Outcome"),

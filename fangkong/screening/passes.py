@@ -232,7 +232,9 @@ def _clean_drivers(errors: FieldErrors, drivers: Iterable[DriverData]) -> list[D
         name = _required_text(errors, prefix + "name", driver.name, 50)
         doc_type = _choice(errors, prefix + "doc_type", driver.doc_type, DocumentType.values)
         number = clean_document(errors, prefix + "doc_number", doc_type, driver.doc_number)
-        phone = clean_phone(errors, prefix + "phone", driver.phone, required=True)
+        phone = clean_phone(
+            errors, prefix + "phone", driver.phone, required=True, doc_type=doc_type
+        )
         if (doc_type, number) in seen:
             message = _("This driver is already listed.")
             errors.add(prefix + "doc_number", message, "driver_duplicate")

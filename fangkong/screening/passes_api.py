@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from fangkong.core.ratelimit import RateLimited
 from fangkong.lib.mask import mask_name, mask_phone
 from fangkong.registration.choices import DocumentType
-from fangkong.screening import passes
+from fangkong.registration.schemas import RateLimitedOut
+from fangkong.screening import passes, passes_ratelimit
 from fangkong.screening.models import VehiclePass
 
 router = Router(tags=["vehicle passes"])
@@ -144,12 +146,15 @@ def pass_out(vehicle_pass: VehiclePass, *, at: datetime | None = None) -> PassOu
 
 @router.post(
     "/passes/apply",
-    response={200: PassAppliedOut, 201: PassAppliedOut},
+    response={200: PassAppliedOut, 201: PassAppliedOut, 429: RateLimitedOut},
     auth=None,
     operation_id="vehicle_pass_apply",
     summary="Apply for a vehicle pass (no login); a repeated submission_key returns 200",
 )
 def vehicle_pass_apply(request: HttpRequest, payload: PassApplyIn) -> tuple[int, PassAppliedOut]:
+    verdict = passes_ratelimit.pass_apply_hit(request)
+    if verdict.limited:
+        raise RateLimited(verdict, passes_ratelimit.limited_api_message(verdict))
     application = passes.PassApplication(
         **payload.dict(exclude={"submission_key", "drivers"}),
         drivers=tuple(passes.DriverData(**d.dict()) for d in payload.drivers),

@@ -145,7 +145,8 @@ class DriverForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("phone"):
-            data["phone"] = _checked(self, clean_phone, "phone", data["phone"])
+            doc_type = data.get("doc_type")
+            data["phone"] = _checked(self, clean_phone, "phone", data["phone"], doc_type=doc_type)
         if data.get("doc_type") and data.get("doc_number"):
             number = data["doc_number"]
             data["doc_number"] = _checked(

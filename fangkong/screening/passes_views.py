@@ -21,12 +21,14 @@ from django.views.decorators.http import require_POST
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
+from fangkong.core.ratelimit import Verdict
 from fangkong.org.permissions import can_administer
 from fangkong.screening import passes
 from fangkong.screening.choices import PassStatus
 from fangkong.screening.models import VehiclePass
 from fangkong.screening.passes_forms import DecisionForm, DriverFormSet, PassApplyForm
 from fangkong.screening.passes_pdf import pass_qr_svg, vehicle_pass_pdf
+from fangkong.screening.passes_ratelimit import limited_message, pass_apply_hit
 
 TEMPLATES = "screening/passes/"
 HISTORY_LABELS = {
@@ -66,6 +68,9 @@ def pass_apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PassApplyForm(request.POST)
         drivers = DriverFormSet(request.POST, prefix="drivers")
+        verdict = pass_apply_hit(request)
+        if verdict.limited:
+            return _apply_limited(request, form, drivers, verdict)
         valid = form.is_valid()
         valid = drivers.is_valid() and valid
         if valid:
@@ -84,6 +89,16 @@ def pass_apply(request: HttpRequest) -> HttpResponse:
         drivers = DriverFormSet(prefix="drivers")
     context = {"form": form, "drivers": drivers}
     return render(request, TEMPLATES + "apply.html", context, status=status)
+
+
+def _apply_limited(
+    request: HttpRequest, form: PassApplyForm, drivers: Any, verdict: Verdict
+) -> HttpResponse:
+    """The form as the company filled it (same submission key), with the wait, and 429."""
+    context = {"form": form, "drivers": drivers, "limited": limited_message(verdict)}
+    response = render(request, TEMPLATES + "apply.html", context, status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _put_errors(exc: ValidationError, form: PassApplyForm, drivers: Any) -> None:

@@ -170,9 +170,14 @@ DEFAULT_PRIORITY_VEHICLE_KINDS = frozenset(
     {VehicleKind.AMBULANCE, VehicleKind.POLICE, VehicleKind.FIRE, VehicleKind.OFFICIAL}
 )
 
-# Outside this range a reading is a typing error (3.73, 373) or a broken thermometer; deciding
-# "pass" on it would be worse than refusing it.
-PLAUSIBLE_TEMPERATURE_C = (30.0, 45.0)
+# Outside this range a reading is a typing error (3.73, 373), a broken thermometer or a
+# forehead read in the cold, not a body temperature; deciding "pass" on it would be worse than
+# refusing it and measuring again. 42.0 ℃ is the top of a clinical thermometer's scale and
+# about the highest fever a person survives; below 34.0 ℃ is moderate hypothermia, a medical
+# emergency rather than a checkpoint reading, while the low readings that infrared
+# thermometers give outdoors in a Gansu winter (34-35 ℃) still go in, to be measured again.
+# The officer's page (static/screening/rules.js) carries the same range; a test compares them.
+PLAUSIBLE_TEMPERATURE_C = (34.0, 42.0)
 # Readings and thresholds are decimal fractions stored as floats; without the tolerance a
 # reading of 37.3 computed as 37.299999999 would miss a 37.3 threshold.
 _TEMPERATURE_TOLERANCE = 1e-6

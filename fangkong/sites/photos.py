@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -36,22 +37,42 @@ def _jpeg(image: Image.Image, max_side: int, name: str) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=name)
 
 
-def process_photo(upload: io.IOBase | object, size: int) -> ProcessedPhoto:
+def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """``size`` scaled down so that its longer side is at most ``side``."""
+    width, height = size
+    scale = min(1.0, side / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _check_pixels(upload: Any) -> None:
+    """Refuse an image with too many pixels from its header, before anything is decoded: a
+    small file can hold a huge image of one colour."""
+    with Image.open(upload) as probe:
+        if probe.width * probe.height > settings.PHOTO_MAX_PIXELS:
+            raise PhotoError("photo_too_many_pixels")
+    upload.seek(0)
+
+
+def process_photo(upload: Any, size: int) -> ProcessedPhoto:
     if size > settings.PHOTO_MAX_BYTES:
         raise PhotoError("photo_too_large")
+    side = settings.PHOTO_MAX_SIDE
     try:
-        with Image.open(upload) as probe:  # type: ignore[arg-type]
+        _check_pixels(upload)
+        with Image.open(upload) as probe:
             probe.verify()
-        upload.seek(0)  # type: ignore[attr-defined]
-        with Image.open(upload) as opened:  # type: ignore[arg-type]
-            if opened.width * opened.height > 60_000_000:
-                raise PhotoError("photo_too_large")
+        upload.seek(0)
+        with Image.open(upload) as opened:
+            # A JPEG is decoded straight at 1/2, 1/4 or 1/8 of its size when that still
+            # covers the stored size: a 40 MP phone photo never exists in memory in full.
+            opened.draft("RGB", _fitted(opened.size, side))
             image = ImageOps.exif_transpose(opened).convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise PhotoError("photo_too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise PhotoError("photo_invalid") from None
     stem = uuid.uuid4().hex
-    full = _jpeg(image, settings.PHOTO_MAX_SIDE, f"{stem}.jpg")
+    full = _jpeg(image, side, f"{stem}.jpg")
     thumb = _jpeg(image, THUMBNAIL_SIDE, f"{stem}-thumb.jpg")
-    width, height = image.size
-    scale = min(1.0, settings.PHOTO_MAX_SIDE / max(width, height))
-    return ProcessedPhoto(full, thumb, round(width * scale), round(height * scale))
+    width, height = _fitted(image.size, side)
+    return ProcessedPhoto(full, thumb, width, height)

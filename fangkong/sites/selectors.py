@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 
 from fangkong.core.jurisdiction import scope_q
 from fangkong.sites.models import Site, SitePhoto
@@ -52,6 +53,11 @@ def site_get_for_user(*, user: Any, site_id: int) -> Site:
     )
 
 
+def site_photo_get_for_user(*, user: Any, photo_id: int) -> SitePhoto:
+    """A photo of a site in the user's jurisdiction; ``DoesNotExist`` for any other."""
+    return SitePhoto.objects.filter(scope_q(user, unit_field="site__unit")).get(pk=photo_id)
+
+
 def site_feature(site: Site) -> dict[str, Any]:
     """One site as a GeoJSON feature (coordinates WGS-84, as GeoJSON requires)."""
     photos = list(site.photos.all())
@@ -71,7 +77,7 @@ def site_feature(site: Site) -> dict[str, Any]:
             "unit": site.unit.name,
             "lanes": site.lanes,
             "staff_count": getattr(site, "staff_count", None),
-            "photo": photos[0].thumbnail.url if photos else None,
+            "photo": reverse("sites:photo_thumb", args=[photos[0].pk]) if photos else None,
             "url": f"/sites/{site.pk}/",
         },
     }

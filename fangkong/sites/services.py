@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,6 +134,13 @@ def site_set_status(
 _PHOTO_MESSAGES = {
     "photo_too_large": lambda: _("The photo is too large."),
     "photo_invalid": lambda: _("This file is not a photo (JPEG, PNG or WebP)."),
+    "photo_too_many_pixels": lambda: (
+        _(
+            "The photo has too many pixels (more than %(megapixels)s million): save it at a "
+            "smaller size, or take it at the camera's normal size."
+        )
+        % {"megapixels": settings.PHOTO_MAX_PIXELS // 1_000_000}
+    ),
 }
 
 

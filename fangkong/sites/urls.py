@@ -12,5 +12,12 @@ urlpatterns = [
     path("<int:site_id>/", views.site_detail, name="detail"),
     path("<int:site_id>/edit/", views.site_edit, name="edit"),
     path("<int:site_id>/photos/", views.site_photo_add, name="photo_add"),
+    path("photos/<int:photo_id>.jpg", views.site_photo_file, name="photo"),
+    path(
+        "photos/<int:photo_id>-thumb.jpg",
+        views.site_photo_file,
+        {"thumb": True},
+        name="photo_thumb",
+    ),
     path("<int:site_id>/status/", views.site_status, name="status"),
 ]

@@ -5,19 +5,21 @@ requests get the fragment they swap, other requests the whole page."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from fangkong.core.errors import PermissionDeniedError
@@ -26,7 +28,7 @@ from fangkong.org.permissions import can_administer, can_administer_any
 from fangkong.sites import selectors, services
 from fangkong.sites.choices import ROAD_KINDS, SiteKind, SiteStatus
 from fangkong.sites.forms import PhotoForm, SiteFilterForm, SiteForm, StatusForm
-from fangkong.sites.models import Site
+from fangkong.sites.models import Site, SitePhoto
 
 PAGE_SIZE = 50
 
@@ -207,6 +209,30 @@ def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
             messages.success(request, _("Site “%(name)s” saved.") % {"name": site.name})
             return redirect("sites:detail", site_id=site.pk)
     return _form_page(request, form)
+
+
+@login_required
+@require_safe
+def site_photo_file(request: HttpRequest, photo_id: int, thumb: bool = False) -> HttpResponse:
+    """A site photo (or its thumbnail), only for staff whose jurisdiction holds the site; 404
+    for anyone else. Read through the storage API, or, with ``MEDIA_ACCEL_PREFIX`` set, handed
+    to nginx to send from an ``internal`` location (docs/deploy.md)."""
+    try:
+        photo = selectors.site_photo_get_for_user(user=request.user, photo_id=photo_id)
+    except SitePhoto.DoesNotExist:
+        raise Http404 from None
+    name = (photo.thumbnail if thumb else photo.image).name
+    if settings.MEDIA_ACCEL_PREFIX:
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX + quote(name)
+    else:
+        try:
+            response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+        except FileNotFoundError:
+            raise Http404 from None
+    # A photo's file never changes (a new upload is a new photo), but it is not public.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required

@@ -197,6 +197,7 @@ def test_rate_limit_answers_429_in_chinese(road_site, settings) -> None:
     response = client.post(f"/r/{road_site.code}/road/", form_post(road_data(1), "k9"))
     assert response.status_code == 429
     assert "提交过于频繁" in response.content.decode()
+    assert int(response["Retry-After"]) <= 600
     # Another phone from the same browser, or another browser behind the same NAT address,
     # is not held back.
     other_phone = client.post(f"/r/{road_site.code}/road/", form_post(road_data(2), "k10"))

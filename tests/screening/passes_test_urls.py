@@ -13,6 +13,7 @@ from ninja.security import django_auth
 
 from fangkong import api as project_api
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.ratelimit import RateLimited
 from fangkong.screening.passes_api import router as passes_router
 from fangkong.urls import urlpatterns as project_urlpatterns
 
@@ -28,6 +29,7 @@ for exc_class, handler in (
     (PermissionDeniedError, project_api.on_forbidden),
     (AuthenticationError, project_api.on_unauthenticated),
     (ObjectDoesNotExist, project_api.on_not_found),
+    (RateLimited, project_api.on_rate_limited),
 ):
     passes_api.add_exception_handler(exc_class, handler)
 passes_api.add_router("/", passes_router)

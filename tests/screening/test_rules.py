@@ -461,7 +461,7 @@ def person_pair(draw: st.DrawFn) -> tuple[Person, Person]:
     if base_temp is None:
         worse_temp = draw(st.none() | st.floats(35.0, 42.0))
     else:
-        worse_temp = min(base_temp + draw(st.floats(0.0, 3.0)), 45.0)
+        worse_temp = min(base_temp + draw(st.floats(0.0, 3.0)), 42.0)
     code, worse_code = draw(ordered_pair(HEALTH_CODES))
     card, worse_card = draw(ordered_pair(ITINERARIES))
     nat_level, worse_nat_level = draw(ordered_pair([0, 1, 2, 3, 4]))

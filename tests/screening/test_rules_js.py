@@ -246,3 +246,22 @@ process.stdout.write(JSON.stringify(out));
         "第 2 人：来自高风险地区：上海市（310000）",
         "特种车辆：救护车",
     ]
+
+
+def test_the_port_takes_the_readings_the_engine_takes() -> None:
+    low, high = rules.PLAUSIBLE_TEMPERATURE_C
+    readings = [low - 0.1, low, 36.5, high, high + 0.1, 45.0, 3.73, 373.0, 30.0]
+    script = f"""
+const Rules = require({json.dumps(str(RULES_JS))});
+const readings = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+process.stdout.write(JSON.stringify({{
+  range: Rules.PLAUSIBLE_TEMPERATURE_C,
+  taken: readings.map(Rules.temperaturePlausible),
+}}));
+"""
+    done = subprocess.run(
+        [NODE, "-e", script], input=json.dumps(readings), capture_output=True, text=True, check=True
+    )
+    got = json.loads(done.stdout)
+    assert tuple(got["range"]) == rules.PLAUSIBLE_TEMPERATURE_C
+    assert got["taken"] == [low <= r <= high for r in readings]

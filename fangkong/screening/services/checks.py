@@ -94,7 +94,10 @@ def _clean_temperature(errors: FieldErrors, value: Any) -> Decimal | None:
         return None
     low, high = rules.PLAUSIBLE_TEMPERATURE_C
     if not Decimal(str(low)) <= reading <= Decimal(str(high)):
-        message = _("A temperature between 30 and 45 ℃; check the reading.")
+        message = _("A temperature between %(low)s and %(high)s ℃; measure again.") % {
+            "low": low,
+            "high": high,
+        }
         errors.add("temperature", message, "temperature_implausible")
         return None
     return reading
@@ -122,7 +125,7 @@ def _clean_walk_up(errors: FieldErrors, walk_up: WalkUp) -> WalkUp:
         errors.add("person.doc_number", _("Enter the document number."), "document_empty")
     else:
         number = clean_document(errors, "person.doc_number", walk_up.doc_type, walk_up.doc_number)
-    phone = clean_phone(errors, "person.phone", walk_up.phone)
+    phone = clean_phone(errors, "person.phone", walk_up.phone, doc_type=walk_up.doc_type)
     return WalkUp(name=name, doc_number=number, doc_type=walk_up.doc_type, phone=phone)
 
 

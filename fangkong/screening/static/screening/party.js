@@ -254,9 +254,9 @@
     function parseTemperature(text) {
       var value = String(text || '').replace(',', '.').trim();
       if (!value) return { value: null, error: null };
-      var number = Number(value);
-      if (!isFinite(number) || number < 30 || number > 45) return { value: null, error: UI.temperature_implausible };
-      return { value: Math.round(number * 10) / 10, error: null };
+      var number = Math.round(Number(value) * 10) / 10;
+      if (!Rules.temperaturePlausible(number)) return { value: null, error: UI.temperature_implausible };
+      return { value: number, error: null };
     }
 
     function ruleInput(person) {

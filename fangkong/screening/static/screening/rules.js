@@ -17,6 +17,8 @@
 })(typeof self !== 'undefined' ? self : this, function () {
   'use strict';
 
+  // The readings the server takes, as rules.PLAUSIBLE_TEMPERATURE_C (a test compares them).
+  var PLAUSIBLE_TEMPERATURE_C = [34.0, 42.0];
   var HOUR = 3600e3;
   var DAY = 86400e3;
   var TOLERANCE = 1e-6;
@@ -280,7 +282,14 @@
     return text;
   }
 
+  /* Whether a reading (already rounded to 0.1 ℃) is one the server will store. */
+  function temperaturePlausible(value) {
+    return isFinite(value) && value >= PLAUSIBLE_TEMPERATURE_C[0] && value <= PLAUSIBLE_TEMPERATURE_C[1];
+  }
+
   return {
+    PLAUSIBLE_TEMPERATURE_C: PLAUSIBLE_TEMPERATURE_C,
+    temperaturePlausible: temperaturePlausible,
     preparePolicy: preparePolicy,
     decide: decide,
     decideGroup: decideGroup,

@@ -245,6 +245,10 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies of ours stand in front of the app (nginx: 1). The client's address
+# (in audit records) is then that many entries from the right of X-Forwarded-For; 0 takes
+# the connection's own address.
+PROXY_HOPS = envint("FANGKONG_PROXY_HOPS", 0)
 
 # Site photos: larger uploads are refused with a message; stored photos are resized.
 PHOTO_MAX_BYTES = envint("FANGKONG_PHOTO_MAX_MB", 10) * 1024 * 1024

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.exports import export_with_reason
 from fangkong.core.models import AuditLog
 from fangkong.org.permissions import can_administer
 from fangkong.screening import passes
@@ -116,11 +117,19 @@ def _by_token(token: str) -> VehiclePass:
         raise Http404 from None
 
 
-def _pdf_response(request: HttpRequest, vehicle_pass: VehiclePass) -> HttpResponse:
+def _pdf_response(
+    request: HttpRequest, vehicle_pass: VehiclePass, reason: str = ""
+) -> HttpResponse:
     if vehicle_pass.status != PassStatus.APPROVED:
         raise Http404
     body = vehicle_pass_pdf(vehicle_pass, scan_url=scan_url(request, vehicle_pass))
-    audit_record(actor=request.user, action="vehicle_pass.print", target=vehicle_pass)
+    audit_record(
+        actor=request.user,
+        action="vehicle_pass.print",
+        target=vehicle_pass,
+        reason=reason,
+        request=request,
+    )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{vehicle_pass.number}.pdf"'
     return response
@@ -181,7 +190,14 @@ def pass_pdf(request: HttpRequest, pass_id: int) -> HttpResponse:
         vehicle_pass = passes.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
     except VehiclePass.DoesNotExist:
         raise Http404 from None
-    return _pdf_response(request, vehicle_pass)
+    if vehicle_pass.status != PassStatus.APPROVED:
+        raise Http404
+    # Staff print a company's pass, with its drivers' names: an export, with a reason. The
+    # company's own print from its status page (pass_status_pdf) needs none: the pass is theirs.
+    what = _("Vehicle pass %(number)s (PDF)") % {"number": vehicle_pass.number}
+    return export_with_reason(
+        request, what=what, respond=lambda reason: _pdf_response(request, vehicle_pass, reason)
+    )
 
 
 DONE_MESSAGES = {

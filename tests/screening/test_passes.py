@@ -398,8 +398,13 @@ def test_the_pdf_shows_the_pass_in_chinese_with_masked_drivers(tree, brigade_off
     assert "李*傅" in text and "620702********1236" in text
     assert DRIVER_ID not in text and "李师傅" not in text
     assert AuditLog.objects.filter(action="vehicle_pass.print").count() == 1
-    staff_pdf = login(brigade_officer).get(f"/passes/{vehicle_pass.pk}/pass.pdf")
-    assert staff_pdf.status_code == 200
+    staff = login(brigade_officer)
+    asked = staff.get(f"/passes/{vehicle_pass.pk}/pass.pdf")
+    assert asked["Content-Type"].startswith("text/html") and 'name="reason"' in asked.text
+    staff_pdf = staff.post(f"/passes/{vehicle_pass.pk}/pass.pdf", {"reason": "卡口核对"})
+    assert staff_pdf.status_code == 200 and staff_pdf["Content-Type"] == "application/pdf"
+    printed = AuditLog.objects.filter(action="vehicle_pass.print").order_by("id")
+    assert [(p.reason, p.ip) for p in printed] == [("", "127.0.0.1"), ("卡口核对", "127.0.0.1")]
 
 
 def test_only_an_approved_pass_prints(tree, brigade_officer) -> None:

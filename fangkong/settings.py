@@ -267,6 +267,9 @@ MAP_OUTLINE = env("FANGKONG_MAP_OUTLINE", "geo/zhangye.geojson")
 
 # Registrations and checks older than this are purged unless linked to a key person or case.
 RETENTION_DAYS = envint("FANGKONG_RETENTION_DAYS", 21)
+# Vehicle passes are purged this many days after their last day, or after being revoked or
+# rejected; their drivers go with them once no other record refers to them.
+PASS_RETENTION_DAYS = envint("FANGKONG_PASS_RETENTION_DAYS", 21)
 
 DEMO_PASSWORD = env("FANGKONG_DEMO_PASSWORD", "fangkong-demo")
 

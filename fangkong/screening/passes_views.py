@@ -256,8 +256,9 @@ def _decide(
 
 @login_required
 def pass_scan(request: HttpRequest, token: str = "") -> HttpResponse:
-    """By the token in the QR code, or by the plate typed in (``?plate=``)."""
-    plate = request.GET.get("plate", "").strip()
+    """By the token in the QR code, or by the plate typed in (posted, so that the plate stays
+    out of the URL and the access log; the token's URL is the QR code's, redacted in logs)."""
+    plate = request.POST.get("plate", "").strip() if request.method == "POST" else ""
     context: dict[str, Any] = {"plate": plate, "searched": bool(token or plate)}
     status = 200
     if token:

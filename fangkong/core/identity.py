@@ -62,14 +62,23 @@ def column_context(table: str, column: str) -> bytes:
 
 
 def unreadable(token: str, error: MissingKeyError | UndecryptableError, where: str) -> Unreadable:
-    """The stand-in for a value that does not decrypt, logged once per key (or column)."""
+    """The stand-in for a value that does not decrypt, logged once per process for each
+    missing key, or for each column holding a damaged value."""
     key_id = keyring().key_id_of(token)
     if isinstance(error, MissingKeyError):
-        reason, text = "missing_key", gettext("Cannot decrypt (key %(key)s is missing)")
+        reason, text, once = (
+            "missing_key",
+            gettext("Cannot decrypt (key %(key)s is missing)"),
+            key_id,
+        )
     else:
-        reason, text = "undecryptable", gettext("Cannot decrypt (the stored value is damaged)")
-    if (reason, key_id if reason == "missing_key" else where) not in _reported:
-        _reported.add((reason, key_id if reason == "missing_key" else where))
+        reason, text, once = (
+            "undecryptable",
+            gettext("Cannot decrypt (the stored value is damaged)"),
+            where,
+        )
+    if (reason, once) not in _reported:
+        _reported.add((reason, once))
         logger.error(
             "cannot decrypt %s: %s (key %s); see manage.py rekey --check", where, reason, key_id
         )

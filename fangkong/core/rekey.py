@@ -89,28 +89,48 @@ def row_count(table: EncryptedTable) -> int:
     return table.model._base_manager.count()
 
 
-def _rekey_value(
-    ring: Keyring, table: EncryptedTable, field: EncryptedTextField, pk: Any, token: Any
-) -> str:
-    """What happened to one stored value: current, rekeyed, changed, missing:<id>, broken."""
+def _fresh_token(ring: Keyring, context: bytes, token: Any) -> str:
+    """The token re-encrypted under the current key, or what stands in its way: ``current``,
+    ``missing:<key id>`` or ``broken``."""
     if not token or ring.is_current(token):
         return "current"
-    context = column_context(table.table, field.column)
     try:
         clear = ring.decrypt(token, context=context)
     except MissingKeyError as error:
         return f"missing:{error.key_id}"
     except UndecryptableError:
         return "broken"
+    return ring.encrypt(clear, context=context)
+
+
+def rekey_batch(
+    ring: Keyring, table: EncryptedTable, rows: list[tuple[Any, ...]], tally: Tally
+) -> None:
+    """Re-encrypt the values of ``rows`` (as read: pk, then a token per encrypted column) in
+    one statement per column, each value only where it still holds the token read."""
     quote = connection.ops.quote_name
-    column, pk_column = quote(field.column), quote(table.model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(table.table)} SET {column} = %s "  # noqa: S608 - model names
-            f"WHERE {pk_column} = %s AND {column} = %s",
-            [ring.encrypt(clear, context=context), pk, token],
-        )
-        return "rekeyed" if cursor.rowcount == 1 else "changed"
+    pk_column = quote(table.model._meta.pk.column)
+    for index, field_ in enumerate(table.fields, start=1):
+        context = column_context(table.table, field_.column)
+        updates = []
+        for row in rows:
+            fresh = _fresh_token(ring, context, row[index])
+            if fresh.startswith(V2):
+                updates.append((fresh, row[0], row[index]))
+            else:
+                _count(tally, fresh)
+        if not updates:
+            continue
+        column = quote(field_.column)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(table.table)} SET {column} = %s "  # noqa: S608 - model names
+                f"WHERE {pk_column} = %s AND {column} = %s",
+                updates,
+            )
+            done = cursor.rowcount
+        tally.rekeyed += done
+        tally.changed_meanwhile += len(updates) - done
 
 
 def rekey_table(
@@ -124,9 +144,7 @@ def rekey_table(
     ring, tally = keyring(), Tally()
     for rows in _batches(table, batch_size):
         with transaction.atomic():
-            for pk, *tokens in rows:
-                for field_, token in zip(table.fields, tokens, strict=True):
-                    _count(tally, _rekey_value(ring, table, field_, pk, token))
+            rekey_batch(ring, table, rows, tally)
         tally.rows += len(rows)
         if progress is not None:
             progress(len(rows))
@@ -138,10 +156,8 @@ def _count(tally: Tally, outcome: str) -> None:
         tally.missing[outcome.partition(":")[2]] += 1
     elif outcome == "broken":
         tally.undecryptable += 1
-    elif outcome == "changed":
-        tally.changed_meanwhile += 1
     else:
-        setattr(tally, outcome, getattr(tally, outcome) + 1)
+        tally.current += 1
 
 
 @dataclass

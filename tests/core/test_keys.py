@@ -16,7 +16,7 @@ from django.utils import translation
 
 from fangkong.core.identity import EncryptedTextField, blind_index_of, keyring
 from fangkong.core.models import AuditLog
-from fangkong.core.rekey import EncryptedTable, _rekey_value, encrypted_tables, rekey_table
+from fangkong.core.rekey import EncryptedTable, Tally, encrypted_tables, rekey_batch, rekey_table
 from fangkong.lib.crypto import (
     AAD_PREFIX,
     NONCE_BYTES,
@@ -224,11 +224,14 @@ def test_rekey_does_not_overwrite_a_value_saved_meanwhile(settings) -> None:
     (person,) = _legacy_people(1)
     old = stored("registration_person", "phone", person.pk)
     settings.ENCRYPTION_KEYS = f"k2:{K2},k1:{K1}"
+    doc = stored("registration_person", "doc_number", person.pk)
+    # The application saves a new phone between rekey's read of the row and its write.
     Person.objects.filter(pk=person.pk).update(phone="13600000000")
-    table = _person_table()
-    field = Person._meta.get_field("phone")
-    assert _rekey_value(keyring(), table, field, person.pk, old) == "changed"
+    tally = Tally()
+    rekey_batch(keyring(), _person_table(), [(person.pk, doc, old)], tally)
+    assert (tally.rekeyed, tally.changed_meanwhile) == (1, 1)
     assert Person.objects.get(pk=person.pk).phone == "13600000000"
+    assert stored("registration_person", "doc_number", person.pk).startswith("v2$k2$")
 
 
 @pytest.mark.django_db

@@ -33,7 +33,8 @@ demo: migrate
 	$(PY) manage.py demo_load --if-empty
 	@$(PY) manage.py demo_logins --port $(PORT)
 	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--max-requests 5000 --max-requests-jitter 500 --access-logfile - --timeout 60
+		--max-requests 5000 --max-requests-jitter 500 --timeout 60 \
+		--access-logfile - --logger-class fangkong.core.accesslog.RedactingLogger
 
 serve: $(VENV)/.installed
 	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)

@@ -21,6 +21,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.datafiles import private_dir, private_sqlite, write_private
+
 Number = TypeVar("Number", int, float)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -98,14 +100,13 @@ def _dev_secrets() -> dict[str, str]:
     path = DATA_DIR / "dev-secrets.json"
     if path.exists():
         return json.loads(path.read_text())
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(DATA_DIR)
     values = {
         "secret_key": secrets.token_urlsafe(50),
         "encryption_keys": "dev1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "blind_index_key": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
-    path.write_text(json.dumps(values))
-    path.chmod(0o600)
+    write_private(path, json.dumps(values))
     return values
 
 
@@ -189,7 +190,9 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
     }
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The data directory 0700 when we make it, the database and its log files 0600.
+    private_dir(DATA_DIR)
+    private_sqlite(DATA_DIR / "fangkong.sqlite3")
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -240,6 +243,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+private_dir(DATA_DIR)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The vendored front-end libraries and the map outline live outside any app.
 STATICFILES_DIRS = [BASE_DIR / "fangkong" / "static"]
@@ -296,6 +300,9 @@ MAP_OUTLINE = env("FANGKONG_MAP_OUTLINE", "geo/zhangye.geojson")
 
 # Registrations and checks older than this are purged unless linked to a key person or case.
 RETENTION_DAYS = envint("FANGKONG_RETENTION_DAYS", 21)
+# Vehicle passes are purged this many days after their last day, or after being revoked or
+# rejected; their drivers go with them once no other record refers to them.
+PASS_RETENTION_DAYS = envint("FANGKONG_PASS_RETENTION_DAYS", 21)
 
 DEMO_PASSWORD = env("FANGKONG_DEMO_PASSWORD", "fangkong-demo")
 

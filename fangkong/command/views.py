@@ -38,6 +38,7 @@ from fangkong.command.services import (
 )
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import jurisdiction_root, scope_q
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
@@ -156,19 +157,25 @@ def units_xlsx(request: HttpRequest) -> HttpResponse:
         scope = _scope(request, filters)
     except PermissionDeniedError:
         return HttpResponseForbidden(_("Your account belongs to no unit."))
-    data = selectors.dashboard(scope=scope, day=filters["day"], first=filters["first"])
     name = scope.unit.name if scope.unit else _("All units")
     title = _("%(unit)s: checks on %(day)s") % {"unit": name, "day": filters["day"]}
-    audit_record(
-        actor=request.user,
-        action="command.units_export",
-        target=scope.unit,
-        extra={"day": filters["day"].isoformat(), "kind": filters["kind"]},
-    )
-    response = HttpResponse(dashboard_workbook(title=title, data=data), content_type=XLSX)
-    filename = f"units-{filters['day'].isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+
+    def respond(reason: str) -> HttpResponse:
+        data = selectors.dashboard(scope=scope, day=filters["day"], first=filters["first"])
+        audit_record(
+            actor=request.user,
+            action="command.units_export",
+            target=scope.unit,
+            reason=reason,
+            request=request,
+            extra={"day": filters["day"].isoformat(), "kind": filters["kind"]},
+        )
+        response = HttpResponse(dashboard_workbook(title=title, data=data), content_type=XLSX)
+        filename = f"units-{filters['day'].isoformat()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    return export_with_reason(request, what=title, respond=respond)
 
 
 # --- Daily analysis reports ------------------------------------------------------------------
@@ -253,21 +260,29 @@ def report_sign(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
 
 def _report_file(request: HttpRequest, unit_id: int, day: str, fmt: str) -> HttpResponse:
     unit = _report_unit(request, unit_id)
-    report, data = report_for(unit=unit, day=_report_day(day))
-    render_file, content_type = {
-        "pdf": (report_pdf, "application/pdf"),
-        "xlsx": (report_workbook, XLSX),
-    }[fmt]
-    body = render_file(data=data, status_line=_status_line(report), remarks=report.remarks)
-    audit_record(
-        actor=request.user,
-        action=f"command.report_{fmt}",
-        target=report if report.pk else unit,
-        extra={"unit": unit.code, "day": day},
-    )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="report-{unit.code}-{day}.{fmt}"'
-    return response
+    the_day = _report_day(day)
+
+    def respond(reason: str) -> HttpResponse:
+        report, data = report_for(unit=unit, day=the_day)
+        render_file, content_type = {
+            "pdf": (report_pdf, "application/pdf"),
+            "xlsx": (report_workbook, XLSX),
+        }[fmt]
+        body = render_file(data=data, status_line=_status_line(report), remarks=report.remarks)
+        audit_record(
+            actor=request.user,
+            action=f"command.report_{fmt}",
+            target=report if report.pk else unit,
+            reason=reason,
+            request=request,
+            extra={"unit": unit.code, "day": day},
+        )
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="report-{unit.code}-{day}.{fmt}"'
+        return response
+
+    what = _("Daily report of %(unit)s, %(day)s") % {"unit": unit.name, "day": day}
+    return export_with_reason(request, what=f"{what} ({fmt.upper()})", respond=respond)
 
 
 @login_required

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,16 +21,22 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditLog(models.Model):
-    """Who did what to which record, when and why. Append-only: the model refuses updates and
-    deletes, and database triggers (migration 0002) refuse them to raw SQL too."""
+    """Who did what to which record, when, why and from where. Append-only and hash-chained:
+    rows are added only by :func:`fangkong.core.audit.audit_record`, the model refuses updates
+    and deletes, database triggers (migrations 0002, 0003) refuse them to raw SQL too, and each
+    row carries the hash of the one before and of its own content (``core/auditchain.py``), so
+    that ``manage.py audit_verify`` finds a row changed, removed or inserted behind their back.
+    """
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by the appender before hashing, so not auto_now_add (which would set it again).
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
+    # The user's id stays as written when the user is deleted: it is part of the row's hash.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -40,6 +47,8 @@ class AuditLog(models.Model):
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     extra = models.JSONField(_("details"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous row's hash"), max_length=64, editable=False)
+    row_hash = models.CharField(_("row hash"), max_length=64, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -53,9 +62,10 @@ class AuditLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit records cannot be changed")
-        super().save(*args, **kwargs)
+        if self._state.adding is False or not self.row_hash:
+            # A new row gets its id and hashes from the appender, which holds the chain's lock.
+            raise AppendOnlyError("audit records are only added through audit_record")
+        super().save(*args, force_insert=True)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("audit records cannot be deleted")

@@ -10,6 +10,7 @@ runs (fangkong/core/checkpointer.py). PostgreSQL has row locks and needs none of
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,11 +58,16 @@ class WriterTurn(threading.local):
             name = str(db.settings_dict["NAME"])
             on_disk = db.vendor == "sqlite" and Path(name).is_file()
             # Kept open for the thread's life: the lock lives on the open file.
-            self.file = open(lock_path(name), "a") if on_disk else False  # noqa: SIM115
+            self.file = _open_private(lock_path(name)) if on_disk else False
         # Inside a caller's transaction we may hold SQLite's lock already: waiting for the
         # file lock then could wait on a writer that waits on us.
         with holding(None if db.in_atomic_block else self.file):
             yield
+
+
+def _open_private(path: str) -> Any:
+    """The lock file, readable by the server's user only, like the database beside it."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a")
 
 
 writer_turn = WriterTurn()

@@ -1,8 +1,15 @@
 """Authenticated encryption and blind indexes for personal identifiers.
 
 Framework-free: the Django layer (``fangkong.core.identity``) passes keys in from settings.
-Ciphertexts are ``<key id>:<base64(nonce || ciphertext+tag)>`` so keys can be rotated: the
-first key of a keyring encrypts, every key in it decrypts.
+The first key of a keyring encrypts, every key in it decrypts, so keys can be rotated.
+
+Tokens come in two formats:
+
+- ``v2$<key id>$<base64(nonce || ciphertext+tag)>``, written now: the AES-GCM associated data
+  is the caller's ``context`` (the table and column a value belongs to), so a ciphertext copied
+  into another column or table no longer decrypts;
+- ``<key id>:<base64(...)>``, the first format, without associated data: still read, until
+  ``manage.py rekey`` writes it again in the new one.
 """
 
 from __future__ import annotations
@@ -11,15 +18,49 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 NONCE_BYTES = 12
+V2 = "v2$"
+# Separates the associated data of this scheme from anything else keyed alike.
+AAD_PREFIX = b"fangkong/v2\x00"
+KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 
 class KeyringError(ValueError):
     pass
+
+
+class MissingKeyError(KeyringError):
+    """The token was written under a key the keyring no longer has."""
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"unknown key id {key_id!r}")
+        self.key_id = key_id
+
+
+class UndecryptableError(KeyringError):
+    """The token does not decrypt with its key and context: changed, or moved from another
+    column or table."""
+
+
+class Unreadable(str):
+    """Stands in for a value that could not be decrypted: it reads as the text it is made
+    with (a message for the user), and keeps the token, so that saving the row writes the
+    ciphertext back as it was. ``reason`` is ``missing_key`` or ``undecryptable``."""
+
+    token: str
+    key_id: str
+    reason: str
+
+    def __new__(cls, text: str, *, token: str, key_id: str, reason: str) -> Unreadable:
+        value = super().__new__(cls, text)
+        value.token, value.key_id, value.reason = token, key_id, reason
+        return value
 
 
 @dataclass(frozen=True)
@@ -38,6 +79,10 @@ class Keyring:
             key_id, sep, encoded = item.partition(":")
             if not sep or not key_id:
                 raise KeyringError("each key must be written as id:base64")
+            if not KEY_ID.fullmatch(key_id):
+                raise KeyringError(f"key id {key_id!r}: letters, digits, '.', '_', '-' only")
+            if key_id in keys:
+                raise KeyringError(f"key id {key_id!r} is given twice")
             try:
                 key = base64.b64decode(encoded, validate=True)
             except ValueError:
@@ -51,20 +96,39 @@ class Keyring:
         return cls(keys=keys, current=order[0])
 
     def encrypt(self, plaintext: str, *, context: bytes = b"") -> str:
+        """A new-format token under the current key, bound to ``context``."""
         nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, plaintext.encode(), context)
-        return f"{self.current}:{base64.b64encode(nonce + sealed).decode()}"
+        sealed = AESGCM(self.keys[self.current]).encrypt(
+            nonce, plaintext.encode(), AAD_PREFIX + context
+        )
+        return f"{V2}{self.current}${base64.b64encode(nonce + sealed).decode()}"
 
     def decrypt(self, token: str, *, context: bytes = b"") -> str:
-        key_id, _, encoded = token.partition(":")
+        """The clear text of a token of either format. Raises :class:`MissingKeyError` for a
+        key the keyring lacks and :class:`UndecryptableError` for anything else that fails."""
+        key_id, encoded, associated = self._parts(token, context)
         if key_id not in self.keys:
-            raise KeyringError(f"unknown key id {key_id!r}")
-        raw = base64.b64decode(encoded)
-        nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
-        return AESGCM(self.keys[key_id]).decrypt(nonce, sealed, context).decode()
+            raise MissingKeyError(key_id)
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+            nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
+            return AESGCM(self.keys[key_id]).decrypt(nonce, sealed, associated).decode()
+        except (InvalidTag, ValueError) as exc:
+            raise UndecryptableError(f"token under key {key_id!r} does not decrypt") from exc
+
+    def _parts(self, token: str, context: bytes) -> tuple[str, str, bytes]:
+        if token.startswith(V2):
+            key_id, _, encoded = token[len(V2) :].partition("$")
+            return key_id, encoded, AAD_PREFIX + context
+        key_id, _, encoded = token.partition(":")
+        return key_id, encoded, b""
 
     def key_id_of(self, token: str) -> str:
-        return token.partition(":")[0]
+        return self._parts(token, b"")[0]
+
+    def is_current(self, token: str) -> bool:
+        """Written in the new format under the current key: nothing for ``rekey`` to do."""
+        return token.startswith(V2) and self.key_id_of(token) == self.current
 
 
 def blind_index(key: bytes, kind: str, normalized_value: str) -> str:

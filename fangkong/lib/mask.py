@@ -7,11 +7,16 @@ masked completely.
 
 from __future__ import annotations
 
+from fangkong.lib.crypto import Unreadable
+
 MASK_CHAR = "*"
 
 
 def mask_middle(value: str, head: int, tail: int) -> str:
-    """Keep ``head`` leading and ``tail`` trailing characters and mask the rest."""
+    """Keep ``head`` leading and ``tail`` trailing characters and mask the rest. A value that
+    could not be decrypted is shown as the message it carries."""
+    if isinstance(value, Unreadable):
+        return value
     if len(value) <= head + tail:
         return MASK_CHAR * len(value)
     hidden = len(value) - head - tail
@@ -33,6 +38,8 @@ def mask_name(name: str) -> str:
 
     ``张三丰`` -> ``张*丰``, ``张三`` -> ``张*``; a one-character name is masked completely.
     """
+    if isinstance(name, Unreadable):
+        return name
     if len(name) <= 1:
         return MASK_CHAR * len(name)
     if len(name) == 2:

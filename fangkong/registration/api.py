@@ -6,7 +6,7 @@ the division picker's data (public)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Router
 
 from fangkong.core.errors import FieldErrors
 from fangkong.core.ratelimit import RateLimited
@@ -103,16 +103,15 @@ def registration_out(registration: Registration) -> RegistrationOut:
     )
 
 
-@router.get(
+@router.post(
     "/registrations/lookup",
     response={200: list[RegistrationOut], 422: ValidationErrorOut},
     operation_id="registration_lookup",
 )
-def registration_lookup(
-    request: HttpRequest, filters: Query[LookupFilter]
-) -> list[RegistrationOut]:
+def registration_lookup(request: HttpRequest, filters: LookupFilter) -> list[RegistrationOut]:
     """Valid passes at sites in the caller's jurisdiction, by short code, plate, the phone's
-    last four digits or the pass token (criteria combine); at most 50, newest first."""
+    last four digits or the pass token (criteria combine); at most 50, newest first. A POST
+    with the criteria in the body, so that they stay out of URLs and access logs."""
     if not (filters.code or filters.plate or filters.phone_tail or filters.token):
         errors = FieldErrors()
         message = _("Give a pass code, a plate, the last four digits of a phone or a token.")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import user_unit
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_administer
@@ -162,12 +163,26 @@ def roster_reroster(request: HttpRequest, roster_id: int) -> HttpResponse:
 @login_required
 def roster_export(request: HttpRequest, roster_id: int) -> HttpResponse:
     roster = _roster_or_404(request, roster_id)
-    content = roster_workbook(roster)
-    audit_record(actor=request.user, action="roster.export", target=roster)
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"roster-{roster.unit.code}-{roster.start.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+
+    def respond(reason: str) -> HttpResponse:
+        content = roster_workbook(roster)
+        audit_record(
+            actor=request.user,
+            action="roster.export",
+            target=roster,
+            reason=reason,
+            request=request,
+        )
+        response = HttpResponse(content, content_type=XLSX)
+        name = f"roster-{roster.unit.code}-{roster.start.isoformat()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    what = _("Roster of %(unit)s from %(start)s (Excel)") % {
+        "unit": roster.unit.name,
+        "start": roster.start.isoformat(),
+    }
+    return export_with_reason(request, what=what, respond=respond)
 
 
 @login_required

@@ -114,10 +114,13 @@ def _vehicle(kind: str, plate: str, at: Any) -> rules.Vehicle:
     return rules.Vehicle(rules.VehicleKind(kind_value), rules.VehiclePassState(state))
 
 
-@router.get("/checks/lookup", response={200: list[PartyOut], **ERRORS}, operation_id="check_lookup")
-def check_lookup(request: HttpRequest, filters: Query[LookupFilter]) -> list[PartyOut]:
+@router.post(
+    "/checks/lookup", response={200: list[PartyOut], **ERRORS}, operation_id="check_lookup"
+)
+def check_lookup(request: HttpRequest, filters: LookupFilter) -> list[PartyOut]:
     """Registrations the officer may screen, by pass token, short code, plate or the last
-    four digits of a phone, grouped by vehicle."""
+    four digits of a phone, grouped by vehicle. A POST with the criteria in the body, so
+    that they stay out of URLs and so out of access logs."""
     site = (
         selectors.site_get_for_user(user=request.user, site_id=filters.site)
         if filters.site

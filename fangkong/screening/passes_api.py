@@ -180,10 +180,11 @@ def vehicle_pass_list(request: HttpRequest, filters: Query[PassFilter]) -> list[
     return [pass_out(p, at=now) for p in rows[filters.offset : filters.offset + filters.limit]]
 
 
-@router.get("/passes/scan", response=PassScanOut, operation_id="vehicle_pass_scan")
-def vehicle_pass_scan(request: HttpRequest, query: Query[ScanQuery]) -> PassScanOut:
+@router.post("/passes/scan", response=PassScanOut, operation_id="vehicle_pass_scan")
+def vehicle_pass_scan(request: HttpRequest, query: ScanQuery) -> PassScanOut:
     """By ``token`` (or the scanned QR text): that pass's own state, 404 for an unknown token.
-    By ``plate``: the vehicle's state (revoked wins) and the pass that decides it, if any."""
+    By ``plate``: the vehicle's state (revoked wins) and the pass that decides it, if any.
+    A POST with the token or plate in the body, so that neither reaches an access log."""
     now = timezone.now()
     if query.token:
         token = passes.vehicle_pass_token_from_qr(query.token) or ""

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.exports import export_with_reason
 from fangkong.core.models import AuditLog
 from fangkong.core.ratelimit import Verdict
 from fangkong.org.permissions import can_administer
@@ -131,11 +132,19 @@ def _by_token(token: str) -> VehiclePass:
         raise Http404 from None
 
 
-def _pdf_response(request: HttpRequest, vehicle_pass: VehiclePass) -> HttpResponse:
+def _pdf_response(
+    request: HttpRequest, vehicle_pass: VehiclePass, reason: str = ""
+) -> HttpResponse:
     if vehicle_pass.status != PassStatus.APPROVED:
         raise Http404
     body = vehicle_pass_pdf(vehicle_pass, scan_url=scan_url(request, vehicle_pass))
-    audit_record(actor=request.user, action="vehicle_pass.print", target=vehicle_pass)
+    audit_record(
+        actor=request.user,
+        action="vehicle_pass.print",
+        target=vehicle_pass,
+        reason=reason,
+        request=request,
+    )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{vehicle_pass.number}.pdf"'
     return response
@@ -196,7 +205,14 @@ def pass_pdf(request: HttpRequest, pass_id: int) -> HttpResponse:
         vehicle_pass = passes.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
     except VehiclePass.DoesNotExist:
         raise Http404 from None
-    return _pdf_response(request, vehicle_pass)
+    if vehicle_pass.status != PassStatus.APPROVED:
+        raise Http404
+    # Staff print a company's pass, with its drivers' names: an export, with a reason. The
+    # company's own print from its status page (pass_status_pdf) needs none: the pass is theirs.
+    what = _("Vehicle pass %(number)s (PDF)") % {"number": vehicle_pass.number}
+    return export_with_reason(
+        request, what=what, respond=lambda reason: _pdf_response(request, vehicle_pass, reason)
+    )
 
 
 DONE_MESSAGES = {
@@ -255,8 +271,9 @@ def _decide(
 
 @login_required
 def pass_scan(request: HttpRequest, token: str = "") -> HttpResponse:
-    """By the token in the QR code, or by the plate typed in (``?plate=``)."""
-    plate = request.GET.get("plate", "").strip()
+    """By the token in the QR code, or by the plate typed in (posted, so that the plate stays
+    out of the URL and the access log; the token's URL is the QR code's, redacted in logs)."""
+    plate = request.POST.get("plate", "").strip() if request.method == "POST" else ""
     context: dict[str, Any] = {"plate": plate, "searched": bool(token or plate)}
     status = 200
     if token:

@@ -66,7 +66,7 @@ def test_units_workbook_reopens_with_the_figures(sites: Any, commander: Any) -> 
         make_check(sites["linze"][0], at=NOW - timedelta(minutes=10))
     make_check(sites["linze"][0], at=NOW - timedelta(days=1))
     sites_linze_name = sites["linze"][0].name
-    response = login(commander).get("/command/units.xlsx")
+    response = login(commander).post("/command/units.xlsx", {"reason": "每日通报"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(response.content)).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}

@@ -146,7 +146,8 @@ def test_report_page_sign_through_the_form(day_of_checks: Any, tree: Any, duty_l
 def test_report_pdf_has_the_chinese_figures(
     day_of_checks: Any, tree: Any, commander: Any, tmp_path: Any
 ) -> None:
-    response = login(commander).get(f"/command/reports/{tree.ganzhou.pk}/{DAY}/report.pdf")
+    url = f"/command/reports/{tree.ganzhou.pk}/{DAY}/report.pdf"
+    response = login(commander).post(url, {"reason": "报送上级"})
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "report.pdf"
     path.write_bytes(response.content)
@@ -157,11 +158,12 @@ def test_report_pdf_has_the_chinese_figures(
     assert "劝返" in text and "四川省" in text
     assert re.search(r"查验人数\s+6\s+3\s+2", text), text
     assert "劝返4人" in text.replace(" ", "").replace("\n", "")
-    assert AuditLog.objects.filter(action="command.report_pdf").exists()
+    assert AuditLog.objects.get(action="command.report_pdf").reason == "报送上级"
 
 
 def test_report_workbook_reopens(day_of_checks: Any, tree: Any, commander: Any) -> None:
-    response = login(commander).get(f"/command/reports/{tree.detachment.pk}/{DAY}/report.xlsx")
+    url = f"/command/reports/{tree.detachment.pk}/{DAY}/report.xlsx"
+    response = login(commander).post(url, {"reason": "报送上级"})
     book = load_workbook(BytesIO(response.content))
     figures = {r[0]: r[1:] for r in book.worksheets[0].iter_rows(values_only=True) if r[0]}
     assert figures["查验人数"] == (8, 3, 2)

@@ -49,5 +49,7 @@ def test_a_staff_request_reads_the_user_once(
     client = as_user(brigade_officer)
     # The session, then the user with staff and unit: nothing more to find the jurisdiction.
     with django_assert_num_queries(3):
-        response = client.get("/api/v1/registrations/lookup?code=ZZZZZZ")
+        response = client.post(
+            "/api/v1/registrations/lookup", {"code": "ZZZZZZ"}, content_type="application/json"
+        )
     assert response.status_code == 200

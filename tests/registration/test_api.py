@@ -68,9 +68,14 @@ def test_rate_limited(road_site, settings) -> None:
     assert response.json()["code"] == "rate_limited"
 
 
+def lookup(client: Client, **criteria: str):
+    """The look-up is a POST: plates, phone digits and tokens stay out of URLs and logs."""
+    return client.post("/api/v1/registrations/lookup", criteria, content_type="application/json")
+
+
 def test_lookup_needs_login_and_a_criterion(brigade_officer, road_site) -> None:
-    assert Client().get("/api/v1/registrations/lookup?code=ABCDEF").status_code == 401
-    response = login(brigade_officer).get("/api/v1/registrations/lookup")
+    assert lookup(Client(), code="ABCDEF").status_code == 401
+    response = lookup(login(brigade_officer))
     assert response.status_code == 422
     assert response.json()["code"] == "lookup_criterion_required"
 
@@ -80,20 +85,20 @@ def test_lookup_is_scoped(request, road_site, persona, found) -> None:
     body = post(Client(), road_site, road_data(companions=1)).json()
     client = login(request.getfixturevalue(persona))
     for query in (
-        f"code={body['short_code']}",
-        f"token={body['pass_token']}",
-        "plate=甘G12345",
+        {"code": body["short_code"]},
+        {"token": body["pass_token"]},
+        {"plate": "甘G12345"},
     ):
-        response = client.get(f"/api/v1/registrations/lookup?{query}")
+        response = lookup(client, **query)
         assert response.status_code == 200
         assert len(response.json()) == found, query
-    tail = client.get("/api/v1/registrations/lookup?phone_tail=0001").json()
+    tail = lookup(client, phone_tail="0001").json()
     assert len(tail) == min(found, 1)
 
 
 def test_lookup_shows_masked_identity_and_the_group(brigade_officer, road_site) -> None:
     body = post(Client(), road_site, road_data(companions=1)).json()
-    found = login(brigade_officer).get(f"/api/v1/registrations/lookup?code={body['short_code']}")
+    found = lookup(login(brigade_officer), code=body["short_code"])
     driver = next(r for r in found.json() if r["role"] == "driver")
     assert driver["name_masked"] == "张*丰"
     assert driver["doc_masked"].startswith("620702") and "*" in driver["doc_masked"]

@@ -89,9 +89,18 @@ def test_command_runs_every_registered_step_in_order(road_site, monkeypatch) -> 
     lines = out.getvalue().splitlines()
     assert lines == [
         "screening.checks: checks 0",
+        "screening.vehicle_passes: vehicle_passes 0",
         "registration: registrations 1, travel_groups 1, persons 1",
+        "registration.persons: persons 0",
+        "registration.vehicles: vehicles 1",
     ]
-    assert [s.name for s in retention.purge_steps()] == ["screening.checks", "registration"]
+    assert [s.name for s in retention.purge_steps()] == [
+        "screening.checks",
+        "screening.vehicle_passes",
+        "registration",
+        "registration.persons",
+        "registration.vehicles",
+    ]
 
 
 def test_command_takes_days(road_site) -> None:

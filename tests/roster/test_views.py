@@ -117,7 +117,7 @@ def test_publish_button(roster: Roster, brigade_officer: Any) -> None:
 
 def test_excel_export_opens_again(roster: Roster, brigade_officer: Any) -> None:
     client = login(brigade_officer)
-    answer = client.get(reverse("roster:export", args=[roster.pk]))
+    answer = client.post(reverse("roster:export", args=[roster.pk]), {"reason": "排班备案"})
     assert answer.status_code == 200
     assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(answer.content))
@@ -134,7 +134,8 @@ def test_excel_export_opens_again(roster: Roster, brigade_officer: Any) -> None:
     people = book["按人员"]
     names = {people.cell(row=r, column=1).value for r in range(2, people.max_row + 1)}
     assert names == set(roster.assignments.values_list("staff__name", flat=True))
-    assert AuditLog.objects.filter(action="roster.export", target_id=str(roster.pk)).exists()
+    audit = AuditLog.objects.get(action="roster.export", target_id=str(roster.pk))
+    assert (audit.reason, audit.ip) == ("排班备案", "127.0.0.1")
 
 
 def test_reroster_page_lists_changes(roster: Roster, brigade_officer: Any) -> None:

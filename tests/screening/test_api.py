@@ -52,7 +52,7 @@ def registration(ganzhou_site):
         ("post", "/api/v1/checks"),
         ("get", "/api/v1/checks"),
         ("post", "/api/v1/checks/decide"),
-        ("get", "/api/v1/checks/lookup?code=ABC"),
+        ("post", "/api/v1/checks/lookup"),
         ("get", "/api/v1/policy/current"),
     ],
 )
@@ -247,6 +247,10 @@ def test_decide_for_a_walk_up_and_a_vehicle(clock, brigade_officer):
     assert {r["code"] for r in data["reasons"]} >= {"nat_missing", "special_vehicle"}
 
 
+def lookup(client, **criteria):
+    return client.post("/api/v1/checks/lookup", criteria, content_type="application/json")
+
+
 def test_lookup_by_short_code_returns_the_group_masked(clock, brigade_officer, ganzhou_site):
     make_group(
         ganzhou_site,
@@ -254,9 +258,7 @@ def test_lookup_by_short_code_returns_the_group_masked(clock, brigade_officer, g
         code="K7M2QX",
     )
 
-    response = login(brigade_officer).get(
-        f"/api/v1/checks/lookup?site={ganzhou_site.pk}&code=k7m2qx"
-    )
+    response = lookup(login(brigade_officer), site=ganzhou_site.pk, code="k7m2qx")
 
     assert response.status_code == 200
     (party,) = response.json()
@@ -272,10 +274,12 @@ def test_lookup_by_plate_and_phone_tail_stays_at_the_site(clock, brigade_officer
     make_group(here, people=[(make_person(1, phone="13912345678"), declared())], plate="甘G88888")
     client = login(brigade_officer)
 
-    assert len(client.get(f"/api/v1/checks/lookup?site={here.pk}&plate=甘G·88888").json()) == 1
-    assert len(client.get(f"/api/v1/checks/lookup?site={here.pk}&phone_tail=5678").json()) == 1
-    assert client.get(f"/api/v1/checks/lookup?site={there.pk}&phone_tail=5678").json() == []
-    assert client.get(f"/api/v1/checks/lookup?site={here.pk}&phone_tail=12").status_code == 422
+    assert len(lookup(client, site=here.pk, plate="甘G·88888").json()) == 1
+    assert len(lookup(client, site=here.pk, phone_tail="5678").json()) == 1
+    assert lookup(client, site=there.pk, phone_tail="5678").json() == []
+    assert lookup(client, site=here.pk, phone_tail="12").status_code == 422
+    # The values never travel in the URL: a GET is not a look-up.
+    assert client.get(f"/api/v1/checks/lookup?site={here.pk}&phone_tail=5678").status_code == 405
 
 
 def _risk_area_reads(queries) -> int:
@@ -291,7 +295,7 @@ def test_a_look_up_and_a_decision_read_the_risk_areas_once(clock, brigade_office
     client = login(brigade_officer)
 
     with CaptureQueriesContext(connection) as looked_up:
-        parties = client.get(f"/api/v1/checks/lookup?site={here.pk}&phone_tail=5678").json()
+        parties = lookup(client, site=here.pk, phone_tail="5678").json()
     body = {"people": [{"registration_id": first[0].pk, "temperature": 36.4}]}
     with CaptureQueriesContext(connection) as decided:
         assert post(client, "/api/v1/checks/decide", body).status_code == 200

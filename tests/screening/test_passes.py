@@ -355,8 +355,10 @@ def test_the_scan_page_needs_a_login_and_shows_the_state(tree, brigade_officer, 
     html = page.content.decode()
     assert 'class="state valid"' in html and vehicle_pass.number in html
     assert DRIVER_ID not in html and "李师傅" not in html  # masked
-    by_plate = login(other_officer).get("/passes/scan/", {"plate": "甘g12345"})
+    by_plate = login(other_officer).post("/passes/scan/", {"plate": "甘g12345"})
     assert by_plate.context["state"] == "valid"
+    # The plate is posted: it stays out of the URL, and a query string is not a search.
+    assert not login(other_officer).get("/passes/scan/", {"plate": "甘g12345"}).context["searched"]
     unknown = login(other_officer).get("/passes/scan/" + "A" * 43 + "/")
     assert unknown.status_code == 404 and unknown.context["state"] == "unknown"
 
@@ -398,8 +400,13 @@ def test_the_pdf_shows_the_pass_in_chinese_with_masked_drivers(tree, brigade_off
     assert "李*傅" in text and "620702********1236" in text
     assert DRIVER_ID not in text and "李师傅" not in text
     assert AuditLog.objects.filter(action="vehicle_pass.print").count() == 1
-    staff_pdf = login(brigade_officer).get(f"/passes/{vehicle_pass.pk}/pass.pdf")
-    assert staff_pdf.status_code == 200
+    staff = login(brigade_officer)
+    asked = staff.get(f"/passes/{vehicle_pass.pk}/pass.pdf")
+    assert asked["Content-Type"].startswith("text/html") and 'name="reason"' in asked.text
+    staff_pdf = staff.post(f"/passes/{vehicle_pass.pk}/pass.pdf", {"reason": "卡口核对"})
+    assert staff_pdf.status_code == 200 and staff_pdf["Content-Type"] == "application/pdf"
+    printed = AuditLog.objects.filter(action="vehicle_pass.print").order_by("id")
+    assert [(p.reason, p.ip) for p in printed] == [("", "127.0.0.1"), ("卡口核对", "127.0.0.1")]
 
 
 def test_only_an_approved_pass_prints(tree, brigade_officer) -> None:
@@ -503,23 +510,27 @@ def test_api_list_is_scoped(tree, brigade_officer, other_officer, django_assert_
     assert login(other_officer).get(f"/api/v1/passes/{foreign}").status_code == 404
 
 
+def scan(client: Any, body: dict[str, str]) -> Any:
+    return client.post("/api/v1/passes/scan", body, content_type="application/json")
+
+
 def test_api_scan_by_token_and_plate(tree, brigade_officer, other_officer) -> None:
     vehicle_pass = approved(tree, brigade_officer)
     client = login(other_officer)
-    by_token = client.get("/api/v1/passes/scan", {"token": vehicle_pass.token}).json()
+    by_token = scan(client, {"token": vehicle_pass.token}).json()
     assert by_token["state"] == "valid"
     assert by_token["vehicle_pass"]["number"] == vehicle_pass.number
     scanned_text = f"http://testserver/passes/scan/{vehicle_pass.token}/"
-    assert client.get("/api/v1/passes/scan", {"token": scanned_text}).json()["state"] == "valid"
-    by_plate = client.get("/api/v1/passes/scan", {"plate": "甘G·12345"}).json()
+    assert scan(client, {"token": scanned_text}).json()["state"] == "valid"
+    by_plate = scan(client, {"plate": "甘G·12345"}).json()
     assert by_plate["state"] == "valid" and by_plate["vehicle_pass"]["id"] == vehicle_pass.pk
-    nothing = client.get("/api/v1/passes/scan", {"plate": "甘G99999"}).json()
+    nothing = scan(client, {"plate": "甘G99999"}).json()
     assert nothing == {"state": "none", "state_label": nothing["state_label"], "vehicle_pass": None}
-    unknown = client.get("/api/v1/passes/scan", {"token": "B" * 43})
+    unknown = scan(client, {"token": "B" * 43})
     assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
-    empty = client.get("/api/v1/passes/scan")
+    empty = scan(client, {})
     assert empty.status_code == 422 and empty.json()["code"] == "token_or_plate_required"
-    assert Client().get("/api/v1/passes/scan", {"plate": PLATE}).status_code == 401
+    assert scan(Client(), {"plate": PLATE}).status_code == 401
 
 
 def test_api_operations_are_named(tree) -> None:

@@ -197,11 +197,20 @@
       message.textContent = UI.lookup_offline;
       return;
     }
-    var query = new URLSearchParams(params);
-    if (site) query.set('site', site.id);
+    // Sent in the body, not the URL: a plate, a phone's last digits or a pass token must not
+    // end up in an access log.
+    var body = Object.assign({}, params);
+    if (site) body.site = site.id;
     message.textContent = UI.searching;
-    fetch(config.urls.lookup + '?' + query.toString(), {
-      credentials: 'same-origin', headers: { Accept: 'application/json' }
+    fetch(config.urls.lookup, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: {
+        'Content-Type': 'application/json',
+        'Accept': 'application/json',
+        'X-CSRFToken': csrfToken()
+      },
+      body: JSON.stringify(body)
     }).then(function (response) {
       if (response.status === 401 || response.status === 403) {
         loginNeeded = true;

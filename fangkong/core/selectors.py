@@ -1,0 +1,36 @@
+"""Reads of the core app: the audit chain's verification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fangkong.core import auditchain
+from fangkong.core.models import AuditLog
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    result: auditchain.Result
+    anchor_missing: bool = False
+
+    @property
+    def problem(self) -> auditchain.Problem | None:
+        return self.result.problem
+
+
+def audit_chain_verify(
+    *, anchor_id: int | None = None, anchor_hash: str | None = None
+) -> ChainCheck:
+    """Walk every audit record in id order (streamed). With an anchor (a head printed before
+    and kept elsewhere), also check that that row is still there with that hash: a log
+    rewritten from some row on, hashes and all, passes the walk but loses the anchor."""
+    rows = (
+        AuditLog.objects.order_by("id")
+        .values("id", *auditchain.FIELDS, "row_hash")
+        .iterator(chunk_size=5000)
+    )
+    result = auditchain.verify(rows)
+    if anchor_id is None or result.problem is not None:
+        return ChainCheck(result)
+    stored = AuditLog.objects.filter(pk=anchor_id).values_list("row_hash", flat=True).first()
+    return ChainCheck(result, anchor_missing=stored != anchor_hash)

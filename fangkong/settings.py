@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fangkong.core.middleware.DatabaseBusyMiddleware",
+    "fangkong.core.middleware.TextHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -191,6 +193,12 @@ else:
         }
     }
 
+# In the server, a request waits at most this long for a lock (SQLite's busy timeout,
+# PostgreSQL's lock_timeout) and runs a statement at most this long (PostgreSQL), then it is
+# answered 503 with Retry-After (fangkong/core/busy.py). Commands keep the long timeout above.
+DB_BUSY_TIMEOUT_S = envfloat("FANGKONG_DB_BUSY_TIMEOUT_S", 2)
+DB_STATEMENT_TIMEOUT_S = envfloat("FANGKONG_DB_STATEMENT_TIMEOUT_S", 30)
+
 # The server copies SQLite's write-ahead log back into the database this often, in a thread
 # of each process, instead of in the commit that fills it (fangkong/core/checkpointer.py);
 # 0 leaves it to the commits.
@@ -249,7 +257,10 @@ X_FRAME_OPTIONS = "DENY"
 # Site photos: larger uploads are refused with a message; stored photos are resized.
 PHOTO_MAX_BYTES = envint("FANGKONG_PHOTO_MAX_MB", 10) * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
-DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
+# A body without its files (photos and imports come as files, which this does not count):
+# the largest JSON or form anyone sends is a few tens of kilobytes; past 1 MB the answer is a
+# 400. (The public registration form has a lower limit of its own.)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Map: tile provider "none" (bundled outline only), "tianditu", "amap" or "xyz".

@@ -14,6 +14,14 @@ class ErrorOut(Schema):
     errors: Any = None
 
 
+class KeyReusedOut(Schema):
+    """409: the idempotency key is a stored check's, which says something else."""
+
+    code: str
+    message: str
+    check_id: int
+
+
 class WalkUpIn(Schema):
     """A person entered by hand: no phone, or no registration."""
 

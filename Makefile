@@ -32,8 +32,8 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo_load --if-empty
 	@$(PY) manage.py demo_logins --port $(PORT)
-	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--max-requests 5000 --max-requests-jitter 500 --access-logfile - --timeout 60
+	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --preload \
+		--max-requests 5000 --max-requests-jitter 5000 --access-logfile - --timeout 60
 
 serve: $(VENV)/.installed
 	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)

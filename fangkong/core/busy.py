@@ -7,19 +7,23 @@ seconds; SQLite's busy timeout, PostgreSQL's ``lock_timeout``) and a statement r
 limits (:func:`install`, from ``fangkong.wsgi``): management commands, the purge and the
 rebuilds keep the long wait of ``settings.py``.
 
-After one such failure, the writes of this process fail at once for ``BUSY_HOLD_S``
-(:data:`busy_hold`) rather than each waiting out the timeout again: a lock held for long
-(a backup, a bulk import in another process) would otherwise keep every worker waiting in
-turn, and the reads queued behind them too, though reads themselves never wait for a writer.
+After one such failure, the writes of this process do not wait for the lock for
+``BUSY_HOLD_S`` (:data:`busy_hold`, :func:`without_waiting`): each tries once and is answered
+503 at once if the lock is still taken, and goes through if it is free again. A lock held for
+long (a backup, a bulk import in another process) would otherwise cost every write the whole
+timeout in turn: the workers could answer a few writes a second, the rest would queue behind
+them, and the reads with them, though reads themselves never wait for a writer.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, OperationalError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections
 from django.db.backends.signals import connection_created
 
 # After a write found the database locked, this process's writes fail at once for so long.
@@ -52,11 +56,6 @@ class BusyHold:
     def active(self) -> bool:
         return time.monotonic() < self._until
 
-    def raise_if_active(self) -> None:
-        """For writers that queued behind one that has just given up: give up too."""
-        if self.active():
-            raise OperationalError("database is locked")
-
     def clear(self) -> None:
         with self._lock:
             self._until = 0.0
@@ -65,17 +64,52 @@ class BusyHold:
 busy_hold = BusyHold()
 
 
+def _set_lock_wait(connection: Any, ms: int) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA busy_timeout = {ms:d}")
+        elif connection.vendor == "postgresql":
+            # 0 would mean "wait for ever" to PostgreSQL: 1 ms is "do not wait".
+            cursor.execute(f"SET lock_timeout = {max(ms, 1):d}")
+
+
+def _default_wait_ms(connection: Any) -> int:
+    if _installed:
+        return int(_installed[0].busy_ms)
+    if connection.vendor == "sqlite":
+        return int(float(connection.settings_dict["OPTIONS"].get("timeout", 5)) * 1000)
+    return 0  # PostgreSQL's default: no lock_timeout.
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """Run a request's writes without waiting for the lock: they fail at once if it is taken."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection.ensure_connection()
+    _set_lock_wait(connection, 0)
+    try:
+        yield
+    finally:
+        try:
+            if connection.vendor == "postgresql" and not _installed:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = 0")
+            else:
+                _set_lock_wait(connection, _default_wait_ms(connection))
+        except DatabaseError:
+            connection.close()  # A fresh connection gets the usual limits.
+
+
 def _timeouts(busy_ms: int, statement_ms: int) -> Any:
     def on_connect(sender: Any, connection: Any, **kwargs: Any) -> None:
         if connection.alias != DEFAULT_DB_ALIAS:
             return
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"PRAGMA busy_timeout = {busy_ms:d}")
-            elif connection.vendor == "postgresql":
-                cursor.execute(f"SET lock_timeout = {busy_ms:d}")
+        _set_lock_wait(connection, busy_ms)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 cursor.execute(f"SET statement_timeout = {statement_ms:d}")
 
+    on_connect.busy_ms = busy_ms  # type: ignore[attr-defined]
     return on_connect
 
 

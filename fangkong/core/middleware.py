@@ -7,9 +7,9 @@ the forms themselves, which put the message on the field.
 
 :class:`DatabaseBusyMiddleware` turns a write that waited its (short) turn for the
 database's lock in vain into a 503 with ``Retry-After`` and a message, instead of a 500; and
-for a moment after one, it answers the writes of this process at once with the same 503
-rather than letting each wait out the timeout again, so that a worker stays free for the
-reads, which never wait for a writer (SQLite in WAL mode, PostgreSQL's MVCC).
+for a moment after one, the writes of this process try the lock without waiting for it
+(fangkong/core/busy.py), so that the workers stay free for the reads, which never wait for a
+writer (SQLite in WAL mode, PostgreSQL's MVCC).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from fangkong.core import errorpages
-from fangkong.core.busy import busy_hold, is_busy_error
+from fangkong.core.busy import busy_hold, is_busy_error, without_waiting
 from fangkong.core.text import MESSAGE, bad_text_paths, has_control_characters
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -34,7 +34,8 @@ class DatabaseBusyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in SAFE_METHODS and busy_hold.active():
-            return errorpages.database_busy(request)
+            with without_waiting():
+                return self.get_response(request)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:

@@ -21,7 +21,6 @@ try:
 except ImportError:  # Not on Windows; SQLite writers then wait on its busy handler.
     fcntl = None  # type: ignore[assignment]
 
-from fangkong.core.busy import busy_hold
 from fangkong.core.sql import default_connection
 
 
@@ -62,9 +61,6 @@ class WriterTurn(threading.local):
         # Inside a caller's transaction we may hold SQLite's lock already: waiting for the
         # file lock then could wait on a writer that waits on us.
         with holding(None if db.in_atomic_block else self.file):
-            # A writer ahead of us waited for SQLite's lock in vain (another process holds
-            # it): so would we, after having waited for that writer (fangkong/core/busy.py).
-            busy_hold.raise_if_active()
             yield
 
 

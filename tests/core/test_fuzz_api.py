@@ -10,11 +10,14 @@ match its documented schema (issue 26).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
@@ -38,10 +41,18 @@ schema = schema.exclude(operation_id=list(NOT_FUZZED))
 
 
 @pytest.fixture
-def staff_session(commander: Any, sites: Any) -> dict[str, str]:
+def staff_session(commander: Any, sites: Any) -> Iterator[dict[str, str]]:
     client = Client()
     client.force_login(commander)
-    return {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
+    # As Django's test client does: the end of a request must not close the connection that
+    # holds the test's transaction (on PostgreSQL that would lose the test's data).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 @pytest.mark.django_db

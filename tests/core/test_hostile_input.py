@@ -204,3 +204,12 @@ def test_a_span_of_400_days_is_served(commander) -> None:
 def test_dashboard_page_with_a_day_out_of_bounds_shows_today(commander, day) -> None:
     response = login(commander).get("/command/", {"day": day, "first": "0001-01-01"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/sites", "/api/v1/sites/geojson"])
+def test_an_unknown_unit_filters_sites_to_nothing(commander, sites, path) -> None:
+    # Found by the fuzz: the "no unit" sentinel was a NUL, which PostgreSQL refuses.
+    response = login(commander).get(path, {"unit": str(2**63 - 2)})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["features"] if "features" in body else body) == []

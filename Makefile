@@ -32,8 +32,8 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo_load --if-empty
 	@$(PY) manage.py demo_logins --port $(PORT)
-	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--max-requests 5000 --max-requests-jitter 500 --timeout 60 \
+	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --preload \
+		--max-requests 5000 --max-requests-jitter 5000 --timeout 60 \
 		--access-logfile - --logger-class fangkong.core.accesslog.RedactingLogger
 
 serve: $(VENV)/.installed

@@ -94,7 +94,8 @@ def seed() -> None:
 
 
 class Server:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, gunicorn_args: tuple[str, ...] = ()) -> None:
+        self.gunicorn_args = list(gunicorn_args)
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.registration_server.settings",
@@ -118,7 +119,7 @@ class Server:
             self.port = sock.getsockname()[1]
         command = [sys.executable, "-m", "gunicorn", "fangkong.wsgi"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS)]
-        command += ["--backlog", "2048", "--timeout", "60"]
+        command += ["--backlog", "2048", "--timeout", "60", *self.gunicorn_args]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT

@@ -156,6 +156,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fangkong.core.middleware.DatabaseBusyMiddleware",
+    "fangkong.core.middleware.TextHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +186,14 @@ TEMPLATES = [
     },
 ]
 
+# SQLite's synchronous mode for the write-ahead log. NORMAL (the default) syncs at each
+# checkpoint: a commit survives the server process dying, but the last commits before a power
+# cut or a kernel crash can be lost. FULL syncs the log at every commit: nothing acknowledged
+# is lost, for a measured cost in registrations per second (docs/deploy.md).
+SQLITE_SYNCHRONOUS = env("FANGKONG_SQLITE_SYNCHRONOUS", "NORMAL").upper()
+if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL"):
+    raise ImproperlyConfigured("FANGKONG_SQLITE_SYNCHRONOUS must be NORMAL or FULL")
+
 DATABASE_URL = env("FANGKONG_DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
@@ -206,7 +216,7 @@ else:
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
+                    f"PRAGMA synchronous={SQLITE_SYNCHRONOUS};"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA cache_size=-20000;"
                     "PRAGMA temp_store=MEMORY;"
@@ -216,6 +226,12 @@ else:
             },
         }
     }
+
+# In the server, a request waits at most this long for a lock (SQLite's busy timeout,
+# PostgreSQL's lock_timeout) and runs a statement at most this long (PostgreSQL), then it is
+# answered 503 with Retry-After (fangkong/core/busy.py). Commands keep the long timeout above.
+DB_BUSY_TIMEOUT_S = envfloat("FANGKONG_DB_BUSY_TIMEOUT_S", 2)
+DB_STATEMENT_TIMEOUT_S = envfloat("FANGKONG_DB_STATEMENT_TIMEOUT_S", 30)
 
 # The server copies SQLite's write-ahead log back into the database this often, in a thread
 # of each process, instead of in the commit that fills it (fangkong/core/checkpointer.py);
@@ -286,7 +302,10 @@ PHOTO_MAX_SIDE = 1600
 # the user's jurisdiction. With nginx in front, an internal location such as
 # "/protected-media/" (docs/deploy.md): Django checks, then nginx sends the file.
 MEDIA_ACCEL_PREFIX = env("FANGKONG_MEDIA_ACCEL_PREFIX")
-DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
+# A body without its files (photos and imports come as files, which this does not count):
+# the largest JSON or form anyone sends is a few tens of kilobytes; past 1 MB the answer is a
+# 400. (The public registration form has a lower limit of its own.)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Map: tile provider "none" (bundled outline only), "tianditu", "amap" or "xyz".

@@ -7,6 +7,12 @@ from django.urls import include, path
 from fangkong.api import api
 from fangkong.core import views as core_views
 
+# Error pages that read nothing from the request's body (fangkong/core/errorpages.py).
+handler400 = "fangkong.core.errorpages.bad_request"
+handler403 = "fangkong.core.errorpages.permission_denied"
+handler404 = "fangkong.core.errorpages.page_not_found"
+handler500 = "fangkong.core.errorpages.server_error"
+
 urlpatterns = [
     # The citizens' form first: the busiest URL there is, resolved without trying the rest.
     path("r/", include("fangkong.registration.urls")),

@@ -7,6 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
 application = get_wsgi_application()
 
 # Imported after set-up: the checkpointer reads the database settings.
-from fangkong.core import checkpointer  # noqa: E402
+from fangkong.core import busy, checkpointer  # noqa: E402
 
 checkpointer.start(settings.SQLITE_CHECKPOINT_S)
+busy.install(settings.DB_BUSY_TIMEOUT_S, settings.DB_STATEMENT_TIMEOUT_S)

@@ -2,15 +2,38 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import model_validator
+
+from fangkong.core.params import MAX_SPAN_DAYS, Day, id_field
 
 
 class DashboardFilter(Schema):
-    unit: int | None = None
-    day: date | None = None
-    first: date | None = Field(None, description="first day of the trends; default 13 days before")
-    kind: str = ""
+    unit: int | None = id_field()
+    day: Day | None = None
+    first: Day | None = Field(
+        None,
+        description=(
+            "First day of the trends and totals over days; default 13 days before the day, "
+            f"at most {MAX_SPAN_DAYS} days before it."
+        ),
+    )
+    kind: str = Field("", max_length=32)
     quiet_hours: int = Field(2, ge=1, le=72)
+
+    @model_validator(mode="after")
+    def span_within_bounds(self) -> DashboardFilter:
+        # Figures over days come from the day rollups, a row per site and day: a span is
+        # bounded so that a request stays a request (a trend from year 1 took 25 s).
+        day = self.day or timezone.localdate()
+        if self.first is not None and self.first > day:
+            raise ValueError(_("The first day must not be after the day."))
+        if self.first is not None and (day - self.first).days > MAX_SPAN_DAYS:
+            message = _("The first day must be at most %(days)d days before the day.")
+            raise ValueError(message % {"days": MAX_SPAN_DAYS})
+        return self
 
 
 class UnitFigureOut(Schema):

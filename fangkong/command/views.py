@@ -40,6 +40,8 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import jurisdiction_root, scope_q
+from fangkong.core.params import FIRST_DAY, LAST_DAY, MAX_SPAN_DAYS
+from fangkong.core.text import validate_text
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
 from fangkong.sites.choices import SiteKind
@@ -52,19 +54,26 @@ def _int(value: str | None) -> int | None:
 
 
 def _date(value: str | None) -> date | None:
+    """A day within the bounds of fangkong/core/params.py, or None (the default is used)."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
     kind = request.GET.get("kind", "")
+    day = _date(request.GET.get("day")) or timezone.localdate()
+    first = _date(request.GET.get("first"))
+    # Trends over at most MAX_SPAN_DAYS (the API answers 422 beyond; a page shows the default).
+    if first is not None and not 0 <= (day - first).days <= MAX_SPAN_DAYS:
+        first = None
     return {
         "unit": _int(request.GET.get("unit")),
-        "day": _date(request.GET.get("day")) or timezone.localdate(),
+        "day": day,
         "kind": kind if kind in SiteKind.values else "",
-        "first": _date(request.GET.get("first")),
+        "first": first,
     }
 
 
@@ -110,8 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         scope = _scope(request, filters)
     except PermissionDeniedError:
         return HttpResponseForbidden(_("Your account belongs to no unit."))
-    first = filters["first"] if filters["first"] and filters["first"] <= filters["day"] else None
-    data = selectors.dashboard(scope=scope, day=filters["day"], first=first)
+    data = selectors.dashboard(scope=scope, day=filters["day"], first=filters["first"])
     context = {
         "data": data,
         "filters": filters,
@@ -242,6 +250,7 @@ def report_sign(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
     unit = _report_unit(request, unit_id)
     action = analysis_report_sign if "sign" in request.POST else analysis_report_save
     try:
+        validate_text(request.POST.get("remarks", ""))
         action(
             user=request.user,
             unit=unit,

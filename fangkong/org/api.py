@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from fangkong.core.params import id_field, limit_field, offset_field
 from fangkong.org import selectors
 from fangkong.org.models import Staff, Unit
 from fangkong.org.schemas import StaffOut, UnitOut
@@ -46,9 +47,9 @@ def unit_list(request: HttpRequest) -> list[UnitOut]:
 
 
 class StaffFilter(Schema):
-    unit: int | None = None
-    limit: int = 1000
-    offset: int = 0
+    unit: int | None = id_field()
+    limit: int = limit_field(1000, 10_000)
+    offset: int = offset_field()
 
 
 @router.get("/staff", response=list[StaffOut], operation_id="staff_list")
@@ -59,5 +60,4 @@ def staff_list(request: HttpRequest, filters: Query[StaffFilter]) -> list[StaffO
         else None
     )
     staff = selectors.staff_list_for_user(user=request.user, unit=unit, subtree=True)
-    limit = max(1, min(filters.limit, 10_000))
-    return [staff_out(s) for s in staff[filters.offset : filters.offset + limit]]
+    return [staff_out(s) for s in staff[filters.offset : filters.offset + filters.limit]]

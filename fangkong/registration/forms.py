@@ -34,6 +34,9 @@ from fangkong.registration.choices import (
 from fangkong.registration.cleaning import MAX_COMPANIONS, MAX_PLACES
 
 SPARE_ROWS = 1
+# The most a posted form may weigh: twenty co-travellers and twenty places passed fill less
+# than a tenth of it (the public form accepted 11 MB before).
+MAX_BODY_BYTES = 64 * 1024
 KIND_TITLES = {
     RegistrationKind.ROAD: _("Road checkpoint self-registration"),
     RegistrationKind.COMMUNITY: _("Community gate self-registration"),

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
 
+from fangkong.core.errorpages import error_response
 from fangkong.core.jurisdiction import scope_q
+from fangkong.core.text import text_errors
 from fangkong.lib.divisions import division_path
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
@@ -71,6 +73,9 @@ def registration_form(request: HttpRequest, site_code: str, kind: str) -> HttpRe
         return _unavailable(request, status=404)
     except selectors.SiteNotTakingRegistrations as exc:
         return _unavailable(request, status=410, site=exc.site)
+    if request.method == "POST" and _too_big(request):
+        message = _("The form sent is too large. Go back, check the entries and send it again.")
+        return error_response(request, status=413, code="too_large", message=message)
     if request.method != "POST":
         return _render_form(
             request,
@@ -84,6 +89,15 @@ def registration_form(request: HttpRequest, site_code: str, kind: str) -> HttpRe
     return _submit(request, site, kind)
 
 
+def _too_big(request: HttpRequest) -> bool:
+    """A citizen's form is a few kilobytes; anything near the limit is not one."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > forms.MAX_BODY_BYTES
+
+
 def _submit(request: HttpRequest, site: Site, kind: str) -> HttpResponse:
     counts = forms.row_counts(request.POST)
     data = forms.data_from_post(request.POST, counts)
@@ -93,6 +107,10 @@ def _submit(request: HttpRequest, site: Site, kind: str) -> HttpResponse:
         counts[add] = min(counts[add] + 1, forms.ROW_LIMITS[add])
         return _render_form(
             request, site, kind, data=data, submission_key=key, errors={}, counts=counts
+        )
+    if control := text_errors(data):
+        return _render_form(
+            request, site, kind, data=data, submission_key=key, errors=control, counts=counts
         )
     verdict = ratelimit.registration_hit(request, site_id=site.pk, phone=data["phone"])
     if verdict.limited:

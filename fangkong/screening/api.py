@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from fangkong.lib.plate import PlateError, normalize_plate
@@ -20,6 +21,7 @@ from fangkong.screening.schemas import (
     DecideIn,
     DecisionOut,
     ErrorOut,
+    KeyReusedOut,
     LookupFilter,
     PartyOut,
     PolicyOut,
@@ -30,15 +32,33 @@ router = Router(tags=["screening"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+def _key_reused(check: Any) -> tuple[int, KeyReusedOut]:
+    message = _("This key belongs to another check already stored; make a new key.")
+    return 409, KeyReusedOut(code="idempotency_key_reused", message=message, check_id=check.pk)
+
+
 @router.post(
     "/checks",
-    response={200: CheckOut, 201: CheckOut, **ERRORS},
+    response={200: CheckOut, 201: CheckOut, 409: KeyReusedOut, **ERRORS},
     operation_id="check_create",
     summary="Record a check (201), or return the check already stored under the key (200)",
+    description=(
+        "The same idempotency key with a different check (site, time, registration, outcome "
+        "or temperature) is refused with 409 and the stored check's id."
+    ),
 )
-def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, CheckOut]:
+def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, Any]:
     again = services.check_for_key(actor=request.user, idempotency_key=payload.idempotency_key)
     if again is not None:
+        if services.check_differs(
+            again,
+            site_id=payload.site_id,
+            outcome=payload.outcome,
+            checked_at=payload.checked_at,
+            temperature=payload.temperature,
+            registration_id=payload.registration_id,
+        ):
+            return _key_reused(again)
         return 200, presenters.check_out(again)
     site = selectors.site_get_for_user(user=request.user, site_id=payload.site_id)
     registration = None
@@ -49,7 +69,17 @@ def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, CheckOut]
             token=payload.registration_token,
         )
     walk_up = services.WalkUp(**payload.person.model_dump()) if payload.person else None
-    recorded = services.check_record(
+    try:
+        recorded = _record(request, payload, site, registration, walk_up)
+    except services.IdempotencyKeyReusedError as exc:
+        return _key_reused(exc.check)
+    return (201 if recorded.created else 200), presenters.check_out(recorded.check)
+
+
+def _record(
+    request: HttpRequest, payload: CheckIn, site: Any, registration: Any, walk_up: Any
+) -> services.Recorded:
+    return services.check_record(
         actor=request.user,
         site=site,
         idempotency_key=payload.idempotency_key,
@@ -63,7 +93,6 @@ def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, CheckOut]
         note=payload.note,
         shown_recommendation=payload.shown_recommendation,
     )
-    return (201 if recorded.created else 200), presenters.check_out(recorded.check)
 
 
 @router.get("/checks", response={200: list[CheckOut], **ERRORS}, operation_id="check_list")

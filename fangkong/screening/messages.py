@@ -200,6 +200,13 @@ def client_strings() -> dict[str, Any]:
             "retry": _("Send again"),
             "discard": _("Discard"),
             "discard_confirm": _("Discard this check? It will not reach the server."),
+            "set_aside": _("Set aside after repeated server errors"),
+            "set_aside_toast": _(
+                "%(n)s set aside after repeated server errors; the others go on syncing."
+            ),
+            "report": _("Report"),
+            "report_copied": _("Report copied: send it to the duty desk."),
+            "report_shown": _("Report shown below: send it to the duty desk."),
             "site_required": _("Choose your site first."),
             "scan_unavailable": _("The camera cannot be used here. Type the code instead."),
             "storage_unavailable": _("This browser cannot keep checks offline."),

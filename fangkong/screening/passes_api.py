@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from fangkong.core.params import limit_field, offset_field
 from fangkong.core.ratelimit import RateLimited
 from fangkong.lib.mask import mask_name, mask_phone
 from fangkong.registration.choices import DocumentType
@@ -92,9 +93,9 @@ class PassScanOut(Schema):
 
 
 class PassFilter(Schema):
-    status: str | None = None
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    status: str | None = Field(None, max_length=32)
+    limit: int = limit_field(100, 1000)
+    offset: int = offset_field()
 
 
 class DecisionIn(Schema):

@@ -5,11 +5,21 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.core.params import Moment, id_field, limit_field, offset_field
+
 
 class ErrorOut(Schema):
     code: str
     message: str
     errors: Any = None
+
+
+class KeyReusedOut(Schema):
+    """409: the idempotency key is a stored check's, which says something else."""
+
+    code: str
+    message: str
+    check_id: int
 
 
 class WalkUpIn(Schema):
@@ -86,10 +96,10 @@ class CheckOut(Schema):
 
 
 class CheckFilter(Schema):
-    site: int | None = None
-    since: datetime | None = None
-    limit: int = Field(200, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    site: int | None = id_field()
+    since: Moment | None = None
+    limit: int = limit_field(200, 1000)
+    offset: int = offset_field()
 
 
 class DecidePersonIn(Schema):

@@ -4,6 +4,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from fangkong.core.params import id_field, limit_field, offset_field
+
 
 class SiteOut(Schema):
     id: int
@@ -25,11 +27,11 @@ class SiteOut(Schema):
 
 
 class SiteFilter(Schema):
-    unit: int | None = None
-    kind: str | None = None
-    status: str | None = None
-    limit: int = Field(1000, ge=1, le=50_000)
-    offset: int = Field(0, ge=0)
+    unit: int | None = id_field()
+    kind: str | None = Field(None, max_length=32)
+    status: str | None = Field(None, max_length=32)
+    limit: int = limit_field(1000, 50_000)
+    offset: int = offset_field()
 
 
 class FeatureCollection(Schema):

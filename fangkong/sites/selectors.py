@@ -18,7 +18,10 @@ def site_list_for_user(
 ) -> QuerySet[Site]:
     sites = Site.objects.filter(scope_q(user)).select_related("unit")
     if unit_id:
-        sites = sites.filter(unit__path__startswith=_unit_path(unit_id))
+        path = _unit_path(unit_id)
+        # An unknown unit filters to nothing rather than to everything (a NUL sentinel here
+        # was a 500 on PostgreSQL, which refuses NUL in text).
+        sites = sites.filter(unit__path__startswith=path) if path else sites.none()
     if kind:
         sites = sites.filter(kind=kind)
     if status:
@@ -29,9 +32,7 @@ def site_list_for_user(
 def _unit_path(unit_id: int) -> str:
     from fangkong.org.models import Unit
 
-    path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    # An unknown unit filters to nothing rather than to everything.
-    return path or "\x00"
+    return Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
 
 
 def site_list_for_map(*, user: Any, **filters: Any) -> QuerySet[Site]:

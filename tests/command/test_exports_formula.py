@@ -41,7 +41,7 @@ def assert_text(book: Any, text: str) -> None:
 def test_the_units_workbook(sites: Any, tree: Any, commander: Any) -> None:
     hostile_names(sites, tree)
     with time_machine.travel(NOON, tick=False):
-        response = login(commander).get("/command/units.xlsx")
+        response = login(commander).post("/command/units.xlsx", {"reason": "测试导出"})
     book = load_workbook(BytesIO(response.content))
     assert_text(book, SITE_NAME)
     assert_text(book, UNIT_NAME)
@@ -51,6 +51,6 @@ def test_the_report_workbook(sites: Any, tree: Any, commander: Any) -> None:
     hostile_names(sites, tree)
     with time_machine.travel(NOON + timedelta(hours=20), tick=False):
         url = f"/command/reports/{tree.detachment.pk}/{DAY}/report.xlsx"
-        response = login(commander).get(url)
+        response = login(commander).post(url, {"reason": "测试导出"})
     assert response.status_code == 200
     assert_text(load_workbook(BytesIO(response.content)), UNIT_NAME)

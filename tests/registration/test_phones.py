@@ -19,9 +19,11 @@ PASSPORT = {"doc_type": "passport", "doc_number": "123456789", "name": "John Smi
 
 
 def lookup(user: Any, short_code: str) -> dict[str, Any]:
-    found = login(user).post(
-        "/api/v1/registrations/lookup", {"code": short_code}, content_type="application/json"
-    ).json()
+    found = (
+        login(user)
+        .post("/api/v1/registrations/lookup", {"code": short_code}, content_type="application/json")
+        .json()
+    )
     return next(r for r in found if r["role"] == "driver")
 
 

@@ -21,7 +21,8 @@ def test_hostile_names_are_text(roster: Any, brigade_officer: Any) -> None:  # n
     duty.staff.save(update_fields=["name"])
     duty.site.name = SITE_NAME
     duty.site.save(update_fields=["name"])
-    answer = login(brigade_officer).get(reverse("roster:export", args=[roster.pk]))
+    url = reverse("roster:export", args=[roster.pk])
+    answer = login(brigade_officer).post(url, {"reason": "测试导出"})
     book = load_workbook(BytesIO(answer.content))
     cells = [c for s in book.worksheets for row in s.iter_rows() for c in row]
     for text in (STAFF_NAME, SITE_NAME):

@@ -82,6 +82,28 @@ def test_a_new_check_is_201_and_the_same_key_again_200_with_the_same_body(
     assert Check.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"outcome": "refer_health", "override_reason": "发热"}, {"temperature": 37.9}, {"site": 1}],
+)
+def test_the_same_key_with_another_check_is_409_with_the_stored_checks_id(
+    clock, brigade_officer, sites, ganzhou_site, registration, change
+):
+    client = login(brigade_officer)
+    body = check_body(ganzhou_site, registration_id=registration.pk)
+    first = post(client, "/api/v1/checks", body)
+    changed = {**body, **change}
+    if "site" in changed:
+        changed["site_id"] = sites["ganzhou"][int(changed.pop("site"))].pk
+
+    again = post(client, "/api/v1/checks", changed)
+
+    assert again.status_code == 409
+    assert again.json()["code"] == "idempotency_key_reused"
+    assert again.json()["check_id"] == first.json()["id"]
+    assert Check.objects.count() == 1
+
+
 def test_the_officers_view_of_the_code_is_used_and_explained(
     clock, brigade_officer, ganzhou_site, registration
 ):

@@ -16,7 +16,7 @@ from fangkong.core.models import AuditLog
 from fangkong.registration.models import Person
 from fangkong.screening import services
 from fangkong.screening.models import Check
-from fangkong.screening.services import WalkUp, check_record
+from fangkong.screening.services import IdempotencyKeyReusedError, WalkUp, check_record
 from tests.screening.conftest import NOW, declared, id_number, make_group, make_person
 
 pytestmark = pytest.mark.django_db
@@ -132,25 +132,46 @@ def test_an_override_with_a_reason_is_stored_and_audited(clock, officer, squad_s
 
 def test_the_same_key_twice_stores_one_check(clock, officer, squad_site):
     registration = make_group(squad_site, people=[(make_person(1), declared())], plate=None)[0]
-    first, created = record(officer, squad_site, registration=registration)
+    first, created = record(officer, squad_site, registration=registration, checked_at=NOW)
 
-    again, created_again = record(
-        officer, squad_site, registration=registration, temperature="37.9", outcome="refer_health"
-    )
+    again, created_again = record(officer, squad_site, registration=registration, checked_at=NOW)
 
     assert created and not created_again
     assert again.pk == first.pk
-    assert again.outcome == "pass"  # the first one stands; nothing is updated
+    assert Check.objects.count() == 1
+
+
+def test_the_same_key_with_another_check_is_refused_with_the_stored_one(clock, officer, squad_site):
+    registration = make_group(squad_site, people=[(make_person(1), declared())], plate=None)[0]
+    first, _ = record(officer, squad_site, registration=registration, checked_at=NOW)
+
+    with pytest.raises(IdempotencyKeyReusedError) as caught:
+        record(
+            officer,
+            squad_site,
+            registration=registration,
+            checked_at=NOW,
+            temperature="37.9",
+            outcome="refer_health",
+        )
+
+    assert caught.value.check.pk == first.pk
+    first.refresh_from_db()
+    assert first.outcome == "pass"  # the first one stands; nothing is updated
     assert Check.objects.count() == 1
 
 
 def test_a_concurrent_insert_of_the_same_key_returns_the_stored_check(clock, officer, squad_site):
     registration = make_group(squad_site, people=[(make_person(1), declared())], plate=None)[0]
-    stored, _ = record(officer, squad_site, registration=registration, key="race-key-1")
+    stored, _ = record(
+        officer, squad_site, registration=registration, key="race-key-1", checked_at=NOW
+    )
 
     # The other request's insert lands between this request's look-up and its own insert.
     with mock.patch("fangkong.screening.services.checks._same_key", return_value=None):
-        again, created = record(officer, squad_site, registration=registration, key="race-key-1")
+        again, created = record(
+            officer, squad_site, registration=registration, key="race-key-1", checked_at=NOW
+        )
 
     assert not created
     assert again.pk == stored.pk

@@ -3,9 +3,11 @@ detail view and purge (``checks``). Import from here; the modules are how the co
 
 from fangkong.screening.services.checks import (
     FUTURE_TOLERANCE,
+    IdempotencyKeyReusedError,
     Recorded,
     WalkUp,
     check_decide,
+    check_differs,
     check_for_key,
     check_purge,
     check_record,
@@ -23,12 +25,14 @@ from fangkong.screening.services.policy import (
 
 __all__ = [
     "FUTURE_TOLERANCE",
+    "IdempotencyKeyReusedError",
     "POLICY_ROLES",
     "ImportResult",
     "Recorded",
     "WalkUp",
     "can_manage_policy",
     "check_decide",
+    "check_differs",
     "check_for_key",
     "check_purge",
     "check_record",

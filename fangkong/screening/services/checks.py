@@ -84,6 +84,44 @@ def _same_key(user: Any, staff: Staff | None, key: str) -> Recorded | None:
     return Recorded(existing, False)
 
 
+class IdempotencyKeyReusedError(Exception):
+    """A stored check's key came again with a different check: the phone made a key twice,
+    or a client reuses keys. The stored check is not what was sent, so it is not an answer."""
+
+    def __init__(self, check: Check) -> None:
+        super().__init__(check.pk)
+        self.check = check
+
+
+def check_differs(
+    check: Check,
+    *,
+    site_id: int,
+    outcome: str,
+    checked_at: datetime,
+    temperature: Any = None,
+    registration_id: int | None = None,
+) -> bool:
+    """Whether a check sent again under ``check``'s key says something else than the stored
+    one (what a retry cannot change: where, when, which registration, outcome, reading)."""
+    try:
+        reading = None if temperature in (None, "") else Decimal(str(temperature))
+        same_reading = reading == check.temperature or (
+            reading is not None and reading.quantize(Decimal("0.1")) == check.temperature
+        )
+        same_time = checked_at == check.checked_at
+    except (InvalidOperation, ValueError, TypeError):  # A naive time cannot be compared.
+        return True
+    same_registration = registration_id is None or registration_id == check.registration_id
+    return not (
+        site_id == check.site_id
+        and outcome == check.outcome
+        and same_time
+        and same_reading
+        and same_registration
+    )
+
+
 def _clean_temperature(errors: FieldErrors, value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -216,6 +254,7 @@ def check_record(
         errors.raise_if_any()
     again = _same_key(user, staff, key)
     if again is not None:
+        _raise_if_differs(again.check, site, outcome, checked_at, temperature, registration)
         return again
     if not _covers(user, staff, site):
         raise PermissionDeniedError(_("You cannot record checks at this site."))
@@ -288,7 +327,9 @@ def check_record(
             check.save()
     except IntegrityError:
         # The same key was stored by a concurrent request between our look-up and insert.
-        return Recorded(Check.objects.get(idempotency_key=key), False)
+        stored = Check.objects.get(idempotency_key=key)
+        _raise_if_differs(stored, site, outcome, checked_at, temperature, registration)
+        return Recorded(stored, False)
     if check.overridden:
         audit_record(
             actor=user,
@@ -298,6 +339,26 @@ def check_record(
             extra={"recommended": recommended, "outcome": outcome, "site": site.pk},
         )
     return Recorded(check, True)
+
+
+def _raise_if_differs(
+    check: Check,
+    site: Site,
+    outcome: str,
+    checked_at: datetime,
+    temperature: Any,
+    registration: Registration | None,
+) -> None:
+    registration_id = registration.pk if registration is not None else None
+    if check_differs(
+        check,
+        site_id=site.pk,
+        outcome=outcome,
+        checked_at=checked_at,
+        temperature=temperature,
+        registration_id=registration_id,
+    ):
+        raise IdempotencyKeyReusedError(check)
 
 
 def _offline_reason(shown: str | None, outcome: str, recommended: str) -> str:

@@ -119,6 +119,7 @@
     showNet();
     if (loginNeeded) toast(UI.login_needed, 'bad');
     if (summary && summary.failed) toast(fmt(UI.not_accepted, { n: summary.failed }), 'bad');
+    if (summary && summary.setAside) toast(fmt(UI.set_aside_toast, { n: summary.setAside }), 'bad');
     refreshCount();
   }
 
@@ -132,16 +133,19 @@
       }
       items.forEach(function (item) {
         var s = item.summary || {};
-        var row = el('li', { className: 'item ' + (item.status === 'error' ? 'error' : 'pending'), dataset: { key: item.key } }, [
+        var stuck = item.status === 'error' || item.status === 'held';
+        var problem = item.status === 'held' ? UI.set_aside : UI.sync_error;
+        var row = el('li', { className: 'item ' + (stuck ? item.status : 'pending'), dataset: { key: item.key } }, [
           el('div', { className: 'line' }, [
             el('span', { className: 'time', text: timeText(item.created) }),
             el('b', { text: s.name || '' }),
             el('span', { className: 'pill o-' + item.body.outcome, text: outcomeLabel(item.body.outcome) })
           ]),
           el('div', { className: 'sub', text: (s.site || '') + (item.body.temperature ? ' · ' + item.body.temperature + ' ℃' : '') }),
-          item.status === 'error' ? el('div', { className: 'problem', role: 'alert', text: UI.sync_error + '：' + (item.error || '') }) : null,
-          item.status === 'error' ? el('div', { className: 'buttons' }, [
+          stuck ? el('div', { className: 'problem', role: 'alert', text: problem + '：' + (item.error || '') }) : null,
+          stuck ? el('div', { className: 'buttons' }, [
             el('button', { type: 'button', className: 'secondary', dataset: { action: 'retry' }, text: UI.retry }),
+            item.status === 'held' ? el('button', { type: 'button', className: 'secondary', dataset: { action: 'report' }, text: UI.report }) : null,
             el('button', { type: 'button', className: 'danger', dataset: { action: 'discard' }, text: UI.discard })
           ]) : el('div', { className: 'state', text: item.user && item.user !== config.user.username
             ? fmt(UI.waiting_for_user, { user: item.user }) : UI.waiting })
@@ -165,15 +169,39 @@
     else $('find').hidden = false;
   }
 
+  // The report is shown on the item to read out or copy, and copied where the browser lets us.
+  function showReport(row, text) {
+    var shown = row.querySelector('pre.report');
+    if (!shown) {
+      shown = el('pre', { className: 'report', dataset: { testid: 'outbox-report' } });
+      row.appendChild(shown);
+    }
+    shown.textContent = text;
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { toast(UI.report_copied, 'ok'); },
+        function () { toast(UI.report_shown, 'ok'); });
+    } else {
+      toast(UI.report_shown, 'ok');
+    }
+  }
+
   function onOutboxClick(event) {
     var button = event.target.closest('button[data-action]');
     if (!button) return;
     var key = button.closest('li').dataset.key;
+    if (button.dataset.action === 'report') {
+      // Not followed by a new rendering of the list, which would take the report away.
+      outbox.get(key).then(function (item) {
+        if (item) showReport(button.closest('li'), OutboxLib.report(item));
+      });
+      return;
+    }
     outbox.get(key).then(function (item) {
       if (!item) return null;
       if (button.dataset.action === 'retry') {
         item.status = 'pending';
         delete item.error;
+        delete item.serverFailures;
         return outbox.put(item).then(sync);
       }
       if (window.confirm(UI.discard_confirm)) return outbox.remove(key);

@@ -6,6 +6,13 @@
  * retries or discards it; nothing is dropped silently. Network failures and 5xx leave it
  * pending for the next attempt. The key is made here (crypto.randomUUID), so however often a
  * check is sent, the server stores it once.
+ *
+ * A check that the server fails on (a 500) SERVER_FAILURES_TO_SET_ASIDE times in a row is set
+ * aside ('held') with the server's reason, and the queue goes on with the checks after it:
+ * one check that always fails must not keep everything recorded after it on this phone from
+ * syncing. The officer sees it, sends it again or reports it. A 503 (the server is busy) and
+ * a 502/504 (the gateway cannot reach it) are about the server, not the check: they only
+ * stop this run, as a network failure does.
  */
 (function (root) {
   'use strict';
@@ -13,6 +20,8 @@
   var DB_NAME = 'fangkong-officer';
   var DB_VERSION = 1;
   var STORE = 'outbox';
+  var SERVER_FAILURES_TO_SET_ASIDE = 3;
+  var NOT_THE_CHECKS_FAULT = [502, 503, 504];
 
   function promisify(request) {
     return new Promise(function (resolve, reject) {
@@ -162,10 +171,11 @@
 
   Syncer.prototype.sendAll = function () {
     var self = this;
-    var summary = { sent: 0, failed: 0, offline: false, loginNeeded: false };
+    var summary = { sent: 0, failed: 0, setAside: 0, offline: false, loginNeeded: false };
     return self.outbox.all().then(function (items) {
       var pending = items.filter(function (item) {
-        return item.status !== 'error' && (!item.user || !self.user || item.user === self.user);
+        return item.status !== 'error' && item.status !== 'held' &&
+          (!item.user || !self.user || item.user === self.user);
       });
       var chain = Promise.resolve(true);
       pending.forEach(function (item) {
@@ -208,8 +218,7 @@
           item.errorCode = body.code || String(response.status);
           return self.outbox.put(item).then(function () { return true; });
         }
-        summary.offline = true; // 5xx: the server is unwell; try again later
-        return false;
+        return self.serverFailed(item, response.status, body, summary);
       });
     }, function () {
       summary.offline = true;
@@ -217,5 +226,44 @@
     });
   };
 
-  root.FangkongOutbox = { Outbox: Outbox, Syncer: Syncer, newKey: newKey, errorMessages: errorMessages };
+  /* A 5xx. Counted against the check unless it is about the server; the third in a row sets
+   * the check aside and lets the queue go on; before that, the run stops (try again later). */
+  Syncer.prototype.serverFailed = function (item, status, body, summary) {
+    var self = this;
+    if (NOT_THE_CHECKS_FAULT.indexOf(status) >= 0) {
+      summary.offline = true;
+      return Promise.resolve(false);
+    }
+    item.serverFailures = (item.serverFailures || 0) + 1;
+    item.lastStatus = status;
+    item.error = errorMessages(body).join(' ') || ('HTTP ' + status);
+    if (item.serverFailures < SERVER_FAILURES_TO_SET_ASIDE) {
+      summary.offline = true;
+      return self.outbox.put(item).then(function () { return false; });
+    }
+    item.status = 'held';
+    item.errorCode = body.code || String(status);
+    item.heldAt = Date.now();
+    summary.setAside += 1;
+    return self.outbox.put(item).then(function () { return true; });
+  };
+
+  /* Plain text about a set-aside check for the duty desk: no personal data beyond what the
+   * officer's own screen shows (the masked name is left out too). */
+  function report(item) {
+    var body = item.body || {};
+    return [
+      'key: ' + item.key,
+      'created: ' + String(item.created),
+      'site: ' + body.site_id,
+      'checked_at: ' + body.checked_at,
+      'outcome: ' + body.outcome,
+      'status: ' + (item.lastStatus || '') + ' ' + (item.errorCode || ''),
+      'attempts: ' + (item.serverFailures || 0),
+      'reason: ' + (item.error || '')
+    ].join('\n');
+  }
+
+  root.FangkongOutbox = { Outbox: Outbox, Syncer: Syncer, newKey: newKey, errorMessages: errorMessages, report: report,
+    SERVER_FAILURES_TO_SET_ASIDE: SERVER_FAILURES_TO_SET_ASIDE };
 })(typeof self !== 'undefined' ? self : this);

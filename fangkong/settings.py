@@ -15,8 +15,10 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +130,7 @@ AUTHENTICATION_BACKENDS = ["fangkong.org.backends.StaffModelBackend"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -260,6 +263,43 @@ MAP_TILE_URL = env("FANGKONG_MAP_TILE_URL")
 MAP_TILE_KEY = env("FANGKONG_MAP_TILE_KEY")
 MAP_TILE_ATTRIBUTION = env("FANGKONG_MAP_TILE_ATTRIBUTION")
 MAP_OUTLINE = env("FANGKONG_MAP_OUTLINE", "geo/zhangye.geojson")
+
+
+def tile_origins(tiles: str, url: str) -> list[str]:
+    """Where map tiles come from, for the CSP: the origin of the tile URL (or of the provider's
+    default, as in sites/static/sites/map.js) with its {s} subdomain label as a wildcard."""
+    defaults = {
+        "tianditu": "https://t{s}.tianditu.gov.cn/",
+        "amap": "https://webrd0{s}.is.autonavi.com/",
+    }
+    url = url or defaults.get(tiles, "")
+    if tiles == "none" or not url:
+        return []
+    parts = urlsplit(url)
+    labels = ["*" if "{" in label else label for label in parts.netloc.split(".")]
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files only. No
+# inline script, handler or javascript: URL runs, and no inline <style> or style attribute
+# applies (ECharts, Leaflet and our scripts set styles through the style object, which a CSP
+# does not restrict). The QR scanner runs its decoder in a worker made from a blob: URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *tile_origins(MAP_TILES, MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Registrations and checks older than this are purged unless linked to a key person or case.
 RETENTION_DAYS = envint("FANGKONG_RETENTION_DAYS", 21)

@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",
     "fangkong.core",
     "fangkong.org",
     "fangkong.sites",
@@ -125,8 +127,12 @@ INSTALLED_APPS = [
     "fangkong.demo",
 ]
 
-# Django's model backend, but the user comes with their staff record and unit (org/backends.py).
-AUTHENTICATION_BACKENDS = ["fangkong.org.backends.StaffModelBackend"]
+# First the login throttle (django-axes: refuses an account or address past its failures),
+# then Django's model backend with the user's staff record and unit (org/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "fangkong.org.backends.StaffModelBackend",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -140,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fangkong.urls"
@@ -249,6 +257,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS el
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Proxies whose X-Forwarded-For is believed (addresses or networks): the client's address
+# for login throttling and the audit is the nearest one in that header that is not a proxy.
+TRUSTED_PROXIES = envlist("FANGKONG_TRUSTED_PROXIES", "127.0.0.1,::1")
+
 # Site photos: larger uploads are refused with a message; stored photos are resized.
 PHOTO_MAX_BYTES = envint("FANGKONG_PHOTO_MAX_MB", 10) * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
@@ -306,6 +318,30 @@ RETENTION_DAYS = envint("FANGKONG_RETENTION_DAYS", 21)
 
 DEMO_PASSWORD = env("FANGKONG_DEMO_PASSWORD", "fangkong-demo")
 
+# Logins (django-axes). Failed logins are counted in the database, so every server process
+# sees one count whatever the cache (local memory or Redis), on SQLite and PostgreSQL alike.
+# An account is refused after LOGIN_FAILURES_PER_ACCOUNT failures and an address after
+# LOGIN_FAILURES_PER_ADDRESS (higher: a police station's officers share one address), for
+# LOGIN_LOCKOUT_MINUTES after the last counted failure (fangkong/org/logins.py).
+LOGIN_FAILURES_PER_ACCOUNT = envint("FANGKONG_LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = envint("FANGKONG_LOGIN_FAILURES_PER_ADDRESS", 30)
+LOGIN_LOCKOUT_MINUTES = envint("FANGKONG_LOGIN_LOCKOUT_MINUTES", 15)
+if min(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES) < 1:
+    raise ImproperlyConfigured("FANGKONG_LOGIN_* settings must be at least 1")
+AXES_HANDLER = "fangkong.org.logins.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Tries made while refused are not counted, so they neither lengthen the lockout nor fill
+# the table; a success does not wipe the address's count (one valid login would otherwise
+# clear every other account's failures from that address).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# Logins are recorded in our audit log (fangkong/org/logins.py), not in a second table.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "fangkong.org.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "fangkong.org.logins.lockout_response"
+
 # Registration: a citizen's pass is valid this many hours; the public address printed on QR
 # posters (empty: the address the poster was requested on); registrations allowed per client
 # as "requests/seconds".
@@ -338,5 +374,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("FANGKONG_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes: its start-up and success notes are noise; failures stay (warnings).
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -8,13 +8,14 @@ from django.views.static import serve
 
 from fangkong.api import api
 from fangkong.core import views as core_views
+from fangkong.org import logins
 
 urlpatterns = [
     # The citizens' form first: the busiest URL there is, resolved without trying the rest.
     path("r/", include("fangkong.registration.urls")),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", logins.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -257,6 +257,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS el
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# The Django admin: on in development, off in production unless turned on (then /admin/ answers
+# 404, so the public host that serves the citizens' form does not offer it either).
+ADMIN_ENABLED = envbool("FANGKONG_ADMIN_ENABLED", not PRODUCTION)
 # Proxies whose X-Forwarded-For is believed (addresses or networks): the client's address
 # for login throttling and the audit is the nearest one in that header that is not a proxy.
 TRUSTED_PROXIES = envlist("FANGKONG_TRUSTED_PROXIES", "127.0.0.1,::1")

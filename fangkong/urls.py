@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from fangkong.api import api
@@ -18,7 +19,6 @@ urlpatterns = [
     path("accounts/login/", logins.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("org/", include("fangkong.org.urls")),
     path("sites/", include("fangkong.sites.urls")),
@@ -30,3 +30,9 @@ urlpatterns = [
     # nginx in front of MEDIA_ROOT (docs/deploy.md).
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+if settings.ADMIN_ENABLED:
+    urlpatterns += [
+        # The admin's own login page would be a second way in; ours is throttled and audited.
+        path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+        path("admin/", admin.site.urls),
+    ]

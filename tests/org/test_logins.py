@@ -125,3 +125,9 @@ def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(
     client.post("/accounts/login/", {"username": "x", "password": "y"})
     failures = AuditLog.objects.filter(action="login.failure").order_by("id")
     assert list(failures.values_list("ip", flat=True)) == [OFFICE, HOME]
+
+
+def test_the_admin_login_is_the_throttled_login_page(db: Any) -> None:
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/"

@@ -165,8 +165,11 @@ def dashboard(v: Visit, query: str = "") -> None:
     v.page.wait_for_selector("#chart-outcomes canvas")
     v.page.wait_for_selector("#command-map path.site-marker")
     v.hover_all("#command-map path.site-marker")
+    # The tooltip was drawn, and holds the hostile name as text.
+    assert "onerror=" in v.page.locator(".leaflet-tooltip").last.text_content()
     for chart in ("#chart-hourly", "#chart-outcomes", "#chart-origins", "#chart-trends"):
         v.sweep(chart)
+        assert v.page.locator(f"{chart} .chart-tip").count(), f"no tooltip on {chart}"
     v.check()
 
 
@@ -182,7 +185,7 @@ def test_commander(visit: Any, facts: dict[str, Any]) -> None:
           groups[0].zoomToShowLayer(marker, () => { marker.openPopup(); done(); });
         })"""
     )
-    v.page.wait_for_selector(".site-popup")
+    assert "onerror=" in v.page.locator(".site-popup").text_content()
     v.hover_all(".leaflet-marker-icon.site-marker")
     v.check()
     for path in (
@@ -207,6 +210,7 @@ def test_brigade_leader(visit: Any, facts: dict[str, Any]) -> None:
     v.open(f"/roster/staffing/{facts['officer_site']}/")
     v.page.wait_for_selector("#staffing-chart canvas")
     v.sweep("#staffing-chart")
+    assert v.page.locator("#staffing-chart .chart-tip").count()
     v.check()
     v.open(f"/sites/{facts['officer_site']}/edit/", MAP_READY)
     v.hover_all(".leaflet-marker-icon.site-marker")

@@ -14,10 +14,13 @@ import json
 import os
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -137,6 +140,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",
     "fangkong.core",
     "fangkong.org",
     "fangkong.sites",
@@ -147,11 +151,16 @@ INSTALLED_APPS = [
     "fangkong.demo",
 ]
 
-# Django's model backend, but the user comes with their staff record and unit (org/backends.py).
-AUTHENTICATION_BACKENDS = ["fangkong.org.backends.StaffModelBackend"]
+# First the login throttle (django-axes: refuses an account or address past its failures),
+# then Django's model backend with the user's staff record and unit (org/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "fangkong.org.backends.StaffModelBackend",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -163,6 +172,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fangkong.urls"
@@ -289,6 +300,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS el
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# The Django admin: on in development, off in production unless turned on (then /admin/ answers
+# 404, so the public host that serves the citizens' form does not offer it either).
+ADMIN_ENABLED = envbool("FANGKONG_ADMIN_ENABLED", not PRODUCTION)
+
 # Site photos: larger uploads are refused with a message; stored photos are resized.
 PHOTO_MAX_BYTES = envint("FANGKONG_PHOTO_MAX_MB", 10) * 1024 * 1024
 # Photos with more pixels than this are refused before they are decoded, and Pillow's own
@@ -317,6 +332,43 @@ MAP_TILE_KEY = env("FANGKONG_MAP_TILE_KEY")
 MAP_TILE_ATTRIBUTION = env("FANGKONG_MAP_TILE_ATTRIBUTION")
 MAP_OUTLINE = env("FANGKONG_MAP_OUTLINE", "geo/zhangye.geojson")
 
+
+def tile_origins(tiles: str, url: str) -> list[str]:
+    """Where map tiles come from, for the CSP: the origin of the tile URL (or of the provider's
+    default, as in sites/static/sites/map.js) with its {s} subdomain label as a wildcard."""
+    defaults = {
+        "tianditu": "https://t{s}.tianditu.gov.cn/",
+        "amap": "https://webrd0{s}.is.autonavi.com/",
+    }
+    url = url or defaults.get(tiles, "")
+    if tiles == "none" or not url:
+        return []
+    parts = urlsplit(url)
+    labels = ["*" if "{" in label else label for label in parts.netloc.split(".")]
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files only. No
+# inline script, handler or javascript: URL runs, and no inline <style> or style attribute
+# applies (ECharts, Leaflet and our scripts set styles through the style object, which a CSP
+# does not restrict). The QR scanner runs its decoder in a worker made from a blob: URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *tile_origins(MAP_TILES, MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Registrations and checks older than this are purged unless linked to a key person or case.
 RETENTION_DAYS = envint("FANGKONG_RETENTION_DAYS", 21)
 # Vehicle passes are purged this many days after their last day, or after being revoked or
@@ -324,6 +376,30 @@ RETENTION_DAYS = envint("FANGKONG_RETENTION_DAYS", 21)
 PASS_RETENTION_DAYS = envint("FANGKONG_PASS_RETENTION_DAYS", 21)
 
 DEMO_PASSWORD = env("FANGKONG_DEMO_PASSWORD", "fangkong-demo")
+
+# Logins (django-axes). Failed logins are counted in the database, so every server process
+# sees one count whatever the cache (local memory or Redis), on SQLite and PostgreSQL alike.
+# An account is refused after LOGIN_FAILURES_PER_ACCOUNT failures and an address after
+# LOGIN_FAILURES_PER_ADDRESS (higher: a police station's officers share one address), for
+# LOGIN_LOCKOUT_MINUTES after the last counted failure (fangkong/org/logins.py).
+LOGIN_FAILURES_PER_ACCOUNT = envint("FANGKONG_LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = envint("FANGKONG_LOGIN_FAILURES_PER_ADDRESS", 30)
+LOGIN_LOCKOUT_MINUTES = envint("FANGKONG_LOGIN_LOCKOUT_MINUTES", 15)
+if min(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES) < 1:
+    raise ImproperlyConfigured("FANGKONG_LOGIN_* settings must be at least 1")
+AXES_HANDLER = "fangkong.org.logins.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Tries made while refused are not counted, so they neither lengthen the lockout nor fill
+# the table; a success does not wipe the address's count (one valid login would otherwise
+# clear every other account's failures from that address).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# Logins are recorded in our audit log (fangkong/org/logins.py), not in a second table.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "fangkong.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "fangkong.org.logins.lockout_response"
 
 # Registration: a citizen's pass is valid this many hours; the public address printed on QR
 # posters (empty: the address the poster was requested on); registrations allowed per client
@@ -366,5 +442,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("FANGKONG_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes: its start-up and success notes are noise; failures stay (warnings).
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from fangkong.api import api
 from fangkong.core import views as core_views
+from fangkong.org import logins
 
 # Error pages that read nothing from the request's body (fangkong/core/errorpages.py).
 handler400 = "fangkong.core.errorpages.bad_request"
@@ -18,10 +21,9 @@ urlpatterns = [
     path("r/", include("fangkong.registration.urls")),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", logins.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("org/", include("fangkong.org.urls")),
     path("sites/", include("fangkong.sites.urls")),
@@ -32,3 +34,9 @@ urlpatterns = [
     # No /media/: uploaded site photos are served by sites.views.site_photo_file, which checks
     # the user's jurisdiction over the photo's site.
 ]
+if settings.ADMIN_ENABLED:
+    urlpatterns += [
+        # The admin's own login page would be a second way in; ours is throttled and audited.
+        path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+        path("admin/", admin.site.urls),
+    ]

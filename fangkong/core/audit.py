@@ -11,7 +11,6 @@ transactions run their ``audit_record`` last where they can.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from django.db import models, transaction
@@ -19,24 +18,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fangkong.core import auditchain
+from fangkong.core.http import client_ip
 from fangkong.core.models import AuditLog
-from fangkong.core.ratelimit import client_address
 from fangkong.core.sql import default_connection
 
 # pg_advisory_xact_lock's key for "the audit chain" (the bytes of "fk-audit").
 CHAIN_LOCK = int.from_bytes(b"fk-audit", "big")
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from, as the rate limits see it
-    (``core.ratelimit.client_address``: X-Forwarded-For is believed only from a proxy listed
-    in ``FANGKONG_TRUSTED_PROXIES``), or None when it is not an address."""
-    if request is None:
-        return None
-    try:
-        return ipaddress.ip_address(client_address(request)).compressed
-    except ValueError:
-        return None
 
 
 def audit_record(

@@ -32,7 +32,6 @@ from functools import cache
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import DatabaseError
-from django.http import HttpRequest
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -217,21 +216,6 @@ def reset() -> None:
 # --- the client's address --------------------------------------------------------------------
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from: ``REMOTE_ADDR``, or, when that is a proxy listed in
-    ``settings.TRUSTED_PROXIES``, the nearest address in X-Forwarded-For that is not one of
-    them. Entries to the left of it were written by the client and are not believed."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
-    if not trusted or not _is_in(remote, trusted):
-        return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
-        if not _is_in(hop, trusted):
-            return hop if _parse(hop) is not None else remote
-    return remote
-
-
 def address_identity(address: str) -> str:
     """What one subscriber is: an IPv4 address, or the /64 network of an IPv6 address (a
     mobile subscriber is given a whole /64 and can change addresses within it at will)."""
@@ -250,16 +234,3 @@ def _parse(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return ipaddress.ip_address(text)
     except ValueError:
         return None
-
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@cache
-def _trusted_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
-
-
-def _is_in(address: str, networks: tuple[Network, ...]) -> bool:
-    parsed = _parse(address)
-    return parsed is not None and any(parsed in network for network in networks)

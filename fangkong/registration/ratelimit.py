@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from fangkong.core import ratelimit
+from fangkong.core.http import client_address
 from fangkong.lib import phone as phonelib
 
 DEFAULT_RATE = "10/600"
@@ -48,7 +49,7 @@ def registration_hit(request: HttpRequest, *, site_id: int, phone: str) -> ratel
     address_rate = ratelimit.parse_rate(
         getattr(settings, "REGISTRATION_ADDRESS_RATE", DEFAULT_ADDRESS_RATE)
     )
-    address = ratelimit.address_identity(ratelimit.client_address(request))
+    address = ratelimit.address_identity(client_address(request))
     client = f"{_browser(request)}|{_phone(phone)}|{site_id}"
     return ratelimit.worst(
         ratelimit.hit("registration", client, client_rate),

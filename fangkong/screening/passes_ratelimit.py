@@ -13,13 +13,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from fangkong.core import ratelimit
+from fangkong.core.http import client_address
 
 DEFAULT_RATE = "60/600"
 
 
 def pass_apply_hit(request: HttpRequest) -> ratelimit.Verdict:
     rate = ratelimit.parse_rate(getattr(settings, "PASS_APPLY_RATE", DEFAULT_RATE))
-    address = ratelimit.address_identity(ratelimit.client_address(request))
+    address = ratelimit.address_identity(client_address(request))
     return ratelimit.hit("pass-apply", address, rate)
 
 

@@ -21,7 +21,7 @@ LOADED = "window.fangkongMap && window.fangkongMap.loaded"
 
 def _open_map(page: Any, query: str = "") -> int:
     page.goto("/sites/map/" + query)
-    page.wait_for_function(LOADED)
+    page.wait_for_function(f"() => {LOADED}")
     assert page.evaluate("window.fangkongMap.error") is None
     return int(page.evaluate("window.fangkongMap.markerCount()"))
 
@@ -45,7 +45,7 @@ def test_log_in_in_chinese_and_see_every_site_on_the_map(
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     log_in(page, "commander")
     assert page.url.endswith("/sites/map/")
-    page.wait_for_function(LOADED)
+    page.wait_for_function(f"() => {LOADED}")
     assert page.locator("h1").inner_text().startswith("防控点地图")
     assert page.evaluate("window.fangkongMap.markerCount()") == COUNTS["commander"]
     assert page.evaluate("window.fangkongMap.tiles") == "none"
@@ -75,10 +75,10 @@ def test_brigade_sees_only_its_sites_and_filters_them(page_as: Any, server: Serv
     # Filtering by the squad reloads the markers and keeps the filter in the address.
     squad = page.locator("select[name=unit] option", has_text="甘州一中队").get_attribute("value")
     page.select_option("select[name=unit]", squad)
-    page.wait_for_function(f"{LOADED} && window.fangkongMap.markerCount() === 10")
+    page.wait_for_function(f"() => {LOADED} && window.fangkongMap.markerCount() === 10")
     assert "unit=" in page.url
     page.select_option("select[name=status]", "suspended")
-    page.wait_for_function(f"{LOADED} && window.fangkongMap.markerCount() === 1")
+    page.wait_for_function(f"() => {LOADED} && window.fangkongMap.markerCount() === 1")
     # A popup has the site's facts and a link to its page.
     page.evaluate(
         "(() => { const m = window.fangkongMap; let one = null;"
@@ -118,7 +118,7 @@ def test_open_a_site_from_the_list(page_as: Any) -> None:
     # The filters swap the table in place (HTMX) and keep the choice in the address.
     page.evaluate("window.__same_page = true")
     page.select_option("select[name=status]", "suspended")
-    page.wait_for_function("document.querySelectorAll('table.sites tbody tr').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('table.sites tbody tr').length === 3")
     assert "status=suspended" in page.url
     assert page.evaluate("window.__same_page") is True
     link = page.locator("table.sites tbody tr").first.locator("a")
@@ -140,7 +140,7 @@ def test_add_a_site_with_a_photo(page_as: Any, tmp_path: Path) -> None:
     page.fill("[name=name]", "酒泉测试收费站")
     page.select_option("[name=kind]", "toll_station")
     # Pick the coordinates on the map: the picker fills both inputs with WGS-84.
-    page.wait_for_function("window.fangkongMap && window.fangkongMap.map")
+    page.wait_for_function("() => window.fangkongMap && window.fangkongMap.map")
     page.locator("#picker").click(position={"x": 420, "y": 150})
     lng = float(page.input_value("[name=lng]"))
     lat = float(page.input_value("[name=lat]"))
@@ -161,7 +161,9 @@ def test_add_a_site_with_a_photo(page_as: Any, tmp_path: Path) -> None:
     page.set_input_files("#site-photos [name=photo]", str(_png(tmp_path / "b.png", (10, 90, 200))))
     page.fill("#site-photos [name=caption]", "夜间")
     page.click("#site-photos button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('#site-photos .gallery img').length === 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#site-photos .gallery img').length === 2"
+    )
     assert page.evaluate("window.__same_page") is True
     full = page.locator("#site-photos .gallery a").first.get_attribute("href")
     assert full is not None and page.request.get(full).ok

@@ -77,7 +77,7 @@ def test_dashboard_draws_and_refreshes_without_reload(browser: Any, server: Any)
         env=env,
         check=True,
     )
-    page.wait_for_function("document.getElementById('kpi-today').textContent === '9'")
+    page.wait_for_function("() => document.getElementById('kpi-today').textContent === '9'")
     assert page.evaluate("window.notReloaded") is True
     screenshot(page, "dashboard")
     page.locator("#command-map path.site-marker").first.click(force=True)

@@ -17,7 +17,8 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from fangkong.core import auditchain
-from fangkong.core.audit import audit_record, client_ip
+from fangkong.core.audit import audit_record
+from fangkong.core.http import client_ip
 from fangkong.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db

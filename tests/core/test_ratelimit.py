@@ -10,7 +10,8 @@ from django.core.cache.backends.base import BaseCache
 from django.test import RequestFactory
 
 from fangkong.core import ratelimit
-from fangkong.core.ratelimit import Rate, address_identity, client_address, hit, parse_rate
+from fangkong.core.http import client_address
+from fangkong.core.ratelimit import Rate, address_identity, hit, parse_rate
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:9/0"  # The discard port: nothing answers there.
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 
 from tests.redis_cache import REDIS_URL, SharedCache
 
@@ -41,7 +42,9 @@ def test_a_logout_ends_the_session_in_the_shared_cache(
 ) -> None:
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     django_user_model.objects.create_user("duty-officer", password="a-long-password-1")
-    assert client.login(username="duty-officer", password="a-long-password-1")
+    # django-axes throttles logins by the request's address: a login needs a request.
+    credentials = {"username": "duty-officer", "password": "a-long-password-1"}
+    assert client.login(request=HttpRequest(), **credentials)
     key = client.session.session_key
     other_process = shared_cache.other_process
     assert other_process.keys(f"{shared_cache.prefix}:*{key}")  # what every process reads

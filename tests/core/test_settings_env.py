@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,3 +26,39 @@ def test_env_example_lists_every_setting() -> None:
     assert read, "no settings found: the pattern is broken"
     assert read - documented == set(), "settings missing from .env.example"
     assert documented - read == set(), ".env.example lists settings nobody reads"
+
+
+def _admin_answer(tmp_path: Path, **env: str) -> int:
+    """What /admin/ answers in a server process started with ``env`` (production secrets set)."""
+    key = base64.b64encode(b"k" * 32).decode()
+    environ = {
+        **os.environ,
+        "FANGKONG_ENV": "production",
+        "FANGKONG_SECRET_KEY": "s" * 50,
+        "FANGKONG_ENCRYPTION_KEYS": f"t1:{key}",
+        "FANGKONG_BLIND_INDEX_KEY": key,
+        "FANGKONG_DATA_DIR": str(tmp_path),
+        **env,
+    }
+    if "FANGKONG_ADMIN_ENABLED" not in env:
+        environ.pop("FANGKONG_ADMIN_ENABLED", None)
+    code = "from django.test import Client; print(Client().get('/admin/', secure=True).status_code)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(result.stdout.split()[-1])
+
+
+def test_the_admin_is_off_in_production_unless_a_setting_turns_it_on(tmp_path: Path) -> None:
+    assert _admin_answer(tmp_path) == 404
+    assert _admin_answer(tmp_path, FANGKONG_ADMIN_ENABLED="true") == 302
+
+
+def test_the_admin_is_on_in_development(client: Any) -> None:
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "login" in response["Location"]

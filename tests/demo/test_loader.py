@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.db import connection, transaction
+from django.http import HttpRequest
 
 from fangkong.core.identity import blind_index_of, keyring
 from fangkong.core.models import AuditLog
@@ -97,13 +98,13 @@ def test_status_and_history_are_dated_from_the_start_of_the_response(demo: Prefe
 
 def test_the_four_logins_authenticate_and_are_staff(demo: Prefecture) -> None:
     for username in LOGINS:
-        user = authenticate(username=username, password=settings.DEMO_PASSWORD)
+        user = authenticate(HttpRequest(), username=username, password=settings.DEMO_PASSWORD)
         assert user is not None, username
         assert user.staff.badge_number == demo.login_staff(username).badge_number
         assert not user.is_superuser and not user.is_staff
     users = get_user_model().objects.filter(username__in=LOGINS)
     assert len({user.password for user in users}) == 1
-    assert authenticate(username="commander", password="wrong") is None
+    assert authenticate(HttpRequest(), username="commander", password="wrong") is None
 
 
 def _user(username: str) -> Any:

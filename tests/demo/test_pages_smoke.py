@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -40,7 +41,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
 @pytest.mark.parametrize("username", LOGINS)
 def test_every_menu_page_answers_for_every_login(demo: Any, db: Any, username: str) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert client.login(username=username, password=settings.DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=settings.DEMO_PASSWORD)
     home = client.get("/", follow=True)
     assert home.status_code == 200
     menu = home.content.decode()
@@ -58,6 +59,6 @@ def test_only_the_command_centre_is_offered_the_policy(demo: Any, db: Any) -> No
     offered = {}
     for username in LOGINS:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-        client.login(username=username, password=settings.DEMO_PASSWORD)
+        client.login(request=HttpRequest(), username=username, password=settings.DEMO_PASSWORD)
         offered[username] = ">防控策略</a>" in client.get("/", follow=True).content.decode()
     assert offered == {"commander": True, "brigade": False, "officer": False, "analyst": True}

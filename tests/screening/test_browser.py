@@ -143,7 +143,7 @@ def _find_by_short_code_and_record(page: Any) -> None:
 
     page.wait_for_selector("#party", state="hidden")
     stored = stored_checks(page, lambda c: c["plate"] == PLATE, 2)
-    page.wait_for_function("document.getElementById('outbox-count').textContent === '0'")
+    page.wait_for_function("() => document.getElementById('outbox-count').textContent === '0'")
     assert sorted((c["person"]["name"], c["outcome"], c["recommended"]) for c in stored) == [
         ("赵*柱", "pass", "pass"),
         ("钱*花", "test_then_pass", "test_then_pass"),
@@ -200,12 +200,12 @@ def _record_offline_then_sync(page: Any) -> None:
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     page.wait_for_selector("body[data-ready=yes]")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     tag = uuid.uuid4().hex[:4]
     names = [f"离线{tag}{i}" for i in range(3)]
 
     context.set_offline(True)
-    page.wait_for_function("document.getElementById('net').dataset.state === 'offline'")
+    page.wait_for_function("() => document.getElementById('net').dataset.state === 'offline'")
     for i, name in enumerate(names):
         _enter_walk_up(page, name, id_number(700 + i, birth="19800101"))
     assert page.locator("#outbox-count").inner_text() == "3"
@@ -225,7 +225,7 @@ def _record_offline_then_sync(page: Any) -> None:
 
     context.set_offline(False)
     page.wait_for_function(
-        "document.getElementById('outbox-count').textContent === '0'", timeout=20_000
+        "() => document.getElementById('outbox-count').textContent === '0'", timeout=20_000
     )
     masked = {name[0] + "*" * (len(name) - 2) + name[-1] for name in names}
     mine = stored_checks(page, lambda c: c["person"]["name"] in masked, 3)
@@ -247,7 +247,7 @@ def _keep_a_refused_check(page: Any) -> None:
     total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
     _enter_walk_up(page, "未来人", first17 + "10X98765432"[total % 11])
 
-    page.wait_for_function("document.getElementById('outbox-count').textContent === '1'")
+    page.wait_for_function("() => document.getElementById('outbox-count').textContent === '1'")
     page.wait_for_selector("#outbox-button[data-waiting=yes]")
     page.click("#outbox-button")
     problem = page.wait_for_selector("#outbox-list li.error .problem")
@@ -260,7 +260,7 @@ def _keep_a_refused_check(page: Any) -> None:
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#outbox-list li.error button[data-action=discard]")
-    page.wait_for_function("document.getElementById('outbox-count').textContent === '0'")
+    page.wait_for_function("() => document.getElementById('outbox-count').textContent === '0'")
 
 
 def test_a_thousand_checks_wait_offline_and_each_arrives_once(seeded: Server) -> None:
@@ -270,7 +270,7 @@ def test_a_thousand_checks_wait_offline_and_each_arrives_once(seeded: Server) ->
 def _thousand_offline(page: Any) -> None:
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     site_id = page.evaluate(
         "JSON.parse(document.getElementById('officer-config').textContent)"
         ".sites.find((s) => s.code === 'GZ-002').id"
@@ -313,7 +313,7 @@ def _thousand_offline(page: Any) -> None:
     started = time.monotonic()
     page.context.set_offline(False)
     page.wait_for_function(
-        "document.getElementById('outbox-count').textContent === '0'", timeout=180_000
+        "() => document.getElementById('outbox-count').textContent === '0'", timeout=180_000
     )
     elapsed = time.monotonic() - started
     response = page.context.request.get(f"/api/v1/checks?site={site_id}&limit=1000")

@@ -31,7 +31,7 @@
 
   function drawHourly(data) {
     chart("chart-hourly").setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: FangkongCharts.tooltip("axis"),
       legend: { data: [L10N.persons, L10N.vehicles, L10N.persuadeReturn, L10N.referHealth] },
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "category", data: data.hourly.map((p) => p.hour + L10N.hourSuffix) },
@@ -48,7 +48,7 @@
   function drawOutcomes(data) {
     const names = L10N.outcomes;
     chart("chart-outcomes").setOption({
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      tooltip: FangkongCharts.tooltip("item"),
       legend: { bottom: 0 },
       color: ["#2e7d32", "#00897b", "#1565c0", "#ef6c00", "#c62828"],
       series: [{
@@ -62,7 +62,7 @@
   function drawOrigins(data) {
     const rows = data.origins.slice().reverse();
     chart("chart-origins").setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: FangkongCharts.tooltip("axis"),
       grid: { left: 110, right: 24, top: 10, bottom: 24 },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: rows.map((r) => r.name) },
@@ -72,7 +72,7 @@
 
   function drawTrends(data) {
     chart("chart-trends").setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: FangkongCharts.tooltip("axis"),
       legend: { data: [L10N.persuadeReturn, L10N.referHealth] },
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "category", data: data.trends.map((t) => t.date.slice(5)) },
@@ -148,6 +148,16 @@
   let map = null;
   let layer = null;
 
+  /* A marker's tooltip as a node: a site's name is whatever its unit typed, and Leaflet puts
+   * a string tooltip into the page as HTML. */
+  function siteTooltip(s) {
+    const box = document.createElement("span");
+    const name = document.createElement("b");
+    name.textContent = s.name;
+    box.append(name, " · " + L10N.volume + " " + s.volume);
+    return box;
+  }
+
   function drawMap(data) {
     if (typeof L === "undefined") return;
     if (!map) {
@@ -169,7 +179,7 @@
         weight: 1,
         className: s.quiet ? "site-marker quiet" : "site-marker",
       });
-      marker.bindTooltip(s.name + " · " + L10N.volume + " " + s.volume);
+      marker.bindTooltip(() => siteTooltip(s));
       marker.on("click", () => { window.location.href = siteUrl(s.id); });
       marker.addTo(layer);
       points.push([s.lat, s.lng]);

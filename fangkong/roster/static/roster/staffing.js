@@ -5,7 +5,7 @@
   if (!node || typeof echarts === "undefined") return;
   var chart = echarts.init(node);
   chart.setOption({
-    tooltip: { trigger: "axis" },
+    tooltip: FangkongCharts.tooltip("axis"),
     legend: { data: [data.labels.arrivals, data.labels.servers] },
     xAxis: { type: "category", data: data.hours },
     yAxis: [{ type: "value", name: data.labels.arrivals }, { type: "value", name: data.labels.servers, minInterval: 1 }],

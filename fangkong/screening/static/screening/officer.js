@@ -299,10 +299,16 @@
     }
     $('scanner').hidden = false;
     if (!scanner) {
+      // Our own frame for the scan region: the scanner's default is markup with an inline
+      // style attribute, which the Content-Security-Policy refuses.
+      var frame = el('div', { className: 'scan-frame' });
+      $('video').after(frame);
       scanner = new window.QrScanner($('video'), function (result) {
         stopScan();
         lookup({ token: tokenFromScan(result.data) });
-      }, { returnDetailedScanResult: true, preferredCamera: 'environment', highlightScanRegion: true });
+      }, {
+        returnDetailedScanResult: true, preferredCamera: 'environment', highlightScanRegion: true, overlay: frame
+      });
     }
     scanner.start().catch(function () {
       stopScan();

@@ -62,6 +62,11 @@
 
   window.fangkongCoords = { wgs84ToGcj02: wgs84ToGcj02, gcj02ToWgs84: gcj02ToWgs84 };
 
+  // The legend's and the title's pins take their kind's colour from data-pin.
+  document.querySelectorAll("[data-pin]").forEach(function (node) {
+    if (/^#[0-9a-f]{3,8}$/i.test(node.dataset.pin)) node.style.setProperty("--pin", node.dataset.pin);
+  });
+
   const configElement = document.getElementById("map-config");
   if (!configElement || typeof window.L === "undefined") return;
   const config = JSON.parse(configElement.textContent);
@@ -164,7 +169,7 @@
               pane: "labels",
               interactive: false,
               keyboard: false,
-              icon: L.divIcon({ className: "county-label", html: name.outerHTML, iconSize: null }),
+              icon: L.divIcon({ className: "county-label", html: name, iconSize: null }),
             }).addTo(map);
           });
         }
@@ -175,16 +180,24 @@
 
   /* ---- markers ---- */
   function safeClass(value) {
-    return String(value || "").replace(/[^a-z0-9_]/gi, "");
+    return String(value || "").replace(/[^a-z0-9_-]/gi, "");
+  }
+
+  /* Icons and labels are nodes, never markup: Leaflet puts a string `html` into the page as
+   * HTML, and the Content-Security-Policy refuses inline style attributes. A custom property
+   * set through the style object is neither. */
+  function pin(colour, classes) {
+    const node = document.createElement("span");
+    node.className = "pin " + classes.map(safeClass).join(" ");
+    if (/^#[0-9a-f]{3,8}$/i.test(colour || "")) node.style.setProperty("--pin", colour);
+    return node;
   }
 
   function siteIcon(kind, status) {
     const style = config.kinds[kind] || { colour: "#546e7a", shape: "circle" };
-    const colour = /^#[0-9a-f]{3,8}$/i.test(style.colour) ? style.colour : "#546e7a";
     return L.divIcon({
       className: "site-marker",
-      html: '<span class="pin ' + safeClass(style.shape) + " k-" + safeClass(kind) + " s-" + safeClass(status) +
-        '" style="--pin:' + colour + '"></span>',
+      html: pin(style.colour, [style.shape, "k-" + kind, "s-" + status]),
       iconSize: [20, 20],
       iconAnchor: [10, 10],
       popupAnchor: [0, -10],
@@ -233,11 +246,9 @@
   function clusterIcon(cluster) {
     const n = cluster.getChildCount();
     const size = n < 10 ? 30 : n < 100 ? 36 : 44;
-    return L.divIcon({
-      className: "site-cluster",
-      html: "<span>" + n + "</span>",
-      iconSize: [size, size],
-    });
+    const count = document.createElement("span");
+    count.textContent = String(n);
+    return L.divIcon({ className: "site-cluster", html: count, iconSize: [size, size] });
   }
 
   function baseMap(el, options) {

@@ -1,9 +1,15 @@
+/* The citizens' form: division pickers and "add a row" (progressive: the form works without it). */
 (function(){
 var D=JSON.parse(document.getElementById("dv").textContent);
 function q(e,s){return Array.prototype.slice.call(e.querySelectorAll(s));}
 function sig(c){return c.replace(/(00)+$/,"");}
 function load(code,cb){if(code==="")return cb(D.p);
 fetch("/api/v1/divisions/"+code+"/children").then(function(r){return r.json();}).then(function(l){cb(l.map(function(d){return[d.code,d.name];}));},function(){cb([]);});}
+// A new row is a copy of the last with its index changed in the attributes that carry it
+// (attributes rather than markup: nothing the citizen typed is parsed as HTML again).
+var IX=["name","id","for","aria-describedby"];
+function renumber(r,k,n){var re=new RegExp("([.-])"+k+"([.-])","g");
+[r].concat(q(r,"*")).forEach(function(e){IX.forEach(function(a){var v=e.getAttribute(a);if(v!==null)e.setAttribute(a,v.replace(re,"$1"+n+"$2"));});});}
 function picker(inp){
 var w=document.createElement("div"),s=[];w.className="dv";
 for(var i=0;i<3;i++){var e=document.createElement("select");e.add(new Option(D.l[i],""));e.hidden=i>0;e.setAttribute("aria-label",D.l[i]);w.appendChild(e);s.push(e);}
@@ -17,7 +23,7 @@ inp.parentNode.insertBefore(w,inp.nextSibling);fill(0,"",inp.value);}
 q(document,"[data-rows]").forEach(function(box){
 var rows=q(box,".row"),last=rows[rows.length-1],k=rows.length-1,tpl=last.cloneNode(true),cnt=box.querySelector("input"),add=box.querySelector(".add");
 add.addEventListener("click",function(ev){ev.preventDefault();var n=+cnt.value,r=tpl.cloneNode(true);
-r.innerHTML=r.innerHTML.replace(new RegExp("([.-])"+k+"([.-])","g"),"$1"+n+"$2");
+renumber(r,k,n);
 q(r,"input").forEach(function(i){i.removeAttribute("value");i.value="";i.removeAttribute("aria-invalid");});
 q(r,"select").forEach(function(e){e.selectedIndex=0;});q(r,".err").forEach(function(e){e.remove();});
 q(r,".e").forEach(function(e){e.className="f";});var rl=r.querySelector(".rl");rl.textContent=rl.textContent.replace(/\d+$/,n+1);

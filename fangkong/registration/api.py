@@ -10,8 +10,9 @@ from ninja import Query, Router
 
 from fangkong.core.errors import FieldErrors
 from fangkong.lib.divisions import division_get, division_path
-from fangkong.registration import posters, selectors, services
-from fangkong.registration.models import Registration
+from fangkong.lib.mask import mask_name, mask_phone
+from fangkong.registration import people, posters, selectors, services
+from fangkong.registration.models import Person, Registration
 from fangkong.registration.ratelimit import over_limit, registration_rate_key
 from fangkong.registration.schemas import (
     DivisionOut,
@@ -19,6 +20,8 @@ from fangkong.registration.schemas import (
     GroupOut,
     LookupFilter,
     PassOut,
+    PersonVerifiedOut,
+    PersonVerifyIn,
     RegistrationIn,
     RegistrationOut,
     ValidationErrorOut,
@@ -73,9 +76,12 @@ def registration_out(registration: Registration) -> RegistrationOut:
         site_name=registration.site.name,
         role=registration.role,
         person_id=person.pk,
-        name_masked=person.name_masked,
+        # What this registration declared; the person holds no declared name or phone.
+        name_masked=registration.name_masked,
         doc_masked=person.doc_masked,
-        phone_masked=person.phone_masked,
+        phone_masked=registration.phone_masked,
+        contact_name_masked=registration.contact_name_masked,
+        contact_phone_masked=registration.contact_phone_masked,
         short_code=registration.short_code,
         pass_token=registration.pass_token,
         valid_until=registration.valid_until,
@@ -84,7 +90,7 @@ def registration_out(registration: Registration) -> RegistrationOut:
         group=GroupOut(
             id=group.pk,
             plate=group.vehicle.plate if group.vehicle else "",
-            vehicle_kind=group.vehicle.kind if group.vehicle else "",
+            vehicle_kind=group.vehicle_kind,
             origin_division=group.origin_division,
             origin_name=" ".join(division_path(group.origin_division)),
             places_passed=group.places_passed,
@@ -120,6 +126,37 @@ def registration_lookup(
         site=filters.site,
     )
     return [registration_out(r) for r in registrations[: selectors.LOOKUP_LIMIT]]
+
+
+@router.post(
+    "/persons/{person_id}/verification",
+    response={200: PersonVerifiedOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    operation_id="person_verify",
+)
+def person_verification(
+    request: HttpRequest, person_id: int, payload: PersonVerifyIn
+) -> PersonVerifiedOut:
+    """Set a person's verified name and phone, as seen on the document, with how they were
+    verified (audited). Only what staff verify changes a person; declarations never do."""
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    person = people.person_verify(
+        actor=request.user,
+        person=person,
+        name=payload.name,
+        phone=payload.phone,
+        reason=payload.reason,
+    )
+    return _verified_out(person)
+
+
+def _verified_out(person: Person) -> PersonVerifiedOut:
+    return PersonVerifiedOut(
+        id=person.pk,
+        doc_masked=person.doc_masked,
+        verified_name_masked=mask_name(person.verified_name),
+        verified_phone_masked=mask_phone(person.verified_phone) if person.verified_phone else "",
+        verified_at=person.verified_at,
+    )
 
 
 @router.get(

@@ -31,3 +31,14 @@ class CargoKind(models.TextChoices):
     LIVING = "living", _("Daily necessities")
     PRODUCTION = "production", _("Production materials")
     ENERGY = "energy", _("Coal, electricity and oil")
+
+
+class RevealReason(models.TextChoices):
+    """Why someone asks to see a person's full document number and phone: chosen from this
+    list, with a text of their own, and kept in the audit log."""
+
+    IDENTITY_CHECK = "identity_check", _("Verifying identity on site")
+    TRACE_NOTICE = "trace_notice", _("Trace notice")
+    CONTACT_TRACING = "contact_tracing", _("Contact tracing")
+    HEALTH_REFERRAL = "health_referral", _("Handover to the health authority")
+    CASE = "case", _("Case handling")

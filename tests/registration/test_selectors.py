@@ -99,6 +99,7 @@ def test_lookup_queries_do_not_grow(brigade_officer, passes, django_assert_num_q
     ganzhou, _ = passes
     with django_assert_num_queries(1):
         found = list(registration_lookup_for_user(user=brigade_officer, code=ganzhou.short_code))
-        assert [r.person.name_masked for r in found]
+        assert [r.name_masked for r in found]
+        assert [r.person.doc_masked for r in found]
         assert [r.group.vehicle.plate for r in found]
         assert [r.site.name for r in found]

@@ -114,7 +114,7 @@ def registration_lookup(
     last four digits or the pass token (criteria combine); at most 50, newest first."""
     if not (filters.code or filters.plate or filters.phone_tail or filters.token):
         errors = FieldErrors()
-        message = _("Give a pass code, a plate, the last four digits of a phone or a token.")
+        message = _("Give a receipt code, a plate, the last four digits of a phone or a token.")
         errors.add("code", message, "lookup_criterion_required")
         errors.raise_if_any()
     registrations = selectors.registration_lookup_for_user(

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 class Outcome(models.TextChoices):
     # Values match fangkong.screening.rules.Outcome.
-    # "Pass" alone is also the citizen's pass (通行码): the context keeps the two apart.
+    # "Pass" alone could be read as a document: the context keeps the outcome apart.
     PASS = "pass", pgettext_lazy("screening outcome", "Pass")
     PRIORITY_PASS = "priority_pass", _("Priority pass (green channel)")
     TEST_THEN_PASS = "test_then_pass", _("Test, then pass")

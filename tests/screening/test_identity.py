@@ -255,3 +255,44 @@ def test_no_clear_birth_date_or_sex_beside_the_masked_number(road_site):
     assert not names & {"birth_date", "sex", "name", "phone", "phone_tail"}
     person = Person.objects.get()
     assert person.birth_index and person.birth_index != date(1990, 1, 1).isoformat()
+
+
+def test_a_self_declared_ambulance_gets_no_green_channel_until_the_officer_confirms(
+    road_site, ganzhou_checkpoint
+):
+    form = register(road_site, "ambulance-form", plate="甘G12120", vehicle_kind="ambulance")
+    client = login(ganzhou_checkpoint)
+
+    party = client.get(f"/api/v1/checks/lookup?site={road_site.pk}&code={form['short_code']}")
+    (found,) = party.json()
+    body = {
+        "site_id": road_site.pk,
+        "registration_id": found["people"][0]["registration_id"],
+        "temperature": 36.5,
+        "outcome": "pass",
+        "checked_at": timezone.now().isoformat(),
+    }
+    declared = client.post(
+        "/api/v1/checks",
+        json.dumps(body | {"idempotency_key": str(uuid.uuid4())}),
+        content_type="application/json",
+    )
+    confirmed = client.post(
+        "/api/v1/checks",
+        json.dumps(
+            body
+            | {
+                "idempotency_key": str(uuid.uuid4()),
+                "outcome": "priority_pass",
+                "vehicle_kind": "ambulance",
+            }
+        ),
+        content_type="application/json",
+    )
+
+    assert (found["vehicle_kind"], found["decision"]["outcome"]) == ("ambulance", "pass")
+    assert declared.json()["recommended"] == "pass"
+    assert (confirmed.json()["recommended"], confirmed.json()["vehicle_kind"]) == (
+        "priority_pass",
+        "ambulance",
+    )

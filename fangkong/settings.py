@@ -130,6 +130,9 @@ BLIND_INDEX_KEY = _secret("FANGKONG_BLIND_INDEX_KEY", "blind_index_key")
 DEBUG = envbool("FANGKONG_DEBUG", False)
 ALLOWED_HOSTS = envlist("FANGKONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("FANGKONG_CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies whose X-Forwarded-For names the client (the audit's "from where"); any other
+# sender's header is ignored, since a client can write one itself.
+TRUSTED_PROXIES = frozenset(envlist("FANGKONG_TRUSTED_PROXIES", "127.0.0.1,::1"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

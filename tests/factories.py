@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from fangkong.lib.idnumber import checksum_char
 from fangkong.org.choices import StaffKind, UnitKind
 from fangkong.org.models import Staff, Unit
+from fangkong.registration.models import Person, Registration
 from fangkong.sites.choices import SiteKind
 from fangkong.sites.models import Site
 
@@ -58,3 +64,37 @@ class SiteFactory(factory.django.DjangoModelFactory):
     lng = factory.Sequence(lambda n: 100.45 + (n % 50) * 0.01)
     lat = factory.Sequence(lambda n: 38.93 + (n % 50) * 0.01)
     division_code = "620702"
+
+
+def _resident_id(n: int) -> str:
+    first17 = f"620702{19600101 + n % 28:08d}{n % 1000:03d}"
+    return first17 + checksum_char(first17)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A person as a document makes them: nothing verified, nothing declared."""
+
+    class Meta:
+        model = Person
+
+    doc_type = "resident_id"
+    doc_number = factory.Sequence(_resident_id)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A community-gate registration with what its person declared on it."""
+
+    class Meta:
+        model = Registration
+
+    kind = "community"
+    site = factory.SubFactory(SiteFactory, kind=SiteKind.COMMUNITY_GATE)
+    person = factory.SubFactory(PersonFactory)
+    name = factory.Sequence(lambda n: f"居民{n}")
+    phone = factory.Sequence(lambda n: f"137{n:08d}")
+    phone_tail = factory.LazyAttribute(lambda r: r.phone[-4:])
+    declared = factory.LazyFunction(lambda: {"health_code": "green"})
+    pass_token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    short_code = factory.Sequence(lambda n: f"F{n:05d}")
+    valid_until = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
+    submission_key = factory.LazyFunction(lambda: secrets.token_urlsafe(16))

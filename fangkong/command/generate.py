@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fangkong.command.rollups import RollupBatch, local_zone
+from fangkong.core.identity import blind_index_of
 from fangkong.registration.models import Person, TravelGroup, Vehicle
 from fangkong.screening.models import Check
 from fangkong.sites.choices import SiteKind
@@ -85,17 +86,29 @@ def _progress(out: TextIO | None, done: int, total: int, started: float) -> None
     out.flush()
 
 
-def person_pool(count: int, names: Sequence[str] = ()) -> list[int]:
+@dataclass(frozen=True)
+class Traveller:
+    """A pooled person and the name their walk-up checks carry, encrypted and indexed once
+    (the checks go in by raw SQL)."""
+
+    person_id: int
+    name: str
+    name_index: str
+
+
+def person_pool(count: int, names: Sequence[str] = ()) -> list[Traveller]:
     tag = uuid.uuid4().hex[:8]
-    persons = [
-        Person(
-            doc_type="passport",
-            doc_number=f"G{tag}{i:07d}",
-            name=names[i % len(names)] if names else "测试人员",
-        )
-        for i in range(count)
-    ]
-    return [p.pk for p in Person.objects.bulk_create(persons, batch_size=2000)]
+    persons = [Person(doc_type="passport", doc_number=f"G{tag}{i:07d}") for i in range(count)]
+    created = Person.objects.bulk_create(persons, batch_size=2000)
+    name_field = Check._meta.get_field("name")
+    sealed: dict[str, tuple[str, str]] = {}
+    travellers = []
+    for i, person in enumerate(created):
+        name = names[i % len(names)] if names else "测试人员"
+        if name not in sealed:
+            sealed[name] = (name_field.get_prep_value(name), blind_index_of("name", name))
+        travellers.append(Traveller(person.pk, *sealed[name]))
+    return travellers
 
 
 def vehicle_pool(count: int) -> list[int]:
@@ -107,10 +120,11 @@ def vehicle_pool(count: int) -> list[int]:
 def _insert_checks_sql() -> str:
     table = Check._meta.db_table
     columns = (
-        "site_id, person_id, group_id, temperature, recommended, outcome, reasons, "
-        "override_reason, note, policy_version, checked_at, received_at, idempotency_key"
+        "site_id, person_id, name, name_index, phone, phone_index, vehicle_kind, group_id, "
+        "temperature, recommended, outcome, reasons, override_reason, note, policy_version, "
+        "checked_at, received_at, idempotency_key"
     )
-    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 13)})"  # noqa: S608
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 18)})"  # noqa: S608
 
 
 def _hour_counts(checks: int, hours: list[datetime]) -> list[int]:
@@ -164,7 +178,7 @@ def checks_generate(
     end = (end or timezone.now()).replace(minute=0, second=0, microsecond=0)
     hours = [end - timedelta(hours=days * 24 - i) for i in range(days * 24)]
     with transaction.atomic():
-        person_ids = person_pool(min(persons, max(checks // 5, 100)), names)
+        travellers = person_pool(min(persons, max(checks // 5, 100)), names)
         vehicle_ids = vehicle_pool(min(5_000, max(checks // 50, 10)))
     plans = _plans(rng, sites, hours, _hour_counts(checks, hours))
     keys = _Keys()
@@ -178,7 +192,7 @@ def checks_generate(
             if size >= batch_size:
                 break
         with transaction.atomic():
-            groups += _batch(rng, batch, person_ids, vehicle_ids, keys)
+            groups += _batch(rng, batch, travellers, vehicle_ids, keys)
         done += size
         _progress(progress, done, checks, started)
     return GenerateResult(checks=done, groups=groups, seconds=time.perf_counter() - started)
@@ -199,7 +213,7 @@ class _Keys:
 def _batch(
     rng: random.Random,
     plans: list[tuple[int, datetime, int, str]],
-    person_ids: list[int],
+    travellers: list[Traveller],
     vehicle_ids: list[int],
     keys: _Keys,
 ) -> int:
@@ -226,10 +240,16 @@ def _batch(
         for _ in range(people):
             outcome = rng.choices(outcomes, weights)[0]
             recommended = outcome if rng.random() > 0.01 else "pass"
+            traveller = rng.choice(travellers)
             rows.append(
                 (
                     site,
-                    rng.choice(person_ids),
+                    traveller.person_id,
+                    traveller.name,
+                    traveller.name_index,
+                    "",
+                    "",
+                    "",
                     group_id,
                     None,
                     recommended,

@@ -138,6 +138,9 @@ class BlindIndexField(models.CharField):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         kwargs["kind"] = self.kind
+        # Always written out: Field leaves out db_index=False, its default, which __init__
+        # would then turn into True again.
+        kwargs["db_index"] = self.db_index
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:

@@ -363,8 +363,13 @@ def load_registrations(ctx: DemoContext) -> None:
                 "companions": [person(phone=False) for _ in range(rng.choice((0, 0, 1, 2)))],
             }
         elif kind == "community":
-            data |= {"gate_role": "resident", "direction": rng.choice(("in", "out"))}
+            visitor = rng.random() < 0.2
+            data |= {"gate_role": "visitor" if visitor else "resident"}
+            data |= {"direction": rng.choice(("in", "out"))}
             data |= {"building": f"{rng.randint(1, 12)}号楼", "door": f"{rng.randint(1, 6)}01"}
+            if visitor:  # The resident they call on: kept encrypted on the registration.
+                host = "".join(names.draw(female=rng.random() < 0.5))
+                data |= {"host_name": host, "host_phone": phones.draw()}
         else:
             data |= {
                 "address": site.name,
@@ -373,6 +378,8 @@ def load_registrations(ctx: DemoContext) -> None:
                 "arrival_date": (today - timedelta(days=rng.randint(0, 10))).isoformat(),
                 "coming_from": rng.choice(TRAVEL_ORIGINS),
                 "employer": "张掖市某物流公司",
+                "landlord_name": "".join(names.draw(female=rng.random() < 0.5)),
+                "landlord_phone": phones.draw(),
             }
         registration_create(site=site, kind=kind, submission_key=f"demo-{n}", data=data, at=at)
         ctx.counts["registrations"] += 1

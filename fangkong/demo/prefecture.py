@@ -54,6 +54,7 @@ COMMANDER, UNIT_ADMIN, DUTY_LEADER, CHECKPOINT_DUTY, ANALYST, GRID_WORKER, LOGIS
     "grid_worker",
     "logistics",
 )
+IDENTITY_REVIEW = "identity_review"  # may view full personal details, for a listed reason
 LINE = "line"  # a post's rank drawn from the front-line ranks
 
 
@@ -404,7 +405,9 @@ DETACHMENT_POSTS = (
 COMMAND_CENTRE_POSTS = (
     Post(OFFICER, "指挥中心主任", "inspector_2", (UNIT_ADMIN, ANALYST, DUTY_LEADER)),
     Post(OFFICER, "指挥中心副主任", "inspector_3", (ANALYST, DUTY_LEADER)),
-    Post(OFFICER, "研判民警", LINE, (ANALYST,), count=6, login="analyst"),
+    Post(OFFICER, "研判民警", LINE, (ANALYST,), count=4, login="analyst"),
+    # Not every analyst may see full personal details: those who handle trace notices may.
+    Post(OFFICER, "协查民警", LINE, (ANALYST, IDENTITY_REVIEW), count=2),
     Post(CIVILIAN, "研判员", roles=(ANALYST,), count=8),
     Post(AUXILIARY, "视频巡查辅警", count=6),
 )

@@ -39,3 +39,5 @@ class RoleCode(models.TextChoices):
     ANALYST = "analyst", _("Command-centre analyst")
     GRID_WORKER = "grid_worker", _("Community police / grid worker")
     LOGISTICS = "logistics", _("Logistics")
+    # Granted to the few analysts who need full personal details (case work, tracing).
+    IDENTITY_REVIEW = "identity_review", _("Personal details review")

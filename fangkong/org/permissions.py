@@ -12,6 +12,12 @@ from fangkong.org.choices import RoleCode
 from fangkong.org.models import Unit
 
 ADMIN_ROLES = frozenset({RoleCode.UNIT_ADMIN, RoleCode.COMMANDER})
+# Who may see a person's full document number and phone (for a listed reason, audited), and
+# set a person's verified details: those who stand before the person or answer for the site,
+# and staff given the role for it. Not every analyst: an analyst works on counts.
+IDENTITY_ROLES = frozenset(
+    {RoleCode.COMMANDER, RoleCode.DUTY_LEADER, RoleCode.CHECKPOINT, RoleCode.IDENTITY_REVIEW}
+)
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -35,3 +41,13 @@ def can_administer_any(user: Any) -> bool:
     return sees_everything(user) or (
         bool(user_roles(user) & ADMIN_ROLES) and user_unit(user) is not None
     )
+
+
+def can_reveal_identity(user: Any) -> bool:
+    """Whether the user's roles allow a reveal at all; each reveal also checks that the
+    record lies in the user's jurisdiction."""
+    return sees_everything(user) or bool(user_roles(user) & IDENTITY_ROLES)
+
+
+def can_verify_identity(user: Any) -> bool:
+    return can_reveal_identity(user)

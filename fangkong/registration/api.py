@@ -11,14 +11,17 @@ from ninja import Router
 from fangkong.core.errors import FieldErrors
 from fangkong.core.ratelimit import RateLimited
 from fangkong.lib.divisions import division_get, division_path
-from fangkong.registration import posters, ratelimit, selectors, services
-from fangkong.registration.models import Registration
+from fangkong.lib.mask import mask_name, mask_phone
+from fangkong.registration import people, posters, ratelimit, selectors, services
+from fangkong.registration.models import Person, Registration
 from fangkong.registration.schemas import (
     DivisionOut,
     ErrorOut,
     GroupOut,
     LookupFilter,
     PassOut,
+    PersonVerifiedOut,
+    PersonVerifyIn,
     RateLimitedOut,
     RegistrationIn,
     RegistrationOut,
@@ -80,9 +83,12 @@ def registration_out(registration: Registration) -> RegistrationOut:
         site_name=registration.site.name,
         role=registration.role,
         person_id=person.pk,
-        name_masked=person.name_masked,
+        # What this registration declared; the person holds no declared name or phone.
+        name_masked=registration.name_masked,
         doc_masked=person.doc_masked,
-        phone_masked=person.phone_masked,
+        phone_masked=registration.phone_masked,
+        contact_name_masked=registration.contact_name_masked,
+        contact_phone_masked=registration.contact_phone_masked,
         short_code=registration.short_code,
         pass_token=registration.pass_token,
         valid_until=registration.valid_until,
@@ -91,7 +97,7 @@ def registration_out(registration: Registration) -> RegistrationOut:
         group=GroupOut(
             id=group.pk,
             plate=group.vehicle.plate if group.vehicle else "",
-            vehicle_kind=group.vehicle.kind if group.vehicle else "",
+            vehicle_kind=group.vehicle_kind,
             origin_division=group.origin_division,
             origin_name=" ".join(division_path(group.origin_division)),
             places_passed=group.places_passed,
@@ -114,7 +120,7 @@ def registration_lookup(request: HttpRequest, filters: LookupFilter) -> list[Reg
     with the criteria in the body, so that they stay out of URLs and access logs."""
     if not (filters.code or filters.plate or filters.phone_tail or filters.token):
         errors = FieldErrors()
-        message = _("Give a pass code, a plate, the last four digits of a phone or a token.")
+        message = _("Give a receipt code, a plate, the last four digits of a phone or a token.")
         errors.add("code", message, "lookup_criterion_required")
         errors.raise_if_any()
     registrations = selectors.registration_lookup_for_user(
@@ -126,6 +132,37 @@ def registration_lookup(request: HttpRequest, filters: LookupFilter) -> list[Reg
         site=filters.site,
     )
     return [registration_out(r) for r in registrations[: selectors.LOOKUP_LIMIT]]
+
+
+@router.post(
+    "/persons/{person_id}/verification",
+    response={200: PersonVerifiedOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    operation_id="person_verify",
+)
+def person_verification(
+    request: HttpRequest, person_id: int, payload: PersonVerifyIn
+) -> PersonVerifiedOut:
+    """Set a person's verified name and phone, as seen on the document, with how they were
+    verified (audited). Only what staff verify changes a person; declarations never do."""
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    person = people.person_verify(
+        actor=request.user,
+        person=person,
+        name=payload.name,
+        phone=payload.phone,
+        reason=payload.reason,
+    )
+    return _verified_out(person)
+
+
+def _verified_out(person: Person) -> PersonVerifiedOut:
+    return PersonVerifiedOut(
+        id=person.pk,
+        doc_masked=person.doc_masked,
+        verified_name_masked=mask_name(person.verified_name),
+        verified_phone_masked=mask_phone(person.verified_phone) if person.verified_phone else "",
+        verified_at=person.verified_at,
+    )
 
 
 @router.get(

@@ -46,6 +46,9 @@ class PersonIn:
     phone: str
     role: str = ""
     declared: dict[str, Any] = field(default_factory=dict)
+    # A visitor's host or a newcomer's landlord: kept encrypted, out of ``declared``.
+    contact_name: str = ""
+    contact_phone: str = ""
     field_prefix: str = ""  # Where this person's fields are in the input, for errors.
 
 
@@ -232,34 +235,33 @@ def _road(errors: FieldErrors, data: dict[str, Any], site_kind: str, today: date
     )
 
 
-def _community(errors: FieldErrors, data: dict[str, Any]) -> dict[str, Any]:
+def _community(errors: FieldErrors, data: dict[str, Any], registrant: PersonIn) -> None:
     gate_role = _choice(errors, data, "gate_role", GateRole)
-    declared = {
+    registrant.declared |= {
         "gate_role": gate_role,
         "direction": _choice(errors, data, "direction", Direction),
         "building": _bounded(errors, data, "building", required=True),
         "door": _bounded(errors, data, "door", required=False),
     }
     if gate_role == GateRole.VISITOR:
-        declared["host_name"] = _bounded(errors, data, "host_name", required=True)
-        declared["host_phone"] = clean_phone(errors, "host_phone", _text(data, "host_phone"))
-    return declared
+        registrant.contact_name = _bounded(errors, data, "host_name", required=True)
+        registrant.contact_phone = clean_phone(errors, "host_phone", _text(data, "host_phone"))
 
 
-def _floating(errors: FieldErrors, data: dict[str, Any], today: date) -> dict[str, Any]:
+def _floating(errors: FieldErrors, data: dict[str, Any], today: date, registrant: PersonIn) -> None:
     arrival = _date(errors, data, "arrival_date", required=True)
     if arrival is not None and arrival > today:
         errors.add("arrival_date", _("The arrival date cannot be in the future."), "date_future")
-    return {
+    registrant.declared |= {
         "address": _bounded(errors, data, "address", required=True),
         "building": _bounded(errors, data, "building", required=True),
         "door": _bounded(errors, data, "door", required=True),
-        "landlord_name": _bounded(errors, data, "landlord_name", required=False),
-        "landlord_phone": clean_phone(errors, "landlord_phone", _text(data, "landlord_phone")),
         "employer": _bounded(errors, data, "employer", required=False),
         "arrival_date": arrival.isoformat() if arrival else "",
         "coming_from": _division(errors, data, "coming_from", required=True),
     }
+    registrant.contact_name = _bounded(errors, data, "landlord_name", required=False)
+    registrant.contact_phone = clean_phone(errors, "landlord_phone", _text(data, "landlord_phone"))
 
 
 def _no_duplicates(errors: FieldErrors, people: list[PersonIn]) -> None:
@@ -285,8 +287,8 @@ def clean_registration(*, kind: str, site_kind: str, data: dict[str, Any]) -> Cl
         people += _companions(errors, data)
         _no_duplicates(errors, people)
     elif kind == RegistrationKind.COMMUNITY:
-        registrant.declared |= _community(errors, data)
+        _community(errors, data, registrant)
     else:
-        registrant.declared |= _floating(errors, data, today)
+        _floating(errors, data, today, registrant)
     errors.raise_if_any()
     return CleanRegistration(people=people, group=group)

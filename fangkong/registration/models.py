@@ -2,15 +2,19 @@
 
 A person is one row whatever brought them in; registrations, checks, key persons and list
 matches point at it, so tracing and matching join on one key (the document's blind index).
+A person holds only what was verified; what anyone declares stays on the record that
+carried it (:class:`DeclaredIdentity`).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
+from fangkong.lib import idnumber
 from fangkong.lib.mask import mask_id_number, mask_name, mask_phone
 from fangkong.registration.choices import (
     DocumentType,
@@ -21,19 +25,54 @@ from fangkong.registration.choices import (
 from fangkong.sites.models import Site
 
 
+class DeclaredIdentity(models.Model):
+    """What someone declared about who they are, kept on the record that carried it (a
+    registration, a walk-up check, a pass's driver): a later declaration with the same
+    document never changes it, and the record's pages show it."""
+
+    name = EncryptedTextField(_("declared name"), blank=True)
+    name_index = BlindIndexField(source="name", kind="name")
+    phone = EncryptedTextField(_("declared mobile phone"), blank=True)
+    phone_index = BlindIndexField(source="phone", kind="phone")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name_masked(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone) if self.phone else ""
+
+
 class Person(models.Model):
+    """One real person, keyed by their document. It holds only what was verified: its name
+    and phone change by a staff action with a reason (``people.person_verify``), never by
+    what a registration, a pass application or a walk-up declares."""
+
     doc_type = models.CharField(_("document type"), max_length=32, choices=DocumentType.choices)
     doc_number = EncryptedTextField(_("document number"))
     # Blind index of "doc_type:number", unique: one row per real person and document.
     doc_index = BlindIndexField(source="doc_key", kind="document", unique=True, db_index=False)
-    name = models.CharField(_("name"), max_length=50)
-    phone = EncryptedTextField(_("mobile phone"), blank=True)
-    phone_index = BlindIndexField(source="phone", kind="phone")
-    # The last four digits are shown on every masked display anyway; kept clear so an officer
-    # can find a registration by them.
-    phone_tail = models.CharField(_("phone last digits"), max_length=4, blank=True, db_index=True)
-    sex = models.CharField(_("sex"), max_length=1, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # For matching a list that gives a birth date but no document. The date is no longer
+    # kept in clear: with the masked number's region and last four digits it rebuilt the
+    # number. Not indexed: matching finds candidates by name first (``name_index``).
+    birth_index = BlindIndexField(source="birth_key", kind="birth_date", db_index=False)
+    verified_name = EncryptedTextField(_("verified name"), blank=True)
+    verified_name_index = BlindIndexField(source="verified_name", kind="name", db_index=False)
+    verified_phone = EncryptedTextField(_("verified mobile phone"), blank=True)
+    verified_phone_index = BlindIndexField(source="verified_phone", kind="phone", db_index=False)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Kept past the retention period: linked to a key person or a case.
     hold = models.BooleanField(_("retention hold"), default=False)
     created_at = models.DateTimeField(_("first seen"), auto_now_add=True)
@@ -43,32 +82,43 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
 
     def __str__(self) -> str:
-        return f"{self.name_masked} {self.doc_masked}"
+        return self.doc_masked
 
     @property
     def doc_key(self) -> str:
         return f"{self.doc_type}:{self.doc_number}" if self.doc_number else ""
 
     @property
+    def birth_key(self) -> str:
+        return birth_key(self.doc_type, self.doc_number)
+
+    @property
     def doc_masked(self) -> str:
-        if self.doc_type == DocumentType.RESIDENT_ID:
-            return mask_id_number(self.doc_number)
-        return self.doc_number[:2] + "*" * max(len(self.doc_number) - 4, 0) + self.doc_number[-2:]
+        return mask_document(self.doc_type, self.doc_number)
 
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone) if self.phone else ""
 
-    @property
-    def name_masked(self) -> str:
-        return mask_name(self.name)
+def birth_key(doc_type: str, doc_number: str) -> str:
+    """The ISO birth date a resident ID number carries, "" for other documents."""
+    if doc_type != DocumentType.RESIDENT_ID or not doc_number:
+        return ""
+    return idnumber.birth_date_and_sex(doc_number)[0].isoformat()
+
+
+def mask_document(doc_type: str, doc_number: str) -> str:
+    if doc_type == DocumentType.RESIDENT_ID:
+        return mask_id_number(doc_number)
+    return doc_number[:2] + "*" * max(len(doc_number) - 4, 0) + doc_number[-2:]
 
 
 class Vehicle(models.Model):
-    """A normalised plate (GA 36); a plate alone is not personal data."""
+    """A normalised plate (GA 36); a plate alone is not personal data. ``kind`` is what an
+    officer confirmed at a check, blank until then: a declared kind stays on the travel group
+    that declared it."""
 
     plate = models.CharField(_("licence plate"), max_length=12, unique=True)
-    kind = models.CharField(_("vehicle kind"), max_length=20, choices=VehicleKind.choices)
+    kind = models.CharField(
+        _("confirmed vehicle kind"), max_length=20, choices=VehicleKind.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("vehicle")
@@ -86,6 +136,10 @@ class TravelGroup(models.Model):
     )
     vehicle = models.ForeignKey(
         Vehicle, verbose_name=_("vehicle"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # What the form said the vehicle is: a declaration, never a reason for priority.
+    vehicle_kind = models.CharField(
+        _("declared vehicle kind"), max_length=20, choices=VehicleKind.choices, blank=True
     )
     origin_division = models.CharField(_("coming from"), max_length=6, blank=True)
     # [{"code": "620702", "date": "2026-11-20"}, ...]: places passed in the last 14 days.
@@ -122,7 +176,10 @@ class TravelGroup(models.Model):
         return f"{self.vehicle or '-'} @ {self.site_id}"
 
 
-class Registration(models.Model):
+class Registration(DeclaredIdentity):
+    """A person's self-registration at a site: who they said they are (``name``, ``phone``)
+    and what they declared, under their pass."""
+
     kind = models.CharField(_("kind"), max_length=16, choices=RegistrationKind.choices)
     # Indexed by (site, created_at) below, which serves look-ups by site alone too.
     site = models.ForeignKey(
@@ -144,8 +201,18 @@ class Registration(models.Model):
         related_name="registrations",
     )
     role = models.CharField(_("role"), max_length=16, choices=TravelRole.choices, blank=True)
+    # The last four digits are shown on every masked display anyway; kept clear so an officer
+    # can find a registration at the site by them.
+    phone_tail = models.CharField(_("phone last digits"), max_length=4, blank=True, db_index=True)
+    # The resident a visitor calls on, or a newcomer's landlord: a third party's identifiers,
+    # encrypted like the registrant's own.
+    contact_name = EncryptedTextField(_("host or landlord"), blank=True)
+    contact_phone = EncryptedTextField(_("host's or landlord's phone"), blank=True)
+    # Not indexed: tracing by a third party's phone is rare, and every index costs each
+    # registration a page write.
+    contact_phone_index = BlindIndexField(source="contact_phone", kind="phone", db_index=False)
     # What the citizen declared: health code, itinerary card, NAT, symptoms, community or
-    # floating-population details. Self-declared, checked by the officer.
+    # floating-population details. Self-declared, checked by the officer; no identifiers.
     declared = models.JSONField(_("declared"), default=dict)
     # One pass per submitted form: a road registration's driver and passengers share it, so
     # the token is indexed, not unique (secrets.token_urlsafe(32) never repeats by chance).
@@ -173,3 +240,11 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.short_code} {self.get_kind_display()}"
+
+    @property
+    def contact_name_masked(self) -> str:
+        return mask_name(self.contact_name)
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone) if self.contact_phone else ""

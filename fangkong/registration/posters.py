@@ -124,7 +124,7 @@ def _page(canvas: Canvas, site: Site, kind: str, url: str) -> None:
     steps = (
         _("1. Scan the code with your phone's camera or WeChat."),
         _("2. Fill in the form truthfully and submit it."),
-        _("3. Show the pass code on your phone to the officer on duty."),
+        _("3. Show the registration receipt on your phone to the officer on duty."),
     )
     canvas.setFont(poster_font(), 15)
     for number, step in enumerate(steps):

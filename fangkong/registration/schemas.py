@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class CompanionIn(Schema):
@@ -70,6 +70,7 @@ class PassOut(Schema):
 class GroupOut(Schema):
     id: int
     plate: str
+    # As the form declared it.
     vehicle_kind: str
     origin_division: str
     origin_name: str
@@ -88,6 +89,8 @@ class RegistrationOut(Schema):
     name_masked: str
     doc_masked: str
     phone_masked: str
+    contact_name_masked: str
+    contact_phone_masked: str
     short_code: str
     pass_token: str
     valid_until: datetime
@@ -102,6 +105,22 @@ class LookupFilter(Schema):
     phone_tail: str = ""
     token: str = ""
     site: int | None = None
+
+
+class PersonVerifyIn(Schema):
+    """A person's name and phone as a staff member saw them on the document, and how."""
+
+    name: str = Field(..., max_length=100)
+    phone: str = Field("", max_length=30)
+    reason: str = Field(..., max_length=500)
+
+
+class PersonVerifiedOut(Schema):
+    id: int
+    doc_masked: str
+    verified_name_masked: str
+    verified_phone_masked: str
+    verified_at: datetime
 
 
 class DivisionOut(Schema):

@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from fangkong.core.jurisdiction import scope_q
 from fangkong.lib import plate as platelib
 from fangkong.lib.divisions import Division, division_children, division_get
 from fangkong.registration.choices import RegistrationKind
-from fangkong.registration.models import Registration
+from fangkong.registration.models import Person, Registration
 from fangkong.sites.choices import ROAD_KINDS, SiteKind, SiteStatus
 from fangkong.sites.models import Site
 
@@ -137,7 +137,7 @@ def registration_lookup_for_user(
     if plate:
         registrations = registrations.filter(group__vehicle__plate=_clean_plate(plate))
     if phone_tail:
-        registrations = registrations.filter(person__phone_tail=phone_tail.strip())
+        registrations = registrations.filter(phone_tail=phone_tail.strip())
     if token:
         registrations = registrations.filter(pass_token=token.strip())
     if site is not None:
@@ -155,3 +155,15 @@ def registration_get_for_user(*, user: Any, registration_id: int) -> Registratio
         .select_related("person", "site", "group__vehicle")
         .get(pk=registration_id)
     )
+
+
+def person_get_for_user(*, user: Any, person_id: int) -> Person:
+    """A person of whom a registration or a check was captured at a site in the user's
+    jurisdiction; ``Person.DoesNotExist`` otherwise, so that a person known only elsewhere
+    looks absent."""
+    from fangkong.screening.models import Check
+
+    in_scope = scope_q(user, unit_field="site__unit")
+    registered = Registration.objects.filter(in_scope, person=OuterRef("pk"))
+    checked = Check.objects.filter(in_scope, person=OuterRef("pk"))
+    return Person.objects.filter(Exists(registered) | Exists(checked)).get(pk=person_id)

@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.sql import execute
 from fangkong.core.writers import writer_turn
-from fangkong.lib import idnumber
-from fangkong.registration.choices import DocumentType
 from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn, clean_registration
 from fangkong.registration.inserts import PreparedInsert, prepare
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
+from fangkong.registration.people import persons_prepare
 from fangkong.registration.selectors import site_accepts
 from fangkong.registration.signals import registrations_created
 from fangkong.sites.choices import SiteStatus
@@ -137,8 +136,8 @@ def _save(
     # Everything that needs no write is done before the transaction: on SQLite writers take
     # turns, and whatever runs inside the transaction makes the others wait. The rows are
     # prepared in full; only the keys the database hands out are bound inside.
-    vehicle = _vehicle_upsert(cleaned.group)
-    persons, upserts = _persons_upsert(cleaned.people)
+    vehicle = _vehicle_get_or_create(cleaned.group)
+    persons, person_insert = persons_prepare([(p.doc_type, p.doc_number) for p in cleaned.people])
     group = _group_insert(site, cleaned.group, now)
     common = {
         "created_at": now,
@@ -149,17 +148,14 @@ def _save(
         "short_code": _short_code(now),
         "valid_until": now + timedelta(hours=_pass_hours()),
     }
-    registrations = [
-        Registration(role=p.role, declared=p.declared, **common) for p in cleaned.people
-    ]
+    registrations = [_registration(p, common) for p in cleaned.people]
     rows = prepare(registrations)
     with writer_turn(), transaction.atomic():
         vehicle.run()
         if group.objs:
             group.bind("vehicle", [vehicle.objs[0] if vehicle.objs else None])
             group.run()
-        for upsert in upserts:
-            upsert.run()
+        person_insert.run()
         rows.bind("person", persons)
         rows.bind("group", [group.objs[0] if group.objs else None] * len(registrations))
         rows.run()
@@ -167,42 +163,28 @@ def _save(
     return registrations[0]
 
 
-def _persons_upsert(people: list[PersonIn]) -> tuple[list[Person], list[PreparedInsert]]:
-    """``people.person_upsert`` for a whole form in one or two statements (INSERT ... ON
-    CONFLICT of the document's blind index ... RETURNING id): a newer name replaces the stored
-    one, and so does a newer phone, but a person given without a phone keeps theirs. Safe
-    under concurrency: the database settles who inserts and who updates."""
-    persons = [_person(p) for p in people]
-    with_phone = [person for person in persons if person.phone]
-    without_phone = [person for person in persons if not person.phone]
-    return persons, [
-        prepare(with_phone, conflict="doc_index", update=PHONE_UPDATES),
-        prepare(without_phone, conflict="doc_index", update=["name"]),
-    ]
-
-
-PHONE_UPDATES = ["name", "phone", "phone_index", "phone_tail"]
-
-
-def _person(p: PersonIn) -> Person:
-    person = Person(
-        doc_type=p.doc_type,
-        doc_number=p.doc_number,
+def _registration(p: PersonIn, common: dict[str, Any]) -> Registration:
+    """A registration with what its person declared: their name and phone stay on it, and
+    the person they point at is never changed by them."""
+    return Registration(
+        role=p.role,
+        declared=p.declared,
         name=p.name,
         phone=p.phone,
         phone_tail=p.phone[-4:],
+        contact_name=p.contact_name,
+        contact_phone=p.contact_phone,
+        **common,
     )
-    if p.doc_type == DocumentType.RESIDENT_ID:  # Validated by the cleaning.
-        person.birth_date, person.sex = idnumber.birth_date_and_sex(p.doc_number)
-    return person
 
 
-def _vehicle_upsert(group: GroupIn | None) -> PreparedInsert:
-    """The vehicle by normalised plate, in one statement; the kind last declared wins."""
+def _vehicle_get_or_create(group: GroupIn | None) -> PreparedInsert:
+    """The vehicle by normalised plate, in one statement (the no-op update returns the stored
+    row's key). Its kind stays as an officer confirmed it: the declared kind belongs to the
+    travel group."""
     if group is None or not group.plate:
         return prepare([])
-    vehicle = Vehicle(plate=group.plate, kind=group.vehicle_kind)
-    return prepare([vehicle], conflict="plate", update=["kind"])
+    return prepare([Vehicle(plate=group.plate)], conflict="plate", update=["plate"])
 
 
 def _group_insert(site: Site, group: GroupIn | None, now: datetime) -> PreparedInsert:
@@ -212,6 +194,7 @@ def _group_insert(site: Site, group: GroupIn | None, now: datetime) -> PreparedI
     travel_group = TravelGroup(
         created_at=now,
         site=site,
+        vehicle_kind=group.vehicle_kind if group.plate else "",
         origin_division=group.origin,
         places_passed=group.places_passed,
         destination=group.destination,

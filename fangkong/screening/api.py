@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from fangkong.core.http import client_ip
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.screening import cases, presenters, rules, selectors, services
 from fangkong.screening.passes import vehicle_pass_state
@@ -25,6 +26,8 @@ from fangkong.screening.schemas import (
     LookupFilter,
     PartyOut,
     PolicyOut,
+    RevealIn,
+    RevealOut,
 )
 
 router = Router(tags=["screening"])
@@ -92,7 +95,26 @@ def _record(
         override_reason=payload.override_reason,
         note=payload.note,
         shown_recommendation=payload.shown_recommendation,
+        vehicle_kind=payload.vehicle_kind,
     )
+
+
+@router.post(
+    "/checks/{check_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    operation_id="check_reveal",
+    summary="The full document number, name and phone as this check captured them (audited)",
+)
+def check_reveal(request: HttpRequest, check_id: int, payload: RevealIn) -> RevealOut:
+    check = selectors.check_get_for_user(user=request.user, check_id=check_id)
+    shown = services.person_reveal(
+        actor=request.user,
+        check=check,
+        reason_code=payload.reason_code,
+        reason=payload.reason,
+        ip=client_ip(request),
+    )
+    return RevealOut(**shown)
 
 
 @router.get("/checks", response={200: list[CheckOut], **ERRORS}, operation_id="check_list")
@@ -127,20 +149,25 @@ def check_decide(request: HttpRequest, payload: DecideIn) -> DecisionOut:
         people.append(cases.rules_person(facts, services.validate_temperature(item.temperature)))
     vehicle = cases.rules_vehicle(group, at)
     if payload.vehicle is not None:
-        vehicle = _vehicle(payload.vehicle.kind, payload.vehicle.plate, at)
+        given = payload.vehicle
+        vehicle = _vehicle(given.kind, given.plate, at, confirmed=given.kind_confirmed)
     in_force = policy_in_force(at)
     decision = presenters.decide_people(people, vehicle, at, in_force.policy)
     return presenters.decision_out(decision, in_force.area_names)
 
 
-def _vehicle(kind: str, plate: str, at: Any) -> rules.Vehicle:
+def _vehicle(kind: str, plate: str, at: Any, *, confirmed: bool) -> rules.Vehicle:
     try:
         plate = normalize_plate(plate) if plate else ""
     except PlateError:
         plate = ""
     state = vehicle_pass_state(plate=plate, at=at) if plate else "none"
-    kind_value = kind if kind in rules.VehicleKind._value2member_map_ else "car"
-    return rules.Vehicle(rules.VehicleKind(kind_value), rules.VehiclePassState(state))
+    known = kind in rules.VehicleKind._value2member_map_
+    return rules.Vehicle(
+        rules.VehicleKind(kind if known else "car"),
+        rules.VehiclePassState(state),
+        kind_confirmed=confirmed and known,
+    )
 
 
 @router.post(

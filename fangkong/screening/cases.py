@@ -147,13 +147,23 @@ def rules_person(facts: Facts, temperature: Decimal | float | None) -> rules.Per
     )
 
 
-def rules_vehicle(group: TravelGroup | None, at: datetime) -> rules.Vehicle | None:
+def rules_vehicle(
+    group: TravelGroup | None, at: datetime, *, confirmed_kind: str = ""
+) -> rules.Vehicle | None:
+    """The group's vehicle for the rules: of the kind the officer confirmed, else of the
+    kind the form declared, which gives no priority (only a valid pass or a confirmation
+    does)."""
     if group is None or group.vehicle_id is None:
         return None
     vehicle = group.vehicle
-    kind = _enum(rules.VehicleKind, vehicle.kind, rules.VehicleKind.CAR)
+    declared = confirmed_kind or group.vehicle_kind
+    kind = _enum(rules.VehicleKind, declared, rules.VehicleKind.CAR)
     state = _enum(rules.VehiclePassState, vehicle_pass_state(plate=vehicle.plate, at=at), "none")
-    return rules.Vehicle(rules.VehicleKind(kind), rules.VehiclePassState(state))
+    return rules.Vehicle(
+        rules.VehicleKind(kind),
+        rules.VehiclePassState(state),
+        kind_confirmed=bool(confirmed_kind) and kind == confirmed_kind,
+    )
 
 
 def registration_facts(registration: Registration) -> Facts:

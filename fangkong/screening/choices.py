@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 class Outcome(models.TextChoices):
     # Values match fangkong.screening.rules.Outcome.
-    # "Pass" alone is also the citizen's pass (通行码): the context keeps the two apart.
+    # "Pass" alone could be read as a document: the context keeps the outcome apart.
     PASS = "pass", pgettext_lazy("screening outcome", "Pass")
     PRIORITY_PASS = "priority_pass", _("Priority pass (green channel)")
     TEST_THEN_PASS = "test_then_pass", _("Test, then pass")
@@ -31,3 +31,14 @@ class CargoKind(models.TextChoices):
     LIVING = "living", _("Daily necessities")
     PRODUCTION = "production", _("Production materials")
     ENERGY = "energy", _("Coal, electricity and oil")
+
+
+class RevealReason(models.TextChoices):
+    """Why someone asks to see a person's full document number and phone: chosen from this
+    list, with a text of their own, and kept in the audit log."""
+
+    IDENTITY_CHECK = "identity_check", _("Verifying identity on site")
+    TRACE_NOTICE = "trace_notice", _("Trace notice")
+    CONTACT_TRACING = "contact_tracing", _("Contact tracing")
+    HEALTH_REFERRAL = "health_referral", _("Handover to the health authority")
+    CASE = "case", _("Case handling")

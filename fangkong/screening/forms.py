@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.registration.choices import VehicleKind
 from fangkong.screening import rules
-from fangkong.screening.choices import Outcome
+from fangkong.screening.choices import Outcome, RevealReason
 from fangkong.screening.messages import RULE_LABELS
 from fangkong.screening.models import Policy
 from fangkong.screening.policy import complete_rules
@@ -108,6 +108,10 @@ class RiskAreaImportForm(ServiceErrorsMixin, forms.Form):
 
 
 class RevealForm(ServiceErrorsMixin, forms.Form):
+    reason_code = forms.ChoiceField(
+        label=_("Why you need the full details"),
+        choices=[("", "—"), *RevealReason.choices],
+    )
     reason = forms.CharField(
         label=_("Reason for viewing the full ID number and phone"),
         max_length=500,

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
 from fangkong.org.models import Staff, Unit
 from fangkong.registration.choices import VehicleKind
-from fangkong.registration.models import Person, Registration, TravelGroup
+from fangkong.registration.models import (
+    DeclaredIdentity,
+    Person,
+    Registration,
+    TravelGroup,
+    mask_document,
+)
 from fangkong.screening.choices import CargoKind, Outcome, PassStatus, RiskLevel
 from fangkong.sites.models import Site
 
@@ -69,8 +75,6 @@ class VehiclePass(models.Model):
     contact_phone_index = BlindIndexField(source="contact_phone", kind="phone")
     plate = models.CharField(_("licence plate"), max_length=12, db_index=True)
     vehicle_kind = models.CharField(_("vehicle kind"), max_length=20, choices=VehicleKind.choices)
-    # Drivers: [{"name": ..., "person_id": ...}]; their documents live on Person, encrypted.
-    drivers = models.ManyToManyField(Person, verbose_name=_("drivers"), blank=True)
     cargo_kind = models.CharField(_("cargo"), max_length=16, choices=CargoKind.choices)
     route = models.CharField(_("route"), max_length=200)
     valid_from = models.DateField(_("valid from"))
@@ -102,9 +106,51 @@ class VehiclePass(models.Model):
         return f"{self.number} {self.plate}"
 
 
-class Check(models.Model):
+class VehiclePassDriver(DeclaredIdentity):
+    """A driver named on a pass application: the person (by document) with the name and
+    phone the company gave, which stay on the pass and change no one else's record."""
+
+    vehicle_pass = models.ForeignKey(
+        VehiclePass,
+        verbose_name=_("vehicle pass"),
+        on_delete=models.CASCADE,
+        related_name="drivers",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="pass_drivers"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("driver")
+        verbose_name_plural = _("drivers")
+        ordering = ["vehicle_pass", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vehicle_pass", "person"], name="pass_driver_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_pass_id} {self.name_masked}"
+
+    @property
+    def doc_type(self) -> str:
+        return self.person.doc_type
+
+    @property
+    def doc_masked(self) -> str:
+        return mask_document(self.person.doc_type, self.person.doc_number)
+
+    def get_doc_type_display(self) -> str:
+        return self.person.get_doc_type_display()
+
+
+class Check(DeclaredIdentity):
     """An officer's screening of one person at a site. ``idempotency_key`` is made by the
-    officer's phone, so an offline check that is synced twice is stored once."""
+    officer's phone, so an offline check that is synced twice is stored once.
+
+    ``name`` and ``phone`` are those the check was made with: what the officer entered for a
+    walk-up, the registration's declaration otherwise (copied, so that the check shows what
+    the officer saw even once the registration is purged)."""
 
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="checks"
@@ -133,6 +179,14 @@ class Check(models.Model):
     )
     temperature = models.DecimalField(
         _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    # The kind the officer saw and confirmed (or corrected), blank when not confirmed: only
+    # this, never the citizen's declaration, may give a vehicle the green channel.
+    vehicle_kind = models.CharField(
+        _("vehicle kind confirmed by the officer"),
+        max_length=20,
+        choices=VehicleKind.choices,
+        blank=True,
     )
     recommended = models.CharField(_("recommended"), max_length=20, choices=Outcome.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)

@@ -36,10 +36,9 @@ from fangkong.org.choices import UnitKind
 from fangkong.org.models import Unit
 from fangkong.org.permissions import can_administer
 from fangkong.registration.choices import DocumentType, VehicleKind
-from fangkong.registration.models import Person
-from fangkong.registration.people import person_upsert
+from fangkong.registration.people import persons_prepare
 from fangkong.screening.choices import CargoKind, PassStatus
-from fangkong.screening.models import VehiclePass
+from fangkong.screening.models import VehiclePass, VehiclePassDriver
 from fangkong.screening.rules import VehiclePassState
 
 PASS_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -138,14 +137,10 @@ def vehicle_pass_apply(
     data = _clean_application(errors, application)
     drivers = _clean_drivers(errors, application.drivers)
     errors.raise_if_any()
-    persons = [
-        person_upsert(doc_type=d.doc_type, doc_number=d.doc_number, name=d.name, phone=d.phone)
-        for d in drivers
-    ]
     vehicle_pass = _create_numbered(token=token, **data)
     if vehicle_pass is None:  # a concurrent request saved the same submission first
         return VehiclePass.objects.get(token=token), False
-    vehicle_pass.drivers.set(persons)
+    _drivers_create(vehicle_pass, drivers)
     audit_record(
         actor=None,
         action="vehicle_pass.apply",
@@ -241,6 +236,19 @@ def _clean_drivers(errors: FieldErrors, drivers: Iterable[DriverData]) -> list[D
         seen.add((doc_type, number))
         cleaned.append(DriverData(name, doc_type, number, phone))
     return cleaned
+
+
+def _drivers_create(vehicle_pass: VehiclePass, drivers: list[DriverData]) -> None:
+    """The pass's drivers with the names and phones the company gave, which stay on the pass:
+    the persons they point at are found or created by document, never changed."""
+    persons, insert = persons_prepare([(d.doc_type, d.doc_number) for d in drivers])
+    insert.run()
+    VehiclePassDriver.objects.bulk_create(
+        VehiclePassDriver(
+            vehicle_pass=vehicle_pass, person=person, position=i, name=d.name, phone=d.phone
+        )
+        for i, (person, d) in enumerate(zip(persons, drivers, strict=True))
+    )
 
 
 def _create_numbered(**fields: Any) -> VehiclePass | None:
@@ -355,7 +363,7 @@ def _decide(
 
 
 def _with_details(passes: QuerySet[VehiclePass]) -> QuerySet[VehiclePass]:
-    return passes.select_related("unit", "decided_by").prefetch_related("drivers")
+    return passes.select_related("unit", "decided_by").prefetch_related("drivers__person")
 
 
 def vehicle_pass_list_for_user(*, user: Any, status: str | None = None) -> QuerySet[VehiclePass]:
@@ -383,9 +391,10 @@ def vehicle_pass_get_by_token(token: str) -> VehiclePass:
     return _with_details(VehiclePass.objects.all()).get(token=token)
 
 
-def drivers_of(vehicle_pass: VehiclePass) -> list[Person]:
-    """The drivers in a stable order (the prefetch keeps this free of queries)."""
-    return sorted(vehicle_pass.drivers.all(), key=lambda person: person.pk)
+def drivers_of(vehicle_pass: VehiclePass) -> list[VehiclePassDriver]:
+    """The drivers in the order the company listed them (the prefetch keeps this free of
+    queries), each with the name and phone given on this pass."""
+    return sorted(vehicle_pass.drivers.all(), key=lambda driver: (driver.position, driver.pk))
 
 
 # The state of a pass at a checkpoint ---------------------------------------------------------

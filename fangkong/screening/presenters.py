@@ -35,15 +35,14 @@ def check_out(check: Check, names: dict[str, str] | None = None) -> CheckOut:
         idempotency_key=check.idempotency_key,
         site_id=check.site_id,
         site=check.site.name,
+        # What this check captured, never what another record holds of the person.
         person=PersonMaskedOut(
-            id=person.pk,
-            name=person.name_masked,
-            document=person.doc_masked,
-            phone=person.phone_masked,
+            name=check.name_masked, document=person.doc_masked, phone=check.phone_masked
         ),
         registration_id=check.registration_id,
         group_id=check.group_id,
         plate=group.vehicle.plate if group is not None and group.vehicle_id else "",
+        vehicle_kind=check.vehicle_kind,
         officer=check.officer.name if check.officer_id else "",
         temperature=float(check.temperature) if check.temperature is not None else None,
         recommended=check.recommended,
@@ -112,12 +111,14 @@ def party_out(party: Party, in_force: InForce) -> PartyOut:
     )
     origin = group.origin_division if group is not None else ""
     origin = origin or (facts[0].origin_code or "")
+    declared_kind = group.vehicle_kind if vehicle and group is not None else ""
     return PartyOut(
         group_id=group.pk if group is not None else None,
         site=party.registrations[0].site.name,
         plate=vehicle.plate if vehicle else "",
-        vehicle_kind=vehicle.kind if vehicle else "",
-        vehicle_kind_label=_label(VehicleKind, vehicle.kind) if vehicle else "",
+        vehicle_kind=declared_kind,
+        vehicle_kind_label=_label(VehicleKind, declared_kind) if declared_kind else "",
+        vehicle_kind_confirmed=vehicle.kind if vehicle else "",
         pass_state=vehicle_pass_state(plate=vehicle.plate, at=now) if vehicle else "none",
         origin_code=origin,
         origin="".join(division_path(origin)) if origin else "",
@@ -133,15 +134,14 @@ def party_out(party: Party, in_force: InForce) -> PartyOut:
 def _lookup_person(
     registration: Any, facts: cases.Facts, party: Party, now: datetime
 ) -> LookupPersonOut:
-    person = registration.person
     last = party.last_checks.get(registration.pk)
     return LookupPersonOut(
         registration_id=registration.pk,
         role=registration.role,
         role_label=_label(TravelRole, registration.role) if registration.role else "",
-        name=person.name_masked,
-        document=person.doc_masked,
-        phone=person.phone_masked,
+        name=registration.name_masked,
+        document=registration.person.doc_masked,
+        phone=registration.phone_masked,
         facts=cases.facts_json(facts),
         valid_until=registration.valid_until,
         expired=registration.valid_until < now,

@@ -13,6 +13,8 @@ How a decision is made:
 3. The outcome is the most severe action among the reasons, with "pass" when none applies.
    ``priority_pass`` (绿色通道) is granted only by the vehicle rules and only when no other rule
    asks for more than ``pass``: a fever or a red code in an ambulance is still referred to health.
+   The vehicle rules grant it only on evidence: a valid vehicle pass, or a special kind the
+   officer confirmed (``Vehicle.kind_confirmed``), never a kind the citizen merely declared.
 4. A travel group (one vehicle) gets its most severe person's outcome.
 
 The policy enforces that the outcome is monotone: adding a risk factor (a higher temperature,
@@ -233,6 +235,9 @@ class Person:
 class Vehicle:
     kind: VehicleKind
     pass_state: VehiclePassState = VehiclePassState.NONE
+    # Whether an officer saw the vehicle and confirmed its kind. A kind that is only declared
+    # (on the citizen's form) never grants priority: anyone can type "ambulance".
+    kind_confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -473,7 +478,7 @@ _PASS_STATE_RULES = {
 def _vehicle_reasons(vehicle: Vehicle | None, policy: Policy) -> list[Reason]:
     reasons = []
     if vehicle is not None:
-        if vehicle.kind in policy.priority_vehicle_kinds:
+        if vehicle.kind_confirmed and vehicle.kind in policy.priority_vehicle_kinds:
             reasons.append(Reason(RuleCode.SPECIAL_VEHICLE, {"kind": vehicle.kind.value}))
         if vehicle.pass_state in _PASS_STATE_RULES:
             reasons.append(Reason(_PASS_STATE_RULES[vehicle.pass_state]))

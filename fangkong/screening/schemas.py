@@ -56,6 +56,8 @@ class CheckIn(Schema):
     checked_at: datetime
     # The recommendation the phone showed when the officer decided.
     shown_recommendation: str | None = None
+    # The vehicle kind the officer saw and confirmed (or corrected); blank if not confirmed.
+    vehicle_kind: str = Field("", max_length=20)
 
 
 class ReasonOut(Schema):
@@ -65,7 +67,9 @@ class ReasonOut(Schema):
 
 
 class PersonMaskedOut(Schema):
-    id: int
+    """As the check captured them: no key or value that would tell whether, or what, other
+    records hold of the person."""
+
     name: str
     document: str
     phone: str
@@ -80,6 +84,7 @@ class CheckOut(Schema):
     registration_id: int | None
     group_id: int | None
     plate: str
+    vehicle_kind: str
     officer: str
     temperature: float | None
     recommended: str
@@ -111,6 +116,9 @@ class DecidePersonIn(Schema):
 class VehicleIn(Schema):
     kind: str = "car"
     plate: str = ""
+    # Whether the caller saw the vehicle and vouches for ``kind``: only then may a special
+    # kind give priority.
+    kind_confirmed: bool = False
 
 
 class DecideIn(Schema):
@@ -156,14 +164,28 @@ class PartyOut(Schema):
     group_id: int | None
     site: str
     plate: str
+    # As the form declared it: shown to the officer, never a reason for priority.
     vehicle_kind: str
     vehicle_kind_label: str
+    # As an officer last confirmed it, blank if never.
+    vehicle_kind_confirmed: str
     pass_state: str
     origin_code: str
     origin: str
     destination: str
     people: list[LookupPersonOut]
     decision: DecisionOut
+
+
+class RevealIn(Schema):
+    reason_code: str = Field(..., max_length=32)
+    reason: str = Field(..., max_length=500)
+
+
+class RevealOut(Schema):
+    doc_number: str
+    name: str
+    phone: str
 
 
 class LookupFilter(Schema):

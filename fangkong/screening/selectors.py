@@ -143,7 +143,9 @@ def check_list_for_user(
 def check_get_for_user(*, user: Any, check_id: int) -> Check:
     return (
         Check.objects.filter(scope_q(user, unit_field="site__unit"))
-        .select_related("site__unit", "person", "officer", "registration", "group__vehicle")
+        .select_related(
+            "site__unit", "person", "officer", "registration__site__unit", "group__vehicle"
+        )
         .get(pk=check_id)
     )
 

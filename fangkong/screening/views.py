@@ -21,7 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import user_unit
+from fangkong.org.permissions import can_reveal_identity
 from fangkong.registration.choices import DocumentType
 from fangkong.screening import presenters, selectors, services
 from fangkong.screening.choices import Outcome
@@ -237,19 +239,25 @@ def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
         raise Http404 from None
     form = RevealForm(request.POST or None)
     revealed = None
+    may_reveal = can_reveal_identity(request.user)
     if request.method == "POST" and form.is_valid():
         try:
             revealed = services.person_reveal(
-                actor=request.user, check=check, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                check=check,
+                reason_code=form.cleaned_data["reason_code"],
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
         except PermissionDeniedError:
-            raise Http404 from None
+            return render(request, "screening/forbidden.html", status=403)
     context = {
         "check": check,
         "out": presenters.check_out(check),
         "form": form,
+        "may_reveal": may_reveal,
         "revealed": revealed,
         "outcomes": dict(Outcome.choices),
     }

@@ -26,12 +26,11 @@ def unit(code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
 def add_checks(site_code: str, n: int, *, minutes_ago: int = 5) -> None:
     site = Site.objects.get(code=site_code)
     for _ in range(n):
-        person = Person.objects.create(
-            doc_type="passport", doc_number=uuid.uuid4().hex[:10], name="测试"
-        )
+        person = Person.objects.create(doc_type="passport", doc_number=uuid.uuid4().hex[:10])
         Check.objects.create(
             site=site,
             person=person,
+            name="测试",
             recommended="pass",
             outcome="pass",
             policy_version=1,

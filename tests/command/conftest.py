@@ -17,16 +17,16 @@ _numbers = itertools.count(1)
 
 
 def make_person() -> Person:
-    return Person.objects.create(
-        doc_type="passport", doc_number=f"E{next(_numbers):08d}", name="测试人员"
-    )
+    return Person.objects.create(doc_type="passport", doc_number=f"E{next(_numbers):08d}")
 
 
 def make_group(site: Any, *, origin: str = "", plate: str | None = None) -> TravelGroup:
     vehicle = None
     if plate:
-        vehicle, _ = Vehicle.objects.get_or_create(plate=plate, defaults={"kind": "car"})
-    return TravelGroup.objects.create(site=site, vehicle=vehicle, origin_division=origin)
+        vehicle, _ = Vehicle.objects.get_or_create(plate=plate)
+    return TravelGroup.objects.create(
+        site=site, vehicle=vehicle, vehicle_kind="car" if plate else "", origin_division=origin
+    )
 
 
 def make_registration(
@@ -37,6 +37,7 @@ def make_registration(
             kind=kind,
             site=site,
             person=make_person(),
+            name="测试人员",
             declared=declared or {},
             pass_token=uuid.uuid4().hex,
             short_code="ABC123",
@@ -58,6 +59,7 @@ def make_check(
     return Check.objects.create(
         site=site,
         person=person or (registration.person if registration else make_person()),
+        name="测试人员",
         registration=registration,
         group=group,
         recommended=recommended or outcome,

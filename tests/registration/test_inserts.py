@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -52,32 +52,31 @@ def assert_orm_values(objs: list[models.Model]) -> None:
 def test_every_model_of_a_registration(road_site) -> None:
     now = timezone.now()
     vehicle = Vehicle.objects.create(plate="甘G12345", kind="car")
-    with_phone = Person(
-        doc_type="resident_id",
-        doc_number="620702199001011236",
-        name="张三丰",
-        phone="13900001234",
-        phone_tail="1234",
-        sex="M",
-        birth_date=date(1990, 1, 1),
+    resident = Person(doc_type="resident_id", doc_number="620702199001011236")
+    verified = Person(
+        doc_type="passport",
+        doc_number="E12345678",
+        verified_name="李四",
+        verified_phone="13900001234",
+        verified_at=now,
     )
-    without_phone = Person(doc_type="passport", doc_number="E12345678", name="李四")
-    assert_orm_values([with_phone, without_phone])
-    assert_orm_values([Vehicle(plate="甘G54321", kind="truck")])
+    assert_orm_values([resident, verified])
+    assert_orm_values([Vehicle(plate="甘G54321", kind="truck"), Vehicle(plate="甘G54322")])
     group = TravelGroup(
         created_at=now,
         site=road_site,
         vehicle=vehicle,
+        vehicle_kind="ambulance",
         places_passed=[{"code": "620702", "date": "2026-11-20"}],
         destination="张掖市甘州区",
     )
     assert_orm_values([group, TravelGroup(created_at=now, site=road_site)])
     group.save()
-    with_phone.save()
+    resident.save()
     common = {
         "kind": "road",
         "site": road_site,
-        "person": with_phone,
+        "person": resident,
         "pass_token": "t" * 43,
         "short_code": "ABC234",
         "valid_until": now + timedelta(hours=24),
@@ -86,7 +85,23 @@ def test_every_model_of_a_registration(road_site) -> None:
     }
     assert_orm_values(
         [
-            Registration(group=group, role="driver", declared={"health_code": "green"}, **common),
-            Registration(group=None, role="", declared={}, **common),
+            Registration(
+                group=group,
+                role="driver",
+                declared={"health_code": "green"},
+                name="张三丰",
+                phone="13900001234",
+                phone_tail="1234",
+                **common,
+            ),
+            Registration(
+                group=None,
+                role="",
+                declared={},
+                name="李四",
+                contact_name="赵六",
+                contact_phone="13800000001",
+                **common,
+            ),
         ]
     )

@@ -14,6 +14,7 @@ from fangkong.registration.selectors import (
     registration_get_for_user,
     registration_lookup_for_user,
 )
+from tests.factories import PersonFactory, RegistrationFactory
 from tests.registration.conftest import road_data
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,21 @@ def test_lookup_queries_do_not_grow(brigade_officer, passes, django_assert_num_q
     ganzhou, _ = passes
     with django_assert_num_queries(1):
         found = list(registration_lookup_for_user(user=brigade_officer, code=ganzhou.short_code))
-        assert [r.person.name_masked for r in found]
+        assert [r.name_masked for r in found]
+        assert [r.person.doc_masked for r in found]
         assert [r.group.vehicle.plate for r in found]
         assert [r.site.name for r in found]
+
+
+def test_the_phone_tail_finds_the_registration_that_declared_it(tree, brigade_officer) -> None:
+    # One person, registered twice at the same gate with different phones: the tail finds
+    # the registration that gave it, and each shows its own name and phone.
+    person = PersonFactory()
+    first = RegistrationFactory(person=person, site__unit=tree.ganzhou, phone="13700001111")
+    RegistrationFactory.create_batch(3, site=first.site)
+    second = RegistrationFactory(person=person, site=first.site, phone="13700002222")
+
+    found = registration_lookup_for_user(user=brigade_officer, phone_tail="2222", site=first.site)
+
+    assert [(r.pk, r.phone_masked) for r in found] == [(second.pk, "137****2222")]
+    assert registration_lookup_for_user(user=brigade_officer, phone_tail="1111").get() == first

@@ -208,6 +208,20 @@ def test_rate_limit_answers_429_in_chinese(road_site, settings) -> None:
     assert response.status_code == 303
 
 
+def test_the_receipt_is_called_a_registration_receipt_and_clears_nobody(road_site) -> None:
+    client = Client()
+    location = client.post(f"/r/{road_site.code}/road/", form_post(road_data()))["Location"]
+
+    html = client.get(location).content.decode()
+
+    # 登记凭证, never 通行码: it records a declaration; the officer decides who passes.
+    assert "登记凭证" in html and "通行码" not in html
+    assert "不代表准予通行" in html
+    # Its validity is stated plainly, not in the green of a clearance.
+    assert 'class="validity"' in html and 'class="ok"' not in html
+    assert "执勤民警可查询至" in html and "有效期至" not in html
+
+
 def test_expired_pass_says_so(road_site) -> None:
     client = Client()
     location = client.post(f"/r/{road_site.code}/road/", form_post(road_data()))["Location"]

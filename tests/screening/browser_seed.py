@@ -13,6 +13,8 @@ from tests.screening.conftest import declared, make_group, make_person
 SITE_CODE = "GZ-001"
 SHORT_CODE = "SCRN23"
 PLATE = "甘GA2345"
+AMBULANCE_CODE = "AMBU23"
+AMBULANCE_PLATE = "甘GA9120"
 
 
 def run() -> None:
@@ -25,4 +27,12 @@ def run() -> None:
         ],
         plate=PLATE,
         code=SHORT_CODE,
+    )
+    # A form that says "ambulance": a declaration, until the officer sees the vehicle.
+    make_group(
+        site,
+        people=[(make_person(503, "孙大夫", phone="13900000503"), declared())],
+        plate=AMBULANCE_PLATE,
+        kind="ambulance",
+        code=AMBULANCE_CODE,
     )

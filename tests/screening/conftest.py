@@ -7,6 +7,7 @@ test states exactly what the citizen declared.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from fangkong.lib.idnumber import checksum_char
 from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Role
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
-from fangkong.registration.people import person_upsert
+from fangkong.registration.people import person_get_or_create
 from fangkong.screening import policy as policy_module
 from tests.conftest import Tree
 from tests.factories import StaffFactory, UserFactory
@@ -47,32 +48,43 @@ def declared(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def make_person(n: int, name: str = "张三丰", phone: str | None = None) -> Person:
-    return person_upsert(
-        doc_type="resident_id",
-        doc_number=id_number(n),
-        name=name,
-        phone=phone if phone is not None else f"139{n:08d}",
-    )
+@dataclass(frozen=True)
+class Declared:
+    """A person and who they said they were on one registration."""
+
+    person: Person
+    name: str
+    phone: str
+
+    @property
+    def pk(self) -> int:
+        return self.person.pk
+
+
+def make_person(n: int, name: str = "张三丰", phone: str | None = None) -> Declared:
+    person = person_get_or_create(doc_type="resident_id", doc_number=id_number(n))
+    return Declared(person, name, phone if phone is not None else f"139{n:08d}")
 
 
 def make_group(
     site: Any,
     *,
-    people: list[tuple[Person, dict[str, Any]]],
+    people: list[tuple[Declared, dict[str, Any]]],
     plate: str | None = "甘G12345",
     kind: str = "car",
     origin: str = "620102",
     places_passed: list[dict[str, str]] | None = None,
     code: str | None = None,
 ) -> list[Registration]:
-    """One submitted road form: a travel group whose people share a pass and short code."""
+    """One submitted road form: a travel group whose people share a pass and short code; the
+    vehicle ``kind`` is what the form declared."""
     vehicle = None
     if plate:
-        vehicle, _ = Vehicle.objects.get_or_create(plate=plate, defaults={"kind": kind})
+        vehicle, _ = Vehicle.objects.get_or_create(plate=plate)
     group = TravelGroup.objects.create(
         site=site,
         vehicle=vehicle,
+        vehicle_kind=kind if plate else "",
         origin_division=origin,
         places_passed=places_passed or [],
         destination="张掖市甘州区",
@@ -84,7 +96,10 @@ def make_group(
         Registration.objects.create(
             kind="road",
             site=site,
-            person=person,
+            person=someone.person,
+            name=someone.name,
+            phone=someone.phone,
+            phone_tail=someone.phone[-4:],
             group=group,
             role="driver" if index == 0 else "passenger",
             declared=facts,
@@ -93,7 +108,7 @@ def make_group(
             valid_until=timezone.now() + timedelta(hours=24),
             submission_key=key,
         )
-        for index, (person, facts) in enumerate(people)
+        for index, (someone, facts) in enumerate(people)
     ]
 
 

@@ -260,13 +260,17 @@ def test_decide_for_a_walk_up_and_a_vehicle(clock, brigade_officer):
         "people": [
             {"facts": {"health_code": "green", "origin_code": "620702"}, "temperature": 36.4}
         ],
-        "vehicle": {"kind": "ambulance"},
+        "vehicle": {"kind": "ambulance", "kind_confirmed": True},
     }
+    client = login(brigade_officer)
 
-    data = post(login(brigade_officer), "/api/v1/checks/decide", body).json()
+    data = post(client, "/api/v1/checks/decide", body).json()
+    body["vehicle"]["kind_confirmed"] = False
+    unconfirmed = post(client, "/api/v1/checks/decide", body).json()
 
     assert data["outcome"] == "test_then_pass"  # no NAT: a test first, ambulance or not
     assert {r["code"] for r in data["reasons"]} >= {"nat_missing", "special_vehicle"}
+    assert "special_vehicle" not in {r["code"] for r in unconfirmed["reasons"]}
 
 
 def lookup(client, **criteria):

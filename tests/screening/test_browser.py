@@ -28,7 +28,13 @@ from tests.browser.conftest import (  # noqa: F401 - the browser tests' server, 
     server,
 )
 from tests.browser.gunicorn import ROOT, chromium, server_env
-from tests.screening.browser_seed import PLATE, SHORT_CODE, SITE_CODE
+from tests.screening.browser_seed import (
+    AMBULANCE_CODE,
+    AMBULANCE_PLATE,
+    PLATE,
+    SHORT_CODE,
+    SITE_CODE,
+)
 from tests.screening.conftest import id_number
 
 pytestmark = pytest.mark.browser
@@ -149,6 +155,33 @@ def _find_by_short_code_and_record(page: Any) -> None:
         ("钱*花", "test_then_pass", "test_then_pass"),
     ]
     assert {c["temperature"] for c in stored} == {36.4, 36.7}
+
+
+def test_a_declared_ambulance_gets_the_green_channel_only_once_the_officer_confirms(
+    seeded: Server,
+) -> None:
+    on_phone(seeded, _confirm_an_ambulance)
+
+
+def _confirm_an_ambulance(page: Any) -> None:
+    page.fill("#q", AMBULANCE_CODE)
+    page.click("#search button[type=submit]")
+    page.wait_for_selector("article.person")
+    page.fill("input[data-field=temperature]", "36.5")
+    picker = page.locator("select[data-party=vehicle_kind]")
+    assert picker.input_value() == ""
+    assert "救护车" in picker.locator("option").first.inner_text()
+    assert page.locator(".groupbanner").inner_text() == "全车建议：通行"
+
+    picker.select_option("ambulance")
+    shot(page, "officer-ambulance-confirmed")
+    assert page.locator(".groupbanner").inner_text() == "全车建议：优先通行（绿色通道）"
+    page.click("button[data-action=confirm]")
+
+    stored = stored_checks(page, lambda c: c["plate"] == AMBULANCE_PLATE, 1)
+    assert [(c["recommended"], c["vehicle_kind"]) for c in stored] == [
+        ("priority_pass", "ambulance")
+    ]
 
 
 def test_a_fever_needs_a_reason_to_override(seeded: Server) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
-from fangkong.registration.models import Person
+from fangkong.registration.models import Person, TravelGroup, Vehicle
 from fangkong.screening import services
 from fangkong.screening.models import Check
 from fangkong.screening.services import IdempotencyKeyReusedError, WalkUp, check_record
@@ -256,7 +256,8 @@ def test_a_walk_up_person_is_found_or_created_by_document(clock, officer, squad_
 
     assert first.person_id == second.person_id
     person = Person.objects.get()
-    assert person.name == "马大爷" and person.phone == "" and person.birth_date.year == 1950
+    assert (first.name, first.phone) == ("马大爷", "")
+    assert person.verified_name == "" and person.birth_index
     # No phone: code and card unknown, no NAT: the policy asks for a test.
     assert first.recommended == "test_then_pass"
     assert {r["code"] for r in first.reasons} == {
@@ -309,7 +310,7 @@ def test_a_squad_officer_cannot_record_at_the_brigades_own_site(clock, officer, 
         record(officer, site, walk_up=WalkUp(name="马大爷", doc_number=id_number(7)))
 
 
-def test_an_ambulance_crew_gets_the_green_channel(clock, officer, squad_site):
+def test_an_ambulance_the_officer_confirmed_gets_the_green_channel(clock, officer, squad_site):
     registrations = make_group(
         squad_site,
         people=[(make_person(1), declared()), (make_person(2, "李四"), declared())],
@@ -317,11 +318,43 @@ def test_an_ambulance_crew_gets_the_green_channel(clock, officer, squad_site):
         kind="ambulance",
     )
 
-    check, _ = record(officer, squad_site, registration=registrations[1], outcome="priority_pass")
+    check, _ = record(
+        officer,
+        squad_site,
+        registration=registrations[1],
+        outcome="priority_pass",
+        vehicle_kind="ambulance",
+    )
 
     assert check.recommended == "priority_pass"
-    assert check.group == registrations[1].group
+    assert (check.group, check.vehicle_kind) == (registrations[1].group, "ambulance")
     assert check.reasons == [{"code": "special_vehicle", "params": {"kind": "ambulance"}}]
+    # The officer's confirmation is evidence of the vehicle's kind; the form's was not.
+    assert Vehicle.objects.get(plate="甘G12001").kind == "ambulance"
+
+
+def test_a_declared_ambulance_gets_no_green_channel(clock, officer, squad_site):
+    registrations = make_group(
+        squad_site, people=[(make_person(1), declared())], plate="甘G12001", kind="ambulance"
+    )
+
+    check, _ = record(officer, squad_site, registration=registrations[0])
+
+    assert check.recommended == "pass" and check.reasons == []
+    assert Vehicle.objects.get(plate="甘G12001").kind == ""
+
+
+def test_the_officer_can_correct_a_declared_kind(clock, officer, squad_site):
+    registrations = make_group(
+        squad_site, people=[(make_person(1), declared())], plate="甘G12001", kind="ambulance"
+    )
+
+    check, _ = record(officer, squad_site, registration=registrations[0], vehicle_kind="car")
+
+    assert (check.recommended, check.vehicle_kind) == ("pass", "car")
+    assert Vehicle.objects.get(plate="甘G12001").kind == "car"
+    # The form's declaration stays as it was declared.
+    assert TravelGroup.objects.get(pk=registrations[0].group_id).vehicle_kind == "ambulance"
 
 
 def test_following_the_phones_offline_recommendation_is_not_an_unexplained_override(
@@ -347,15 +380,21 @@ def test_the_full_identity_is_shown_only_for_a_reason_and_audited(clock, officer
     check, _ = record(officer, squad_site, registration=registration)
 
     with pytest.raises(ValidationError):
-        services.person_reveal(actor=officer, check=check, reason=" ")
-    shown = services.person_reveal(actor=officer, check=check, reason="协查通告核对")
+        services.person_reveal(actor=officer, check=check, reason_code="trace_notice", reason=" ")
+    shown = services.person_reveal(
+        actor=officer, check=check, reason_code="trace_notice", reason="协查通告核对"
+    )
 
-    assert shown["doc_number"] == id_number(1)
+    assert shown == {"doc_number": id_number(1), "name": "张三丰", "phone": "13900000001"}
     audit = AuditLog.objects.get(action="person.view")
     assert (audit.reason, audit.target_id, audit.extra) == (
         "协查通告核对",
         str(registration.person_id),
-        {"check": check.pk},
+        {
+            "check": check.pk,
+            "reason_code": "trace_notice",
+            "fields": ["doc_number", "name", "phone"],
+        },
     )
 
 

@@ -131,7 +131,9 @@ def test_apply_approve_makes_the_pass_valid(tree, brigade_officer) -> None:
     assert re.fullmatch(r"TX202612010001", vehicle_pass.number)
     assert vehicle_pass.plate == PLATE  # normalised
     assert vehicle_pass.status == PassStatus.APPLIED
-    assert [p.doc_number for p in vehicle_pass.drivers.all()] == [DRIVER_ID]
+    assert [(d.person.doc_number, d.name, d.phone) for d in vehicle_pass.drivers.all()] == [
+        (DRIVER_ID, "李师傅", "13900002222")
+    ]
     assert vehicle_pass_state(plate=PLATE, at=NOW) == "none"
     status_page = Client().get(response["Location"])
     assert status_page.status_code == 200 and vehicle_pass.number in status_page.content.decode()

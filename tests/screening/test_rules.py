@@ -156,7 +156,16 @@ CASES = [
         RETURN,
         ["passed_high_risk"],
     ),
-    ("ambulance", person(), Vehicle(VehicleKind.AMBULANCE), PRIO, ["special_vehicle"]),
+    (
+        "ambulance",
+        person(),
+        Vehicle(VehicleKind.AMBULANCE, kind_confirmed=True),
+        PRIO,
+        ["special_vehicle"],
+    ),
+    # Declared on the form, not seen by the officer: a declaration is no evidence.
+    ("declared-ambulance", person(), Vehicle(VehicleKind.AMBULANCE), P, []),
+    ("declared-police", person(), Vehicle(VehicleKind.POLICE), P, []),
     (
         "truck-valid-pass",
         person(),
@@ -189,7 +198,7 @@ CASES = [
     (
         "ambulance-with-fever",
         person(temperature_c=38.1),
-        Vehicle(VehicleKind.AMBULANCE),
+        Vehicle(VehicleKind.AMBULANCE, kind_confirmed=True),
         REFER,
         ["temperature_high", "special_vehicle"],
     ),
@@ -203,7 +212,7 @@ CASES = [
     (
         "police-unknown-code-keeps-priority",
         person(health_code=HealthCode.UNKNOWN),
-        Vehicle(VehicleKind.POLICE),
+        Vehicle(VehicleKind.POLICE, kind_confirmed=True),
         PRIO,
         ["special_vehicle", "health_code_unknown"],
     ),
@@ -250,10 +259,10 @@ def test_reason_params_carry_what_the_message_needs() -> None:
 # --- travel groups ------------------------------------------------------------------------
 
 PRIORITY_VEHICLES = [
-    Vehicle(VehicleKind.AMBULANCE),
-    Vehicle(VehicleKind.POLICE),
-    Vehicle(VehicleKind.FIRE),
-    Vehicle(VehicleKind.OFFICIAL),
+    Vehicle(VehicleKind.AMBULANCE, kind_confirmed=True),
+    Vehicle(VehicleKind.POLICE, kind_confirmed=True),
+    Vehicle(VehicleKind.FIRE, kind_confirmed=True),
+    Vehicle(VehicleKind.OFFICIAL, kind_confirmed=True),
     Vehicle(VehicleKind.SUPPLY, VehiclePassState.VALID),
     Vehicle(VehicleKind.CAR, VehiclePassState.VALID),
 ]
@@ -300,7 +309,7 @@ def test_group_gets_the_most_severe_persons_outcome() -> None:
 
 
 def test_group_in_a_special_vehicle_gets_priority_when_everyone_passes() -> None:
-    group = TravelGroup(Vehicle(VehicleKind.AMBULANCE), (person(), person()))
+    group = TravelGroup(Vehicle(VehicleKind.AMBULANCE, kind_confirmed=True), (person(), person()))
 
     decision = decide_group(group, POLICY, now=NOW)
 
@@ -492,12 +501,15 @@ def person_pair(draw: st.DrawFn) -> tuple[Person, Person]:
 
 @st.composite
 def vehicle_pair(draw: st.DrawFn) -> tuple[Vehicle, Vehicle]:
-    """A vehicle, and the same one with its priority lost or its pass in a worse state."""
+    """A vehicle, and the same one with its priority lost (an ordinary kind, or its kind no
+    longer confirmed) or its pass in a worse state."""
     ordinary = [VehicleKind.CAR, VehicleKind.TRUCK, VehicleKind.BUS, VehicleKind.SUPPLY]
     kind = draw(st.sampled_from(list(VehicleKind)))
     worse_kind = kind if draw(st.booleans()) else draw(st.sampled_from(ordinary))
+    confirmed = draw(st.booleans())
+    worse_confirmed = confirmed and draw(st.booleans())
     state, worse_state = draw(ordered_pair(PASS_STATES))
-    return Vehicle(kind, state), Vehicle(worse_kind, worse_state)
+    return Vehicle(kind, state, confirmed), Vehicle(worse_kind, worse_state, worse_confirmed)
 
 
 @st.composite
@@ -531,6 +543,27 @@ def test_adding_a_risk_factor_never_makes_the_outcome_milder(
     after = decide(ScreeningCase(people[1], vehicles[1]), policy, now=NOW)
 
     assert severity(after.outcome) >= severity(before.outcome)
+
+
+@given(
+    subject=person_pair().map(lambda pair: pair[0]),
+    kind=st.sampled_from(list(VehicleKind)),
+    state=st.sampled_from([s for s in VehiclePassState if s != VehiclePassState.VALID]),
+    policy=policies(),
+)
+def test_a_declared_kind_never_gives_the_green_channel(
+    subject: Person, kind: VehicleKind, state: VehiclePassState, policy: Policy
+) -> None:
+    # Whatever the form says the vehicle is: without an officer's confirmation or a valid
+    # pass there is no priority, alone or in a group.
+    vehicle = Vehicle(kind, state)
+
+    alone = decide(ScreeningCase(subject, vehicle), policy, now=NOW)
+    group = decide_group(TravelGroup(vehicle, (subject, subject)), policy, now=NOW)
+
+    for decision in (alone, group):
+        assert decision.outcome != Outcome.PRIORITY_PASS
+        assert RuleCode.SPECIAL_VEHICLE not in {r.code for r in decision.reasons}
 
 
 @given(

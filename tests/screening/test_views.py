@@ -251,10 +251,29 @@ def test_a_checks_detail_is_masked_until_a_reason_is_given(checks_today, command
     assert id_number(9) not in refused.content.decode()
     assert not AuditLog.objects.filter(action="person.view").exists()
 
-    shown = client.post(url, {"reason": "协查通告核对身份"})
+    unlisted = client.post(url, {"reason_code": "curiosity", "reason": "协查通告核对身份"})
+    assert id_number(9) not in unlisted.content.decode()
+
+    shown = client.post(
+        url, {"reason_code": "trace_notice", "reason": "协查通告核对身份"}, REMOTE_ADDR="10.9.8.7"
+    )
 
     assert id_number(9) in shown.content.decode()
     assert shown["Cache-Control"] == "no-store"
     audit = AuditLog.objects.get(action="person.view")
-    assert (audit.actor, audit.reason) == (commander, "协查通告核对身份")
+    assert (audit.actor, audit.reason, audit.ip) == (commander, "协查通告核对身份", "10.9.8.7")
+    assert audit.extra["reason_code"] == "trace_notice"
     assert login(other_officer).get(url).status_code == 404
+
+
+def test_the_reveal_form_is_only_for_roles_that_may_reveal(checks_today, analyst):
+    check = Check.objects.get(idempotency_key="walk-up-fever")
+    url = f"/screening/checks/{check.pk}/"
+    client = login(analyst)
+
+    page = client.get(url).content.decode()
+    posted = client.post(url, {"reason_code": "trace_notice", "reason": "协查通告核对身份"})
+
+    assert 'name="reason"' not in page and "620702********" in page
+    assert posted.status_code == 403 and id_number(9) not in posted.content.decode()
+    assert not AuditLog.objects.filter(action="person.view").exists()

@@ -20,14 +20,15 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
-from fangkong.core.jurisdiction import sees_everything
+from fangkong.core.jurisdiction import sees_everything, unit_in_scope
 from fangkong.core.validation import clean_document, clean_phone
 from fangkong.org.models import Staff
-from fangkong.registration.choices import DocumentType
-from fangkong.registration.models import Registration
-from fangkong.registration.people import person_upsert
+from fangkong.org.permissions import can_reveal_identity
+from fangkong.registration.choices import DocumentType, VehicleKind
+from fangkong.registration.models import Registration, Vehicle
+from fangkong.registration.people import person_get_or_create
 from fangkong.screening import cases, rules
-from fangkong.screening.choices import Outcome
+from fangkong.screening.choices import Outcome, RevealReason
 from fangkong.screening.messages import outcome_label
 from fangkong.screening.models import Check
 from fangkong.screening.policy import policy_current
@@ -218,11 +219,14 @@ def check_decide(
     temperature: Decimal | float | None,
     group: Any,
     at: datetime,
+    confirmed_kind: str = "",
 ) -> rules.Decision:
-    """The recommendation for one person under the policy in force at ``at``."""
+    """The recommendation for one person under the policy in force at ``at``; a vehicle's
+    kind counts for priority only as the officer confirmed it (``confirmed_kind``)."""
     policy = policy_current(at)
     case = rules.ScreeningCase(
-        cases.rules_person(facts, temperature), cases.rules_vehicle(group, at)
+        cases.rules_person(facts, temperature),
+        cases.rules_vehicle(group, at, confirmed_kind=confirmed_kind),
     )
     return rules.decide(case, policy, now=timezone.localtime(at))
 
@@ -242,10 +246,15 @@ def check_record(
     override_reason: str = "",
     note: str = "",
     shown_recommendation: str | None = None,
+    vehicle_kind: str = "",
 ) -> Recorded:
     """Record an officer's check of one person. The recommendation is computed here under the
     policy in force at ``checked_at``, whatever the phone showed. The same idempotency key
-    again returns the stored check and stores nothing."""
+    again returns the stored check and stores nothing.
+
+    ``vehicle_kind`` is the kind the officer saw and confirmed (or corrected), blank if they
+    did not: only a confirmed kind, or a valid vehicle pass, gives the green channel. A
+    walk-up's name and phone stay on the check; an existing person is never changed."""
     user, staff = _actor_parts(actor)
     errors = FieldErrors()
     key = (idempotency_key or "").strip()
@@ -272,6 +281,8 @@ def check_record(
     if walk_up is not None:
         walk_up = _clean_walk_up(errors, walk_up)
     _clean_observed(errors, observed or {})
+    if vehicle_kind and vehicle_kind not in VehicleKind.values:
+        errors.add("vehicle_kind", _("Choose one of the listed values."), "invalid_choice")
     if len(note) > 200 or len(override_reason) > 200:
         field = "note" if len(note) > 200 else "override_reason"
         errors.add(field, _("At most 200 characters."), "too_long")
@@ -280,7 +291,10 @@ def check_record(
     base = cases.registration_facts(registration) if registration else cases.Facts()
     facts = cases.facts_observed(base, observed)
     group = registration.group if registration else None
-    decision = check_decide(facts=facts, temperature=reading, group=group, at=checked_at)
+    vehicle_kind = vehicle_kind if group is not None and group.vehicle_id else ""
+    decision = check_decide(
+        facts=facts, temperature=reading, group=group, at=checked_at, confirmed_kind=vehicle_kind
+    )
     recommended = decision.outcome.value
     override_reason = " ".join(override_reason.split())
     if outcome != recommended and not override_reason:
@@ -297,22 +311,21 @@ def check_record(
             errors.raise_if_any()
 
     if registration is not None:
-        person = registration.person
+        person, declared = registration.person, registration
     else:
         assert walk_up is not None  # noqa: S101 - checked above
-        person = person_upsert(
-            doc_type=walk_up.doc_type,
-            doc_number=walk_up.doc_number,
-            name=walk_up.name,
-            phone=walk_up.phone,
-        )
+        person = person_get_or_create(doc_type=walk_up.doc_type, doc_number=walk_up.doc_number)
+        declared = walk_up
     check = Check(
         site=site,
         person=person,
         registration=registration,
         group=group,
+        name=declared.name,
+        phone=declared.phone,
         officer=staff,
         temperature=reading,
+        vehicle_kind=vehicle_kind,
         recommended=recommended,
         outcome=outcome,
         reasons=[{"code": r.code.value, "params": dict(r.params)} for r in decision.reasons],
@@ -330,6 +343,8 @@ def check_record(
         stored = Check.objects.get(idempotency_key=key)
         _raise_if_differs(stored, site, outcome, checked_at, temperature, registration)
         return Recorded(stored, False)
+    if vehicle_kind:
+        _vehicle_confirm(group.vehicle, vehicle_kind)
     if check.overridden:
         audit_record(
             actor=user,
@@ -361,6 +376,14 @@ def _raise_if_differs(
         raise IdempotencyKeyReusedError(check)
 
 
+def _vehicle_confirm(vehicle: Vehicle, kind: str) -> None:
+    """An officer who saw the vehicle is the evidence of its kind, which the declaration of
+    a form is not. The next look-up shows it; each check still confirms for itself."""
+    if vehicle.kind != kind:
+        vehicle.kind = kind
+        vehicle.save(update_fields=["kind"])
+
+
 def _offline_reason(shown: str | None, outcome: str, recommended: str) -> str:
     """An officer who followed the recommendation their phone showed (offline, or from an
     older policy) did not override anything: the difference is recorded as the reason."""
@@ -372,24 +395,53 @@ def _offline_reason(shown: str | None, outcome: str, recommended: str) -> str:
     }
 
 
-@transaction.atomic
-def person_reveal(*, actor: Any, check: Check, reason: str) -> dict[str, str]:
-    """The full document number and phone of a check's person, for a stated reason, which
-    is audited as ``person.view``."""
-    reason = " ".join(reason.split())
+def _clean_reveal_reason(reason_code: str, reason: str) -> str:
+    errors = FieldErrors()
+    if reason_code not in RevealReason.values:
+        errors.add("reason_code", _("Choose the reason from the list."), "reason_code_invalid")
+    reason = " ".join((reason or "").split())
     if len(reason) < 2:
-        errors = FieldErrors()
         errors.add("reason", _("State why you need the full details."), "reason_required")
-        errors.raise_if_any()
-    person = check.person
+    errors.raise_if_any()
+    return reason[:500]
+
+
+def _reveal_in_scope(user: Any, check: Check) -> bool:
+    """The check, and the registration it was made from if any, captured at sites of the
+    user's jurisdiction."""
+    sites = [check.site, *([check.registration.site] if check.registration_id else [])]
+    return all(unit_in_scope(user, site.unit) for site in sites)
+
+
+@transaction.atomic
+def person_reveal(
+    *, actor: Any, check: Check, reason_code: str, reason: str, ip: str | None = None
+) -> dict[str, str]:
+    """The full document number, name and phone as this check captured them (what the
+    officer entered for a walk-up, the registration's declaration otherwise), never what any
+    other record holds. Needs a role that may reveal, a check within the actor's jurisdiction
+    (else ``PermissionDeniedError``; the views answer as if it did not exist), and a reason
+    from the list with a text. Audited as ``person.view`` with the address it came from, the
+    reason and the fields shown."""
+    if not can_reveal_identity(actor):
+        raise PermissionDeniedError(_("Your roles do not allow viewing full personal details."))
+    if not _reveal_in_scope(actor, check):
+        raise PermissionDeniedError(_("This check is outside your jurisdiction."))
+    reason = _clean_reveal_reason(reason_code, reason)
+    shown = {"doc_number": check.person.doc_number, "name": check.name, "phone": check.phone}
     audit_record(
         actor=actor,
         action="person.view",
-        target=person,
-        reason=reason[:500],
-        extra={"check": check.pk},
+        target=check.person,
+        reason=reason,
+        extra={
+            "check": check.pk,
+            "reason_code": reason_code,
+            "fields": [field for field, value in shown.items() if value],
+        },
+        ip=ip,
     )
-    return {"doc_number": person.doc_number, "phone": person.phone, "name": person.name}
+    return shown
 
 
 @transaction.atomic

@@ -52,7 +52,10 @@
         manual: false,
         plate: p.plate,
         vehicleKindLabel: p.vehicle_kind_label,
-        vehicle: p.plate ? { kind: p.vehicle_kind || 'car', pass_state: p.pass_state || 'none' } : null,
+        // What the form declared: it gives no priority until the officer confirms a kind.
+        declaredKind: p.vehicle_kind || '',
+        confirmedKind: '',
+        vehicle: p.plate ? { kind: p.vehicle_kind || 'car', pass_state: p.pass_state || 'none', kind_confirmed: false } : null,
         origin: p.origin,
         destination: p.destination,
         people: p.people.map(function (person) {
@@ -226,12 +229,28 @@
       ]);
     }
 
+    // The kind the officer sees: unconfirmed by default, so that a declared ambulance gets no
+    // green channel until the officer looks and says so (or corrects it).
+    function kindPicker() {
+      var kinds = S.vehicle_kinds || {};
+      var declared = party.declaredKind && kinds[party.declaredKind];
+      var unconfirmed = declared ? fmt(UI.kind_unconfirmed, { kind: declared }) : UI.kind_unconfirmed_none;
+      var options = [el('option', { value: '', text: unconfirmed, selected: !party.confirmedKind })];
+      Object.keys(kinds).forEach(function (value) {
+        options.push(el('option', { value: value, text: kinds[value], selected: value === party.confirmedKind }));
+      });
+      return el('label', { className: 'kindpick' }, [
+        el('span', { text: UI.vehicle_kind }),
+        el('select', { dataset: { party: 'vehicle_kind' } }, options)
+      ]);
+    }
+
     function renderParty(panel) {
       panel.textContent = '';
       var head = el('div', { className: 'partyhead' }, [
         el('button', { type: 'button', className: 'back', dataset: { action: 'back' }, text: '‹ ' + UI.back }),
         party.plate ? el('b', { className: 'plate', text: party.plate }) : el('b', { text: party.manual ? UI.walk_up : UI.on_foot }),
-        party.vehicleKindLabel ? el('span', { className: 'muted', text: party.vehicleKindLabel }) : null,
+        party.vehicle ? kindPicker() : null,
         party.vehicle && party.vehicle.pass_state !== 'none' ? el('span', { className: 'passstate ' + party.vehicle.pass_state, text: UI.pass_states[party.vehicle.pass_state] }) : null,
         party.origin ? el('div', { className: 'origin', text: UI.from + ' ' + party.origin + (party.destination ? ' → ' + party.destination : '') }) : null
       ]);
@@ -323,8 +342,16 @@
 
     // --- editing ----------------------------------------------------------------------------------
 
+    function onKindInput(target) {
+      party.confirmedKind = target.value;
+      party.vehicle.kind = target.value || party.declaredKind || 'car';
+      party.vehicle.kind_confirmed = Boolean(target.value);
+      recompute();
+    }
+
     function onPartyInput(event) {
       var target = event.target;
+      if (target.dataset.party === 'vehicle_kind' && party && party.vehicle) return onKindInput(target);
       var name = target.dataset.field;
       if (!name || !party) return;
       var card = target.closest('article.person');
@@ -459,6 +486,7 @@
         name = maskName(body.person.name);
       } else {
         body.registration_id = person.registrationId;
+        if (party.confirmedKind) body.vehicle_kind = party.confirmedKind;
       }
       return {
         key: key,

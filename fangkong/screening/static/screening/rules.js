@@ -179,7 +179,8 @@
   function vehicleReasons(vehicle, policy) {
     var out = [];
     if (vehicle) {
-      if (policy.priorityKinds.has(vehicle.kind)) {
+      // Only a kind the officer confirmed; a declared one is no evidence (rules.py, Vehicle).
+      if (vehicle.kind_confirmed && policy.priorityKinds.has(vehicle.kind)) {
         out.push(reason('special_vehicle', { kind: vehicle.kind }));
       }
       if (PASS_STATE_RULES[vehicle.pass_state]) out.push(reason(PASS_STATE_RULES[vehicle.pass_state]));
@@ -222,7 +223,7 @@
   }
 
   /* One person: {temperature_c, health_code, itinerary, nat_at, nat_result, origin_code,
-   * places_passed: [{code, date}], symptoms}; vehicle: {kind, pass_state} or null. */
+   * places_passed: [{code, date}], symptoms}; vehicle: {kind, pass_state, kind_confirmed} or null. */
   function decide(person, vehicle, policy, now) {
     var reasons = personReasons(person, policy, now).concat(vehicleReasons(vehicle, policy));
     var outcome = combine(reasons.map(function (r) { return policy.actions[r.code]; }), policy);

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from fangkong.command.api import router as command_router
 from fangkong.core.errors import PermissionDeniedError, error_payload
+from fangkong.core.views import docs_login
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
 from fangkong.roster.api import router as roster_router
@@ -29,6 +30,7 @@ api = NinjaAPI(
     description="Fangkong (防控) epidemic-control command platform",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=docs_login,
 )
 
 

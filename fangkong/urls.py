@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 
 from fangkong.api import api
 from fangkong.core import views as core_views
@@ -25,7 +23,6 @@ urlpatterns = [
     path("passes/", include("fangkong.screening.passes_urls")),
     path("roster/", include("fangkong.roster.urls")),
     path("command/", include("fangkong.command.urls")),
-    # Uploaded photos are served by Django only for the embedded install; production puts
-    # nginx in front of MEDIA_ROOT (docs/deploy.md).
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Photos are read through the storage API, so any app server answers for any photo.
+    path("media/<path:path>", core_views.media_file, name="media"),
 ]

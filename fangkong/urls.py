@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from fangkong.api import api
 from fangkong.core import views as core_views
+from fangkong.org import views as org_views
 
 urlpatterns = [
     # The citizens' form first: the busiest URL there is, resolved without trying the rest.
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", org_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -316,6 +316,8 @@ SECURE_HTTPS = envbool("FANGKONG_HTTPS", PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS
+# Monitoring asks an app server directly (http://127.0.0.1:8000/healthz), not through nginx.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 # Preloading commits the whole domain to HTTPS in browsers for months, and taking it back is

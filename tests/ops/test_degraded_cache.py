@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.test import Client
 
@@ -100,6 +104,41 @@ def test_with_redis_up_the_cache_is_shared_and_healthy(
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["cache"] == {"ok": True, "required": True, "detail": "redis"}
+
+
+@pytest.fixture
+def redis_with_password() -> Iterator[str]:
+    """A Redis of this test's own that wants a password; yields its URL without one."""
+    if not shutil.which("redis-server"):
+        pytest.skip("no redis-server")
+    port, password = closed_port(), "fk-test-password"
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+    command += ["--requirepass", password, "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port, password=password, socket_connect_timeout=0.2)
+    try:
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"127.0.0.1:{port}/1"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.django_db
+def test_the_cache_url_carries_the_redis_password(settings: Any, redis_with_password: str) -> None:
+    settings.CACHES = fallback_cache(f"redis://:fk-test-password@{redis_with_password}")
+    cache.set("with-password", "yes")
+    assert cache.get("with-password") == "yes"
+    assert Client().get("/healthz").status_code == 200
+    settings.CACHES = fallback_cache(f"redis://:wrong@{redis_with_password}")
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"]["detail"] == "AuthenticationError"
 
 
 def _setting(tmp_path: Path, name: str, **env: str) -> str:

@@ -61,3 +61,10 @@ def test_a_forged_request_id_is_replaced(logged: Any) -> None:
     response = Client().get("/log/", HTTP_X_REQUEST_ID=forged)
     assert response["X-Request-ID"] != forged
     assert _json_lines(logged)[0]["request_id"] == response["X-Request-ID"]
+
+
+def test_django_s_line_about_a_404_carries_the_id(logged: Any) -> None:
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    (line,) = [r for r in logged.records if r.name == "django.request"]
+    assert JsonFormatter().format(line).count(response["X-Request-ID"]) == 1

@@ -18,6 +18,7 @@ from fangkong.command.report_files import report_file_read
 from fangkong.core.models import StoredFile
 from fangkong.core.storage import DatabaseStorage
 from tests.conftest import login
+from tests.ops.test_two_servers import gallery_links
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,9 @@ def test_a_photo_uploaded_is_served_from_the_database(
     assert response.status_code == 302
     photo = site.photos.get()
     assert default_storage.exists(photo.image.name)
-    served = client.get(photo.image.url)
+    assert StoredFile.objects.count() == 2  # the photo and its thumbnail
+    (link,) = gallery_links(client.get(f"/sites/{site.pk}/").content.decode())
+    served = client.get(link)
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
     assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
@@ -85,7 +88,7 @@ def test_a_photo_uploaded_is_served_from_the_database(
 def test_report_generate_saves_to_the_reports_storage(settings: Any, tree: Any) -> None:
     database_storages(settings)
     day = date(2026, 3, 1)
-    call_command("report_generate", "--unit", "620700", "--day", day.isoformat(), "--save")
+    call_command("report_generate", "--day", day.isoformat(), "--save")
     pdf = report_file_read(unit_code="620702", day=day, extension="pdf")
     xlsx = report_file_read(unit_code="620700", day=day, extension="xlsx")
     assert pdf is not None and pdf.startswith(b"%PDF")

@@ -6,9 +6,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export DJANGO_SETTINGS_MODULE := fangkong.settings
 
-.PHONY: install system-deps demo serve migrate messages test test-sqlite test-postgres lint checks vendor bench clean
+.PHONY: install system-deps demo serve migrate messages test test-sqlite test-postgres lint checks vendor bench clean deploy-check upgrade-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,15 @@ test-postgres: $(VENV)/.installed
 	else \
 		echo "PostgreSQL at $(PG_URL) is not reachable: skipping the PostgreSQL leg."; \
 	fi
+
+# The documented installation (docs/deploy.md) from nothing to a commander on the dashboard,
+# and the documented upgrade from an earlier release's database, on SQLite and PostgreSQL, in
+# throw-away directories. A few minutes each: not part of `make test`.
+deploy-check: install
+	PG_ADMIN_URL="$(PG_ADMIN_URL)" bash scripts/deploy_check.sh
+
+upgrade-check: install
+	PG_ADMIN_URL="$(PG_ADMIN_URL)" bash scripts/upgrade_check.sh
 
 vendor:
 	npm ci --no-audit --no-fund --ignore-scripts

@@ -23,6 +23,7 @@ from fangkong.core.errorpages import database_busy
 from fangkong.core.errors import PermissionDeniedError, error_payload
 from fangkong.core.ratelimit import RateLimited
 from fangkong.core.schemas import ApiError
+from fangkong.core.views import docs_login
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
 from fangkong.roster.api import router as roster_router
@@ -69,6 +70,7 @@ api = FangkongAPI(
     description="Fangkong (防控) epidemic-control command platform",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=docs_login,
 )
 
 

@@ -24,7 +24,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.datafiles import private_dir, private_sqlite, write_private
+from fangkong.core.datafiles import private_sqlite, write_private
 
 Number = TypeVar("Number", int, float)
 
@@ -95,7 +95,38 @@ if FANGKONG_ENV not in ("development", "production"):
     raise ImproperlyConfigured("FANGKONG_ENV must be 'development' or 'production'")
 PRODUCTION = FANGKONG_ENV == "production"
 
-DATA_DIR = Path(env("FANGKONG_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+
+def envpath(name: str, default: Path) -> Path:
+    """An absolute path: a relative one would depend on the directory a process starts in,
+    so that the server, a timer and an operator's shell would each use a different one."""
+    raw = env(name)
+    if not raw:
+        return default
+    if not Path(raw).is_absolute():
+        raise ImproperlyConfigured(f"{name} must be an absolute path, got {raw!r}")
+    return Path(raw)
+
+
+def data_subdir(path: Path) -> Path:
+    """``path`` as a directory the server can write, created 0700 when missing; a clear
+    message at start, rather than a 500 at the first upload, when it cannot be."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"cannot create {path} ({exc.strerror}); create it for the service user: "
+            f"install -d -o fangkong -g fangkong -m 0700 {path}"
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ImproperlyConfigured(
+            f"{path} is not writable by this user (uid {os.getuid()}); "
+            f"chown it to the service user, mode 0700"
+        )
+    return path
+
+
+# Everything the server writes lives under this one directory (unset: var/ in the checkout).
+DATA_DIR = data_subdir(envpath("FANGKONG_DATA_DIR", BASE_DIR / "var"))
 
 
 def _dev_secrets() -> dict[str, str]:
@@ -103,7 +134,6 @@ def _dev_secrets() -> dict[str, str]:
     path = DATA_DIR / "dev-secrets.json"
     if path.exists():
         return json.loads(path.read_text())
-    private_dir(DATA_DIR)
     values = {
         "secret_key": secrets.token_urlsafe(50),
         "encryption_keys": "dev1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -130,9 +160,6 @@ BLIND_INDEX_KEY = _secret("FANGKONG_BLIND_INDEX_KEY", "blind_index_key")
 DEBUG = envbool("FANGKONG_DEBUG", False)
 ALLOWED_HOSTS = envlist("FANGKONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("FANGKONG_CSRF_TRUSTED_ORIGINS", "")
-# Reverse proxies whose X-Forwarded-For names the client (the audit's "from where"); any other
-# sender's header is ignored, since a client can write one itself.
-TRUSTED_PROXIES = frozenset(envlist("FANGKONG_TRUSTED_PROXIES", "127.0.0.1,::1"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -162,6 +189,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 MIDDLEWARE = [
+    "fangkong.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -172,6 +200,7 @@ MIDDLEWARE = [
     "fangkong.core.middleware.TextHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fangkong.org.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,8 +243,7 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
     }
 else:
-    # The data directory 0700 when we make it, the database and its log files 0600.
-    private_dir(DATA_DIR)
+    # The database and its log files 0600 (the data directory is 0700 already).
     private_sqlite(DATA_DIR / "fangkong.sqlite3")
     DATABASES = {
         "default": {
@@ -272,15 +300,60 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-private_dir(DATA_DIR)
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Written by collectstatic and served by whitenoise from each app server, so nginx needs no
+# access to the data directory.
+STATIC_ROOT = data_subdir(DATA_DIR / "static")
 # The vendored front-end libraries and the map outline live outside any app.
 STATICFILES_DIRS = [BASE_DIR / "fangkong" / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("FANGKONG_MEDIA_ROOT", str(DATA_DIR / "media")))
+MEDIA_ROOT = DATA_DIR / "media"
+REPORTS_ROOT = DATA_DIR / "reports"
+EXPORTS_ROOT = DATA_DIR / "exports"
+
+# Where site photos ("default"), generated reports and exports are kept: "filesystem" (under
+# the data directory: one app server, or a mount all of them share), "s3" (an S3-compatible
+# object store through django-storages, an optional dependency: docs/deploy.md) or
+# "database" (a table of the database every app server already shares).
+STORAGE = env("FANGKONG_STORAGE", "filesystem")
+S3_OPTIONS = {
+    "bucket_name": env("FANGKONG_S3_BUCKET"),
+    "endpoint_url": env("FANGKONG_S3_ENDPOINT_URL") or None,
+    "region_name": env("FANGKONG_S3_REGION") or None,
+    "access_key": env("FANGKONG_S3_ACCESS_KEY"),
+    "secret_key": env("FANGKONG_S3_SECRET_KEY"),
+}
+
+
+def file_storage(kind: str, location: str, root: Path) -> dict[str, object]:
+    """The STORAGES entry of one kind of file; ``location`` names its part of the store."""
+    if kind == "filesystem":
+        data_subdir(root)
+        # Photos stay at MEDIA_ROOT (where tests point it); reports and exports, not served
+        # from any URL, are kept for the service user alone.
+        options: dict[str, object] = {}
+        if location != "media":
+            options = {"location": root, "file_permissions_mode": 0o600}
+            options |= {"directory_permissions_mode": 0o700}
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": options}
+    if kind == "s3":
+        if not S3_OPTIONS["bucket_name"]:
+            raise ImproperlyConfigured("FANGKONG_STORAGE=s3 needs FANGKONG_S3_BUCKET")
+        # Private objects, never overwritten; path-style addresses suit MinIO and Ceph.
+        options = S3_OPTIONS | {"location": location, "default_acl": "private"}
+        options |= {"file_overwrite": False, "addressing_style": "path"}
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    if kind == "database":
+        options = {"location": location}
+        if location == "media":
+            options["base_url"] = MEDIA_URL
+        return {"BACKEND": "fangkong.core.storage.DatabaseStorage", "OPTIONS": options}
+    raise ImproperlyConfigured("FANGKONG_STORAGE must be filesystem, s3 or database")
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(STORAGE, "media", MEDIA_ROOT),
+    "reports": file_storage(STORAGE, "reports", REPORTS_ROOT),
+    "exports": file_storage(STORAGE, "exports", EXPORTS_ROOT),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -296,9 +369,14 @@ SECURE_HTTPS = envbool("FANGKONG_HTTPS", PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS
+# Monitoring asks an app server directly (http://127.0.0.1:8000/healthz), not through nginx.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
-SECURE_HSTS_PRELOAD = SECURE_HTTPS
+# Preloading commits the whole domain to HTTPS in browsers for months, and taking it back is
+# slow: the bureau decides that, not a default.
+SECURE_HSTS_PRELOAD = SECURE_HTTPS and envbool("FANGKONG_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -421,29 +499,48 @@ PASS_APPLY_RATE = envrate("FANGKONG_PASS_APPLY_RATE", "60/600")
 TRUSTED_PROXIES = envnetworks("FANGKONG_TRUSTED_PROXIES", "")
 
 # The cache: unset, each server process keeps its own in memory (the registration rate limit
-# then counts per process); "redis://host:6379/1" shares one among all processes.
+# then counts per process); "redis://:password@host:6379/1" shares one among all processes.
+# While Redis does not answer, each process falls back to its own memory (core/cache.py).
 CACHE_URL = env("FANGKONG_CACHE_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fangkong.core.cache.FallbackRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "fangkong",
+            # A Redis that does not answer costs a request half a second, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # Sessions are read from the shared cache and written through to the database: a query
-    # less on every staff request. Not with the per-process default cache, where a logout
-    # would leave the session alive in the other processes' copies.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone, whatever the cache: staff can log in while Redis is
+# down, and a logout ends the session on every app server at once (a primary-key read per
+# staff request is the price).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # A TrueType/TTC font with CJK glyphs for PDFs; empty: the Debian WenQuanYi/Noto fonts.
 CJK_FONT_PATH = env("FANGKONG_CJK_FONT_PATH")
 
+# Logs go to stderr (the journal, under systemd) in one time zone, TIME_ZONE, the one gunicorn
+# is given too (deploy/fangkong.service: TZ=Asia/Shanghai); "json" (the production default)
+# writes one object a line with the request's id, "plain" a line for people.
+LOG_FORMAT = env("FANGKONG_LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("FANGKONG_LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "fangkong.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "fangkong.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("FANGKONG_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -451,3 +548,15 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# The API's description (/api/v1/docs, /api/v1/openapi.json) lists every endpoint and field:
+# in production only staff who have logged in may read it.
+API_DOCS_LOGIN = envbool("FANGKONG_API_DOCS_LOGIN", PRODUCTION)
+
+# What /healthz checks, each a dotted path to a function returning a core.health.Check; a
+# required one that fails makes the answer 503. The job worker's check is added here.
+HEALTH_CHECKS = [
+    "fangkong.core.health.database",
+    "fangkong.core.health.cache",
+    "fangkong.core.health.storage",
+]

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 from fangkong.api import api
 from fangkong.core import views as core_views
 from fangkong.org import logins
+from fangkong.org import views as org_views
 
 # Error pages that read nothing from the request's body (fangkong/core/errorpages.py).
 handler400 = "fangkong.core.errorpages.bad_request"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", logins.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", org_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("org/", include("fangkong.org.urls")),

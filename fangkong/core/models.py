@@ -69,3 +69,21 @@ class AuditLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("audit records cannot be deleted")
+
+
+class StoredFile(models.Model):
+    """A file kept in the database by ``core.storage.DatabaseStorage``
+    (``FANGKONG_STORAGE=database``): photos, reports and exports that every app server reads
+    from the one database they share, with no shared disk or object store to run."""
+
+    name = models.CharField(_("name"), max_length=400, unique=True)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveBigIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.name

@@ -80,6 +80,11 @@ class Staff(models.Model):
     phone_index = BlindIndexField(source="phone", kind="phone")
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True)
     active = models.BooleanField(_("in service"), default=True)
+    # Set for an account whose password someone else chose (the first commander's, from
+    # `manage.py bootstrap`); middleware sends them to change it before anything else.
+    password_change_required = models.BooleanField(
+        _("must change password at next login"), default=False
+    )
 
     class Meta:
         verbose_name = _("staff member")

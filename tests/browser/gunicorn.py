@@ -45,7 +45,6 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "FANGKONG_ENV": "development",
         "FANGKONG_DEBUG": "false",
         "FANGKONG_DATA_DIR": str(data_dir),
-        "FANGKONG_MEDIA_ROOT": str(data_dir / "media"),
         "PYTHONPATH": str(ROOT),
         **extra,
     }

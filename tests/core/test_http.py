@@ -23,6 +23,7 @@ from fangkong.core.http import client_ip
         ("", "192.0.2.9", None),
     ],
 )
-def test_client_ip(remote: str, forwarded: str, expected: str | None) -> None:
+def test_client_ip(remote: str, forwarded: str, expected: str | None, settings) -> None:
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1"]
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected

@@ -108,19 +108,19 @@ def one_key(settings) -> Any:
 def test_a_ciphertext_moved_to_another_column_or_table_does_not_decrypt(one_key) -> None:
     staff = StaffFactory(phone="13912345678")
     person = Person.objects.create(
-        doc_type="resident_id", doc_number="620102199001011234", name="张三", phone="13700001111"
+        doc_type="resident_id", doc_number="620102199001011234", verified_phone="13700001111"
     )
     token = stored("org_staff", "phone", staff.pk)
     assert token.startswith("v2$k1$")
-    store("registration_person", "phone", person.pk, token)  # another table
+    store("registration_person", "verified_phone", person.pk, token)  # another table
     store(
         "registration_person",
         "doc_number",
         person.pk,
-        stored("registration_person", "phone", person.pk),
+        stored("registration_person", "verified_phone", person.pk),
     )
     moved = Person.objects.get(pk=person.pk)
-    for value in (moved.phone, moved.doc_number):
+    for value in (moved.verified_phone, moved.doc_number):
         assert isinstance(value, Unreadable) and value.reason == "undecryptable"
         assert "13912345678" not in value
     assert Staff.objects.get(pk=staff.pk).phone == "13912345678"
@@ -172,7 +172,9 @@ def test_every_encrypted_column_is_found() -> None:
     found = {(t.label, f.name) for t in encrypted_tables() for f in t.fields}
     assert {
         ("registration.Person", "doc_number"),
-        ("registration.Person", "phone"),
+        ("registration.Person", "verified_phone"),
+        ("registration.Registration", "phone"),
+        ("screening.Check", "phone"),
         ("org.Staff", "phone"),
         ("screening.VehiclePass", "contact_phone"),
     } <= found
@@ -183,10 +185,10 @@ def _legacy_people(n: int) -> list[Person]:
     people = []
     for i in range(n):
         person = Person.objects.create(
-            doc_type="passport", doc_number=f"E{i:07d}", name="测试", phone=f"139{i:08d}"
+            doc_type="passport", doc_number=f"E{i:07d}", verified_phone=f"139{i:08d}"
         )
         store("registration_person", "doc_number", person.pk, legacy_token(K1, "k1", f"E{i:07d}"))
-        store("registration_person", "phone", person.pk, legacy_token(K1, "k1", f"139{i:08d}"))
+        store("registration_person", "verified_phone", person.pk, legacy_token(K1, "k1", f"139{i:08d}"))
         people.append(person)
     return people
 
@@ -195,7 +197,7 @@ def _legacy_people(n: int) -> list[Person]:
 def test_rekey_moves_everything_to_the_new_key_and_can_be_interrupted(settings) -> None:
     settings.ENCRYPTION_KEYS = f"k1:{K1}"
     people = _legacy_people(5)
-    indexes = list(Person.objects.order_by("pk").values_list("doc_index", "phone_index"))
+    indexes = list(Person.objects.order_by("pk").values_list("doc_index", "verified_phone_index"))
     settings.ENCRYPTION_KEYS = f"k2:{K2},k1:{K1}"
 
     class Interrupted(Exception):
@@ -206,31 +208,33 @@ def test_rekey_moves_everything_to_the_new_key_and_can_be_interrupted(settings) 
 
     with pytest.raises(Interrupted):
         rekey_table(_person_table(), batch_size=2, progress=stop_after_first_batch)
-    first_two = [stored("registration_person", "phone", p.pk) for p in people[:2]]
+    first_two = [stored("registration_person", "verified_phone", p.pk) for p in people[:2]]
     assert all(t.startswith("v2$k2$") for t in first_two)
 
     tally = rekey_table(_person_table(), batch_size=2)
-    assert (tally.rows, tally.rekeyed, tally.current) == (5, 6, 4)
+    # Empty columns (no verified name) count as current.
+    assert (tally.rows, tally.rekeyed, tally.current) == (5, 6, 9)
     assert rekey_table(_person_table(), batch_size=2).rekeyed == 0
     # Nothing else in the rows changed; the old key can go.
-    assert list(Person.objects.order_by("pk").values_list("doc_index", "phone_index")) == indexes
+    assert list(Person.objects.order_by("pk").values_list("doc_index", "verified_phone_index")) == indexes
     settings.ENCRYPTION_KEYS = f"k2:{K2}"
-    assert [p.phone for p in Person.objects.order_by("pk")] == [f"139{i:08d}" for i in range(5)]
+    assert [p.verified_phone for p in Person.objects.order_by("pk")] == [f"139{i:08d}" for i in range(5)]
 
 
 @pytest.mark.django_db
 def test_rekey_does_not_overwrite_a_value_saved_meanwhile(settings) -> None:
     settings.ENCRYPTION_KEYS = f"k1:{K1}"
     (person,) = _legacy_people(1)
-    old = stored("registration_person", "phone", person.pk)
+    old = stored("registration_person", "verified_phone", person.pk)
     settings.ENCRYPTION_KEYS = f"k2:{K2},k1:{K1}"
     doc = stored("registration_person", "doc_number", person.pk)
     # The application saves a new phone between rekey's read of the row and its write.
-    Person.objects.filter(pk=person.pk).update(phone="13600000000")
+    Person.objects.filter(pk=person.pk).update(verified_phone="13600000000")
     tally = Tally()
-    rekey_batch(keyring(), _person_table(), [(person.pk, doc, old)], tally)
+    # The row as read: pk, then the document, the (empty) verified name and the phone.
+    rekey_batch(keyring(), _person_table(), [(person.pk, doc, "", old)], tally)
     assert (tally.rekeyed, tally.changed_meanwhile) == (1, 1)
-    assert Person.objects.get(pk=person.pk).phone == "13600000000"
+    assert Person.objects.get(pk=person.pk).verified_phone == "13600000000"
     assert stored("registration_person", "doc_number", person.pk).startswith("v2$k2$")
 
 
@@ -245,7 +249,7 @@ def test_the_command_reports_counts_and_audits(settings) -> None:
         call_command("rekey", "--batch-size", "2", stdout=out)
     text = out.getvalue()
     assert "Re-encrypting under key k2." in text
-    assert "registration.Person: 3 rows; 6 values re-encrypted, 0 already current" in text
+    assert "registration.Person: 3 rows; 6 values re-encrypted, 3 already current" in text
     assert "org.Staff: 1 rows; 1 values re-encrypted" in text
     assert "[##############################] 3/3 100%" in text
     assert AuditLog.objects.get(action="keys.rekey").extra["registration.Person"]["rekeyed"] == 6
@@ -263,7 +267,7 @@ def test_check_lists_the_keys_in_use_and_those_missing(settings) -> None:
     assert failure.value.returncode == 1
     assert str(failure.value) == "Keys in use but missing from FANGKONG_ENCRYPTION_KEYS: k1."
     text = out.getvalue()
-    assert "registration.Person.phone: k1 (v1) 2" in text
+    assert "registration.Person.verified_phone: k1 (v1) 2" in text
     assert "org.Staff.phone: k1 (v2) 1" in text
     assert "Keys in use: k1; configured: k2; current: k2." in text
     # rekey itself leaves what it cannot read, and says so.

@@ -1,5 +1,6 @@
 """The scheduled run of the daily analysis reports: a draft for the unit (and each unit below
-it), optionally written out as PDF and Excel files."""
+it), optionally kept as PDF and Excel files in the reports storage (``--save``) or written to
+a directory (``--out``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from fangkong.command.models import AnalysisReport
+from fangkong.command.report_files import report_file_save
 from fangkong.command.report_formats import report_pdf, report_workbook
 from fangkong.command.reports import report_for
 from fangkong.org.models import Unit
@@ -20,15 +22,15 @@ class Command(BaseCommand):
     help = "Prepare the daily analysis reports (drafts) of a unit and the units below it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--unit", required=True, help="unit code")
+        parser.add_argument("--unit", help="unit code; default: the top unit")
         parser.add_argument("--day", help="YYYY-MM-DD, default yesterday")
+        parser.add_argument(
+            "--save", action="store_true", help="keep PDF and Excel files in the reports storage"
+        )
         parser.add_argument("--out", help="directory to write PDF and Excel files into")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            top = Unit.objects.get(code=options["unit"])
-        except Unit.DoesNotExist:
-            raise CommandError(f"no unit with code {options['unit']!r}") from None
+        top = self._top(options["unit"])
         try:
             day = date.fromisoformat(options["day"]) if options["day"] else None
         except ValueError:
@@ -44,10 +46,30 @@ class Command(BaseCommand):
         for unit in units:
             AnalysisReport.objects.get_or_create(unit=unit, day=day)
             report, data = report_for(unit=unit, day=day)
-            if out:
+            if out or options["save"]:
                 status = report.get_status_display()
-                stem = out / f"report-{unit.code}-{day.isoformat()}"
                 kwargs = {"data": data, "status_line": str(status), "remarks": report.remarks}
-                stem.with_suffix(".pdf").write_bytes(report_pdf(**kwargs))
-                stem.with_suffix(".xlsx").write_bytes(report_workbook(**kwargs))
+                files = {"pdf": report_pdf(**kwargs), "xlsx": report_workbook(**kwargs)}
+                self._write(files, unit_code=unit.code, day=day, out=out, save=options["save"])
             self.stdout.write(f"{unit.code} {day} {report.status}: {data['summary']}")
+
+    def _top(self, code: str | None) -> Unit:
+        if code:
+            try:
+                return Unit.objects.get(code=code)
+            except Unit.DoesNotExist:
+                raise CommandError(f"no unit with code {code!r}") from None
+        # The timer of docs/deploy.md names no unit: an installation has one top unit.
+        roots = list(Unit.objects.filter(parent=None)[:2])
+        if len(roots) != 1:
+            raise CommandError("give --unit: there is not exactly one top unit")
+        return roots[0]
+
+    def _write(
+        self, files: dict[str, bytes], *, unit_code: str, day: date, out: Path | None, save: bool
+    ) -> None:
+        for extension, content in files.items():
+            if save:
+                report_file_save(unit_code=unit_code, day=day, extension=extension, content=content)
+            if out:
+                (out / f"report-{unit_code}-{day.isoformat()}.{extension}").write_bytes(content)

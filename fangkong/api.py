@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from fangkong.command.api import router as command_router
 from fangkong.core.errors import PermissionDeniedError, error_payload
+from fangkong.jobs.api import router as jobs_router
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
 from fangkong.roster.api import router as roster_router
@@ -69,3 +70,4 @@ api.add_router("/", screening_router)
 api.add_router("/", command_router)
 api.add_router("/", roster_router)
 api.add_router("/", passes_router)
+api.add_router("/", jobs_router)

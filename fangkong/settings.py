@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "fangkong.core",
     "fangkong.org",
     "fangkong.sites",
@@ -121,7 +123,14 @@ INSTALLED_APPS = [
     "fangkong.roster",
     "fangkong.command",
     "fangkong.demo",
+    "fangkong.jobs",
 ]
+
+# Background jobs (fangkong/jobs): django-tasks with django-tasks-db's database backend, so
+# that no server besides the database is needed; `manage.py jobs_worker` runs them.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 
 # Django's model backend, but the user comes with their staff record and unit (org/backends.py).
 AUTHENTICATION_BACKENDS = ["fangkong.org.backends.StaffModelBackend"]

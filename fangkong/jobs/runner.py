@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -17,6 +18,10 @@ from fangkong.jobs.models import Job
 from fangkong.jobs.registry import KINDS, Outcome
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# A computation that takes the stop flag and a callback for what it has reached so far.
+Work = Callable[[threading.Event, Callable[[Any], None]], T]
 
 # Progress is written at most this often: a page polls every second or two, and each write
 # is a transaction that other writers wait for on SQLite.
@@ -68,6 +73,35 @@ class JobContext:
 
     def expect_end_in(self, seconds: float) -> datetime:
         return timezone.now() + timedelta(seconds=seconds)
+
+    def run_watched(
+        self, work: Work[T], describe: Callable[[Any, float], dict[str, Any]], tick_s: float = 0.5
+    ) -> T:
+        """Run ``work`` in a thread while this one reports its progress and relays a stop.
+
+        ``work`` must not touch the database (it runs in another thread, with a connection
+        of its own); ``describe(latest, elapsed_s)`` turns what it reached last into the
+        keyword arguments of :meth:`report`.
+        """
+        latest: list[Any] = [None]
+        outcome: list[Any] = []
+        failure: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                outcome.append(work(self.stop, lambda reached: latest.__setitem__(0, reached)))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the job's thread
+                failure.append(exc)
+
+        started = time.monotonic()
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        while thread.is_alive():
+            thread.join(tick_s)
+            self.report(**describe(latest[0], time.monotonic() - started))
+        if failure:
+            raise failure[0]
+        return outcome[0]
 
 
 def execute(job_id: int, worker_id: str = "") -> None:

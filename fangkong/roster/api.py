@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
+from fangkong.jobs.api import job_out
+from fangkong.jobs.schemas import JobOut
 from fangkong.org.selectors import unit_get_for_user
 from fangkong.roster import selectors, services
 from fangkong.roster.models import Roster, RosterAssignment
@@ -85,10 +87,11 @@ def roster_get(request: HttpRequest, roster_id: int) -> RosterDetailOut:
     )
 
 
-@router.post("/rosters", response={201: RosterOut}, operation_id="roster_generate")
-def roster_generate(request: HttpRequest, payload: RosterGenerateIn) -> tuple[int, RosterOut]:
+@router.post("/rosters", response={202: JobOut}, operation_id="roster_generate")
+def roster_generate(request: HttpRequest, payload: RosterGenerateIn) -> tuple[int, JobOut]:
+    """Start solving a roster; follow the job at ``/jobs/{id}`` (its result names the roster)."""
     unit = unit_get_for_user(user=request.user, unit_id=payload.unit_id)
-    roster = services.roster_generate(
+    job = services.roster_generate(
         actor=request.user,
         unit=unit,
         start=payload.start,
@@ -96,7 +99,7 @@ def roster_generate(request: HttpRequest, payload: RosterGenerateIn) -> tuple[in
         time_limit_s=payload.time_limit_s,
         wartime=payload.wartime,
     )
-    return 201, roster_out(roster)
+    return 202, job_out(job)
 
 
 @router.post("/rosters/{roster_id}/publish", response=RosterOut, operation_id="roster_publish")

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,8 @@ from django.views.decorators.http import require_POST
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.jurisdiction import user_unit
+from fangkong.jobs.models import Job
+from fangkong.jobs.selectors import jobs_active
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_administer
 from fangkong.roster import selectors, services
@@ -56,7 +59,12 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     rosters = selectors.roster_list_for_user(user=request.user)
     page = Paginator(rosters, 30).get_page(request.GET.get("page"))
     can_generate = selectors.rosterable_units(user=request.user).exists()
-    return render(request, "roster/roster_list.html", {"page": page, "can_generate": can_generate})
+    context = {
+        "page": page,
+        "can_generate": can_generate,
+        "jobs": list(jobs_active(user=request.user, kind_prefix="roster.")[:10]),
+    }
+    return render(request, "roster/roster_list.html", context)
 
 
 @login_required
@@ -72,7 +80,7 @@ def roster_generate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            roster = services.roster_generate(
+            job = services.roster_generate(
                 actor=request.user,
                 unit=data["unit"],
                 start=data["start"],
@@ -85,9 +93,13 @@ def roster_generate(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("The draft roster is ready."))
-            return redirect("roster:detail", roster.pk)
+            return _follow(job, reverse("roster:list"))
     return render(request, "roster/roster_generate.html", {"form": form})
+
+
+def _follow(job: Job, back: str) -> HttpResponse:
+    """The job's page, which shows the solve as it runs and then goes on to the roster."""
+    return redirect(f"{reverse('jobs:detail', args=[job.pk])}?follow=1&back={back}")
 
 
 @login_required
@@ -150,12 +162,11 @@ def roster_reroster(request: HttpRequest, roster_id: int) -> HttpResponse:
         try:
             # The leave is a fact whether or not a new roster follows, so it is kept.
             leave = services.leave_create(actor=request.user, **data)
-            new = services.roster_reroster(actor=request.user, roster=roster, leave=leave)
+            job = services.roster_reroster(actor=request.user, roster=roster, leave=leave)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("A new draft keeps the roster as far as it can."))
-            return redirect("roster:detail", new.pk)
+            return _follow(job, reverse("roster:detail", args=[roster.pk]))
     return render(request, "roster/roster_reroster.html", {"roster": roster, "form": form})
 
 

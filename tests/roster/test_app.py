@@ -17,6 +17,8 @@ from django.utils import translation
 
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
+from fangkong.jobs.choices import JobStatus
+from fangkong.jobs.models import Job
 from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Role, Staff
 from fangkong.registration.models import Person
@@ -29,6 +31,7 @@ from fangkong.roster.staffing import staffing_propose
 from fangkong.screening.models import Check
 from fangkong.sites.models import Site
 from tests.factories import SiteFactory, StaffFactory
+from tests.jobs.worker import run_queued_jobs
 
 START = date(2026, 2, 2)  # a Monday
 
@@ -78,8 +81,18 @@ def brigade(tree: Any) -> Brigade:
 
 
 def generate(actor: Any, unit: Any, **kwargs: Any) -> Roster:
+    """Start the job as the page does and run it in the worker; the roster it made."""
     values = {"start": START, "days": 4, "time_limit_s": 2} | kwargs
-    return services.roster_generate(actor=actor, unit=unit, **values)
+    job = services.roster_generate(actor=actor, unit=unit, **values)
+    return finished_roster(job)
+
+
+def finished_roster(job: Job) -> Roster:
+    assert job.status == JobStatus.QUEUED
+    assert run_queued_jobs() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    return Roster.objects.get(pk=job.result["roster_id"])
 
 
 # -- an independent check of the hard rules, written from the rules, not from the engine -----
@@ -369,8 +382,8 @@ def test_reroster_keeps_most_duties_and_lists_changes(
         ends_on=sick_day,
         kind=LeaveKind.SICK,
     )
-    new = services.roster_reroster(
-        actor=brigade_officer, roster=roster, leave=leave, time_limit_s=2
+    new = finished_roster(
+        services.roster_reroster(actor=brigade_officer, roster=roster, leave=leave, time_limit_s=2)
     )
     assert new.status == RosterStatus.DRAFT and new.based_on == roster
     assert not new.assignments.filter(staff=duty.staff, date=sick_day).exists()

@@ -133,7 +133,8 @@ class _Run:
         self._builder: ModelBuilder | None = None
         self.timeline: list[tuple[float, float, int]] = []
         # Every cost term is non-negative, and some missing cover may be provably unavoidable.
-        self.bound = float(cover_bound(problem).cost)
+        self.cover = cover_bound(problem)
+        self.bound = float(self.cover.cost)
         self.lock = threading.Lock()
         self.best: Incumbent | None = None
         # Set when there is no point going on: optimality proved, the gap or cover reached,
@@ -185,7 +186,11 @@ class _Run:
             engine = self._search_engine()
             # The fill's repair gets a share of the time: it covers far faster than the search.
             repair_s = min(REPAIR_MAX_S, self.options.first_phase * self.options.time_limit_s)
-            best = engine.incumbent(greedy_roster(self.problem, fixed, hinted, repair_s=repair_s))
+            # Where staff is short, the fill rations each day to what can be covered at all.
+            share = self.cover.coverable / self.cover.demand if self.cover.demand else 1.0
+            best = engine.incumbent(
+                greedy_roster(self.problem, fixed, hinted, repair_s=repair_s, share=share)
+            )
             # Ties broken at random give rosters of quite different quality: keep the best
             # of as many as a small share of the time allows.
             until = time.perf_counter() + min(
@@ -196,7 +201,9 @@ class _Run:
                 seed += 1
                 left = max(0.0, until - time.perf_counter())
                 other = engine.incumbent(
-                    greedy_roster(self.problem, fixed, hinted, seed=seed, repair_s=left)
+                    greedy_roster(
+                        self.problem, fixed, hinted, seed=seed, repair_s=left, share=share
+                    )
                 )
                 if other.objective < best.objective:
                     best = other

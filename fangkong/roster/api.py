@@ -16,6 +16,7 @@ from fangkong.roster.schemas import (
     RosterDetailOut,
     RosterGenerateIn,
     RosterOut,
+    RosterPublishIn,
     ShortageOut,
 )
 
@@ -103,6 +104,12 @@ def roster_generate(request: HttpRequest, payload: RosterGenerateIn) -> tuple[in
 
 
 @router.post("/rosters/{roster_id}/publish", response=RosterOut, operation_id="roster_publish")
-def roster_publish(request: HttpRequest, roster_id: int) -> RosterOut:
+def roster_publish(
+    request: HttpRequest, roster_id: int, payload: RosterPublishIn | None = None
+) -> RosterOut:
+    """A roster with posts left short needs ``accept_shortfall: true``."""
     roster = selectors.roster_get_for_user(user=request.user, roster_id=roster_id)
-    return roster_out(services.roster_publish(actor=request.user, roster=roster))
+    accept = bool(payload and payload.accept_shortfall)
+    return roster_out(
+        services.roster_publish(actor=request.user, roster=roster, accept_shortfall=accept)
+    )

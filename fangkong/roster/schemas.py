@@ -51,3 +51,8 @@ class RosterGenerateIn(Schema):
     days: int = Field(7, ge=0, le=366)
     time_limit_s: float = Field(30, gt=0, le=600)
     wartime: bool | None = None
+
+
+class RosterPublishIn(Schema):
+    # Posts left short: publishing needs this, and the roster records who accepted it.
+    accept_shortfall: bool = False

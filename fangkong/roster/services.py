@@ -21,6 +21,7 @@ from fangkong.jobs.models import Job
 from fangkong.jobs.services import job_start
 from fangkong.org.models import Staff, Unit
 from fangkong.org.permissions import can_administer, user_roles
+from fangkong.roster.advice import advice_summary
 from fangkong.roster.choices import PATTERN_SHIFTS, LeaveKind, PatternKind, RosterStatus
 from fangkong.roster.engine import police, rostering
 from fangkong.roster.engine.model import RosterInputError
@@ -320,7 +321,14 @@ def roster_generate_run(
             data.problem, time_limit_s=time_limit_s, stop=stop, progress=progress
         )
     )
-    return _store(actor=actor, unit=unit, data=data, result=result, action="roster.generate")
+    return _store(
+        actor=actor,
+        unit=unit,
+        data=data,
+        result=result,
+        action="roster.generate",
+        advice=advice_summary(data, unit, result.missing),
+    )
 
 
 @transaction.atomic
@@ -331,8 +339,11 @@ def _store(
     data: RosterInput,
     result: rostering.RosterResult,
     action: str,
+    advice: dict[str, Any],
     based_on: Roster | None = None,
 ) -> Roster:
+    """Store a solved roster. ``advice`` (why it is short, what would help) is computed
+    before, outside the transaction: on SQLite a transaction holds the write lock."""
     problem = data.problem
     summary = {
         "rules": _jsonable(asdict(result.rules)),
@@ -343,6 +354,7 @@ def _store(
         "staff": len(problem.staff),
         "sites": len(problem.sites),
         "changes": [_change_row(c, data) for c in result.changes] if based_on else [],
+        **advice,
     }
     roster = Roster.objects.create(
         unit=unit,
@@ -424,15 +436,34 @@ def _change_row(change: rostering.DutyChange, data: RosterInput) -> dict[str, An
 
 
 @transaction.atomic
-def roster_publish(*, actor: Any, roster: Roster) -> Roster:
+def roster_publish(*, actor: Any, roster: Roster, accept_shortfall: bool = False) -> Roster:
     """Publish a draft as the unit's next version; earlier published versions are kept,
-    marked superseded where this one covers their days."""
+    marked superseded where this one covers their days. A roster with posts left short is
+    published only when the shortfall is accepted, which the roster and the audit record."""
     roster = Roster.objects.select_for_update().select_related("unit").get(pk=roster.pk)
     _require_roster(actor, roster.unit)
+    errors = FieldErrors()
     if roster.status != RosterStatus.DRAFT:
-        errors = FieldErrors()
         errors.add("status", _("Only a draft roster can be published."), "not_draft")
-        errors.raise_if_any()
+    elif roster.missing and not accept_shortfall:
+        errors.add(
+            "accept_shortfall",
+            _("%(count)s people are missing on this roster: confirm that you accept it.")
+            % {"count": roster.missing},
+            "shortfall_not_accepted",
+        )
+    errors.raise_if_any()
+    fields = ["status", "version", "published_by", "published_at"]
+    if roster.missing:
+        roster.summary = {
+            **roster.summary,
+            "accepted_shortfall": {
+                "missing": roster.missing,
+                "by": actor.get_username() if getattr(actor, "is_authenticated", False) else "",
+                "at": timezone.now().isoformat(),
+            },
+        }
+        fields.append("summary")
     last = Roster.objects.filter(unit=roster.unit).aggregate(v=Max("version"))["v"] or 0
     end = roster.start + timedelta(days=roster.days - 1)
     superseded = [
@@ -447,12 +478,16 @@ def roster_publish(*, actor: Any, roster: Roster) -> Roster:
     roster.version = last + 1
     roster.published_by = actor if getattr(actor, "is_authenticated", False) else None
     roster.published_at = timezone.now()
-    roster.save(update_fields=["status", "version", "published_by", "published_at"])
+    roster.save(update_fields=fields)
     audit_record(
         actor=actor,
         action="roster.publish",
         target=roster,
-        extra={"version": roster.version, "superseded": superseded},
+        extra={
+            "version": roster.version,
+            "superseded": superseded,
+            "accepted_shortfall": roster.missing,
+        },
     )
     return roster
 
@@ -529,5 +564,6 @@ def roster_reroster_run(
         data=data,
         result=result,
         action="roster.reroster",
+        advice=advice_summary(data, roster.unit, result.missing),
         based_on=roster,
     )

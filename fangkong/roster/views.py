@@ -24,7 +24,7 @@ from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import jobs_active
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_administer
-from fangkong.roster import selectors, services
+from fangkong.roster import advice, selectors, services
 from fangkong.roster.choices import LeaveKind
 from fangkong.roster.export import roster_workbook
 from fangkong.roster.forms import (
@@ -114,6 +114,9 @@ def roster_detail(request: HttpRequest, roster_id: int) -> HttpResponse:
         "shortages": shortages,
         "changes": roster.summary.get("changes") or [],
         "can_roster": services.can_roster(request.user, roster.unit),
+        "headline": advice.headline(roster),
+        "supply": advice.supply_rows(roster),
+        "remedies": advice.remedy_lines(roster),
     }
     return render(request, "roster/roster_detail.html", context)
 
@@ -135,7 +138,11 @@ def roster_people(request: HttpRequest, roster_id: int) -> HttpResponse:
 def roster_publish(request: HttpRequest, roster_id: int) -> HttpResponse:
     roster = _roster_or_404(request, roster_id)
     try:
-        roster = services.roster_publish(actor=request.user, roster=roster)
+        roster = services.roster_publish(
+            actor=request.user,
+            roster=roster,
+            accept_shortfall=request.POST.get("accept_shortfall") == "1",
+        )
     except PermissionDeniedError as exc:
         return _forbidden(exc)
     except ValidationError as exc:

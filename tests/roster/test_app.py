@@ -22,7 +22,7 @@ from fangkong.jobs.models import Job
 from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Role, Staff
 from fangkong.registration.models import Person
-from fangkong.roster import services
+from fangkong.roster import advice, services
 from fangkong.roster.choices import PATTERN_SHIFTS, LeaveKind, RosterStatus
 from fangkong.roster.engine import police
 from fangkong.roster.engine.validate import validate
@@ -479,3 +479,51 @@ def test_staffing_uses_the_sites_checks(brigade: Brigade) -> None:
     # 120 checks an hour of 2 minutes each is 4 Erlangs: at least 5 people screening by day.
     assert day.servers >= 5 and night.servers < day.servers and evening.servers == 1
     assert day.officers + day.auxiliaries == day.servers
+
+
+# -- why short, what would help; publishing a shortfall --------------------------------------
+
+
+def test_a_short_roster_says_why_and_what_would_help(tree: Any, brigade_officer: Any) -> None:
+    crew = make_brigade(tree, officers=2, auxiliaries=1, leaders=1)
+    # A squad of Linze with auxiliaries to lend (same parent: the detachment).
+    for _ in range(3):
+        StaffFactory(unit=tree.linze, kind=StaffKind.AUXILIARY)
+    roster = generate(brigade_officer, crew.unit, days=7, time_limit_s=2)
+    assert roster.missing > 0
+    supply = {row["role"]: row for row in roster.summary["supply"]}
+    # One auxiliary asked for on 3 shifts × 7 days; one person may work 6 of the 7.
+    assert supply["auxiliary"] == {"role": "auxiliary", "demand": 21, "coverable": 6}
+    assert roster.summary["unavoidable"] >= 15
+    remedies = {(r["kind"], r["role"]): r for r in roster.summary["remedies"]}
+    borrow = remedies[("borrow", "auxiliary")]
+    assert borrow["people"] == 3 and borrow["missing_after"] == 0
+    assert borrow["lenders"] == ["临泽大队"]
+    assert remedies[("lower_minimum", "auxiliary")]["sites"] == [
+        {"name": "G30张掖东收费站", "minimum": 0}
+    ]
+    with translation.override("zh-hans"):
+        lines = advice.remedy_lines(roster)
+        headline = advice.headline(roster)
+    assert any("临泽大队" in line and "3" in line for line in lines), lines
+    assert "缺" in headline or "人" in headline
+
+
+def test_publishing_a_shortfall_needs_acceptance_and_is_recorded(
+    tree: Any, brigade_officer: Any
+) -> None:
+    crew = make_brigade(tree, officers=2, auxiliaries=1, leaders=1)
+    roster = generate(brigade_officer, crew.unit, days=3, time_limit_s=1)
+    assert roster.missing > 0
+    with pytest.raises(ValidationError) as caught:
+        services.roster_publish(actor=brigade_officer, roster=roster)
+    assert caught.value.error_dict["accept_shortfall"][0].code == "shortfall_not_accepted"
+    roster.refresh_from_db()
+    assert roster.status == RosterStatus.DRAFT
+    services.roster_publish(actor=brigade_officer, roster=roster, accept_shortfall=True)
+    roster.refresh_from_db()
+    assert roster.status == RosterStatus.PUBLISHED
+    assert roster.summary["accepted_shortfall"]["missing"] == roster.missing
+    assert roster.summary["accepted_shortfall"]["by"] == "brigade"
+    audit = AuditLog.objects.get(action="roster.publish", target_id=str(roster.pk))
+    assert audit.extra["accepted_shortfall"] == roster.missing

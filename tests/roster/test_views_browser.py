@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,9 +57,11 @@ def test_make_publish_and_read_a_roster(
     assert page.locator("main h1").inner_text() == "编排排班"
     page.fill("#id_days", "2")
     page.fill("#id_time_limit_s", "3")
+    started = time.monotonic()
     page.click("main button[type=submit]")
     # The page returns at once with the job started, and shows the solve as it runs.
     page.wait_for_selector(".job-progress", timeout=5_000)
+    assert time.monotonic() - started < 3, "the page waited for the solve"
     assert "/jobs/" in page.url
     # Then it goes on to the roster by itself (building and solving Ganzhou's 30 sites
     # takes a few seconds on a busy machine).
@@ -71,8 +74,16 @@ def test_make_publish_and_read_a_roster(
     # Ganzhou's 30 sites need far more people than its handful: shortages with reasons.
     first_gap = page.locator("ul.shortages li").first.inner_text()
     assert "缺" in first_gap and "原因" in first_gap
+    # Above the calendar, a sentence says why, and what would help.
+    explain = page.locator("#roster-explain").inner_text()
+    assert "缺员" in explain and "可采取的措施" in explain, explain
+    # Publishing a roster with gaps asks for the shortfall to be accepted first.
+    page.click("text=发布")
+    assert page.locator(".status-published").count() == 0
+    page.check("input[name=accept_shortfall]")
     page.click("text=发布")
     page.wait_for_selector(".status-published")
+    assert "确认接受" in page.locator("#roster-explain").inner_text()
     page.click("nav.roster-tabs >> text=按人员")
     page.wait_for_selector("#person-calendar")
     assert page.locator("#person-calendar tbody tr").count() >= 1

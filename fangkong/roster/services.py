@@ -27,6 +27,7 @@ from fangkong.roster.engine import police, rostering
 from fangkong.roster.engine.model import RosterInputError
 from fangkong.roster.models import (
     ROSTER_ROLES,
+    KeySite,
     Leave,
     Roster,
     RosterAssignment,
@@ -177,6 +178,24 @@ def shift_pattern_set(
     )
     audit_record(actor=actor, action="roster.pattern", target=pattern, extra={"kind": kind})
     return pattern
+
+
+# -- key posts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def key_site_set(*, actor: Any, site: Site, key: bool) -> bool:
+    """Mark a site as a key post (重点卡点), covered before the others, or clear the mark."""
+    _require_roster(actor, site.unit)
+    if key:
+        KeySite.objects.get_or_create(
+            site=site,
+            defaults={"marked_by": actor if getattr(actor, "is_authenticated", False) else None},
+        )
+    else:
+        KeySite.objects.filter(site=site).delete()
+    audit_record(actor=actor, action="roster.key_site", target=site, extra={"key": key})
+    return key
 
 
 # -- leave -----------------------------------------------------------------------------------

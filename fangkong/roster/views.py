@@ -111,6 +111,7 @@ def roster_detail(request: HttpRequest, roster_id: int) -> HttpResponse:
         "roster": roster,
         "dates": selectors.roster_dates(roster),
         "rows": selectors.site_calendar(roster, assignments, shortages),
+        "key_sites": selectors.key_site_ids(roster),
         "shortages": shortages,
         "changes": roster.summary.get("changes") or [],
         "can_roster": services.can_roster(request.user, roster.unit),
@@ -288,5 +289,27 @@ def staffing(request: HttpRequest, site_id: int) -> HttpResponse:
         "form": form,
         "queue": queue,
         "chart": chart,
+        "key": selectors.site_is_key(site),
+        "can_roster": services.can_roster(request.user, site.unit),
     }
     return render(request, "roster/staffing.html", context)
+
+
+@login_required
+@require_POST
+def key_site(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Mark a site as a key post (重点卡点) or clear the mark."""
+    try:
+        site = site_list_for_user(user=request.user).get(pk=site_id)
+    except Site.DoesNotExist:
+        raise Http404 from None
+    key = request.POST.get("key") == "1"
+    try:
+        services.key_site_set(actor=request.user, site=site, key=key)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    if key:
+        messages.success(request, _("Marked as a key post: its posts are covered first."))
+    else:
+        messages.success(request, _("No longer a key post."))
+    return redirect("roster:staffing", site.pk)

@@ -4,7 +4,7 @@ jurisdiction. Solver time limits stay at 1–2 s so the module runs fast."""
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -527,3 +527,24 @@ def test_publishing_a_shortfall_needs_acceptance_and_is_recorded(
     assert roster.summary["accepted_shortfall"]["by"] == "brigade"
     audit = AuditLog.objects.get(action="roster.publish", target_id=str(roster.pk))
     assert audit.extra["accepted_shortfall"] == roster.missing
+
+
+def test_key_posts_are_covered_first(tree: Any, brigade_officer: Any, other_officer: Any) -> None:
+    # Too few officers for two sites that each want one a shift: the key post gets them.
+    crew = make_brigade(tree, officers=1, auxiliaries=0, leaders=1)
+    Staff.objects.filter(pk=crew.leaders[0].pk).update(active=False)
+    key, other = crew.sites[1], crew.sites[0]
+    Site.objects.filter(pk=other.pk).update(required_auxiliaries=0)
+    with pytest.raises(PermissionDeniedError):
+        services.key_site_set(actor=other_officer, site=key, key=True)
+    services.key_site_set(actor=brigade_officer, site=key, key=True)
+    assert AuditLog.objects.filter(action="roster.key_site", target_id=str(key.pk)).exists()
+    roster = generate(brigade_officer, crew.unit, days=2, time_limit_s=1)
+    at = Counter(roster.assignments.exclude(role="leader").values_list("site_id", flat=True))
+    assert at[key.pk] > 0 and at[other.pk] == 0  # too few for both: the key post first
+    services.key_site_set(actor=brigade_officer, site=key, key=False)
+    assert (
+        not services.build_input(unit=crew.unit, start=START, days=1, wartime=False)
+        .problem.sites[1]
+        .key
+    )

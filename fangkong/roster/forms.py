@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.roster.choices import LeaveKind, PatternKind
 from fangkong.roster.models import RosterRules
 from fangkong.roster.services import DEFAULT_TIME_LIMIT_S, MAX_DAYS, MAX_TIME_LIMIT_S
+from fangkong.roster.widgets import PersonChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -46,7 +47,7 @@ class GenerateForm(forms.Form):
 
 
 class RerosterForm(forms.Form):
-    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+    staff = PersonChoiceField(label=_("Staff member"), queryset=None)
     starts_on = forms.DateField(label=_("From"), widget=DateInput)
     ends_on = forms.DateField(label=_("To (inclusive)"), widget=DateInput)
     kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices, initial=LeaveKind.SICK)
@@ -54,7 +55,7 @@ class RerosterForm(forms.Form):
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
+        self.fields["staff"].queryset = staff.select_related("unit")
 
 
 class LeaveForm(RerosterForm):

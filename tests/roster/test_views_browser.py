@@ -97,3 +97,29 @@ def test_make_publish_and_read_a_roster(
     assert width <= PHONE["width"] + 1, "the phone page scrolls sideways"
     assert phone.errors == []
     phone.context.close()
+
+
+def test_the_person_picker_finds_people_by_name_badge_or_unit(
+    browser: Any,  # noqa: F811
+    server: Server,  # noqa: F811
+) -> None:
+    page = new_page(browser, server)
+    log_in(page, "brigade", "/roster/leave/")
+    picker = page.locator("#id_staff")
+    options = picker.locator("option:not([value=''])")
+    total = options.count()
+    assert total >= 2
+    first = options.nth(0).inner_text()  # "name · badge · unit"
+    name, badge, unit = first.split(" · ")
+    page.fill("[data-picker-search]", badge)
+    assert picker.input_value() == options.nth(0).get_attribute("value")  # the only match
+    visible = page.evaluate(
+        "Array.from(document.querySelectorAll('#id_staff option')).filter(o => !o.hidden).length"
+    )
+    assert visible <= 2  # the match (and the empty choice)
+    page.fill("[data-picker-search]", unit)
+    assert page.locator("[data-picker-none]").is_hidden()
+    page.fill("[data-picker-search]", "无此人zzz")
+    assert page.locator("[data-picker-none]").is_visible()
+    assert page.errors == []
+    page.context.close()

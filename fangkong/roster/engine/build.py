@@ -31,6 +31,10 @@ class Part:
 
     free: frozenset[Cell]
     roster: Mapping[Cell, Duty]
+    # Whether to model the spread of missing cover. A roster that misses nobody pays no
+    # spread, and a part that left someone missing would pay the cover's weight, far more:
+    # the squares only slow such parts down (their result is costed in full anyway).
+    spread: bool = True
 
 
 @dataclass
@@ -364,6 +368,8 @@ class ModelBuilder:
 
     def _spread(self) -> None:
         """Each group's missing people, squared (see :class:`~.model.SpreadGroup`)."""
+        if self.part is not None and not self.part.spread:
+            return
         for number, group in enumerate(self.problem.spread):
             fixed, free, most = 0, [], 0
             for key in group.demands:

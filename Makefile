@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export DJANGO_SETTINGS_MODULE := fangkong.settings
 
-.PHONY: install system-deps demo serve migrate messages test test-sqlite test-postgres lint checks vendor bench clean deploy-check upgrade-check
+.PHONY: install system-deps demo serve migrate messages test test-sqlite test-postgres lint checks vendor bench clean deploy-check upgrade-check worker
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,12 +30,23 @@ messages: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --no-input -v 0
 
+# Background jobs (roster solves, reports, imports) run in job workers beside the web server;
+# two, so that two leaders solving at once both make progress. They stop with `make demo`.
+JOB_WORKERS ?= 2
+JOB_WORKER := $(PY) manage.py jobs_worker --no-reload --interval 0.5 --verbosity 0
+
 demo: migrate
 	$(PY) manage.py demo_load --if-empty
 	@$(PY) manage.py demo_logins --port $(PORT)
+	pids=""; for i in $$(seq $(JOB_WORKERS)); do $(JOB_WORKER) & pids="$$pids $$!"; done; \
+	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --preload \
 		--max-requests 5000 --max-requests-jitter 5000 --timeout 60 \
 		--access-logfile - --logger-class fangkong.core.accesslog.RedactingLogger
+
+# The job worker alone (`make serve` in another terminal serves the pages).
+worker: $(VENV)/.installed
+	$(JOB_WORKER)
 
 serve: $(VENV)/.installed
 	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)

@@ -4,18 +4,25 @@ Progress goes to stderr; the last stdout line is one JSON object with the figure
 
     python bench/roster.py           # the full run, about 13 minutes on 2 cores
     python bench/roster.py --quick   # under a minute: shorter limits, fewer instances
-    python bench/roster.py --only instances   # one part: brigade, detachment or instances
+    python bench/roster.py --only instances   # one part: demo, brigade, detachment or instances
+
+The demo part loads the demo prefecture into a throw-away SQLite database and reads each
+brigade's roster problem through the app's own problem builder (``roster/problem.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import multiprocessing
 import os
 import resource
+import shutil
 import sys
+import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
@@ -25,7 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fangkong.roster.engine import nrp, synthetic  # noqa: E402
 from fangkong.roster.engine.bound import cover_bound  # noqa: E402
-from fangkong.roster.engine.police import OFFICER, PoliceProblem, translate  # noqa: E402
+from fangkong.roster.engine.police import (  # noqa: E402
+    AUXILIARY,
+    LEADER,
+    OFFICER,
+    PoliceProblem,
+    translate,
+)
 from fangkong.roster.engine.rostering import (  # noqa: E402
     RosterResult,
     roster_resolve,
@@ -120,6 +133,99 @@ def reroster(figures: dict, problem: PoliceProblem, before: RosterResult) -> Non
     figures["reroster_hard_ok"] = not violations
 
 
+DEMO_BRIGADE = "甘州大队"
+SHORT_SQUAD = "甘州大队城郊中队"
+
+
+def demo(figures: dict, quick: bool) -> None:
+    """The demo's brigades as the app rosters them: full cover, unavoidable shortage, the
+    duty leader, the short squad's spread of gaps, and a re-roster after a sick call."""
+    from datetime import date
+
+    import django
+    from django.core.management import call_command
+
+    shm = Path("/dev/shm")  # noqa: S108 - a private temporary directory inside
+    folder = tempfile.mkdtemp(prefix="fangkong-bench-", dir=shm if shm.is_dir() else None)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["FANGKONG_DATA_DIR"] = folder
+    os.environ.pop("FANGKONG_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("demo_load", checks=0, verbosity=0)
+    from fangkong.org.choices import UnitKind
+    from fangkong.org.models import Unit
+    from fangkong.roster.problem import build_input
+
+    start = date(2026, 3, 2)  # a Monday
+    limit = 5 if quick else 10
+    brigades = Unit.objects.filter(kind=UnitKind.BRIGADE).order_by("path")
+    if quick:
+        brigades = brigades.filter(name=DEMO_BRIGADE)
+    missing: dict[str, dict[str, int]] = {}
+    unavoidable: dict[str, dict[str, int]] = {}
+    leaders = 0
+    for days in (7,) if quick else (7, 28):
+        for unit in brigades:
+            problem = build_input(unit=unit, start=start, days=days, wartime=False).problem
+            bound = cover_bound(translate(problem).problem).missing
+            result = roster_solve(problem, time_limit_s=limit)
+            lead = sum(s.missing for s in result.shortages if s.role == LEADER)
+            log(f"demo {unit.name} {days} days: {summary(result)} unavoidable={bound}")
+            missing.setdefault(unit.name, {})[str(days)] = result.missing
+            unavoidable.setdefault(unit.name, {})[str(days)] = bound
+            leaders += lead
+            if unit.name == DEMO_BRIGADE and days == 7:
+                reroster_demo(figures, problem, result)
+    figures["demo_brigade_missing_10s"] = missing[DEMO_BRIGADE]
+    figures["demo_brigade_unavoidable"] = unavoidable[DEMO_BRIGADE]
+    figures["demo_brigades_missing_10s"] = missing
+    figures["demo_brigades_unavoidable"] = unavoidable
+    figures["leader_slots_missing"] = leaders
+    squad = Unit.objects.get(name=SHORT_SQUAD)
+    shares = {}
+    for days in (7,) if quick else (7, 28):
+        problem = build_input(unit=squad, start=start, days=days, wartime=False).problem
+        result = roster_solve(problem, time_limit_s=limit)
+        per_day = Counter(s.day for s in result.shortages for _ in range(s.missing))
+        shares[str(days)] = round(max(per_day.values()) / result.missing, 3)
+        log(f"demo {SHORT_SQUAD} {days} days: {summary(result)} per day {sorted(per_day.values())}")
+    figures["max_day_share_of_gaps"] = shares
+
+
+def reroster_demo(figures: dict, problem: PoliceProblem, before: RosterResult) -> None:
+    """An officer of the demo brigade falls sick for three days: who else has to move."""
+    days = [problem.start + timedelta(days=d) for d in (2, 3, 4)]
+    officer = next(
+        d.staff for d in before.duties if d.role == OFFICER and d.day == days[1] and d.site
+    )
+    staff = tuple(
+        replace(p, leave=p.leave | frozenset(days)) if p.id == officer else p for p in problem.staff
+    )
+    again = replace(problem, staff=staff, previous=before.duties)
+    started = time.perf_counter()
+    result = roster_resolve(again, time_limit_s=5)
+    elapsed = time.perf_counter() - started
+    lost = sum(1 for d in before.duties if d.staff == officer and d.day in days)
+    others = sum(1 for c in result.changes if c.staff != officer)
+    post = {(d.staff, d.day): (d.shift, d.site) for d in result.duties}
+    moved = sum(
+        1
+        for d in before.duties
+        if d.role == AUXILIARY and post.get((d.staff, d.day)) != (d.shift, d.site)
+    )
+    log(f"demo re-roster: {summary(result)} changes={len(result.changes)} lost={lost}")
+    figures["demo_reroster_s"] = _round(elapsed)
+    figures["demo_reroster_sick_duties"] = lost
+    figures["demo_reroster_changes"] = len(result.changes)
+    figures["demo_reroster_changes_of_others"] = others
+    figures["demo_reroster_changes_ratio"] = round(others / max(1, lost), 2)
+    figures["demo_reroster_auxiliaries_moved"] = moved
+    figures["demo_reroster_missing_after"] = result.missing
+    figures["demo_reroster_hard_ok"] = not validate(again, result.duties)
+
+
 def detachment(figures: dict, quick: bool) -> None:
     problem = synthetic.detachment(days=7) if quick else synthetic.detachment()
     shared = sum(1 for p in problem.staff if p.shared_units)
@@ -201,11 +307,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="finish within a minute")
     parser.add_argument(
-        "--only", choices=["brigade", "detachment", "instances"], help="one part of the run"
+        "--only",
+        choices=["demo", "brigade", "detachment", "instances"],
+        help="one part of the run",
     )
     args = parser.parse_args()
     started = time.perf_counter()
     figures: dict = {"quick": args.quick, "cpus": os.cpu_count()}
+    if args.only in (None, "demo"):
+        demo(figures, args.quick)
     if args.only in (None, "brigade"):
         proved = brigade(figures, args.quick)
         reroster(figures, synthetic.brigade(), proved)

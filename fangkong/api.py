@@ -24,6 +24,7 @@ from fangkong.core.errors import PermissionDeniedError, error_payload
 from fangkong.core.ratelimit import RateLimited
 from fangkong.core.schemas import ApiError
 from fangkong.core.views import docs_login
+from fangkong.jobs.api import router as jobs_router
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
 from fangkong.roster.api import router as roster_router
@@ -151,3 +152,4 @@ api.add_router("/", screening_router)
 api.add_router("/", command_router)
 api.add_router("/", roster_router)
 api.add_router("/", passes_router)
+api.add_router("/", jobs_router)

@@ -171,6 +171,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "fangkong.core",
     "fangkong.org",
     "fangkong.sites",
@@ -179,7 +181,14 @@ INSTALLED_APPS = [
     "fangkong.roster",
     "fangkong.command",
     "fangkong.demo",
+    "fangkong.jobs",
 ]
+
+# Background jobs (fangkong/jobs): django-tasks with django-tasks-db's database backend, so
+# that no server besides the database is needed; `manage.py jobs_worker` runs them.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 
 # First the login throttle (django-axes: refuses an account or address past its failures),
 # then Django's model backend with the user's staff record and unit (org/backends.py).
@@ -559,4 +568,5 @@ HEALTH_CHECKS = [
     "fangkong.core.health.database",
     "fangkong.core.health.cache",
     "fangkong.core.health.storage",
+    "fangkong.core.health.worker",
 ]

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from fangkong.core.cache import FallbackRedisCache
 
 # The named storages the app writes to (settings.STORAGES, without the static files).
 FILE_STORAGES = ("default", "reports", "exports")
+# A job worker silent for longer than this is reported down.
+WORKER_SILENT_AFTER = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,15 @@ def run_checks() -> list[Check]:
         except Exception as exc:  # noqa: BLE001 - a broken check reports itself as down
             results.append(Check(path.rsplit(".", 1)[-1], ok=False, detail=type(exc).__name__))
     return results
+
+
+def worker() -> Check:
+    """A job worker gave a sign of life within the last minute (they beat every 10 s).
+    Required in production, where rosters, reports and imports wait for one; in development
+    `make demo` starts workers beside the server, and a bare `runserver` does without."""
+    from fangkong.jobs.selectors import worker_last_heartbeat
+
+    last = worker_last_heartbeat()
+    recent = last is not None and timezone.now() - last <= WORKER_SILENT_AFTER
+    detail = last.isoformat() if last is not None else "never seen"
+    return Check("worker", ok=recent, required=settings.PRODUCTION, detail=detail)

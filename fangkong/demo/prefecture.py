@@ -19,6 +19,7 @@ Badge numbers: sworn officers six digits (two for the brigade, four serial), aux
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -32,8 +33,17 @@ from fangkong.demo.people import NameGenerator, PhoneGenerator, apportion, line_
 DEFAULT_SEED = 2020
 # The response started this many days before the demo is loaded; histories fit inside.
 RESPONSE_DAYS = 35
-TOTAL_OFFICERS = 360
-TOTAL_AUXILIARIES = 400
+# Front-line officers and auxiliaries per unit: what its open sites need every day (three
+# shifts), times 7/6 because nobody may work more than six shifts in any seven days (48 hours
+# a week, six days running), plus a reserve for leave, rest between shifts and the duty
+# leader's days. So every brigade can be fully rostered under peacetime rules.
+SHIFTS_PER_DAY = 3
+COVER_RATE = 6 / 7
+RESERVE = 0.2
+# One squad is short on purpose, so that the demo shows how a roster explains a shortage and
+# what would help; its brigade as a whole still has enough people.
+SHORT_SQUAD = "甘州大队城郊中队"
+SHORT_SHARE = 0.8
 LOGINS = ("commander", "brigade", "officer", "analyst")
 
 # Unit kinds, staff kinds and role codes, as in ``fangkong.org.choices``.
@@ -454,12 +464,8 @@ class _Staffing:
 
     def staff(self) -> tuple[StaffSpec, ...]:
         posts = {unit.code: self._posts(unit) for unit in self.units}
-        fixed: Counter[str] = Counter()
-        for unit_posts in posts.values():
-            for post in unit_posts:
-                fixed[post.kind] += post.count
-        officers = self._front_line(TOTAL_OFFICERS - fixed[OFFICER], OFFICER)
-        auxiliaries = self._front_line(TOTAL_AUXILIARIES - fixed[AUXILIARY], AUXILIARY)
+        officers = self._front_line(OFFICER)
+        auxiliaries = self._front_line(AUXILIARY)
         people: list[StaffSpec] = []
         for unit in self.units:
             for post in posts[unit.code]:
@@ -482,14 +488,16 @@ class _Staffing:
             return (*SQUAD_POSTS, SQUAD_INSTRUCTOR)
         return SQUAD_POSTS
 
-    def _front_line(self, total: int, kind: str) -> dict[str, int]:
-        """Front-line staff of one kind per unit, in proportion to its sites' need per shift."""
-        needs = [
-            sum(_need(site, kind) for site in self.sites_by_unit.get(unit.code, ()))
-            for unit in self.units
-        ]
-        shares = apportion(total, needs)
-        return {unit.code: share for unit, share in zip(self.units, shares, strict=True)}
+    def _front_line(self, kind: str) -> dict[str, int]:
+        """Front-line staff of one kind per unit: enough to cover its open sites (see
+        :data:`RESERVE`), or fewer in the :data:`SHORT_SQUAD`."""
+        counts = {}
+        for unit in self.units:
+            sites = self.sites_by_unit.get(unit.code, ())
+            daily = SHIFTS_PER_DAY * sum(_need(s, kind) for s in sites if s.status == "open")
+            share = SHORT_SHARE if unit.name == SHORT_SQUAD else 1 + RESERVE
+            counts[unit.code] = math.ceil(daily / COVER_RATE * share)
+        return counts
 
     def _deal(
         self, unit: UnitSpec, post: Post, count: int, sites: list[SiteSpec]
@@ -538,4 +546,8 @@ class _Staffing:
 
 
 def _need(site: SiteSpec, kind: str) -> int:
-    return site.required_officers if kind == OFFICER else site.required_auxiliaries
+    if kind == OFFICER:
+        # An auxiliary never stands a post without a sworn officer (the roster's rule), so a
+        # site that asks only for auxiliaries still takes one officer a shift.
+        return max(site.required_officers, 1 if site.required_auxiliaries else 0)
+    return site.required_auxiliaries

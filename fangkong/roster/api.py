@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
+from fangkong.jobs.api import job_out
+from fangkong.jobs.schemas import JobOut
 from fangkong.org.selectors import unit_get_for_user
 from fangkong.roster import selectors, services
 from fangkong.roster.models import Roster, RosterAssignment
@@ -14,6 +16,7 @@ from fangkong.roster.schemas import (
     RosterDetailOut,
     RosterGenerateIn,
     RosterOut,
+    RosterPublishIn,
     ShortageOut,
 )
 
@@ -85,10 +88,11 @@ def roster_get(request: HttpRequest, roster_id: int) -> RosterDetailOut:
     )
 
 
-@router.post("/rosters", response={201: RosterOut}, operation_id="roster_generate")
-def roster_generate(request: HttpRequest, payload: RosterGenerateIn) -> tuple[int, RosterOut]:
+@router.post("/rosters", response={202: JobOut}, operation_id="roster_generate")
+def roster_generate(request: HttpRequest, payload: RosterGenerateIn) -> tuple[int, JobOut]:
+    """Start solving a roster; follow the job at ``/jobs/{id}`` (its result names the roster)."""
     unit = unit_get_for_user(user=request.user, unit_id=payload.unit_id)
-    roster = services.roster_generate(
+    job = services.roster_generate(
         actor=request.user,
         unit=unit,
         start=payload.start,
@@ -96,10 +100,16 @@ def roster_generate(request: HttpRequest, payload: RosterGenerateIn) -> tuple[in
         time_limit_s=payload.time_limit_s,
         wartime=payload.wartime,
     )
-    return 201, roster_out(roster)
+    return 202, job_out(job)
 
 
 @router.post("/rosters/{roster_id}/publish", response=RosterOut, operation_id="roster_publish")
-def roster_publish(request: HttpRequest, roster_id: int) -> RosterOut:
+def roster_publish(
+    request: HttpRequest, roster_id: int, payload: RosterPublishIn | None = None
+) -> RosterOut:
+    """A roster with posts left short needs ``accept_shortfall: true``."""
     roster = selectors.roster_get_for_user(user=request.user, roster_id=roster_id)
-    return roster_out(services.roster_publish(actor=request.user, roster=roster))
+    accept = bool(payload and payload.accept_shortfall)
+    return roster_out(
+        services.roster_publish(actor=request.user, roster=roster, accept_shortfall=accept)
+    )

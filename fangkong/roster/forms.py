@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.roster.choices import LeaveKind, PatternKind
 from fangkong.roster.models import RosterRules
-from fangkong.roster.services import MAX_DAYS, MAX_TIME_LIMIT_S
+from fangkong.roster.services import DEFAULT_TIME_LIMIT_S, MAX_DAYS, MAX_TIME_LIMIT_S
+from fangkong.roster.widgets import PersonChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -25,7 +26,14 @@ class GenerateForm(forms.Form):
     start = forms.DateField(label=_("First day"), widget=DateInput)
     days = forms.IntegerField(label=_("Days"), initial=7, min_value=0, max_value=MAX_DAYS)
     time_limit_s = forms.IntegerField(
-        label=_("Time limit (seconds)"), initial=10, min_value=1, max_value=MAX_TIME_LIMIT_S
+        label=_("Time limit (seconds)"),
+        initial=DEFAULT_TIME_LIMIT_S,
+        min_value=1,
+        max_value=MAX_TIME_LIMIT_S,
+        help_text=_(
+            "The search runs in the background and shows its best roster as it goes; you may "
+            "stop it early. It ends sooner when no better roster can exist."
+        ),
     )
     wartime = forms.BooleanField(
         label=_("Wartime mode (raised limits)"),
@@ -39,7 +47,7 @@ class GenerateForm(forms.Form):
 
 
 class RerosterForm(forms.Form):
-    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+    staff = PersonChoiceField(label=_("Staff member"), queryset=None)
     starts_on = forms.DateField(label=_("From"), widget=DateInput)
     ends_on = forms.DateField(label=_("To (inclusive)"), widget=DateInput)
     kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices, initial=LeaveKind.SICK)
@@ -47,7 +55,7 @@ class RerosterForm(forms.Form):
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
+        self.fields["staff"].queryset = staff.select_related("unit")
 
 
 class LeaveForm(RerosterForm):

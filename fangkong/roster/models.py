@@ -293,3 +293,27 @@ class RosterShortage(models.Model):
             )
             % values
         )
+
+
+class KeySite(models.Model):
+    """A key post (重点卡点): the leader's mark that its posts are covered before the others."""
+
+    site = models.OneToOneField(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="roster_key"
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("key post")
+        verbose_name_plural = _("key posts")
+
+    def __str__(self) -> str:
+        return str(self.site)

@@ -11,7 +11,7 @@ from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Staff, Unit
 from fangkong.roster.choices import PATTERN_SHIFTS, PatternKind
 from fangkong.roster.engine import police
-from fangkong.roster.models import Leave, RosterRules, ShiftPattern
+from fangkong.roster.models import KeySite, Leave, RosterRules, ShiftPattern
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site, SiteAssignment
 
@@ -119,6 +119,7 @@ def build_input(
         home.setdefault(staff_id, site_id)
     pattern = pattern_for_unit(unit)
     shift_ids = [s["code"] for s in PATTERN_SHIFTS[pattern]]
+    key_sites = set(KeySite.objects.filter(site__in=sites).values_list("site_id", flat=True))
     engine_sites = tuple(
         police.Site(
             id=str(site.pk),
@@ -132,6 +133,7 @@ def build_input(
             },
             unit=unit.code,
             kind=site.kind,
+            key=site.pk in key_sites,
         )
         for site in sites
     )

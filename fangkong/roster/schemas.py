@@ -49,5 +49,10 @@ class RosterGenerateIn(Schema):
     unit_id: int
     start: date
     days: int = Field(7, ge=0, le=366)
-    time_limit_s: float = Field(10, gt=0, le=600)
+    time_limit_s: float = Field(30, gt=0, le=600)
     wartime: bool | None = None
+
+
+class RosterPublishIn(Schema):
+    # Posts left short: publishing needs this, and the roster records who accepted it.
+    accept_shortfall: bool = False

@@ -19,6 +19,7 @@ from fangkong.roster.choices import PATTERN_SHIFTS, DutyRole, PatternKind, Roste
 from fangkong.roster.engine.police import LEAD_SHIFT, SHIFT_PATTERNS
 from fangkong.roster.models import (
     ROSTER_ROLES,
+    KeySite,
     Leave,
     Roster,
     RosterAssignment,
@@ -212,3 +213,16 @@ def understaffed_now(*, unit_path: str, now: datetime) -> list[dict[str, Any]]:
             for role, n in row["missing"].items()
         )
     return list(short.values())
+
+
+def site_is_key(site: Site) -> bool:
+    return KeySite.objects.filter(site=site).exists()
+
+
+def key_site_ids(roster: Roster) -> set[int]:
+    """The key posts (重点卡点) among the sites of the roster's unit."""
+    return set(
+        KeySite.objects.filter(site__unit__path__startswith=roster.unit.path).values_list(
+            "site_id", flat=True
+        )
+    )

@@ -3,6 +3,8 @@ leave and the staffing proposal. Each runs in a transaction, validates, and is a
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
@@ -15,13 +17,17 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import unit_in_scope
+from fangkong.jobs.models import Job
+from fangkong.jobs.services import job_start
 from fangkong.org.models import Staff, Unit
 from fangkong.org.permissions import can_administer, user_roles
+from fangkong.roster.advice import advice_summary
 from fangkong.roster.choices import PATTERN_SHIFTS, LeaveKind, PatternKind, RosterStatus
 from fangkong.roster.engine import police, rostering
 from fangkong.roster.engine.model import RosterInputError
 from fangkong.roster.models import (
     ROSTER_ROLES,
+    KeySite,
     Leave,
     Roster,
     RosterAssignment,
@@ -50,7 +56,18 @@ __all__ = [
 ]
 
 MAX_DAYS = 62
-MAX_TIME_LIMIT_S = 120
+# A solve runs as a background job, not in a request: it may take minutes.
+MAX_TIME_LIMIT_S = 600
+DEFAULT_TIME_LIMIT_S = 30
+REROSTER_TIME_LIMIT_S = 5
+
+# Runs a solve (a function of the stop flag and a progress callback) and returns its result:
+# in a job, in a thread while the job reports progress (JobContext.run_watched).
+Watch = Callable[[Callable[[threading.Event, Callable[[Any], None]], Any]], Any]
+
+
+def _unwatched(work: Callable[[threading.Event, Callable[[Any], None]], Any]) -> Any:
+    return work(threading.Event(), lambda reached: None)
 
 
 # -- permissions -----------------------------------------------------------------------------
@@ -163,6 +180,24 @@ def shift_pattern_set(
     return pattern
 
 
+# -- key posts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def key_site_set(*, actor: Any, site: Site, key: bool) -> bool:
+    """Mark a site as a key post (重点卡点), covered before the others, or clear the mark."""
+    _require_roster(actor, site.unit)
+    if key:
+        KeySite.objects.get_or_create(
+            site=site,
+            defaults={"marked_by": actor if getattr(actor, "is_authenticated", False) else None},
+        )
+    else:
+        KeySite.objects.filter(site=site).delete()
+    audit_record(actor=actor, action="roster.key_site", target=site, extra={"key": key})
+    return key
+
+
 # -- leave -----------------------------------------------------------------------------------
 
 
@@ -254,13 +289,11 @@ def roster_generate(
     unit: Unit,
     start: date | None,
     days: int | None,
-    time_limit_s: float = 10,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     wartime: bool | None = None,
-) -> Roster:
-    """Solve the unit's roster for the period and store it as a draft, with its shortages.
-
-    The solver runs outside the transaction, so a long solve holds no database lock.
-    """
+) -> Job:
+    """Check the request and start solving the unit's roster as a background job
+    (:func:`roster_generate_run` in the worker); bad input is refused here, field by field."""
     _require_roster(actor, unit)
     errors = FieldErrors()
     _check_period(errors, start, days, time_limit_s)
@@ -268,10 +301,53 @@ def roster_generate(
     assert start is not None and days is not None  # checked above
     if wartime is None:
         wartime = rules_for_unit(unit).wartime
+    _check_input(build_input(unit=unit, start=start, days=days, wartime=wartime), days)
+    params = {
+        "unit_id": unit.pk,
+        "start": start.isoformat(),
+        "days": days,
+        "time_limit_s": time_limit_s,
+        "wartime": wartime,
+    }
+    title = _("Roster of %(unit)s from %(start)s, %(days)s days") % {
+        "unit": unit.name,
+        "start": start.isoformat(),
+        "days": days,
+    }
+    return job_start(actor=actor, kind="roster.generate", params=params, unit=unit, title=title)
+
+
+def roster_generate_run(
+    *,
+    actor: Any,
+    unit: Unit,
+    start: date,
+    days: int,
+    time_limit_s: float,
+    wartime: bool,
+    watch: Watch = _unwatched,
+) -> Roster:
+    """Solve the unit's roster for the period and store it as a draft, with its shortages.
+
+    Runs in the job worker. The solver runs outside the transaction (and, watched, in a
+    thread of its own), so a long solve holds no database lock.
+    """
+    _require_roster(actor, unit)
     data = build_input(unit=unit, start=start, days=days, wartime=wartime)
     _check_input(data, days)
-    result = rostering.roster_solve(data.problem, time_limit_s=time_limit_s)
-    return _store(actor=actor, unit=unit, data=data, result=result, action="roster.generate")
+    result = watch(
+        lambda stop, progress: rostering.roster_solve(
+            data.problem, time_limit_s=time_limit_s, stop=stop, progress=progress
+        )
+    )
+    return _store(
+        actor=actor,
+        unit=unit,
+        data=data,
+        result=result,
+        action="roster.generate",
+        advice=advice_summary(data, unit, result.missing),
+    )
 
 
 @transaction.atomic
@@ -282,8 +358,11 @@ def _store(
     data: RosterInput,
     result: rostering.RosterResult,
     action: str,
+    advice: dict[str, Any],
     based_on: Roster | None = None,
 ) -> Roster:
+    """Store a solved roster. ``advice`` (why it is short, what would help) is computed
+    before, outside the transaction: on SQLite a transaction holds the write lock."""
     problem = data.problem
     summary = {
         "rules": _jsonable(asdict(result.rules)),
@@ -294,6 +373,7 @@ def _store(
         "staff": len(problem.staff),
         "sites": len(problem.sites),
         "changes": [_change_row(c, data) for c in result.changes] if based_on else [],
+        **advice,
     }
     roster = Roster.objects.create(
         unit=unit,
@@ -375,15 +455,34 @@ def _change_row(change: rostering.DutyChange, data: RosterInput) -> dict[str, An
 
 
 @transaction.atomic
-def roster_publish(*, actor: Any, roster: Roster) -> Roster:
+def roster_publish(*, actor: Any, roster: Roster, accept_shortfall: bool = False) -> Roster:
     """Publish a draft as the unit's next version; earlier published versions are kept,
-    marked superseded where this one covers their days."""
+    marked superseded where this one covers their days. A roster with posts left short is
+    published only when the shortfall is accepted, which the roster and the audit record."""
     roster = Roster.objects.select_for_update().select_related("unit").get(pk=roster.pk)
     _require_roster(actor, roster.unit)
+    errors = FieldErrors()
     if roster.status != RosterStatus.DRAFT:
-        errors = FieldErrors()
         errors.add("status", _("Only a draft roster can be published."), "not_draft")
-        errors.raise_if_any()
+    elif roster.missing and not accept_shortfall:
+        errors.add(
+            "accept_shortfall",
+            _("%(count)s people are missing on this roster: confirm that you accept it.")
+            % {"count": roster.missing},
+            "shortfall_not_accepted",
+        )
+    errors.raise_if_any()
+    fields = ["status", "version", "published_by", "published_at"]
+    if roster.missing:
+        roster.summary = {
+            **roster.summary,
+            "accepted_shortfall": {
+                "missing": roster.missing,
+                "by": actor.get_username() if getattr(actor, "is_authenticated", False) else "",
+                "at": timezone.now().isoformat(),
+            },
+        }
+        fields.append("summary")
     last = Roster.objects.filter(unit=roster.unit).aggregate(v=Max("version"))["v"] or 0
     end = roster.start + timedelta(days=roster.days - 1)
     superseded = [
@@ -398,20 +497,39 @@ def roster_publish(*, actor: Any, roster: Roster) -> Roster:
     roster.version = last + 1
     roster.published_by = actor if getattr(actor, "is_authenticated", False) else None
     roster.published_at = timezone.now()
-    roster.save(update_fields=["status", "version", "published_by", "published_at"])
+    roster.save(update_fields=fields)
     audit_record(
         actor=actor,
         action="roster.publish",
         target=roster,
-        extra={"version": roster.version, "superseded": superseded},
+        extra={
+            "version": roster.version,
+            "superseded": superseded,
+            "accepted_shortfall": roster.missing,
+        },
     )
     return roster
 
 
-def roster_reroster(*, actor: Any, roster: Roster, leave: Leave, time_limit_s: float = 5) -> Roster:
-    """After a sick call or other leave, a new draft that keeps as much of ``roster`` as it
-    can; its summary lists every change (who, date, shift, from → to)."""
+def roster_reroster(
+    *, actor: Any, roster: Roster, leave: Leave, time_limit_s: float = REROSTER_TIME_LIMIT_S
+) -> Job:
+    """After a sick call or other leave, start a job for a new draft that keeps as much of
+    ``roster`` as it can (:func:`roster_reroster_run`)."""
     _require_roster(actor, roster.unit)
+    _check_leave(roster, leave)
+    params = {"roster_id": roster.pk, "leave_id": leave.pk, "time_limit_s": time_limit_s}
+    title = _("Re-roster of %(unit)s from %(start)s after the leave of %(name)s") % {
+        "unit": roster.unit.name,
+        "start": roster.start.isoformat(),
+        "name": leave.staff.name,
+    }
+    return job_start(
+        actor=actor, kind="roster.reroster", params=params, unit=roster.unit, title=title
+    )
+
+
+def _check_leave(roster: Roster, leave: Leave) -> None:
     end = roster.start + timedelta(days=roster.days - 1)
     errors = FieldErrors()
     if leave.ends_on < roster.start or leave.starts_on > end:
@@ -419,6 +537,20 @@ def roster_reroster(*, actor: Any, roster: Roster, leave: Leave, time_limit_s: f
     if not leave.staff.unit.path.startswith(roster.unit.path):
         errors.add("leave", _("This person does not belong to the rostered unit."), "not_in_unit")
     errors.raise_if_any()
+
+
+def roster_reroster_run(
+    *,
+    actor: Any,
+    roster: Roster,
+    leave: Leave,
+    time_limit_s: float = REROSTER_TIME_LIMIT_S,
+    watch: Watch = _unwatched,
+) -> Roster:
+    """The new draft: its summary lists every change (who, date, shift, from → to)."""
+    _require_roster(actor, roster.unit)
+    _check_leave(roster, leave)
+    end = roster.start + timedelta(days=roster.days - 1)
     previous = tuple(
         police.Duty(
             staff=str(a.staff_id),
@@ -440,12 +572,17 @@ def roster_reroster(*, actor: Any, roster: Roster, leave: Leave, time_limit_s: f
     _check_input(data, roster.days)
     first, last = max(leave.starts_on, roster.start), min(leave.ends_on, end)
     changed = [(str(leave.staff_id), d) for d in dates_of(first, (last - first).days + 1)]
-    result = rostering.roster_resolve(data.problem, changed=changed, time_limit_s=time_limit_s)
+    result = watch(
+        lambda stop, progress: rostering.roster_resolve(
+            data.problem, changed=changed, time_limit_s=time_limit_s, stop=stop, progress=progress
+        )
+    )
     return _store(
         actor=actor,
         unit=roster.unit,
         data=data,
         result=result,
         action="roster.reroster",
+        advice=advice_summary(data, roster.unit, result.missing),
         based_on=roster,
     )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:roster_id>/reroster/", views.roster_reroster, name="reroster"),
     path("<int:roster_id>/export.xlsx", views.roster_export, name="export"),
     path("staffing/<int:site_id>/", views.staffing, name="staffing"),
+    path("staffing/<int:site_id>/key/", views.key_site, name="key_site"),
 ]

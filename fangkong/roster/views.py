@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,9 +21,11 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import user_unit
+from fangkong.jobs.models import Job
+from fangkong.jobs.selectors import jobs_active
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_administer
-from fangkong.roster import selectors, services
+from fangkong.roster import advice, selectors, services
 from fangkong.roster.choices import LeaveKind
 from fangkong.roster.export import roster_workbook
 from fangkong.roster.forms import (
@@ -57,7 +60,12 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     rosters = selectors.roster_list_for_user(user=request.user)
     page = Paginator(rosters, 30).get_page(request.GET.get("page"))
     can_generate = selectors.rosterable_units(user=request.user).exists()
-    return render(request, "roster/roster_list.html", {"page": page, "can_generate": can_generate})
+    context = {
+        "page": page,
+        "can_generate": can_generate,
+        "jobs": list(jobs_active(user=request.user, kind_prefix="roster.")[:10]),
+    }
+    return render(request, "roster/roster_list.html", context)
 
 
 @login_required
@@ -73,7 +81,7 @@ def roster_generate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            roster = services.roster_generate(
+            job = services.roster_generate(
                 actor=request.user,
                 unit=data["unit"],
                 start=data["start"],
@@ -86,9 +94,13 @@ def roster_generate(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("The draft roster is ready."))
-            return redirect("roster:detail", roster.pk)
+            return _follow(job, reverse("roster:list"))
     return render(request, "roster/roster_generate.html", {"form": form})
+
+
+def _follow(job: Job, back: str) -> HttpResponse:
+    """The job's page, which shows the solve as it runs and then goes on to the roster."""
+    return redirect(f"{reverse('jobs:detail', args=[job.pk])}?follow=1&back={back}")
 
 
 @login_required
@@ -100,9 +112,13 @@ def roster_detail(request: HttpRequest, roster_id: int) -> HttpResponse:
         "roster": roster,
         "dates": selectors.roster_dates(roster),
         "rows": selectors.site_calendar(roster, assignments, shortages),
+        "key_sites": selectors.key_site_ids(roster),
         "shortages": shortages,
         "changes": roster.summary.get("changes") or [],
         "can_roster": services.can_roster(request.user, roster.unit),
+        "headline": advice.headline(roster),
+        "supply": advice.supply_rows(roster),
+        "remedies": advice.remedy_lines(roster),
     }
     return render(request, "roster/roster_detail.html", context)
 
@@ -124,7 +140,11 @@ def roster_people(request: HttpRequest, roster_id: int) -> HttpResponse:
 def roster_publish(request: HttpRequest, roster_id: int) -> HttpResponse:
     roster = _roster_or_404(request, roster_id)
     try:
-        roster = services.roster_publish(actor=request.user, roster=roster)
+        roster = services.roster_publish(
+            actor=request.user,
+            roster=roster,
+            accept_shortfall=request.POST.get("accept_shortfall") == "1",
+        )
     except PermissionDeniedError as exc:
         return _forbidden(exc)
     except ValidationError as exc:
@@ -151,12 +171,11 @@ def roster_reroster(request: HttpRequest, roster_id: int) -> HttpResponse:
         try:
             # The leave is a fact whether or not a new roster follows, so it is kept.
             leave = services.leave_create(actor=request.user, **data)
-            new = services.roster_reroster(actor=request.user, roster=roster, leave=leave)
+            job = services.roster_reroster(actor=request.user, roster=roster, leave=leave)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("A new draft keeps the roster as far as it can."))
-            return redirect("roster:detail", new.pk)
+            return _follow(job, reverse("roster:detail", args=[roster.pk]))
     return render(request, "roster/roster_reroster.html", {"roster": roster, "form": form})
 
 
@@ -285,5 +304,27 @@ def staffing(request: HttpRequest, site_id: int) -> HttpResponse:
         "form": form,
         "queue": queue,
         "chart": chart,
+        "key": selectors.site_is_key(site),
+        "can_roster": services.can_roster(request.user, site.unit),
     }
     return render(request, "roster/staffing.html", context)
+
+
+@login_required
+@require_POST
+def key_site(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Mark a site as a key post (重点卡点) or clear the mark."""
+    try:
+        site = site_list_for_user(user=request.user).get(pk=site_id)
+    except Site.DoesNotExist:
+        raise Http404 from None
+    key = request.POST.get("key") == "1"
+    try:
+        services.key_site_set(actor=request.user, site=site, key=key)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    if key:
+        messages.success(request, _("Marked as a key post: its posts are covered first."))
+    else:
+        messages.success(request, _("No longer a key post."))
+    return redirect("roster:staffing", site.pk)

@@ -181,6 +181,9 @@ def test_every_encrypted_column_is_found() -> None:
     assert all(isinstance(f, EncryptedTextField) for t in encrypted_tables() for f in t.fields)
 
 
+INDEX = "verified_phone_index"
+
+
 def _legacy_people(n: int) -> list[Person]:
     people = []
     for i in range(n):
@@ -188,7 +191,12 @@ def _legacy_people(n: int) -> list[Person]:
             doc_type="passport", doc_number=f"E{i:07d}", verified_phone=f"139{i:08d}"
         )
         store("registration_person", "doc_number", person.pk, legacy_token(K1, "k1", f"E{i:07d}"))
-        store("registration_person", "verified_phone", person.pk, legacy_token(K1, "k1", f"139{i:08d}"))
+        store(
+            "registration_person",
+            "verified_phone",
+            person.pk,
+            legacy_token(K1, "k1", f"139{i:08d}"),
+        )
         people.append(person)
     return people
 
@@ -197,7 +205,7 @@ def _legacy_people(n: int) -> list[Person]:
 def test_rekey_moves_everything_to_the_new_key_and_can_be_interrupted(settings) -> None:
     settings.ENCRYPTION_KEYS = f"k1:{K1}"
     people = _legacy_people(5)
-    indexes = list(Person.objects.order_by("pk").values_list("doc_index", "verified_phone_index"))
+    indexes = list(Person.objects.order_by("pk").values_list("doc_index", INDEX))
     settings.ENCRYPTION_KEYS = f"k2:{K2},k1:{K1}"
 
     class Interrupted(Exception):
@@ -216,9 +224,14 @@ def test_rekey_moves_everything_to_the_new_key_and_can_be_interrupted(settings) 
     assert (tally.rows, tally.rekeyed, tally.current) == (5, 6, 9)
     assert rekey_table(_person_table(), batch_size=2).rekeyed == 0
     # Nothing else in the rows changed; the old key can go.
-    assert list(Person.objects.order_by("pk").values_list("doc_index", "verified_phone_index")) == indexes
+    assert (
+        list(Person.objects.order_by("pk").values_list("doc_index", "verified_phone_index"))
+        == indexes
+    )
     settings.ENCRYPTION_KEYS = f"k2:{K2}"
-    assert [p.verified_phone for p in Person.objects.order_by("pk")] == [f"139{i:08d}" for i in range(5)]
+    assert [p.verified_phone for p in Person.objects.order_by("pk")] == [
+        f"139{i:08d}" for i in range(5)
+    ]
 
 
 @pytest.mark.django_db

@@ -33,13 +33,13 @@ def test_demo_load_is_refused_in_production(settings: Any) -> None:
 def test_demo_load_then_if_empty_does_nothing(settings: Any, monkeypatch: Any) -> None:
     settings.PRODUCTION = True  # --force loads all the same
     output = _run("demo_load", "--force", "--seed", "11")
-    assert "95" in output and "800" in output
-    assert (Unit.objects.count(), Site.objects.count(), Staff.objects.count()) == (31, 95, 800)
+    assert "95" in output and "1172" in output
+    assert (Unit.objects.count(), Site.objects.count(), Staff.objects.count()) == (31, 95, 1172)
 
     settings.PRODUCTION = False
     skipped = _run("demo_load", "--if-empty")
     assert "已有单位" in skipped or "already has units" in skipped
-    assert (Unit.objects.count(), Site.objects.count(), Staff.objects.count()) == (31, 95, 800)
+    assert (Unit.objects.count(), Site.objects.count(), Staff.objects.count()) == (31, 95, 1172)
     with pytest.raises(CommandError):
         _run("demo_load")
     assert AuditLog.objects.filter(action="demo.load").count() == 1
@@ -51,8 +51,8 @@ def test_demo_load_then_if_empty_does_nothing(settings: Any, monkeypatch: Any) -
     for username in ("commander", "brigade", "officer", "analyst"):
         assert f"\n{username} " in logins
     assert "G30连霍高速张掖东收费站" in logins
-    assert "Sees: units 31, sites 95, staff 800." in logins
-    assert "Sees: units 8, sites 46, staff 313." in logins
+    assert "Sees: units 31, sites 95, staff 1172." in logins
+    assert "Sees: units 8, sites 46, staff 434." in logins
     assert AuditLog.objects.filter(action="demo.logins").count() == 1
 
 

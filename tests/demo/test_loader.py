@@ -47,7 +47,7 @@ def test_counts_match_the_specs(demo: Prefecture, loaded: DemoLoadResult) -> Non
     assert _kinds(Unit.objects) == Counter(unit.kind for unit in demo.units)
     assert _kinds(Site.objects) == Counter(site.kind for site in demo.sites)
     assert _kinds(Staff.objects) == Counter(person.kind for person in demo.staff)
-    assert Staff.objects.count() == 800
+    assert Staff.objects.count() == 1172
     assert Staff.roles.through.objects.count() == sum(len(p.roles) for p in demo.staff)
     assert SiteAssignment.objects.count() == sum(len(p.site_codes) for p in demo.staff)
     assert SiteStatusChange.objects.count() == sum(len(s.history) for s in demo.sites)
@@ -68,7 +68,7 @@ def test_phones_are_encrypted_with_a_correct_blind_index(demo: Prefecture) -> No
         cursor.execute("SELECT badge_number, phone, phone_index FROM org_staff")
         rows = cursor.fetchall()
     phones = {person.badge_number: person.phone for person in demo.staff}
-    assert len(rows) == 800
+    assert len(rows) == 1172
     for badge, stored, index in rows:
         assert stored != phones[badge]
         assert phones[badge] not in stored
@@ -135,7 +135,7 @@ def test_commander_sees_everything_and_brigade_only_ganzhou(demo: Prefecture) ->
 def test_the_load_is_audited_and_not_repeated(loaded: DemoLoadResult, db: Any) -> None:
     record = AuditLog.objects.get(action="demo.load")
     assert record.actor is None
-    assert record.extra["counts"]["staff"] == 800
+    assert record.extra["counts"]["staff"] == 1172
     assert record.extra["seed"] == loaded.seed
     assert not demo_load(if_empty=True).loaded
     with pytest.raises(DemoLoadRefused) as refused:

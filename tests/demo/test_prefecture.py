@@ -121,13 +121,34 @@ def test_requirements_and_history(demo: Prefecture) -> None:
     assert statuses[SiteStatus.SUSPENDED] >= 1
 
 
+OFFICERS, AUXILIARIES = 546, 586
+
+
 def test_staff_numbers_and_kinds(demo: Prefecture) -> None:
     kinds = _kinds(demo.staff)
-    assert len(demo.staff) == 800
+    assert len(demo.staff) == 1172
     assert set(kinds) == set(StaffKind.values)
-    assert kinds[StaffKind.OFFICER] == 360
-    assert kinds[StaffKind.AUXILIARY] == 400
+    assert kinds[StaffKind.OFFICER] == OFFICERS
+    assert kinds[StaffKind.AUXILIARY] == AUXILIARIES
     assert kinds[StaffKind.CIVILIAN] == 40
+
+
+def test_every_unit_has_the_front_line_its_open_sites_need(demo: Prefecture) -> None:
+    """Six shifts in any seven days, and a fifth more in reserve; one squad is short."""
+    for unit in demo.units:
+        sites = [s for s in demo.sites if s.unit_code == unit.code and s.status == "open"]
+        if not sites:
+            continue
+        people = [p for p in demo.staff if p.unit_code == unit.code and p.site_codes]
+        officers = sum(1 for p in people if p.kind == StaffKind.OFFICER)
+        auxiliaries = sum(1 for p in people if p.kind == StaffKind.AUXILIARY)
+        daily_officers = 3 * sum(max(s.required_officers, 1) for s in sites)
+        daily_auxiliaries = 3 * sum(s.required_auxiliaries for s in sites)
+        share = 0.8 if unit.name == "甘州大队城郊中队" else 1.2
+        assert officers >= daily_officers * 7 / 6 * share - 1, unit.name
+        assert auxiliaries >= daily_auxiliaries * 7 / 6 * share - 1, unit.name
+        if share < 1:
+            assert officers < daily_officers * 7 / 6, "the short squad is short"
 
 
 def test_badges_phones_and_names_are_unique_and_valid(demo: Prefecture) -> None:

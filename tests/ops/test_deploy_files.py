@@ -32,7 +32,11 @@ def directives(path: Path) -> dict[str, list[str]]:
 
 
 def test_every_timer_has_its_service_and_fires_in_beijing_time() -> None:
-    assert [t.stem for t in units("timer")] == ["fangkong-purge", "fangkong-reports"]
+    assert [t.stem for t in units("timer")] == [
+        "fangkong-audit",
+        "fangkong-purge",
+        "fangkong-reports",
+    ]
     for timer in units("timer"):
         assert (SYSTEMD / f"{timer.stem}.service").exists()
         (calendar,) = directives(timer)["OnCalendar"]
@@ -57,7 +61,9 @@ def test_every_service_runs_as_the_service_user_in_beijing_time() -> None:
 def test_the_docs_install_every_file_of_deploy() -> None:
     assert "install -m 0644 deploy/systemd/*.service deploy/systemd/*.timer" in DOCS
     enabled = re.search(r"systemctl enable --now (.+)", DOCS).group(1).split()
-    assert sorted(enabled) == sorted(["fangkong.service"] + [t.name for t in units("timer")])
+    workers = ["fangkong-worker@1", "fangkong-worker@2"]
+    timers = [t.name for t in units("timer")]
+    assert sorted(enabled) == sorted(["fangkong.service", *workers, *timers])
     for name in ("fangkong.conf", "fangkong_proxy.conf"):
         assert f"deploy/nginx/{name}" in DOCS
 

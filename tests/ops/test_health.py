@@ -3,13 +3,16 @@ place (``settings.HEALTH_CHECKS``) where another part adds its own check."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from fangkong.core.health import Check
+from fangkong.core.health import Check, worker
+from fangkong.jobs.models import WorkerBeat
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +32,10 @@ def test_all_up_answers_200_with_each_dependency(settings: Any, tmp_path: Path) 
     body = response.json()
     assert body["status"] == "ok"
     assert body["down"] == []
-    assert set(body["checks"]) == {"database", "cache", "storage"}
+    assert set(body["checks"]) == {"database", "cache", "storage", "worker"}
+    # No job worker runs in the tests: reported, but required only in production.
+    assert body["checks"]["worker"]["ok"] is False
+    assert body["checks"]["worker"]["required"] is False
     assert body["checks"]["cache"] == {"ok": True, "required": False, "detail": "local memory"}
     assert body["checks"]["storage"]["ok"] is True
     assert response["Cache-Control"].startswith("max-age=0")
@@ -58,3 +64,16 @@ def test_an_added_check_counts_and_a_broken_one_is_down(settings: Any, tmp_path:
     body = response.json()
     assert body["down"] == ["worker", "worker_broken"]
     assert body["checks"]["worker_broken"]["detail"] == "RuntimeError"
+
+
+def test_the_job_worker_is_up_while_it_beats_and_required_in_production(settings: Any) -> None:
+    settings.PRODUCTION = True
+    assert worker() == Check("worker", ok=False, required=True, detail="never seen")
+    now = timezone.now()
+    beat = WorkerBeat.objects.create(worker_id="w1", started_at=now, seen_at=now)
+    assert worker().ok is True
+    beat.seen_at = now - timedelta(minutes=2)
+    beat.save(update_fields=["seen_at"])
+    assert worker().ok is False
+    answer = Client().get("/healthz")
+    assert answer.status_code == 503 and "worker" in answer.json()["down"]

@@ -4,7 +4,7 @@ jurisdiction. Solver time limits stay at 1–2 s so the module runs fast."""
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,10 +17,12 @@ from django.utils import translation
 
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
+from fangkong.jobs.choices import JobStatus
+from fangkong.jobs.models import Job
 from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Role, Staff
 from fangkong.registration.models import Person
-from fangkong.roster import services
+from fangkong.roster import advice, services
 from fangkong.roster.choices import PATTERN_SHIFTS, LeaveKind, RosterStatus
 from fangkong.roster.engine import police
 from fangkong.roster.engine.validate import validate
@@ -29,6 +31,7 @@ from fangkong.roster.staffing import staffing_propose
 from fangkong.screening.models import Check
 from fangkong.sites.models import Site
 from tests.factories import SiteFactory, StaffFactory
+from tests.jobs.worker import run_queued_jobs
 
 START = date(2026, 2, 2)  # a Monday
 
@@ -78,8 +81,18 @@ def brigade(tree: Any) -> Brigade:
 
 
 def generate(actor: Any, unit: Any, **kwargs: Any) -> Roster:
+    """Start the job as the page does and run it in the worker; the roster it made."""
     values = {"start": START, "days": 4, "time_limit_s": 2} | kwargs
-    return services.roster_generate(actor=actor, unit=unit, **values)
+    job = services.roster_generate(actor=actor, unit=unit, **values)
+    return finished_roster(job)
+
+
+def finished_roster(job: Job) -> Roster:
+    assert job.status == JobStatus.QUEUED
+    assert run_queued_jobs() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    return Roster.objects.get(pk=job.result["roster_id"])
 
 
 # -- an independent check of the hard rules, written from the rules, not from the engine -----
@@ -369,8 +382,8 @@ def test_reroster_keeps_most_duties_and_lists_changes(
         ends_on=sick_day,
         kind=LeaveKind.SICK,
     )
-    new = services.roster_reroster(
-        actor=brigade_officer, roster=roster, leave=leave, time_limit_s=2
+    new = finished_roster(
+        services.roster_reroster(actor=brigade_officer, roster=roster, leave=leave, time_limit_s=2)
     )
     assert new.status == RosterStatus.DRAFT and new.based_on == roster
     assert not new.assignments.filter(staff=duty.staff, date=sick_day).exists()
@@ -466,3 +479,72 @@ def test_staffing_uses_the_sites_checks(brigade: Brigade) -> None:
     # 120 checks an hour of 2 minutes each is 4 Erlangs: at least 5 people screening by day.
     assert day.servers >= 5 and night.servers < day.servers and evening.servers == 1
     assert day.officers + day.auxiliaries == day.servers
+
+
+# -- why short, what would help; publishing a shortfall --------------------------------------
+
+
+def test_a_short_roster_says_why_and_what_would_help(tree: Any, brigade_officer: Any) -> None:
+    crew = make_brigade(tree, officers=2, auxiliaries=1, leaders=1)
+    # A squad of Linze with auxiliaries to lend (same parent: the detachment).
+    for _ in range(3):
+        StaffFactory(unit=tree.linze, kind=StaffKind.AUXILIARY)
+    roster = generate(brigade_officer, crew.unit, days=7, time_limit_s=2)
+    assert roster.missing > 0
+    supply = {row["role"]: row for row in roster.summary["supply"]}
+    # One auxiliary asked for on 3 shifts × 7 days; one person may work 6 of the 7.
+    assert supply["auxiliary"] == {"role": "auxiliary", "demand": 21, "coverable": 6}
+    assert roster.summary["unavoidable"] >= 15
+    remedies = {(r["kind"], r["role"]): r for r in roster.summary["remedies"]}
+    borrow = remedies[("borrow", "auxiliary")]
+    assert borrow["people"] == 3 and borrow["missing_after"] == 0
+    assert borrow["lenders"] == ["临泽大队"]
+    assert remedies[("lower_minimum", "auxiliary")]["sites"] == [
+        {"name": "G30张掖东收费站", "minimum": 0}
+    ]
+    with translation.override("zh-hans"):
+        lines = advice.remedy_lines(roster)
+        headline = advice.headline(roster)
+    assert any("临泽大队" in line and "3" in line for line in lines), lines
+    assert "缺" in headline or "人" in headline
+
+
+def test_publishing_a_shortfall_needs_acceptance_and_is_recorded(
+    tree: Any, brigade_officer: Any
+) -> None:
+    crew = make_brigade(tree, officers=2, auxiliaries=1, leaders=1)
+    roster = generate(brigade_officer, crew.unit, days=3, time_limit_s=1)
+    assert roster.missing > 0
+    with pytest.raises(ValidationError) as caught:
+        services.roster_publish(actor=brigade_officer, roster=roster)
+    assert caught.value.error_dict["accept_shortfall"][0].code == "shortfall_not_accepted"
+    roster.refresh_from_db()
+    assert roster.status == RosterStatus.DRAFT
+    services.roster_publish(actor=brigade_officer, roster=roster, accept_shortfall=True)
+    roster.refresh_from_db()
+    assert roster.status == RosterStatus.PUBLISHED
+    assert roster.summary["accepted_shortfall"]["missing"] == roster.missing
+    assert roster.summary["accepted_shortfall"]["by"] == "brigade"
+    audit = AuditLog.objects.get(action="roster.publish", target_id=str(roster.pk))
+    assert audit.extra["accepted_shortfall"] == roster.missing
+
+
+def test_key_posts_are_covered_first(tree: Any, brigade_officer: Any, other_officer: Any) -> None:
+    # Too few officers for two sites that each want one a shift: the key post gets them.
+    crew = make_brigade(tree, officers=1, auxiliaries=0, leaders=1)
+    Staff.objects.filter(pk=crew.leaders[0].pk).update(active=False)
+    key, other = crew.sites[1], crew.sites[0]
+    Site.objects.filter(pk=other.pk).update(required_auxiliaries=0)
+    with pytest.raises(PermissionDeniedError):
+        services.key_site_set(actor=other_officer, site=key, key=True)
+    services.key_site_set(actor=brigade_officer, site=key, key=True)
+    assert AuditLog.objects.filter(action="roster.key_site", target_id=str(key.pk)).exists()
+    roster = generate(brigade_officer, crew.unit, days=2, time_limit_s=1)
+    at = Counter(roster.assignments.exclude(role="leader").values_list("site_id", flat=True))
+    assert at[key.pk] > 0 and at[other.pk] == 0  # too few for both: the key post first
+    services.key_site_set(actor=brigade_officer, site=key, key=False)
+    assert (
+        not services.build_input(unit=crew.unit, start=START, days=1, wartime=False)
+        .problem.sites[1]
+        .key
+    )

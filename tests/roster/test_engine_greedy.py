@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 
 from fangkong.roster.engine import synthetic
@@ -95,7 +96,9 @@ def test_blame_frees_who_can_mend_a_change_of_site() -> None:
     # A changes site on day 2; B does on day 2 too: swapping them mends both.
     roster = {(0, d): ("D", "p1" if d < 2 else "p2") for d in range(4)}
     roster |= {(1, d): ("D", "p2" if d < 2 else "p1") for d in range(4)}
-    search = Search(problem, fairness_targets(problem), [], deadline=0, threads=1, seed=0)
+    # A deadline in the future: with none, the part gets 0.01 s, too little on a busy machine.
+    deadline = time.perf_counter() + 30
+    search = Search(problem, fairness_targets(problem), [], deadline=deadline, threads=1, seed=0)
     current = search.incumbent(roster)
     assert current.costs["group_change"] == 6
     blamed = search._blamed(current)

@@ -3,6 +3,7 @@ bad input, wartime, re-rostering and rostering unit by unit."""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from datetime import date, timedelta
@@ -30,6 +31,7 @@ from fangkong.roster.engine.police import (
 )
 from fangkong.roster.engine.rostering import roster_resolve, roster_solve, roster_solve_units
 from fangkong.roster.engine.shortage import shortage_text
+from fangkong.roster.engine.solver import Progress
 from fangkong.roster.engine.validate import validate
 
 START = date(2026, 2, 2)  # a Monday
@@ -339,3 +341,22 @@ def test_looks_grow_longer_once_only_a_few_costs_are_left() -> None:
     # Re-rostering keeps its limit in seconds throughout.
     search.polish_dtime = None
     assert search._work_limit(costing(group_change=3)) is None
+
+
+def test_a_solve_reports_progress_and_stops_when_asked() -> None:
+    problem = synthetic.brigade(shape=synthetic.Shape(days=7))
+    stop = threading.Event()
+    heard = []
+
+    def progress(found: Progress) -> None:
+        heard.append(found)
+        stop.set()  # as a leader pressing "stop" once a first roster shows
+
+    started = time.perf_counter()
+    result = roster_solve(problem, time_limit_s=30, stop=stop, progress=progress)
+    assert time.perf_counter() - started < 10, "the stop was not heard"
+    assert heard and heard[0].missing >= 0 and heard[0].elapsed_s >= 0
+    assert result.duties and not validate(problem, result.duties)
+    assert heard[-1].missing == sum(
+        s.missing for s in result.shortages if s.site is not None or s.role == LEADER
+    )

@@ -15,11 +15,13 @@ from ninja.testing import TestClient
 from openpyxl import load_workbook
 
 from fangkong.core.models import AuditLog
+from fangkong.jobs.models import Job
 from fangkong.roster import services
 from fangkong.roster.api import router
 from fangkong.roster.choices import RosterStatus
 from fangkong.roster.models import Leave, Roster, RosterRules
 from tests.conftest import login
+from tests.jobs.worker import run_queued_jobs
 from tests.roster.test_app import START, Brigade, generate, make_brigade
 
 # Pages are looked at on the roster's first morning, so "my duties" shows the published week.
@@ -73,9 +75,19 @@ def test_generate_form(brigade: Brigade, brigade_officer: Any) -> None:
     assert re.search(r'type="date" name="start" value="\d{4}-\d{2}-\d{2}"', page.text)
     form = {"unit": brigade.unit.pk, "start": START.isoformat(), "days": 2, "time_limit_s": 1}
     answer = client.post(reverse("roster:generate"), form | {"wartime": "on"})
+    # The page does not solve: it starts a job and goes to its progress.
+    job = Job.objects.get()
+    assert answer.status_code == 302
+    assert answer.url.startswith(reverse("jobs:detail", args=[job.pk]) + "?follow=1")
+    assert not Roster.objects.exists()
+    listing = client.get(reverse("roster:list"))
+    assert f'id="job-{job.pk}"' in listing.text  # leave the page and come back: it is there
+    run_queued_jobs()
+    done = client.get(answer.url, HTTP_HX_REQUEST="true")
     roster = Roster.objects.get()
-    assert answer.status_code == 302 and answer.url == reverse("roster:detail", args=[roster.pk])
+    assert done["HX-Redirect"] == reverse("roster:detail", args=[roster.pk])
     assert roster.wartime is True
+    assert f'id="job-{job.pk}"' not in client.get(reverse("roster:list")).text
 
 
 def test_generate_form_shows_bad_input_on_the_field(brigade: Brigade, brigade_officer: Any) -> None:
@@ -147,10 +159,12 @@ def test_reroster_page_lists_changes(roster: Roster, brigade_officer: Any) -> No
     form = {"staff": duty.staff_id, "starts_on": day, "ends_on": day, "kind": "sick"}
     answer = client.post(reverse("roster:reroster", args=[roster.pk]), form)
     assert answer.status_code == 302
+    assert Leave.objects.get().kind == "sick"  # recorded at once, whatever the job does
+    run_queued_jobs()
     new = Roster.objects.get(based_on=roster)
-    assert Leave.objects.get().kind == "sick"
-    assert answer.url == reverse("roster:detail", args=[new.pk])
-    page = client.get(answer.url)
+    done = client.get(answer.url, HTTP_HX_REQUEST="true")
+    assert done["HX-Redirect"] == reverse("roster:detail", args=[new.pk])
+    page = client.get(done["HX-Redirect"])
     assert "与原排班相比的调整" in page.text and duty.staff.name in page.text
 
 
@@ -213,6 +227,22 @@ def test_api_lists_and_gets_in_scope(
     assert api.get("/rosters", user=other_officer).json() == []
     detail = api.get(f"/rosters/{roster.pk}", user=brigade_officer).json()
     assert detail["duties"] and detail["status"] == "draft"
+
+
+def test_api_starts_a_solve_as_a_job(brigade: Brigade, brigade_officer: Any) -> None:
+    client = login(brigade_officer)
+    payload = {"unit_id": brigade.unit.pk, "start": START.isoformat(), "days": 2}
+    answer = client.post("/api/v1/rosters", payload | {"time_limit_s": 1}, "application/json")
+    assert answer.status_code == 202
+    job = answer.json()
+    assert job["status"] == "queued" and job["kind"] == "roster.generate"
+    bad = client.post("/api/v1/rosters", payload | {"days": 0}, "application/json")
+    assert bad.status_code == 422 and bad.json()["code"] == "period_empty"
+    run_queued_jobs()
+    done = client.get(f"/api/v1/jobs/{job['id']}").json()
+    assert done["status"] == "succeeded" and done["percent"] == 100
+    roster = client.get(f"/api/v1/rosters/{done['result']['roster_id']}")
+    assert roster.status_code == 200
 
 
 def test_rules_page(brigade: Brigade, brigade_officer: Any) -> None:

@@ -31,6 +31,10 @@ class Part:
 
     free: frozenset[Cell]
     roster: Mapping[Cell, Duty]
+    # Whether to model the spread of missing cover. A roster that misses nobody pays no
+    # spread, and a part that left someone missing would pay the cover's weight, far more:
+    # the squares only slow such parts down (their result is costed in full anyway).
+    spread: bool = True
 
 
 @dataclass
@@ -123,6 +127,7 @@ class ModelBuilder:
         self.previous = {(a.person, a.day): a for a in problem.previous}
         self.cells: list[_PersonCells] = []
         self.under_vars: list[cp_model.IntVar] = []
+        self.under_of: dict[tuple[int, str, str], Term] = {}  # each demand's missing people
 
     def build(self) -> cp_model.CpModel:
         included = self._included()
@@ -137,6 +142,7 @@ class ModelBuilder:
         for cells in self.cells:
             self._person_rules(cells)
         self._cover()
+        self._spread()
         self._dependencies()
         self._requests()
         self._fairness()
@@ -340,6 +346,7 @@ class ModelBuilder:
             lits = self.cover_lits.get(key, [])
             fixed = self.cover_fixed[key]
             if not lits:  # decided already: a constant cost
+                self.under_of[key] = max(0, demand.required - fixed)
                 self.costs["cover_under"].append(
                     demand.under_weight * max(0, demand.required - fixed)
                 )
@@ -350,6 +357,7 @@ class ModelBuilder:
             name = f"{key[0]}_{key[1]}_{key[2]}"
             under = self.model.new_int_var(0, max(0, demand.required - fixed), f"under_{name}")
             self.under_vars.append(under)
+            self.under_of[key] = under
             self.costs["cover_under"].append(demand.under_weight * under)
             if demand.over_weight:
                 over = self.model.new_int_var(0, len(lits) + fixed, f"over_{name}")
@@ -357,6 +365,29 @@ class ModelBuilder:
                 self.costs["cover_over"].append(demand.over_weight * over)
             else:
                 self.model.add(sum(lits) + fixed + under >= demand.required)
+
+    def _spread(self) -> None:
+        """Each group's missing people, squared (see :class:`~.model.SpreadGroup`)."""
+        if self.part is not None and not self.part.spread:
+            return
+        for number, group in enumerate(self.problem.spread):
+            fixed, free, most = 0, [], 0
+            for key in group.demands:
+                term = self.under_of.get(key, 0)
+                if isinstance(term, int):
+                    fixed += term
+                else:
+                    free.append(term)
+                    most += self.demands[key].required
+            if not free:
+                self.costs["cover_spread"].append(group.weight * fixed * fixed)
+                continue
+            top = fixed + most
+            total = self.model.new_int_var(fixed, top, f"spread_{number}")
+            self.model.add(total == cp_model.LinearExpr.sum(free) + fixed)
+            square = self.model.new_int_var(fixed * fixed, top * top, f"spread_sq_{number}")
+            self.model.add_multiplication_equality(square, [total, total])
+            self.costs["cover_spread"].append(group.weight * square)
 
     def _dependencies(self) -> None:
         for dependency in self.problem.dependencies:

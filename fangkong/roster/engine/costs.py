@@ -40,10 +40,15 @@ def cell_costs(
         rows[person][day] = (shift, post)
     costs: Counter[str] = Counter()
     staffed = Counter((day, shift, post) for _, day, shift, post in roster)
+    missing: dict[tuple[int, str, str], int] = {}
     for d in problem.demands:
         have = staffed[(d.day, d.shift, d.post)]
+        missing[(d.day, d.shift, d.post)] = max(0, d.required - have)
         costs["cover_under"] += d.under_weight * max(0, d.required - have)
         costs["cover_over"] += d.over_weight * max(0, have - d.required)
+    for group in problem.spread:
+        total = sum(missing.get(key, 0) for key in group.demands)
+        costs["cover_spread"] += group.weight * total * total
     own = PersonCosts(problem, targets)
     for i, row in enumerate(rows):
         costs.update(own.terms(i, row))

@@ -379,7 +379,8 @@ class Search:
     def _solve_part(
         self, current: Incumbent, free: frozenset[Cell], limit: float, work: float | None = None
     ):
-        builder = ModelBuilder(self.problem, self.targets, Part(free, current.roster))
+        spread = bool(current.costs.get("cover_spread"))
+        builder = ModelBuilder(self.problem, self.targets, Part(free, current.roster, spread))
         model = builder.build()
         # No hint: completing one costs CP-SAT more than finding a roster from its LP (and
         # once covered, a hinted part re-rosters slower, with no better result).

@@ -133,6 +133,17 @@ class FairnessGoal:
 
 
 @dataclass(frozen=True)
+class SpreadGroup:
+    """Missing cover summed over ``demands`` ((day, shift, post) keys) costs ``weight`` times
+    its square, so that a shortage spread over many groups costs less than one piled on a
+    few (no day emptied while the others are full)."""
+
+    name: str
+    demands: frozenset[tuple[int, str, str]]
+    weight: int
+
+
+@dataclass(frozen=True)
 class Assignment:
     person: str
     day: int
@@ -158,6 +169,7 @@ class Problem:
     change_weight: int = 0  # per (person, day) whose assignment differs from ``previous``
     # (person, day) cells fixed to ``previous`` (re-rostering only a neighbourhood).
     frozen: frozenset[tuple[str, int]] = frozenset()
+    spread: tuple[SpreadGroup, ...] = ()
 
     def weekends(self) -> list[tuple[int, ...]]:
         """Days of each (possibly partial) weekend in the period."""

@@ -27,6 +27,7 @@ from .model import (
     RosterInputError,
     Rules,
     ShiftType,
+    SpreadGroup,
     Succession,
 )
 
@@ -72,8 +73,17 @@ WARTIME_RULES = PoliceRules(
 
 @dataclass(frozen=True)
 class Weights:
-    uncovered: int = 10_000  # per missing person on a post
-    uncovered_leader: int = 10_000  # per day without a duty leader
+    # What a leader expects covered first: the duty leader of each day, then the sworn
+    # officers every post needs (auxiliaries may not stand without one), then auxiliaries;
+    # at key posts (重点卡点) each of these counts ``key_factor`` times.
+    uncovered_leader: int = 100_000  # per day without a duty leader
+    uncovered: int = 10_000  # per missing sworn officer on a post
+    uncovered_auxiliary: int = 5_000  # per missing auxiliary on a post
+    key_factor: int = 3
+    # Missing cover piled on one day (or one post) costs more than the same spread out: the
+    # square of each day's (post's) missing people, times this.
+    spread_day: int = 60
+    spread_post: int = 5
     overstaffed: int = 5  # per person above a post's minimum
     night_fairness: int = 10  # per night above a person's fair share
     weekend_fairness: int = 5
@@ -92,6 +102,7 @@ class Site:
     requirements: Mapping[str, Mapping[str, int]]
     unit: str = ""
     kind: str = "checkpoint"
+    key: bool = False  # a key post (重点卡点): covered before the others
 
 
 @dataclass(frozen=True)
@@ -325,14 +336,15 @@ class Translation:
 
 def site_classes(problem: PoliceProblem) -> dict[str, tuple[str, ...]]:
     """Group each unit's sites by the set of staff who may serve them."""
-    eligible: dict[tuple[str, frozenset[str]], list[str]] = {}
+    eligible: dict[tuple[str, bool, frozenset[str]], list[str]] = {}
     for site in problem.sites:
         staff = frozenset(
             p.id
             for p in problem.staff
             if site.unit in p.units and (p.sites is None or site.id in p.sites)
         )
-        eligible.setdefault((site.unit, staff), []).append(site.id)
+        # Key posts weigh more, so they never share a class with the others.
+        eligible.setdefault((site.unit, site.key, staff), []).append(site.id)
     return {f"{sites[0]}+{len(sites) - 1}": tuple(sites) for sites in eligible.values()}
 
 
@@ -357,6 +369,7 @@ def translate(
     sites = {s.id: s for s in problem.sites}
     for class_id, members in classes.items():
         unit = sites[members[0]].unit
+        factor = weights.key_factor if sites[members[0]].key else 1
         totals: dict[tuple[str, str], int] = {}
         for site in members:
             for shift, counts in normalised_requirements(sites[site]).items():
@@ -365,8 +378,9 @@ def translate(
         for (shift, role), count in totals.items():
             post = site_post(class_id, role)
             posts[post] = (class_id, role, unit)
+            weight = weights.uncovered if role == OFFICER else weights.uncovered_auxiliary
             demands += [
-                CoverDemand(d, shift, post, count, weights.uncovered, weights.overstaffed)
+                CoverDemand(d, shift, post, count, factor * weight, weights.overstaffed)
                 for d in range(problem.days)
             ]
         if any(role == AUXILIARY for _, role in totals):
@@ -414,8 +428,24 @@ def translate(
         previous=duty_assignments(translation, problem.previous),
         change_weight=weights.change if problem.previous else 0,
         frozen=frozenset((s, index[d]) for s, d in frozen if d in index),
+        spread=_spread(demands, weights),
     )
     return replace(translation, problem=general)
+
+
+def _spread(demands: Sequence[CoverDemand], weights: Weights) -> tuple[SpreadGroup, ...]:
+    """Shortages spread over days and posts: a group per day and per post."""
+    days: dict[int, list[tuple[int, str, str]]] = {}
+    posts: dict[str, list[tuple[int, str, str]]] = {}
+    for d in demands:
+        days.setdefault(d.day, []).append((d.day, d.shift, d.post))
+        posts.setdefault(d.post, []).append((d.day, d.shift, d.post))
+    groups = [SpreadGroup(f"day:{k}", frozenset(v), weights.spread_day) for k, v in days.items()]
+    if weights.spread_post:
+        groups += [
+            SpreadGroup(f"post:{k}", frozenset(v), weights.spread_post) for k, v in posts.items()
+        ]
+    return tuple(g for g in groups if g.weight)
 
 
 def _skill(role: str, unit: str) -> str:

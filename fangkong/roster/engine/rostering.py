@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from .police import (
     translate,
 )
 from .shortage import Shortage, explain, site_gaps
-from .solver import SolveOptions, solve
+from .solver import Progress, SolveOptions, solve
 
 # Once every post is covered, a neighbourhood gets this much of CP-SAT's deterministic time
 # (its measure of work done, the same on any machine; here about 0.4 s of a core): CP-SAT
@@ -80,10 +81,14 @@ def roster_solve(
     stop_when_covered: bool = False,
     quiet_s: float | None = None,
     polish_dtime: float | None = POLISH_DTIME,
+    stop: threading.Event | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> RosterResult:
     """The best roster found within ``time_limit_s`` (all included), shortages explained.
 
     ``prove`` spends one worker on CP-SAT over the whole model, for a proven lower bound.
+    ``stop``, once set, ends the search with the best roster so far; ``progress`` hears of
+    every better roster as it is found.
     """
     started = time.perf_counter()
     translation = translate(problem, busy=busy, frozen=frozen)
@@ -101,6 +106,8 @@ def roster_solve(
         quiet_s=quiet_s,
         polish_dtime=polish_dtime,
         finish=(FINISH_SITE_CHANGES * problem.weights.site_change, FINISH_DTIME),
+        stop=stop,
+        progress=progress,
     )
     solution = solve(translation.problem, options)
     result = _result(problem, translation, solution)
@@ -155,6 +162,8 @@ def roster_resolve(
     margin_days: int = 2,
     time_limit_s: float = 5.0,
     workers: int = 2,
+    stop: threading.Event | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> RosterResult:
     """Re-roster after a change (sick leave, say), keeping ``problem.previous`` where possible.
 
@@ -192,6 +201,8 @@ def roster_resolve(
         quiet_s=RESOLVE_QUIET_SHARE * time_limit_s,
         # Fewer changes matter more than speed here: each part gets its full time.
         polish_dtime=None,
+        stop=stop,
+        progress=progress,
     )
 
 

@@ -16,7 +16,7 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -63,6 +63,20 @@ class SolveOptions:
     # uncovered posts. Benchmark instance 6, 60 s, seeds 0-5: 19 posts uncovered in 5 of 6
     # runs at a half (1954-1965), against 3 of 11 without (1952-1968, else 2040-2048).
     cover_first: float = 0.0
+    # Set from outside (a person pressed "stop"): the search ends at once with its best roster.
+    stop: threading.Event | None = None
+    # Called from the search threads with each better roster found; keep it quick.
+    progress: Callable[[Progress], None] | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the search has reached: for a page that shows a solve as it runs."""
+
+    elapsed_s: float
+    objective: float
+    missing: int  # people missing on posts, summed over the uncovered demands
+    bound: float
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
@@ -97,6 +111,8 @@ def _cover_first(problem: Problem, bare: Problem, options: SolveOptions) -> Solu
         hint=first.assignments or options.hint,
         cover_first=0,
     )
+    if options.stop is not None and options.stop.is_set():
+        return replace(first, wall_time_s=time.perf_counter() - started)
     solution = _Run(problem, rest).solve()
     return replace(
         solution,
@@ -117,11 +133,15 @@ class _Run:
         self._builder: ModelBuilder | None = None
         self.timeline: list[tuple[float, float, int]] = []
         # Every cost term is non-negative, and some missing cover may be provably unavoidable.
-        self.bound = float(cover_bound(problem).cost)
+        self.cover = cover_bound(problem)
+        self.bound = float(self.cover.cost)
         self.lock = threading.Lock()
         self.best: Incumbent | None = None
-        # Set when there is no point going on: optimality proved, the gap or cover reached.
+        # Set when there is no point going on: optimality proved, the gap or cover reached,
+        # or a stop asked for from outside.
         self.done = threading.Event()
+        if options.stop is not None:
+            _relay(options.stop, self.done)
 
     @property
     def builder(self) -> ModelBuilder:
@@ -136,16 +156,19 @@ class _Run:
         return self.builder.model
 
     def solve(self) -> Solution:
-        if not self.options.lns:
-            self._whole_model(self.deadline, self.options.workers, stop_early=False)
+        try:
+            if not self.options.lns:
+                self._whole_model(self.deadline, self.options.workers, stop_early=False)
+                return self._solution()
+            self._start()
+            if self.best is None or self._small():
+                # CP-SAT on the whole model: a first roster, or on a small model often a proof.
+                self._whole_model(self.deadline, self.options.workers, stop_early=True)
+            if self.best is not None and not self.done.is_set():
+                self._search()
             return self._solution()
-        self._start()
-        if self.best is None or self._small():
-            # CP-SAT on the whole model: a first roster, or on a small model often a proof.
-            self._whole_model(self.deadline, self.options.workers, stop_early=True)
-        if self.best is not None and not self.done.is_set():
-            self._search()
-        return self._solution()
+        finally:
+            self.done.set()  # ends the stop relay, if any
 
     def _small(self) -> bool:
         return len(self.problem.people) * self.problem.days <= SMALL_MODEL_CELLS
@@ -163,7 +186,11 @@ class _Run:
             engine = self._search_engine()
             # The fill's repair gets a share of the time: it covers far faster than the search.
             repair_s = min(REPAIR_MAX_S, self.options.first_phase * self.options.time_limit_s)
-            best = engine.incumbent(greedy_roster(self.problem, fixed, hinted, repair_s=repair_s))
+            # Where staff is short, the fill rations each day to what can be covered at all.
+            share = self.cover.coverable / self.cover.demand if self.cover.demand else 1.0
+            best = engine.incumbent(
+                greedy_roster(self.problem, fixed, hinted, repair_s=repair_s, share=share)
+            )
             # Ties broken at random give rosters of quite different quality: keep the best
             # of as many as a small share of the time allows.
             until = time.perf_counter() + min(
@@ -174,7 +201,9 @@ class _Run:
                 seed += 1
                 left = max(0.0, until - time.perf_counter())
                 other = engine.incumbent(
-                    greedy_roster(self.problem, fixed, hinted, seed=seed, repair_s=left)
+                    greedy_roster(
+                        self.problem, fixed, hinted, seed=seed, repair_s=left, share=share
+                    )
                 )
                 if other.objective < best.objective:
                     best = other
@@ -266,10 +295,28 @@ class _Run:
                 self.best = found
                 elapsed = time.perf_counter() - self.started
                 self.timeline.append((elapsed, found.objective, found.under))
+                report = self.options.progress
+            else:
+                report = None
+        if report is not None:
+            report(Progress(elapsed, found.objective, self._missing(found), self.bound))
         if self.options.stop_when_covered and not found.under:
             self.done.set()
         if self._close_enough():  # e.g. only the provably unavoidable cover is missing
             self.done.set()
+
+    def _missing(self, found: Incumbent) -> int:
+        staffed: dict[tuple[int, str, str], int] = defaultdict(int)
+        for _, day, shift, post in self._frozen_cells():
+            staffed[(day, shift, post)] += 1
+        for (_, day), (shift, post) in found.roster.items():
+            staffed[(day, shift, post)] += 1
+        return sum(
+            max(0, d.required - staffed[(d.day, d.shift, d.post)]) for d in self.problem.demands
+        )
+
+    def _frozen_cells(self) -> list[tuple[str, int, str, str]]:
+        return [(a.person, a.day, a.shift, a.post) for a in self.frozen]
 
     def _close_enough(self) -> bool:
         with self.lock:
@@ -351,6 +398,17 @@ class _Run:
             changes=_diff(self.problem, assignments),
             timeline=tuple(self.timeline),
         )
+
+
+def _relay(stop: threading.Event, done: threading.Event) -> None:
+    """Set ``done`` once ``stop`` is set; the relay ends when ``done`` is set either way."""
+
+    def relay() -> None:
+        while not done.wait(0.1):
+            if stop.is_set():
+                done.set()
+
+    threading.Thread(target=relay, daemon=True).start()
 
 
 def _upper_limits_only(problem: Problem) -> bool:

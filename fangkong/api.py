@@ -22,6 +22,7 @@ from fangkong.roster.api import router as roster_router
 from fangkong.screening.api import router as screening_router
 from fangkong.screening.passes_api import router as passes_router
 from fangkong.sites.api import router as sites_router
+from fangkong.supplies.api import router as supplies_router
 
 api = NinjaAPI(
     title="Fangkong API",
@@ -69,3 +70,4 @@ api.add_router("/", screening_router)
 api.add_router("/", command_router)
 api.add_router("/", roster_router)
 api.add_router("/", passes_router)
+api.add_router("/", supplies_router)

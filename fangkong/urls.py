@@ -25,6 +25,7 @@ urlpatterns = [
     path("passes/", include("fangkong.screening.passes_urls")),
     path("roster/", include("fangkong.roster.urls")),
     path("command/", include("fangkong.command.urls")),
+    path("supplies/", include("fangkong.supplies.urls")),
     # Uploaded photos are served by Django only for the embedded install; production puts
     # nginx in front of MEDIA_ROOT (docs/deploy.md).
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),

@@ -195,3 +195,12 @@ def test_rebuilding_the_sums_gives_what_the_services_kept(
     kept = snapshot()
     aggregates.rebuild()
     assert snapshot() == kept
+
+
+def test_the_rebuild_command(stores, items, commander) -> None:
+    from django.core.management import call_command
+
+    services.stock_receive(actor=commander, store=stores.ganzhou, lines=[Line(items["GLOVE"], 7)])
+    StockLevel.objects.all().delete()
+    call_command("supplies_rebuild", stdout=None)
+    assert level(stores.ganzhou, items["GLOVE"]) == 7

@@ -248,7 +248,7 @@ def days_left_for_user(
     locations = {
         row[0]: row
         for row in Location.objects.filter(scope_q(user), _within(unit_id)).values_list(
-            "pk", "name", "kind", "unit__name", "site_id"
+            "pk", "name", "kind", "unit__name", "site_id", "unit__path"
         )
     }
     ids = list(locations)
@@ -270,11 +270,11 @@ def days_left_for_user(
     rows = []
 
     def order(key: tuple[int, int]) -> tuple[Any, ...]:
-        _pk, name, kind, unit, _site = locations[key[0]]
-        return (kind != LocationKind.STORE, unit, name, items[key[1]].sort_order, key[1])
+        _pk, name, kind, _unit, _site, path = locations[key[0]]
+        return (kind != LocationKind.STORE, path, name, items[key[1]].sort_order, key[1])
 
     for loc, item_id in sorted(set(balances) | set(consumed), key=order):
-        pk, name, kind, unit, site_id = locations[loc]
+        pk, name, kind, unit, site_id, _path = locations[loc]
         balance, used = balances.get((loc, item_id), 0), consumed.get((loc, item_id), 0)
         if balance == 0 and used == 0:
             continue

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.core.jurisdiction import unit_in_scope
 from fangkong.org.models import Staff
 from fangkong.sites.models import Site
 from fangkong.supplies.choices import IssueStatus, MovementKind, RequestStatus
@@ -225,7 +226,8 @@ def issue_create(
 
 
 def _require_signer(actor: Any, issue: Issue) -> None:
-    at_post = issue.post is not None and can_act_at_post(actor, issue.post.site)
+    # A post's location belongs to the site's unit, so its unit decides who works there.
+    at_post = issue.post is not None and unit_in_scope(actor, issue.post.unit)
     if not (at_post or can_manage_stock(actor, issue.store.unit)):
         raise PermissionDeniedError(_("You may not sign for this issue."))
 
@@ -233,15 +235,14 @@ def _require_signer(actor: Any, issue: Issue) -> None:
 @transaction.atomic
 def issue_sign(*, actor: Any, issue: Issue, signed_name: str, signature: bytes) -> Issue:
     """The recipient signs: the store's stock falls and the post's rises, once. Signing an
-    issue already signed changes nothing and is refused."""
-    issue = (
-        Issue.objects.select_for_update()
-        .select_related("store__unit", "post__site__unit", "request")
-        .get(pk=issue.pk)
-    )
+    issue already signed changes nothing and is refused.
+
+    The issue's row is locked and its status read again first, so two signatures sent at
+    once (a double tap, a retry) move the stock once."""
     _require_signer(actor, issue)
     errors = FieldErrors()
-    if issue.status != IssueStatus.AWAITING_SIGNATURE:
+    locked = Issue.objects.select_for_update().filter(pk=issue.pk).values_list("status", flat=True)
+    if next(iter(locked), None) != IssueStatus.AWAITING_SIGNATURE:
         errors.add("__all__", _("This issue has already been signed for."), "issue_signed")
         errors.raise_if_any()
     if not signed_name.strip():
@@ -251,8 +252,7 @@ def issue_sign(*, actor: Any, issue: Issue, signed_name: str, signature: bytes) 
     except SignatureError as exc:
         errors.add("signature", str(SIGNATURE_MESSAGES[exc.code]()), exc.code)
     errors.raise_if_any()
-    locations = [issue.store] + ([issue.post] if issue.post else [])
-    lock(*locations)
+    lock(*([issue.store] + ([issue.post] if issue.post else [])))
     movements = _issue_movements(errors, issue, actor)
     errors.raise_if_any()
     record(movements)
@@ -264,9 +264,8 @@ def issue_sign(*, actor: Any, issue: Issue, signed_name: str, signature: bytes) 
     issue.save(
         update_fields=["signature", "status", "signed_name", "signed_at", "signature_recorded_by"]
     )
-    if issue.request is not None:
-        issue.request.status = RequestStatus.RECEIVED
-        issue.request.save(update_fields=["status"])
+    if issue.request_id is not None:
+        SupplyRequest.objects.filter(pk=issue.request_id).update(status=RequestStatus.RECEIVED)
     audit_record(actor=actor, action="supplies.issue_sign", target=issue)
     return issue
 

@@ -241,7 +241,12 @@ def issue_sign(*, actor: Any, issue: Issue, signed_name: str, signature: bytes) 
     once (a double tap, a retry) move the stock once."""
     _require_signer(actor, issue)
     errors = FieldErrors()
-    locked = Issue.objects.select_for_update().filter(pk=issue.pk).values_list("status", flat=True)
+    locked = (
+        Issue.objects.select_for_update()
+        .filter(pk=issue.pk)
+        .order_by()
+        .values_list("status", flat=True)
+    )
     if next(iter(locked), None) != IssueStatus.AWAITING_SIGNATURE:
         errors.add("__all__", _("This issue has already been signed for."), "issue_signed")
         errors.raise_if_any()

@@ -50,7 +50,9 @@ def lock(*locations: Location) -> None:
     """Take the row locks of the locations, in id order so that two writers never wait on
     each other crosswise (PostgreSQL; SQLite's one writer needs none)."""
     ids = sorted({location.pk for location in locations})
-    list(Location.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    # Ordered by id, not by the model's unit path: a join would lock the units' rows too.
+    rows = Location.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    list(rows.values_list("pk", flat=True))
 
 
 def record(movements: Sequence[Movement]) -> list[Movement]:

@@ -224,3 +224,28 @@ def test_list_queries_do_not_grow_with_rows(stocked, items, commander, sites) ->
     after = {name: _queries(client, f"{API}/{name}") for name in LISTS}
     assert after == before
     assert max(before.values()) <= 8, before
+
+
+def test_the_posts_log_through_the_api(post_leader, sites, stores) -> None:
+    from django.utils import timezone
+
+    from tests.supplies.conftest import photo_upload
+
+    site = sites["ganzhou"][2]
+    client = login(post_leader)
+    welfare = {"site": site.pk, "day": timezone.localdate().isoformat(), "shift": "night",
+               "meals": 4, "water": True}  # fmt: skip
+    assert post(client, f"{API}/welfare", welfare).status_code == 201
+    assert post(client, f"{API}/welfare", welfare | {"shift": "dawn"}).json()["code"] == (
+        "shift_invalid"
+    )
+    response = client.post(
+        f"{API}/disinfections",
+        {"site": site.pk, "done_by": "李辅警", "areas": "booth,desk", "photo": photo_upload()},
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["areas"] == ["booth", "desk"]
+    missing = client.post(f"{API}/disinfections", {"site": site.pk, "done_by": "李", "areas": "x"})
+    assert missing.status_code == 422
+    gaps = client.get(f"{API}/log/missing").json()
+    assert all(g["site_id"] != sites["ganzhou"][0].pk for g in gaps)  # not the leader's post

@@ -31,6 +31,7 @@ from fangkong.roster.api import router as roster_router
 from fangkong.screening.api import router as screening_router
 from fangkong.screening.passes_api import router as passes_router
 from fangkong.sites.api import router as sites_router
+from fangkong.supplies.api import router as supplies_router
 
 # The answers any operation may give besides its own, documented on every operation.
 ERROR_ANSWERS = {
@@ -153,3 +154,4 @@ api.add_router("/", command_router)
 api.add_router("/", roster_router)
 api.add_router("/", passes_router)
 api.add_router("/", jobs_router)
+api.add_router("/", supplies_router)

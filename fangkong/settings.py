@@ -180,6 +180,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.roster",
     "fangkong.command",
+    "fangkong.supplies",
     "fangkong.demo",
     "fangkong.jobs",
 ]
@@ -525,6 +526,11 @@ if CACHE_URL:
 # down, and a logout ends the session on every app server at once (a primary-key read per
 # staff request is the price).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Supplies: a post or store whose stock of an item lasts fewer days than this (at the last
+# seven days' rate) is shown as running low; the reorder list orders enough for this many days.
+SUPPLIES_LOW_DAYS = envfloat("FANGKONG_SUPPLIES_LOW_DAYS", 3)
+SUPPLIES_REORDER_DAYS = envint("FANGKONG_SUPPLIES_REORDER_DAYS", 14)
 
 # A TrueType/TTC font with CJK glyphs for PDFs; empty: the Debian WenQuanYi/Noto fonts.
 CJK_FONT_PATH = env("FANGKONG_CJK_FONT_PATH")

@@ -399,3 +399,7 @@ def load_checks(ctx: DemoContext) -> None:
         checks=ctx.checks, days=7, end=ctx.now, seed=ctx.seed, progress=None, names=pool
     )
     ctx.counts["checks"] += result.checks
+
+
+# Layers of other modules register themselves on import, after the ones above.
+from fangkong.demo import supplies as _supplies  # noqa: E402, F401

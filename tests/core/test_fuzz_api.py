@@ -30,14 +30,10 @@ from fangkong.api import api
 
 EXAMPLES = int(os.environ.get("FANGKONG_FUZZ_EXAMPLES", "20"))
 CSRF = "f" * 32
-# Rosters are still solved in the request (issue 21 moves them to a job): a fuzzed solve
-# would take its full time limit for nothing.
-NOT_FUZZED = {"roster_generate"}
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = WSGIHandler()
 schema.config.generation.update(max_examples=EXAMPLES)
-schema = schema.exclude(operation_id=list(NOT_FUZZED))
 
 
 @pytest.fixture

@@ -1,0 +1,136 @@
+"""Reading an uploaded file into sheets of cell values.
+
+CSV comes as UTF-8 (with or without the byte-order mark Excel writes) or, from Excel on a
+Chinese Windows, as GBK (read as its superset GB18030); the delimiter is sniffed. An ``.xlsx``
+workbook gives one sheet per visible worksheet. Merged cells hold their value in every cell
+they cover, so a header like "入库信息" merged over three columns labels all three, and a
+"物资名称" merged down two header rows is found in either.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from fangkong.lib.errors import CodedError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class FileError(CodedError):
+    """The file as a whole cannot be read: ``file_type``, ``file_too_large``,
+    ``file_unreadable``, ``file_encoding``, ``file_too_many_rows`` or ``file_empty``."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(code, message or code)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: ``cells[i]`` is spreadsheet row ``i + 1``, every row as wide as the
+    widest."""
+
+    name: str
+    cells: list[list[Any]]
+
+    def row(self, number: int) -> list[Any]:
+        """Spreadsheet row ``number`` (1-based)."""
+        return self.cells[number - 1] if 0 < number <= len(self.cells) else []
+
+    @property
+    def width(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
+
+
+def read_sheets(name: str, data: bytes, *, max_rows: int = MAX_ROWS) -> list[Sheet]:
+    """The sheets of an uploaded file, by its name and content."""
+    if len(data) > MAX_BYTES:
+        raise FileError("file_too_large")
+    lowered = name.lower()
+    if lowered.endswith((".xls", ".et", ".wps")) and not data.startswith(XLSX_MAGIC):
+        raise FileError("file_type", "old binary Excel format: save as .xlsx or CSV")
+    if lowered.endswith((".xlsx", ".xlsm")) or data.startswith(XLSX_MAGIC):
+        sheets = _xlsx_sheets(data, max_rows)
+    else:
+        sheets = [Sheet(name="CSV", cells=_csv_cells(data, max_rows))]
+    sheets = [sheet for sheet in sheets if sheet.cells]
+    if not sheets:
+        raise FileError("file_empty")
+    return sheets
+
+
+def _rectangular(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows padded to one width, trailing empty rows and columns dropped."""
+    while rows and all(cell in (None, "") for cell in rows[-1]):
+        rows.pop()
+    width = max((_used_width(row) for row in rows), default=0)
+    if width > MAX_COLUMNS:
+        raise FileError("file_too_many_columns")
+    return [list(row[:width]) + [None] * (width - len(row)) for row in rows]
+
+
+def _used_width(row: list[Any]) -> int:
+    for index in range(len(row), 0, -1):
+        if row[index - 1] not in (None, ""):
+            return index
+    return 0
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileError("file_encoding")  # pragma: no cover - GB18030 decodes almost anything
+
+
+def _csv_cells(data: bytes, max_rows: int) -> list[list[Any]]:
+    if b"\x00" in data[:4096]:
+        raise FileError("file_type", "binary data is not CSV")
+    text = _decode(data)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    for row in csv.reader(io.StringIO(text), dialect):
+        rows.append(list(row))
+        if len(rows) > max_rows + 20:
+            raise FileError("file_too_many_rows")
+    return _rectangular(rows)
+
+
+def _xlsx_sheets(data: bytes, max_rows: int) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    try:
+        # Not read-only: the merged ranges are only known to a fully loaded sheet.
+        book = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise FileError("file_unreadable") from None
+    try:
+        return [
+            _xlsx_sheet(sheet, max_rows)
+            for sheet in book.worksheets
+            if sheet.sheet_state == "visible"
+        ]
+    finally:
+        book.close()
+
+
+def _xlsx_sheet(sheet: Any, max_rows: int) -> Sheet:
+    if sheet.max_row > max_rows + 20:
+        raise FileError("file_too_many_rows")
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        top_left = rows[merged.min_row - 1][merged.min_col - 1] if rows else None
+        for row in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
+            for column in range(merged.min_col, merged.max_col + 1):
+                rows[row - 1][column - 1] = top_left
+    return Sheet(name=sheet.title, cells=_rectangular(rows))

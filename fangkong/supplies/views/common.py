@@ -1,0 +1,65 @@
+"""What every supplies view shares: the refusal page, scoped look-ups that answer 404 outside
+the user's jurisdiction, and file responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from fangkong.sites.models import Site
+from fangkong.sites.selectors import site_get_for_user
+from fangkong.supplies import selectors
+from fangkong.supplies.models import Location
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
+    message = str(exc) if exc else _("You may not do this.")
+    return render(request, "supplies/forbidden.html", {"message": message}, status=403)
+
+
+def location_or_404(request: HttpRequest, location_id: int) -> Location:
+    try:
+        return selectors.location_get_for_user(user=request.user, location_id=location_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def site_or_404(request: HttpRequest, site_id: int) -> Site:
+    try:
+        return site_get_for_user(user=request.user, site_id=site_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def get_or_404(select: Any, **kwargs: Any) -> Any:
+    try:
+        return select(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form data of a POST, even an empty one (an empty ``request.POST`` is falsy, and a
+    form given None would not be bound, hence not checked)."""
+    return request.POST if request.method == "POST" else None
+
+
+def files(request: HttpRequest) -> Any:
+    return request.FILES if request.method == "POST" else None

@@ -37,6 +37,10 @@ Day = Annotated[date, AfterValidator(_within_years), Field(description=f"A day {
 Moment = Annotated[datetime, AfterValidator(_within_years), Field(description=f"A moment {_DAYS}.")]
 
 
+# A record id given in a query or a body (database ids are 64-bit signed).
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 def offset_field() -> Any:
     return Field(0, ge=0, le=MAX_OFFSET, description=f"Rows to skip, 0 to {MAX_OFFSET:,}.")
 

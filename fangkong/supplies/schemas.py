@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from fangkong.core.params import Day, RecordId, offset_field
+
 
 class ItemOut(Schema):
     id: int
@@ -28,11 +30,11 @@ class LocationOut(Schema):
 
 class LocationFilter(Schema):
     kind: str | None = None
-    unit: int | None = None
+    unit: RecordId | None = None
 
 
 class StoreIn(Schema):
-    unit_id: int
+    unit_id: RecordId
     name: str = Field(..., max_length=100)
 
 
@@ -45,8 +47,8 @@ class LevelOut(Schema):
 
 
 class LevelFilter(Schema):
-    location: int | None = None
-    item: int | None = None
+    location: RecordId | None = None
+    item: RecordId | None = None
 
 
 class StockRowOut(Schema):
@@ -101,24 +103,24 @@ class MovementOut(Schema):
 
 
 class MovementFilter(Schema):
-    location: int | None = None
-    item: int | None = None
+    location: RecordId | None = None
+    item: RecordId | None = None
     kind: str | None = None
-    first: date | None = None
-    last: date | None = None
+    first: Day | None = None
+    last: Day | None = None
     limit: int = Field(200, ge=1, le=5000)
-    offset: int = Field(0, ge=0)
+    offset: int = offset_field()
 
 
 class LineIn(Schema):
-    item: int
+    item: RecordId
     quantity: int = Field(..., ge=0, le=10_000_000)
     batch_number: str = Field("", max_length=50)
-    expires_on: date | None = None
+    expires_on: Day | None = None
 
 
 class ReceiptIn(Schema):
-    store: int
+    store: RecordId
     lines: list[LineIn]
     supplier: str = Field("", max_length=100)
     reference: str = Field("", max_length=50)
@@ -126,29 +128,29 @@ class ReceiptIn(Schema):
 
 
 class TransferIn(Schema):
-    source: int
-    target: int
+    source: RecordId
+    target: RecordId
     lines: list[LineIn]
     note: str = Field("", max_length=200)
 
 
 class CountIn(Schema):
-    location: int
+    location: RecordId
     lines: list[LineIn]
     note: str = Field("", max_length=200)
 
 
 class UseIn(Schema):
-    location: int
-    item: int
-    quantity: int = Field(..., ge=1)
+    location: RecordId
+    item: RecordId
+    quantity: int = Field(..., ge=1, le=10_000_000)
     note: str = Field("", max_length=200)
 
 
 class WriteOffIn(Schema):
-    store: int
-    item: int
-    quantity: int = Field(..., ge=1)
+    store: RecordId
+    item: RecordId
+    quantity: int = Field(..., ge=1, le=10_000_000)
     reason: str = Field(..., max_length=200)
     batch_number: str | None = None
 
@@ -175,20 +177,20 @@ class RequestOut(Schema):
 
 
 class RequestIn(Schema):
-    site: int
+    site: RecordId
     lines: list[LineIn]
     note: str = Field("", max_length=200)
 
 
 class RequestFilter(Schema):
     status: str | None = None
-    store: int | None = None
+    store: RecordId | None = None
     limit: int = Field(200, ge=1, le=2000)
-    offset: int = Field(0, ge=0)
+    offset: int = offset_field()
 
 
 class ApproveLineIn(Schema):
-    item: int
+    item: RecordId
     quantity: int = Field(..., ge=0)
 
 
@@ -228,8 +230,8 @@ class IssueOut(Schema):
 
 
 class IssueIn(Schema):
-    store: int
-    site: int | None = None
+    store: RecordId
+    site: RecordId | None = None
     staff: int | None = None
     lines: list[LineIn]
     note: str = Field("", max_length=200)
@@ -238,7 +240,7 @@ class IssueIn(Schema):
 class IssueFilter(Schema):
     status: str | None = None
     limit: int = Field(200, ge=1, le=2000)
-    offset: int = Field(0, ge=0)
+    offset: int = offset_field()
 
 
 class SignIn(Schema):
@@ -247,10 +249,10 @@ class SignIn(Schema):
 
 
 class DonationLineIn(Schema):
-    item: int
-    quantity: int = Field(..., ge=1)
+    item: RecordId
+    quantity: int = Field(..., ge=1, le=10_000_000)
     value: Decimal = Field(Decimal(0), ge=0, max_digits=12, decimal_places=2)
-    expires_on: date | None = None
+    expires_on: Day | None = None
 
 
 class DonationLineOut(Schema):
@@ -262,7 +264,7 @@ class DonationLineOut(Schema):
 
 
 class DonationIn(Schema):
-    store: int
+    store: RecordId
     donor_name: str = Field(..., max_length=100)
     donor_kind: str
     donor_phone: str = Field("", max_length=30)
@@ -297,7 +299,7 @@ class PostGapsOut(Schema):
 
 
 class WelfareIn(Schema):
-    site: int
+    site: RecordId
     day: date
     shift: str
     meals: int = Field(0, ge=0)

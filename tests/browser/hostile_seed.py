@@ -41,13 +41,15 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Site: ("name", "address", "notes"),
     SiteStatusChange: ("reason",),
     SitePhoto: ("caption",),
-    Person: ("name",),
+    # What was declared stays on the record that carried it (encrypted; no length limit).
+    Registration: ("name", "contact_name"),
+    Person: ("verified_name",),
     TravelGroup: ("destination", "purpose", "cargo"),
-    Check: ("note", "override_reason"),
+    Check: ("name", "note", "override_reason"),
     Policy: ("note",),
 }
 # What a citizen types into a registration beyond their identity.
-DECLARED_TEXT = ("building", "door", "address", "employer", "host_name", "landlord_name")
+DECLARED_TEXT = ("building", "door", "address", "employer")
 
 
 def hostile(tag: str, max_length: int | None = None, form: int = 0) -> str:

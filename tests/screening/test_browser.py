@@ -387,7 +387,7 @@ def _set_aside_a_poisoned_check(page: Any) -> None:
 
     page.route("**/api/v1/checks", answer)
     page.context.set_offline(True)
-    page.wait_for_function("document.getElementById('net').dataset.state === 'offline'")
+    page.wait_for_function("() => document.getElementById('net').dataset.state === 'offline'")
     for i, name in enumerate([poison, *others]):
         _enter_walk_up(page, name, id_number(800 + i, birth="19810101"))
     assert page.locator("#outbox-count").inner_text() == "3"
@@ -403,7 +403,7 @@ def _set_aside_a_poisoned_check(page: Any) -> None:
             page.wait_for_timeout(100)
         assert len(failures) >= attempt
     page.wait_for_function(
-        "document.getElementById('outbox-count').textContent === '1'", timeout=15_000
+        "() => document.getElementById('outbox-count').textContent === '1'", timeout=15_000
     )
     masked = {name[0] + "*" * (len(name) - 2) + name[-1] for name in others}
     assert len(stored_checks(page, lambda c: c["person"]["name"] in masked, 2)) == 2
@@ -420,6 +420,6 @@ def _set_aside_a_poisoned_check(page: Any) -> None:
 
     page.unroute("**/api/v1/checks")  # the server is mended: the officer sends it again
     page.click("#outbox-list li.held button[data-action=retry]")
-    page.wait_for_function("document.getElementById('outbox-count').textContent === '0'")
+    page.wait_for_function("() => document.getElementById('outbox-count').textContent === '0'")
     poisoned = poison[0] + "*" * (len(poison) - 2) + poison[-1]
     assert len(stored_checks(page, lambda c: c["person"]["name"] == poisoned, 1)) == 1

@@ -89,7 +89,9 @@ def walk_up(client: Client, site: Any, doc_number: str, **person: str) -> Any:
 
 
 def lookup(client: Client, site: Any, code: str) -> dict[str, Any]:
-    parties = client.get(f"/api/v1/checks/lookup?site={site.pk}&code={code}").json()
+    criteria = {"site": site.pk, "code": code}
+    answer = client.post("/api/v1/checks/lookup", criteria, content_type="application/json")
+    parties = answer.json()
     assert len(parties) == 1
     return parties[0]["people"][0]
 
@@ -263,7 +265,8 @@ def test_a_self_declared_ambulance_gets_no_green_channel_until_the_officer_confi
     form = register(road_site, "ambulance-form", plate="甘G12120", vehicle_kind="ambulance")
     client = login(ganzhou_checkpoint)
 
-    party = client.get(f"/api/v1/checks/lookup?site={road_site.pk}&code={form['short_code']}")
+    criteria = {"site": road_site.pk, "code": form["short_code"]}
+    party = client.post("/api/v1/checks/lookup", criteria, content_type="application/json")
     (found,) = party.json()
     body = {
         "site_id": road_site.pk,

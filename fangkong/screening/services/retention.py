@@ -35,7 +35,7 @@ def vehicle_pass_purge(*, now: datetime | None = None, days: int | None = None) 
     now = now or timezone.now()
     days = settings.PASS_RETENTION_DAYS if days is None else days
     expired = VehiclePass.objects.filter(expired_passes(now=now, days=days)).exclude(
-        drivers__hold=True
+        drivers__person__hold=True
     )
     count = 0
     while ids := list(expired.order_by("pk").values_list("pk", flat=True)[:BATCH]):

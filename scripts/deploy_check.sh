@@ -10,11 +10,13 @@
 #   refused by deploy/manage;
 # - pip: the new virtualenv sees the packages of the project's own .venv (a .pth file), and
 #   `pip install -r requirements.txt` runs with PIP_NO_INDEX=1: it checks, downloads nothing;
-# - PostgreSQL and Redis: a database, a role and a Redis with a password of this run's own
-#   (PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres), removed at the end;
-# - gunicorn runs the ExecStart line of deploy/systemd/fangkong.service under the same
-#   environment (the env file, TZ), without systemd; no nginx: requests carry the Host and
-#   X-Forwarded-Proto headers that nginx sets (scripts/deploy_login.py).
+# - PostgreSQL and Redis: a database, its two roles (owner and application) and a Redis with
+#   a password of this run's own (PG_ADMIN_URL, default
+#   postgres://postgres@127.0.0.1:5432/postgres), removed at the end;
+# - gunicorn and a job worker run the ExecStart lines of deploy/systemd/fangkong.service and
+#   fangkong-worker@.service under the same environment (the env file, TZ), without systemd;
+#   no nginx: requests carry the Host and X-Forwarded-Proto headers that nginx sets
+#   (scripts/deploy_login.py).
 set -euo pipefail
 
 # shellcheck source=scripts/deploy_lib.sh
@@ -48,11 +50,32 @@ wait_for_health() {
     return 1
 }
 
+# The ExecStart line of a systemd unit, with the unit's TZ and the env file, without systemd:
+# run_unit UNIT ENV_FILE SRV RUN PORT (paths and the port moved into the throw-away directory).
+run_unit() {
+    local unit=$1 env_file=$2 srv=$3 run=$4 port=$5 exec_start tz
+    exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$unit" |
+        sed -e 's/^ExecStart=//' -e 's/\\$//' | tr '\n' ' ')
+    exec_start=${exec_start//\/srv\/fangkong\/app/$srv/app}
+    exec_start=${exec_start//\/run\/fangkong/$run}
+    exec_start=${exec_start//127.0.0.1:8000/127.0.0.1:$port}
+    exec_start=${exec_start//%H-%i/check-1}
+    tz=$(sed -n 's/^Environment=TZ=//p' "$unit")
+    (
+        set -a
+        . "$env_file"
+        set +a
+        export TZ=$tz
+        # shellcheck disable=SC2086 # the ExecStart line, word-split as systemd does
+        exec_as_service $exec_start
+    )
+}
+
 leg() {
     local kind=$1 started=$SECONDS
     local base="$WORK/$kind"
     local srv="$base/srv/fangkong" etc="$base/etc/fangkong" run="$base/run/fangkong"
-    local database_url=""
+    local database_url="" owner_url=""
 
     say "$kind: 1. packages and the service user"
     mkdir -p "$srv" "$run"
@@ -63,8 +86,9 @@ leg() {
 
     say "$kind: 2. database and Redis"
     if [ "$kind" = postgres ]; then
-        pg_database "fk_check_${RUN_ID}_deploy"
-        database_url=$PG_DATABASE_URL
+        pg_owner_and_app "fk_check_${RUN_ID}_deploy"
+        database_url=$PG_APP_URL
+        owner_url=$PG_OWNER_URL
     fi
     CACHE_URL=""
     if command -v redis-server >/dev/null; then start_redis; else echo "no redis-server: no cache"; fi
@@ -85,7 +109,13 @@ leg() {
     fi
     as_service deploy/manage compilemessages --ignore=.venv -v 0
     as_service deploy/manage collectstatic --no-input -v 0
-    as_service deploy/manage migrate -v 0
+    if [ -n "$owner_url" ]; then
+        # Migrations as the owner, then the grants of section 2 for the application's role.
+        as_service env FANGKONG_DATABASE_URL="$owner_url" deploy/manage migrate -v 0
+        docs_grants "$PG_APP_ROLE" | psql -q -v ON_ERROR_STOP=1 "$owner_url" >/dev/null
+    else
+        as_service deploy/manage migrate -v 0
+    fi
     as_service deploy/manage check --deploy --fail-level WARNING
     as_service env FANGKONG_BOOTSTRAP_PASSWORD="$PASSWORD" deploy/manage bootstrap \
         --division 620700 --unit-name "$UNIT_NAME" --username zhang.wei --name 张伟 --badge 620001
@@ -93,24 +123,13 @@ leg() {
         --division 620700 --unit-name "$UNIT_NAME" --username zhang.wei --name 张伟 --badge 620001
     test "$(stat -c %a "$srv/var")" = 700
 
-    say "$kind: 5. the application as fangkong.service runs it"
-    local port exec_start log="$base/gunicorn.log"
+    say "$kind: 5. the application and a job worker as their units run them"
+    local port log="$base/gunicorn.log"
     port=$(free_port)
-    exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' deploy/systemd/fangkong.service |
-        sed -e 's/^ExecStart=//' -e 's/\\$//' | tr '\n' ' ')
-    exec_start=${exec_start//\/srv\/fangkong\/app/$srv/app}
-    exec_start=${exec_start//\/run\/fangkong/$run}
-    exec_start=${exec_start//127.0.0.1:8000/127.0.0.1:$port}
-    local tz
-    tz=$(sed -n 's/^Environment=TZ=//p' deploy/systemd/fangkong.service)
-    (
-        set -a
-        . "$env_file"
-        set +a
-        export TZ=$tz
-        # shellcheck disable=SC2086 # the ExecStart line, word-split as systemd does
-        exec_as_service $exec_start
-    ) >"$log" 2>&1 &
+    run_unit deploy/systemd/fangkong-worker@.service "$env_file" "$srv" "$run" "$port" \
+        >"$base/worker.log" 2>&1 &
+    PIDS+=($!)
+    run_unit deploy/systemd/fangkong.service "$env_file" "$srv" "$run" "$port" >"$log" 2>&1 &
     PIDS+=($!)
     wait_for_health "http://127.0.0.1:$port" "$log"
     local said request_id
@@ -124,8 +143,8 @@ leg() {
         cat "$log" >&2
         return 1
     fi
-    kill "${PIDS[-1]}"
-    wait "${PIDS[-1]}" 2>/dev/null || true
+    kill "${PIDS[-1]}" "${PIDS[-2]}"
+    wait "${PIDS[-1]}" "${PIDS[-2]}" 2>/dev/null || true
     cd "$ROOT"
     say "$kind: passed in $((SECONDS - started)) s"
 }

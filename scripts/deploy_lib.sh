@@ -85,4 +85,33 @@ pg_database() {
     PG_DATABASE_URL="postgres://$role:$password@$host/$name"
 }
 
+# docs/deploy.md section 2 with its two roles: the owner, who runs the migrations, and the
+# application's role, which may only insert into and read the audit log. Sets PG_OWNER_URL and
+# PG_APP_URL for a new database owned by the owner.
+pg_owner_and_app() {
+    local name=$1 owner="fk_check_${RUN_ID}_owner" app="fk_check_${RUN_ID}_app"
+    local owner_password app_password host
+    owner_password=$(random_hex)
+    app_password=$(random_hex)
+    for role in "$owner" "$app"; do
+        psql -q "$PG_ADMIN_URL" -c "DROP ROLE IF EXISTS $role" >/dev/null
+    done
+    psql -q "$PG_ADMIN_URL" -c "CREATE ROLE $owner LOGIN PASSWORD '$owner_password'" >/dev/null
+    psql -q "$PG_ADMIN_URL" -c "CREATE ROLE $app LOGIN PASSWORD '$app_password'" >/dev/null
+    ROLES+=("$app" "$owner")
+    DATABASES+=("$name")
+    createdb --maintenance-db="$PG_ADMIN_URL" "$name" --owner "$owner" --encoding UTF8
+    host=$("$PYTHON" -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(f"{p.hostname}:{p.port or 5432}")' "$PG_ADMIN_URL")
+    PG_OWNER_URL="postgres://$owner:$owner_password@$host/$name"
+    PG_APP_URL="postgres://$app:$app_password@$host/$name"
+    PG_APP_ROLE=$app
+}
+
+# The SQL block of docs/deploy.md that grants the application's role its rights (the one
+# tests/core/test_audit_postgres.py applies too), for role $1.
+docs_grants() {
+    sed -n '/<!-- audit-grants/,/^```$/p' "$ROOT/docs/deploy.md" | sed -e '1,2d' -e '$d' |
+        sed "s/fangkong_app/$1/g"
+}
+
 pg_reachable() { "$ROOT/.venv/bin/python" "$ROOT/scripts/pg_reachable.py" "$PG_ADMIN_URL"; }

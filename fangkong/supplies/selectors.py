@@ -40,7 +40,9 @@ def _within(unit_id: int | None) -> Q:
     if not unit_id:
         return Q()
     path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    return Q(unit__path__startswith=path or "\x00")
+    if path is None:
+        return Q(pk__in=[])  # An unknown unit holds nothing.
+    return Q(unit__path__startswith=path)
 
 
 def location_list_for_user(

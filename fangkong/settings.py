@@ -206,6 +206,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fangkong.core.middleware.ApiMethodNotAllowedMiddleware",
     "fangkong.core.middleware.DatabaseBusyMiddleware",
     "fangkong.core.middleware.TextHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -82,3 +82,27 @@ class TextHygieneMiddleware:
             message=_("Some input is not valid."),
             errors={field: error for field in fields},
         )
+
+
+class ApiMethodNotAllowedMiddleware:
+    """The API answers a method a path does not take (405) with its JSON error body, the
+    ``Allow`` header kept, as every other API error; django-ninja's own 405 is an empty page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or not errorpages.is_api(request):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        answer = errorpages.error_response(
+            request,
+            status=405,
+            code="method_not_allowed",
+            message=_("This address does not take %(method)s.") % {"method": request.method},
+        )
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer

@@ -213,3 +213,12 @@ def test_an_unknown_unit_filters_sites_to_nothing(commander, sites, path) -> Non
     assert response.status_code == 200
     body = response.json()
     assert (body["features"] if "features" in body else body) == []
+
+
+def test_a_method_the_api_path_does_not_take_is_a_json_405(commander) -> None:
+    client = hostile_client(commander)
+    response = client.delete("/api/v1/sites", HTTP_X_CSRFTOKEN=CSRF)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]

@@ -182,6 +182,7 @@ def check_lookup(request: HttpRequest, filters: LookupFilter) -> list[PartyOut]:
         if filters.site
         else None
     )
+    now = timezone.now()
     plate = None
     if filters.plate:
         try:
@@ -195,9 +196,10 @@ def check_lookup(request: HttpRequest, filters: LookupFilter) -> list[PartyOut]:
         plate=plate,
         phone_tail=filters.phone_tail,
         token=filters.token,
+        at=now,
     )
-    in_force = policy_in_force()
-    return [presenters.party_out(party, in_force) for party in parties]
+    in_force = policy_in_force(now)
+    return [presenters.party_out(party, in_force, now) for party in parties]
 
 
 @router.get("/policy/current", response={200: PolicyOut, **ERRORS}, operation_id="policy_current")

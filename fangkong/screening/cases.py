@@ -148,17 +148,23 @@ def rules_person(facts: Facts, temperature: Decimal | float | None) -> rules.Per
 
 
 def rules_vehicle(
-    group: TravelGroup | None, at: datetime, *, confirmed_kind: str = ""
+    group: TravelGroup | None,
+    at: datetime,
+    *,
+    confirmed_kind: str = "",
+    pass_state: str | None = None,
 ) -> rules.Vehicle | None:
     """The group's vehicle for the rules: of the kind the officer confirmed, else of the
     kind the form declared, which gives no priority (only a valid pass or a confirmation
-    does)."""
+    does). ``pass_state`` is the vehicle's pass state if the caller has read it already."""
     if group is None or group.vehicle_id is None:
         return None
     vehicle = group.vehicle
     declared = confirmed_kind or group.vehicle_kind
     kind = _enum(rules.VehicleKind, declared, rules.VehicleKind.CAR)
-    state = _enum(rules.VehiclePassState, vehicle_pass_state(plate=vehicle.plate, at=at), "none")
+    if pass_state is None:
+        pass_state = vehicle_pass_state(plate=vehicle.plate, at=at)
+    state = _enum(rules.VehiclePassState, pass_state, "none")
     return rules.Vehicle(
         rules.VehicleKind(kind),
         rules.VehiclePassState(state),

@@ -7,7 +7,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +25,8 @@ from fangkong.registration.models import Registration, TravelGroup
 from fangkong.registration.selectors import registration_lookup_for_user
 from fangkong.screening.choices import Outcome
 from fangkong.screening.models import Check
+from fangkong.screening.passes import vehicle_pass_states
+from fangkong.screening.rules import VehiclePassState
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_list_for_user
@@ -57,13 +68,23 @@ def registration_get_for_user(
 # --- lookup by the officer: registrations grouped into parties ---------------------------
 
 
+@dataclass(frozen=True)
+class LastCheck:
+    """The latest check of a registration, as the look-up shows it."""
+
+    outcome: str
+    checked_at: datetime
+
+
 @dataclass
 class Party:
-    """What the officer screens together: a travel group (one vehicle), or one person."""
+    """What the officer screens together: a travel group (one vehicle), or one person; with
+    the vehicle's pass state (``none`` without a vehicle) and each registration's last check."""
 
     group: TravelGroup | None
     registrations: list[Registration] = field(default_factory=list)
-    last_checks: dict[int, Check] = field(default_factory=dict)
+    last_checks: dict[int, LastCheck] = field(default_factory=dict)
+    pass_state: str = VehiclePassState.NONE.value
 
 
 MAX_PARTIES = 20
@@ -77,51 +98,75 @@ def party_lookup_for_user(
     plate: str | None = None,
     phone_tail: str | None = None,
     token: str | None = None,
+    at: datetime | None = None,
 ) -> list[Party]:
     """Parties matching what the officer typed or scanned. Plates and phone tails are
-    searched at the officer's site only, codes and tokens in the whole jurisdiction."""
+    searched at the officer's site only, codes and tokens in the whole jurisdiction.
+
+    Two queries for any number of parties: the registrations found with their travel
+    companions and last checks, then the pass states of their vehicles at ``at``."""
     local = site if (plate or phone_tail) else None
-    matches = list(
-        registration_lookup_for_user(
-            user=user, code=code, plate=plate, phone_tail=phone_tail, token=token, site=local
-        ).order_by("-created_at")[: MAX_PARTIES * 4]
-    )
-    group_ids = {r.group_id for r in matches if r.group_id}
-    members = (
-        Registration.objects.filter(group_id__in=group_ids)
+    matches = registration_lookup_for_user(
+        user=user, code=code, plate=plate, phone_tail=phone_tail, token=token, site=local
+    )[: MAX_PARTIES * 4]
+    found = list(_with_last_check(_found_with_companions(matches)))
+    parties = _parties(found)[:MAX_PARTIES]
+    plates = {p.group.vehicle.plate for p in parties if p.group and p.group.vehicle_id}
+    states = vehicle_pass_states(plates=plates, at=at or timezone.now()) if plates else {}
+    for party in parties:
+        vehicle = party.group.vehicle if party.group and party.group.vehicle_id else None
+        party.pass_state = states[vehicle.plate] if vehicle else "none"
+        party.last_checks = {
+            r.pk: LastCheck(r.last_outcome, r.last_checked_at)
+            for r in party.registrations
+            if r.last_outcome
+        }
+    return parties
+
+
+def _found_with_companions(matches: QuerySet[Registration]) -> QuerySet[Registration]:
+    """The matching registrations and everyone in their travel groups, each marked whether
+    it matched itself, newest match first."""
+    ids = matches.values("pk")
+    return (
+        Registration.objects.filter(Q(pk__in=ids) | Q(group_id__in=matches.values("group_id")))
+        .annotate(matched=ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField()))
         .select_related("person", "group__vehicle", "site")
-        .order_by("group_id", "role", "id")
+        .order_by("-matched", "-created_at", "pk")
     )
+
+
+def _with_last_check(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    latest = Check.objects.filter(registration=OuterRef("pk")).order_by("-checked_at", "-pk")
+    return registrations.annotate(
+        last_outcome=Subquery(latest.values("outcome")[:1]),
+        last_checked_at=Subquery(latest.values("checked_at")[:1]),
+    )
+
+
+def _parties(found: list[Registration]) -> list[Party]:
+    """One party per travel group, the driver first, in the order of the newest match; a
+    registration without a group is a party of one."""
     by_group: dict[int, list[Registration]] = {}
-    for registration in members:
-        by_group.setdefault(registration.group_id, []).append(registration)
+    for registration in found:
+        if registration.group_id:
+            by_group.setdefault(registration.group_id, []).append(registration)
     parties: list[Party] = []
     seen: set[int] = set()
-    for registration in matches:
-        if registration.group_id:
-            if registration.group_id in seen:
-                continue
-            seen.add(registration.group_id)
-            group_regs = by_group.get(registration.group_id, [registration])
-            parties.append(Party(group_regs[0].group, _driver_first(group_regs)))
-        else:
+    for registration in found:
+        if not registration.matched:
+            continue
+        if registration.group_id is None:
             parties.append(Party(None, [registration]))
-    parties = parties[:MAX_PARTIES]
-    _attach_last_checks(parties)
+        elif registration.group_id not in seen:
+            seen.add(registration.group_id)
+            members = _driver_first(by_group[registration.group_id])
+            parties.append(Party(members[0].group, members))
     return parties
 
 
 def _driver_first(registrations: list[Registration]) -> list[Registration]:
     return sorted(registrations, key=lambda r: (r.role != "driver", r.pk))
-
-
-def _attach_last_checks(parties: list[Party]) -> None:
-    ids = [r.pk for party in parties for r in party.registrations]
-    latest: dict[int, Check] = {}
-    for check in Check.objects.filter(registration_id__in=ids).order_by("checked_at"):
-        latest[check.registration_id] = check
-    for party in parties:
-        party.last_checks = {r.pk: latest[r.pk] for r in party.registrations if r.pk in latest}
 
 
 # --- checks -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command.rollups import record_check
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
@@ -338,6 +339,7 @@ def check_record(
     try:
         with transaction.atomic():
             check.save()
+            record_check(check)
     except IntegrityError:
         # The same key was stored by a concurrent request between our look-up and insert.
         stored = Check.objects.get(idempotency_key=key)

@@ -12,8 +12,7 @@ from ninja import Query, Router
 
 from fangkong.core.http import client_ip
 from fangkong.lib.plate import PlateError, normalize_plate
-from fangkong.screening import cases, presenters, rules, selectors, services
-from fangkong.screening.passes import vehicle_pass_state
+from fangkong.screening import presenters, selectors, services
 from fangkong.screening.policy import area_names, policy_client_json, policy_in_force
 from fangkong.screening.schemas import (
     CheckFilter,
@@ -132,42 +131,19 @@ def check_list(request: HttpRequest, filters: Query[CheckFilter]) -> list[CheckO
 
 @router.post("/checks/decide", response={200: DecisionOut, **ERRORS}, operation_id="check_decide")
 def check_decide(request: HttpRequest, payload: DecideIn) -> DecisionOut:
-    at = payload.at or timezone.now()
-    people = []
-    group = None
-    for item in payload.people:
-        facts = cases.Facts()
-        if item.registration_id is not None:
-            registration = selectors.registration_get_for_user(
-                user=request.user, registration_id=item.registration_id
-            )
-            facts = cases.registration_facts(registration)
-            group = group or registration.group
-        observed = item.facts.model_dump() if item.facts else {}
-        services.validate_observed(observed)
-        facts = cases.facts_observed(facts, observed)
-        people.append(cases.rules_person(facts, services.validate_temperature(item.temperature)))
-    vehicle = cases.rules_vehicle(group, at)
-    if payload.vehicle is not None:
-        given = payload.vehicle
-        vehicle = _vehicle(given.kind, given.plate, at, confirmed=given.kind_confirmed)
-    in_force = policy_in_force(at)
-    decision = presenters.decide_people(people, vehicle, at, in_force.policy)
-    return presenters.decision_out(decision, in_force.area_names)
-
-
-def _vehicle(kind: str, plate: str, at: Any, *, confirmed: bool) -> rules.Vehicle:
-    try:
-        plate = normalize_plate(plate) if plate else ""
-    except PlateError:
-        plate = ""
-    state = vehicle_pass_state(plate=plate, at=at) if plate else "none"
-    known = kind in rules.VehicleKind._value2member_map_
-    return rules.Vehicle(
-        rules.VehicleKind(kind if known else "car"),
-        rules.VehiclePassState(state),
-        kind_confirmed=confirmed and known,
+    people = [
+        services.PreviewPerson(
+            registration_id=item.registration_id,
+            observed=item.facts.model_dump() if item.facts else None,
+            temperature=item.temperature,
+        )
+        for item in payload.people
+    ]
+    vehicle = services.PreviewVehicle(**payload.vehicle.model_dump()) if payload.vehicle else None
+    preview = services.check_preview(
+        actor=request.user, people=people, vehicle=vehicle, at=payload.at
     )
+    return presenters.decision_out(preview.decision, preview.area_names)
 
 
 @router.post(

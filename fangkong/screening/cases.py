@@ -172,6 +172,19 @@ def rules_vehicle(
     )
 
 
+def decide_people(
+    people: list[rules.Person], vehicle: rules.Vehicle | None, at: datetime, policy: rules.Policy
+) -> rules.Decision | rules.GroupDecision:
+    """The recommendation for the people checked together at ``at`` under ``policy`` (the
+    policy in force then, :func:`fangkong.screening.policy.policy_in_force`): one person on
+    foot alone, else a travel group (in a car when no vehicle is known)."""
+    now = timezone.localtime(at)
+    if vehicle is None and len(people) == 1:
+        return rules.decide(rules.ScreeningCase(people[0]), policy, now=now)
+    vehicle = vehicle or rules.Vehicle(rules.VehicleKind.CAR)
+    return rules.decide_group(rules.TravelGroup(vehicle, tuple(people)), policy, now=now)
+
+
 def registration_facts(registration: Registration) -> Facts:
     return facts_from_declared(registration.declared or {}, registration.group)
 

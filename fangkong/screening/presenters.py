@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from fangkong.lib.divisions import division_path
 from fangkong.registration.choices import TravelRole, VehicleKind
 from fangkong.screening import cases, rules
@@ -78,18 +76,6 @@ def decision_out(
     )
 
 
-def decide_people(
-    people: list[rules.Person], vehicle: rules.Vehicle | None, at: datetime, policy: rules.Policy
-) -> rules.Decision | rules.GroupDecision:
-    """The recommendation for the people checked together at ``at`` under ``policy`` (the
-    policy in force then, :func:`fangkong.screening.policy.policy_in_force`)."""
-    now = timezone.localtime(at)
-    if vehicle is None and len(people) == 1:
-        return rules.decide(rules.ScreeningCase(people[0]), policy, now=now)
-    vehicle = vehicle or rules.Vehicle(rules.VehicleKind.CAR)
-    return rules.decide_group(rules.TravelGroup(vehicle, tuple(people)), policy, now=now)
-
-
 def _label(choices: Any, value: str) -> str:
     try:
         return str(choices(value).label)
@@ -101,7 +87,7 @@ def party_out(party: Party, in_force: InForce, now: datetime) -> PartyOut:
     group = party.group
     vehicle = group.vehicle if group is not None and group.vehicle_id else None
     facts = [cases.registration_facts(r) for r in party.registrations]
-    decision = decide_people(
+    decision = cases.decide_people(
         [cases.rules_person(f, None) for f in facts],
         cases.rules_vehicle(group, now, pass_state=party.pass_state),
         now,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.command.rollups import record_check
+from fangkong.core.actors import Actor
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
@@ -58,7 +59,7 @@ class Recorded(NamedTuple):
     created: bool
 
 
-def _actor_parts(actor: Any) -> tuple[Any, Staff | None]:
+def _actor_parts(actor: Actor | Staff) -> tuple[Actor, Staff | None]:
     if isinstance(actor, Staff):
         return actor.user, actor
     return actor, getattr(actor, "staff", None) if actor is not None else None
@@ -194,7 +195,7 @@ def _clean_observed(errors: FieldErrors, observed: Mapping[str, Any]) -> None:
         errors.add("facts.nat_at", _("Not a date and time."), "invalid")
 
 
-def check_for_key(*, actor: Any, idempotency_key: str) -> Check | None:
+def check_for_key(*, actor: Actor, idempotency_key: str) -> Check | None:
     """The check already stored under this key, if any (a retried or re-synced check)."""
     user, staff = _actor_parts(actor)
     key = (idempotency_key or "").strip()
@@ -262,7 +263,7 @@ class Preview(NamedTuple):
 
 def check_preview(
     *,
-    actor: Any,
+    actor: Actor,
     people: Sequence[PreviewPerson],
     vehicle: PreviewVehicle | None = None,
     at: datetime | None = None,
@@ -311,7 +312,7 @@ def _preview_vehicle(vehicle: PreviewVehicle, at: datetime) -> rules.Vehicle:
 @transaction.atomic
 def check_record(
     *,
-    actor: Any,
+    actor: Actor,
     site: Site,
     idempotency_key: str,
     checked_at: datetime,
@@ -566,7 +567,7 @@ def _reveal_in_scope(user: Any, check: Check) -> bool:
 
 @transaction.atomic
 def person_reveal(
-    *, actor: Any, check: Check, reason_code: str, reason: str, ip: str | None = None
+    *, actor: Actor, check: Check, reason_code: str, reason: str, ip: str | None = None
 ) -> dict[str, str]:
     """The full document number, name and phone as this check captured them (what the
     officer entered for a walk-up, the registration's declaration otherwise), never what any

@@ -28,6 +28,7 @@ from fangkong.screening.schemas import (
     RevealIn,
     RevealOut,
 )
+from fangkong.sites.selectors import site_get_for_user
 
 router = Router(tags=["screening"])
 
@@ -62,10 +63,10 @@ def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, Any]:
         ):
             return _key_reused(again)
         return 200, presenters.check_out(again)
-    site = selectors.site_get_for_user(user=request.user, site_id=payload.site_id)
+    site = site_get_for_user(user=request.user, site_id=payload.site_id)
     registration = None
     if payload.registration_id is not None or payload.registration_token:
-        registration = selectors.registration_get_for_user(
+        registration = services.registration_for_check(
             user=request.user,
             registration_id=payload.registration_id,
             token=payload.registration_token,
@@ -118,11 +119,7 @@ def check_reveal(request: HttpRequest, check_id: int, payload: RevealIn) -> Reve
 
 @router.get("/checks", response={200: list[CheckOut], **ERRORS}, operation_id="check_list")
 def check_list(request: HttpRequest, filters: Query[CheckFilter]) -> list[CheckOut]:
-    site = (
-        selectors.site_get_for_user(user=request.user, site_id=filters.site)
-        if filters.site
-        else None
-    )
+    site = site_get_for_user(user=request.user, site_id=filters.site) if filters.site else None
     checks = selectors.check_list_for_user(user=request.user, site=site, since=filters.since)
     names = area_names()
     page = checks[filters.offset : filters.offset + filters.limit]
@@ -153,11 +150,7 @@ def check_lookup(request: HttpRequest, filters: LookupFilter) -> list[PartyOut]:
     """Registrations the officer may screen, by pass token, short code, plate or the last
     four digits of a phone, grouped by vehicle. A POST with the criteria in the body, so
     that they stay out of URLs and so out of access logs."""
-    site = (
-        selectors.site_get_for_user(user=request.user, site_id=filters.site)
-        if filters.site
-        else None
-    )
+    site = site_get_for_user(user=request.user, site_id=filters.site) if filters.site else None
     now = timezone.now()
     plate = None
     if filters.plate:

@@ -23,6 +23,7 @@ from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
 from fangkong.core.models import AuditLog
 from fangkong.core.ratelimit import Verdict
+from fangkong.core.selectors import audit_history
 from fangkong.org.permissions import can_administer
 from fangkong.screening import passes
 from fangkong.screening.choices import PassStatus
@@ -189,11 +190,7 @@ def _render_detail(
 
 
 def _history(vehicle_pass: VehiclePass) -> list[AuditLog]:
-    entries = list(
-        AuditLog.objects.filter(
-            target_type=VehiclePass._meta.label_lower, target_id=str(vehicle_pass.pk)
-        ).order_by("at", "id")
-    )
+    entries = list(audit_history(vehicle_pass))
     for entry in entries:
         entry.label = HISTORY_LABELS.get(entry.action, entry.action)
     return entries

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Count,
@@ -18,13 +17,12 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from fangkong.core.jurisdiction import scope_q
 from fangkong.registration.models import Registration, TravelGroup
 from fangkong.registration.selectors import registration_lookup_for_user
 from fangkong.screening.choices import Outcome
-from fangkong.screening.models import Check
+from fangkong.screening.models import Check, RiskArea
 from fangkong.screening.passes import vehicle_pass_states
 from fangkong.screening.rules import VehiclePassState
 from fangkong.sites.choices import SiteStatus
@@ -35,34 +33,6 @@ from fangkong.sites.selectors import site_list_for_user
 def officer_sites(*, user: Any) -> QuerySet[Site]:
     """The sites an officer may record checks at: their unit's subtree, not closed."""
     return site_list_for_user(user=user).exclude(status=SiteStatus.CLOSED)
-
-
-def site_get_for_user(*, user: Any, site_id: int) -> Site:
-    return Site.objects.filter(scope_q(user)).select_related("unit").get(pk=site_id)
-
-
-def registration_get_for_user(
-    *, user: Any, registration_id: int | None = None, token: str | None = None
-) -> Registration:
-    """The registration a check refers to, by id or pass token; a field error if it is not
-    found in the user's jurisdiction (offline checks show the message to the officer)."""
-    found = Registration.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
-        "person", "group__vehicle", "site"
-    )
-    registration = None
-    if registration_id is not None:
-        registration = found.filter(pk=registration_id).first()
-    elif token:
-        registration = found.filter(pass_token=token).first()
-    if registration is None:
-        raise ValidationError(
-            {
-                "registration": ValidationError(
-                    _("No such registration in your jurisdiction."), code="registration_not_found"
-                )
-            }
-        )
-    return registration
 
 
 # --- lookup by the officer: registrations grouped into parties ---------------------------
@@ -111,17 +81,27 @@ def party_lookup_for_user(
     )[: MAX_PARTIES * 4]
     found = list(_with_last_check(_found_with_companions(matches)))
     parties = _parties(found)[:MAX_PARTIES]
-    plates = {p.group.vehicle.plate for p in parties if p.group and p.group.vehicle_id}
-    states = vehicle_pass_states(plates=plates, at=at or timezone.now()) if plates else {}
+    _attach_pass_states(parties, at or timezone.now())
     for party in parties:
-        vehicle = party.group.vehicle if party.group and party.group.vehicle_id else None
-        party.pass_state = states[vehicle.plate] if vehicle else "none"
         party.last_checks = {
             r.pk: LastCheck(r.last_outcome, r.last_checked_at)
             for r in party.registrations
             if r.last_outcome
         }
     return parties
+
+
+def _attach_pass_states(parties: list[Party], at: datetime) -> None:
+    """Each party's vehicle pass state, in one query for all their plates."""
+    plates = {_plate(party) for party in parties} - {""}
+    states = vehicle_pass_states(plates=plates, at=at) if plates else {}
+    for party in parties:
+        party.pass_state = states.get(_plate(party), VehiclePassState.NONE.value)
+
+
+def _plate(party: Party) -> str:
+    group = party.group
+    return group.vehicle.plate if group is not None and group.vehicle_id else ""
 
 
 def _found_with_companions(matches: QuerySet[Registration]) -> QuerySet[Registration]:
@@ -193,6 +173,13 @@ def check_get_for_user(*, user: Any, check_id: int) -> Check:
         )
         .get(pk=check_id)
     )
+
+
+def risk_area_list_current(*, day: date) -> QuerySet[RiskArea]:
+    """Risk areas in force on ``day`` or later (none lifted before it), newest first. Not
+    personal data: every officer may read them."""
+    in_force = Q(effective_to__isnull=True) | Q(effective_to__gte=day)
+    return RiskArea.objects.filter(in_force).order_by("-effective_from", "division_code")
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -16,6 +16,7 @@ from fangkong.screening.services.checks import (
     check_recommend,
     check_record,
     person_reveal,
+    registration_for_check,
     validate_observed,
     validate_temperature,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "check_record",
     "check_recommend",
     "person_reveal",
+    "registration_for_check",
     "policy_publish",
     "risk_area_import",
     "validate_observed",

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,13 +31,13 @@ from fangkong.org.permissions import can_reveal_identity
 from fangkong.registration.choices import DocumentType, VehicleKind
 from fangkong.registration.models import Person, Registration, Vehicle
 from fangkong.registration.people import person_get_or_create
+from fangkong.registration.selectors import registration_get_for_user
 from fangkong.screening import cases, rules
 from fangkong.screening.choices import Outcome, RevealReason
 from fangkong.screening.messages import outcome_label
 from fangkong.screening.models import Check
 from fangkong.screening.passes import vehicle_pass_state
 from fangkong.screening.policy import policy_current, policy_in_force
-from fangkong.screening.selectors import registration_get_for_user
 from fangkong.sites.models import Site
 
 # Phones keep their own time; a clock a little fast must not lose a check.
@@ -218,6 +219,19 @@ def validate_temperature(value: Any) -> Decimal | None:
     return reading
 
 
+def registration_for_check(
+    *, user: Actor, registration_id: int | None = None, token: str | None = None
+) -> Registration:
+    """The registration a check refers to, by id or pass token; a field error if it is not
+    found in the user's jurisdiction (offline checks show the message to the officer)."""
+    try:
+        return registration_get_for_user(user=user, registration_id=registration_id, token=token)
+    except Registration.DoesNotExist:
+        message = _("No such registration in your jurisdiction.")
+        error = ValidationError(message, code="registration_not_found")
+        raise ValidationError({"registration": error}) from None
+
+
 def check_recommend(
     *,
     facts: cases.Facts,
@@ -278,7 +292,7 @@ def check_preview(
     for person in people:
         facts = cases.Facts()
         if person.registration_id is not None:
-            registration = registration_get_for_user(
+            registration = registration_for_check(
                 user=actor, registration_id=person.registration_id
             )
             facts = cases.registration_facts(registration)

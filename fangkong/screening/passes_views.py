@@ -283,10 +283,10 @@ def pass_scan(request: HttpRequest, token: str = "") -> HttpResponse:
             context.update(_pass_context(request, vehicle_pass))
     elif plate:
         now = timezone.now()
-        state, vehicle_pass = passes.vehicle_pass_for_plate(plate=plate, at=now)
-        if vehicle_pass is not None:
-            context.update(_pass_context(request, vehicle_pass))
-        label = passes.vehicle_pass_state_label(vehicle_pass, state, now)
+        state, found = passes.vehicle_pass_for_plate(plate=plate, at=now)
+        if found is not None:
+            context.update(_pass_context(request, found))
+        label = passes.vehicle_pass_state_label(found, state, now)
         context.update(state=str(state), state_label=label)
     context.pop("qr_svg", None)  # the officer has the pass in front of them
     return render(request, TEMPLATES + "scan.html", context, status=status)

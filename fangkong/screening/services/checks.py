@@ -495,15 +495,14 @@ def _check_save(check: Check, *, user: Any) -> Recorded:
     except IntegrityError:
         # The same key was stored by a concurrent request between our look-up and insert.
         stored = Check.objects.get(idempotency_key=check.idempotency_key)
-        if check_differs(
+        _raise_if_differs(
             stored,
-            site_id=check.site_id,
-            outcome=check.outcome,
-            checked_at=check.checked_at,
-            temperature=check.temperature,
-            registration_id=check.registration_id,
-        ):
-            raise IdempotencyKeyReusedError(stored) from None
+            check.site,
+            check.outcome,
+            check.checked_at,
+            check.temperature,
+            check.registration,
+        )
         return Recorded(stored, False)
     if check.vehicle_kind:
         _vehicle_confirm(check.group.vehicle, check.vehicle_kind)

@@ -100,8 +100,8 @@ def _attach_pass_states(parties: list[Party], at: datetime) -> None:
 
 
 def _plate(party: Party) -> str:
-    group = party.group
-    return group.vehicle.plate if group is not None and group.vehicle_id else ""
+    vehicle = party.group.vehicle if party.group is not None else None
+    return vehicle.plate if vehicle is not None else ""
 
 
 def _found_with_companions(matches: QuerySet[Registration]) -> QuerySet[Registration]:

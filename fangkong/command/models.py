@@ -13,17 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.command.choices import ReportStatus
 from fangkong.org.models import Unit
+from fangkong.screening.choices import Outcome
 from fangkong.sites.models import Site
 
 # The counter columns of SiteHourRollup, in one place for the UPSERT, the rebuild and the
 # dashboards. Outcome columns are named ``outcome_<Outcome value>``.
-OUTCOME_COLUMNS = (
-    "outcome_pass",
-    "outcome_priority_pass",
-    "outcome_test_then_pass",
-    "outcome_persuade_return",
-    "outcome_refer_health",
-)
+OUTCOME_COLUMNS = tuple(f"outcome_{value}" for value in Outcome.values)
 CODE_COLUMNS = ("code_green", "code_yellow", "code_red", "code_unknown")
 REGISTRATION_COLUMNS = ("reg_road", "reg_community", "reg_floating")
 COUNTER_COLUMNS = (

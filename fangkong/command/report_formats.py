@@ -4,14 +4,10 @@ an Excel workbook (openpyxl). Both are drawn from the report's data dictionary a
 from __future__ import annotations
 
 import io
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -22,40 +18,19 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from fangkong.command.exports import write_rows
 from fangkong.core.excel import workbook_bytes
+from fangkong.core.fonts import cjk_font
+from fangkong.screening.choices import Outcome
 
-FONT_NAME = "FangkongCommandCJK"
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-)
 OUTCOME_COLOURS = ("#2e7d32", "#00897b", "#1565c0", "#ef6c00", "#c62828")
 
 
-@cache
-def cjk_font() -> str:
-    configured = getattr(settings, "CJK_FONT_PATH", "")
-    for candidate in (configured, *FONT_CANDIDATES):
-        if candidate and Path(candidate).is_file():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, candidate, subfontIndex=0))
-            return FONT_NAME
-    raise RuntimeError("no CJK font found: install fonts-wqy-zenhei")
-
-
 def outcome_labels() -> dict[str, str]:
-    return {
-        "outcome_pass": pgettext("screening outcome", "Pass"),
-        "outcome_priority_pass": pgettext("screening outcome", "Priority pass"),
-        "outcome_test_then_pass": pgettext("screening outcome", "Test, then pass"),
-        "outcome_persuade_return": pgettext("screening outcome", "Persuade to return"),
-        "outcome_refer_health": pgettext("screening outcome", "Refer to health"),
-    }
+    """The rollup's outcome columns with the outcomes' labels."""
+    return {f"outcome_{value}": str(label) for value, label in Outcome.choices}
 
 
 def figure_rows(data: dict[str, Any]) -> list[list[Any]]:

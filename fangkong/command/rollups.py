@@ -1,14 +1,16 @@
 """Keeping the command centre's rollups current, and rebuilding them from raw data.
 
 **Same transaction, not a task behind.** Each check (and registration) bumps its site-hour
-rollup in the transaction that saves it, through a ``post_save`` receiver doing one UPSERT
-increment (``INSERT … ON CONFLICT (site_id, hour) DO UPDATE SET persons = persons + 1 …``,
-which SQLite ≥ 3.24 and PostgreSQL both accept). Why:
+rollup in the transaction that saves it: the service that saves it (``check_record``,
+``registration_create``) calls :func:`record_check` or :func:`record_registrations`, which
+do one UPSERT increment
+(``INSERT … ON CONFLICT (site_id, hour) DO UPDATE SET persons = persons + 1 …``, which
+SQLite ≥ 3.24 and PostgreSQL both accept). Why:
 
 - the dashboards are exact at once: a check that the officer saw saved is on the wall;
 - nothing can be lost or counted twice between the raw table and the rollup: they commit or
   roll back together, and an offline check that is synced twice is stored (and counted) once,
-  because the idempotency key refuses the second insert before the receiver runs;
+  because the idempotency key refuses the second insert before the recorder runs;
 - a task behind would need a watermark on ``received_at``, a scheduler that never stops, and
   still a rebuild for the checks that arrive late; it would buy nothing here, because
 - the cost is small: one statement per check, and the row lock it takes is per site and hour,
@@ -16,8 +18,8 @@ which SQLite ≥ 3.24 and PostgreSQL both accept). Why:
   sites never wait on each other.
 
 A late-arriving (offline-synced) check lands in the hour of its ``checked_at``, not of its
-arrival. Deleting a check (the retention purge) does **not** decrement anything: there is no
-delete receiver, on purpose, so the rollups keep the history that the purge removes.
+arrival. Deleting a check (the retention purge) does **not** decrement anything, on purpose,
+so the rollups keep the history that the purge removes.
 
 What is counted, and how ``rollup_rebuild`` recomputes it with GROUP BY:
 
@@ -31,8 +33,9 @@ What is counted, and how ``rollup_rebuild`` recomputes it with GROUP BY:
 - origins (``OriginRollup``): per check, the province of its travel group's origin, or, for a
   check without a group, of the registration's declared "coming from"; day in local time.
 
-Code that inserts checks with ``bulk_create`` (which sends no signals) feeds the same counters
-through :class:`RollupBatch`.
+The calls are explicit, not signal receivers, so that a reader of the service sees the write
+to another app (zulip's ``do_*`` actions). Code that inserts many checks at once (the demo)
+feeds the same counters through :class:`RollupBatch`.
 """
 
 from __future__ import annotations
@@ -49,7 +52,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncDate, TruncHour
-from django.db.models.signals import post_save
 
 from fangkong.command.models import (
     CODE_COLUMNS,
@@ -63,7 +65,6 @@ from fangkong.command.models import (
 from fangkong.core.sql import execute
 from fangkong.org.models import Unit
 from fangkong.registration.models import Registration, TravelGroup
-from fangkong.registration.signals import registrations_created
 from fangkong.screening.models import Check
 from fangkong.sites.models import Site
 
@@ -277,32 +278,8 @@ def record_check(check: Check) -> None:
     batch.flush()
 
 
-def record_registration(registration: Registration) -> None:
-    batch = RollupBatch()
-    batch.add_registration(
-        site_id=registration.site_id,
-        created_at=registration.created_at,
-        kind=registration.kind,
-    )
-    batch.flush()
-
-
-def _on_check_saved(sender: Any, instance: Check, created: bool, **kwargs: Any) -> None:
-    if created and not kwargs.get("raw"):
-        record_check(instance)
-
-
-def _on_registration_saved(
-    sender: Any, instance: Registration, created: bool, **kwargs: Any
-) -> None:
-    if created and not kwargs.get("raw"):
-        record_registration(instance)
-
-
-def _on_registrations_created(
-    sender: Any, registrations: Iterable[Registration], **kwargs: Any
-) -> None:
-    """Registrations from the public form and the API, saved without ``post_save``."""
+def record_registrations(registrations: Iterable[Registration]) -> None:
+    """Add newly saved registrations to the rollups (one query per site and hour)."""
     batch = RollupBatch()
     for registration in registrations:
         batch.add_registration(
@@ -311,16 +288,6 @@ def _on_registrations_created(
             kind=registration.kind,
         )
     batch.flush()
-
-
-def connect_receivers() -> None:
-    post_save.connect(_on_check_saved, sender=Check, dispatch_uid="command_rollup_check")
-    post_save.connect(
-        _on_registration_saved, sender=Registration, dispatch_uid="command_rollup_registration"
-    )
-    registrations_created.connect(
-        _on_registrations_created, dispatch_uid="command_rollup_registrations_created"
-    )
 
 
 # --- Rebuild from raw data -------------------------------------------------------------------

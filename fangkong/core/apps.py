@@ -36,4 +36,4 @@ def refuse_control_characters_in_forms() -> None:
         run_validators(self, value)
 
     checked.refuses_control_characters = True  # type: ignore[attr-defined]
-    forms.CharField.run_validators = checked  # type: ignore[method-assign]
+    forms.CharField.run_validators = checked  # type: ignore[method-assign, assignment]

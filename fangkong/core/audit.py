@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fangkong.core import auditchain
+from fangkong.core.actors import Actor
 from fangkong.core.http import client_ip
 from fangkong.core.models import AuditLog
 from fangkong.core.sql import default_connection
@@ -28,7 +29,7 @@ CHAIN_LOCK = int.from_bytes(b"fk-audit", "big")
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     reason: str = "",
@@ -37,13 +38,13 @@ def audit_record(
     request: HttpRequest | None = None,
 ) -> AuditLog:
     """Append one record. ``request`` (optional) gives the address when ``ip`` is not."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     if ip is None:
         ip = client_ip(request)
     record = AuditLog(
         at=timezone.now(),
-        actor_id=actor.pk if authenticated else None,
-        actor_name=actor.get_username() if authenticated else "",
+        actor_id=user.pk if user is not None else None,
+        actor_name=user.get_username() if user is not None else "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

@@ -38,7 +38,7 @@ class FallbackRedisCache(RedisCache):
 
     def ping(self) -> None:
         """Raise unless Redis answers now (the health check; it ignores the retry pause)."""
-        self._cache.get_client(write=True).ping()
+        self._cache.get_client(write=True).ping()  # type: ignore[attr-defined]  # not in stubs
 
     def _went_down(self, exc: Exception) -> None:
         now = time.monotonic()

@@ -16,15 +16,6 @@ from pathlib import Path
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
-def private_dir(path: Path) -> None:
-    """Make ``path`` (and missing parents) if it is missing, mode 0700. An existing directory
-    is left as it is: an operator may have opened it to nginx's group on purpose."""
-    if path.is_dir():
-        return
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)
-
-
 def private_file(path: Path) -> None:
     """Create ``path`` empty with mode 0600 if it is missing; otherwise take away every
     permission of group and others."""

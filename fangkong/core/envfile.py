@@ -40,7 +40,7 @@ def envfile_problems(text: str) -> list[str]:
 
 def envfile_render(values: dict[str, str], comments: dict[str, str]) -> str:
     """``values`` as lines, each after its comment (if any) on lines of its own."""
-    lines = []
+    lines: list[str] = []
     for name, value in values.items():
         if not NAME.fullmatch(name):
             raise EnvFileError(f"not a variable name: {name!r}")

@@ -140,7 +140,7 @@ class BlindIndexField(models.CharField):
         kwargs["kind"] = self.kind
         # Always written out: Field leaves out db_index=False, its default, which __init__
         # would then turn into True again.
-        kwargs["db_index"] = self.db_index
+        kwargs["db_index"] = self.db_index  # type: ignore[attr-defined]  # not in django-stubs
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:

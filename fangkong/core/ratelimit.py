@@ -181,7 +181,7 @@ def _count(key: str, timeout: int, now: float) -> int:
         return _local.incr(key, timeout, now)
     try:
         count = _cache_incr(key, timeout)
-    except (*_BACKEND_ERRORS, CacheNotCounting) as exc:
+    except _COUNT_FAILURES as exc:
         _health.failed(exc, now)
         return _local.incr(key, timeout, now)
     if _health.down_until:
@@ -191,6 +191,9 @@ def _count(key: str, timeout: int, now: float) -> int:
 
 class CacheNotCounting(Exception):  # noqa: N818 - a state of the cache, not a mistake
     """The cache answered without keeping the count (a backend that hides its errors)."""
+
+
+_COUNT_FAILURES: tuple[type[BaseException], ...] = (*_BACKEND_ERRORS, CacheNotCounting)
 
 
 def _cache_incr(key: str, timeout: int) -> int:

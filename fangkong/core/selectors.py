@@ -1,8 +1,11 @@
-"""Reads of the core app: the audit chain's verification."""
+"""Reads of the core app: a record's audit history, the audit chain's verification."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import QuerySet
 
 from fangkong.core import auditchain
 from fangkong.core.models import AuditLog
@@ -34,3 +37,11 @@ def audit_chain_verify(
         return ChainCheck(result)
     stored = AuditLog.objects.filter(pk=anchor_id).values_list("row_hash", flat=True).first()
     return ChainCheck(result, anchor_missing=stored != anchor_hash)
+
+
+def audit_history(target: models.Model) -> QuerySet[AuditLog]:
+    """What was done to ``target``, oldest first. The caller has checked that the user may
+    see ``target``."""
+    return AuditLog.objects.filter(
+        target_type=target._meta.label_lower, target_id=str(target.pk)
+    ).order_by("at", "id")

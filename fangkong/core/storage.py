@@ -75,7 +75,9 @@ class DatabaseStorage(Storage):
                 files.append(head)
         return sorted(dirs), sorted(files)
 
-    def url(self, name: str) -> str:
+    def url(self, name: str | None) -> str:
+        if name is None:
+            raise ValueError("a file without a name has no URL")
         if self.base_url is None:
             raise ValueError("this storage's files are not served from a URL")
         return urljoin(self.base_url, quote(name))

@@ -23,9 +23,11 @@ def unit_get_for_user(*, user: Any, unit_id: int) -> Unit:
 
 
 def staff_list_for_user(
-    *, user: Any, unit: Unit | None = None, subtree: bool = False
+    *, user: Any, unit: Unit | None = None, subtree: bool = False, active: bool | None = None
 ) -> QuerySet[Staff]:
     staff = Staff.objects.filter(scope_q(user)).select_related("unit").prefetch_related("roles")
+    if active is not None:
+        staff = staff.filter(active=active)
     if unit is not None:
         staff = (
             staff.filter(unit__path__startswith=unit.path) if subtree else staff.filter(unit=unit)

@@ -11,7 +11,6 @@ import io
 import logging
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -20,42 +19,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from fangkong.core.fonts import cjk_font
 from fangkong.registration.forms import KIND_TITLES
 from fangkong.sites.models import Site
 
 logger = logging.getLogger(__name__)
 
-# TrueType CJK fonts reportlab can embed, best first. (Noto CJK ships as CFF-flavoured
-# OpenType, which reportlab cannot embed; we try it anyway in case a TrueType build is there.)
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-)
-FONT_NAME = "FangkongCJK"
 
-
-@cache
 def poster_font() -> str:
-    """Register a CJK font once per process; Adobe's STSong (not embedded) as a last resort."""
-    for candidate in FONT_CANDIDATES:
-        if not Path(candidate).exists():
-            continue
-        try:
-            pdfmetrics.registerFont(TTFont(FONT_NAME, candidate, subfontIndex=0))
-        except Exception:  # reportlab raises TTFError and assorted others.
-            logger.info("cannot embed CJK font %s", candidate)
-            continue
-        return FONT_NAME
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+    """A poster prints even without an embeddable CJK font, in Adobe's STSong."""
+    return cjk_font(unembedded_fallback=True)
 
 
 def form_path(site: Site, kind: str) -> str:

@@ -147,14 +147,20 @@ def registration_lookup_for_user(
     )
 
 
-def registration_get_for_user(*, user: Any, registration_id: int) -> Registration:
-    """One registration, expired or not, if its site is in the user's jurisdiction; raises
-    ``Registration.DoesNotExist`` otherwise, so a foreign record looks absent."""
-    return (
-        Registration.objects.filter(scope_q(user, unit_field="site__unit"))
-        .select_related("person", "site", "group__vehicle")
-        .get(pk=registration_id)
+def registration_get_for_user(
+    *, user: Any, registration_id: int | None = None, token: str | None = None
+) -> Registration:
+    """One registration, expired or not, by id or pass token, if its site is in the user's
+    jurisdiction; raises ``Registration.DoesNotExist`` otherwise, so a foreign record looks
+    absent."""
+    found = Registration.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
+        "person", "site", "group__vehicle"
     )
+    if registration_id is not None:
+        return found.get(pk=registration_id)
+    if token:
+        return found.get(pass_token=token)
+    raise Registration.DoesNotExist
 
 
 def person_get_for_user(*, user: Any, person_id: int) -> Person:

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command.rollups import record_registrations
 from fangkong.core.audit import audit_record
 from fangkong.core.sql import execute
 from fangkong.core.writers import writer_turn
@@ -22,7 +23,6 @@ from fangkong.registration.inserts import PreparedInsert, prepare
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.registration.people import persons_prepare
 from fangkong.registration.selectors import site_accepts
-from fangkong.registration.signals import registrations_created
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 
@@ -159,7 +159,7 @@ def _save(
         rows.bind("person", persons)
         rows.bind("group", [group.objs[0] if group.objs else None] * len(registrations))
         rows.run()
-        registrations_created.send(sender=Registration, registrations=registrations)
+        record_registrations(registrations)
     return registrations[0]
 
 

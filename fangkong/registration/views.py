@@ -16,7 +16,6 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fangkong.core.errorpages import error_response
-from fangkong.core.jurisdiction import scope_q
 from fangkong.core.text import text_errors
 from fangkong.lib.divisions import division_path
 from fangkong.org.models import Unit
@@ -24,7 +23,7 @@ from fangkong.org.selectors import unit_get_for_user
 from fangkong.registration import forms, posters, ratelimit, selectors, services
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
-from fangkong.sites.selectors import site_list_for_user
+from fangkong.sites.selectors import site_get_for_user, site_list_for_user
 
 
 def _unavailable(request: HttpRequest, *, status: int, site: Site | None = None) -> HttpResponse:
@@ -169,8 +168,11 @@ def registration_pass(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _scoped_site(request: HttpRequest, site_id: int, kind: str) -> Site:
-    site = Site.objects.filter(scope_q(request.user)).filter(pk=site_id).first()
-    if site is None or not selectors.site_accepts(site, kind):
+    try:
+        site = site_get_for_user(user=request.user, site_id=site_id)
+    except Site.DoesNotExist:
+        raise Http404 from None
+    if not selectors.site_accepts(site, kind):
         raise Http404
     return site
 

@@ -25,6 +25,7 @@ from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import jobs_active
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_administer
+from fangkong.org.selectors import staff_list_for_user
 from fangkong.roster import advice, selectors, services
 from fangkong.roster.choices import LeaveKind
 from fangkong.roster.export import roster_workbook
@@ -39,7 +40,7 @@ from fangkong.roster.forms import (
 )
 from fangkong.roster.models import Roster
 from fangkong.sites.models import Site
-from fangkong.sites.selectors import site_list_for_user
+from fangkong.sites.selectors import site_get_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -161,9 +162,7 @@ def roster_reroster(request: HttpRequest, roster_id: int) -> HttpResponse:
     roster = _roster_or_404(request, roster_id)
     if not services.can_roster(request.user, roster.unit):
         return HttpResponse(_("You may not roster this unit."), status=403)
-    staff = Staff.objects.filter(unit__path__startswith=roster.unit.path, active=True).order_by(
-        "kind", "badge_number"
-    )
+    staff = staff_list_for_user(user=request.user, unit=roster.unit, subtree=True, active=True)
     initial = {"starts_on": max(roster.start, timezone.localdate())}
     form = RerosterForm(request.POST or None, staff=staff, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -209,11 +208,9 @@ def leave_list(request: HttpRequest) -> HttpResponse:
     units = selectors.rosterable_units(user=request.user)
     paths = [u.path for u in units]
     staff = Staff.objects.none()
-    if paths:
-        top = min(paths, key=len)  # the user's own unit: the others lie below it
-        staff = Staff.objects.filter(unit__path__startswith=top, active=True).order_by(
-            "unit__path", "kind", "badge_number"
-        )
+    if units:
+        top = min(units, key=lambda u: len(u.path))  # the user's own: the others lie below it
+        staff = staff_list_for_user(user=request.user, unit=top, subtree=True, active=True)
     form = LeaveForm(request.POST or None, staff=staff, initial={"kind": LeaveKind.LEAVE})
     if request.method == "POST" and form.is_valid():
         try:
@@ -271,7 +268,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
 @login_required
 def staffing(request: HttpRequest, site_id: int) -> HttpResponse:
     try:
-        site = site_list_for_user(user=request.user).get(pk=site_id)
+        site = site_get_for_user(user=request.user, site_id=site_id)
     except Site.DoesNotExist:
         raise Http404 from None
     pattern = services.pattern_for_unit(site.unit)
@@ -315,7 +312,7 @@ def staffing(request: HttpRequest, site_id: int) -> HttpResponse:
 def key_site(request: HttpRequest, site_id: int) -> HttpResponse:
     """Mark a site as a key post (重点卡点) or clear the mark."""
     try:
-        site = site_list_for_user(user=request.user).get(pk=site_id)
+        site = site_get_for_user(user=request.user, site_id=site_id)
     except Site.DoesNotExist:
         raise Http404 from None
     key = request.POST.get("key") == "1"

@@ -12,8 +12,7 @@ from ninja import Query, Router
 
 from fangkong.core.http import client_ip
 from fangkong.lib.plate import PlateError, normalize_plate
-from fangkong.screening import cases, presenters, rules, selectors, services
-from fangkong.screening.passes import vehicle_pass_state
+from fangkong.screening import presenters, selectors, services
 from fangkong.screening.policy import area_names, policy_client_json, policy_in_force
 from fangkong.screening.schemas import (
     CheckFilter,
@@ -29,6 +28,7 @@ from fangkong.screening.schemas import (
     RevealIn,
     RevealOut,
 )
+from fangkong.sites.selectors import site_get_for_user
 
 router = Router(tags=["screening"])
 
@@ -63,10 +63,10 @@ def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, Any]:
         ):
             return _key_reused(again)
         return 200, presenters.check_out(again)
-    site = selectors.site_get_for_user(user=request.user, site_id=payload.site_id)
+    site = site_get_for_user(user=request.user, site_id=payload.site_id)
     registration = None
     if payload.registration_id is not None or payload.registration_token:
-        registration = selectors.registration_get_for_user(
+        registration = services.registration_for_check(
             user=request.user,
             registration_id=payload.registration_id,
             token=payload.registration_token,
@@ -119,11 +119,7 @@ def check_reveal(request: HttpRequest, check_id: int, payload: RevealIn) -> Reve
 
 @router.get("/checks", response={200: list[CheckOut], **ERRORS}, operation_id="check_list")
 def check_list(request: HttpRequest, filters: Query[CheckFilter]) -> list[CheckOut]:
-    site = (
-        selectors.site_get_for_user(user=request.user, site_id=filters.site)
-        if filters.site
-        else None
-    )
+    site = site_get_for_user(user=request.user, site_id=filters.site) if filters.site else None
     checks = selectors.check_list_for_user(user=request.user, site=site, since=filters.since)
     names = area_names()
     page = checks[filters.offset : filters.offset + filters.limit]
@@ -132,42 +128,19 @@ def check_list(request: HttpRequest, filters: Query[CheckFilter]) -> list[CheckO
 
 @router.post("/checks/decide", response={200: DecisionOut, **ERRORS}, operation_id="check_decide")
 def check_decide(request: HttpRequest, payload: DecideIn) -> DecisionOut:
-    at = payload.at or timezone.now()
-    people = []
-    group = None
-    for item in payload.people:
-        facts = cases.Facts()
-        if item.registration_id is not None:
-            registration = selectors.registration_get_for_user(
-                user=request.user, registration_id=item.registration_id
-            )
-            facts = cases.registration_facts(registration)
-            group = group or registration.group
-        observed = item.facts.model_dump() if item.facts else {}
-        services.validate_observed(observed)
-        facts = cases.facts_observed(facts, observed)
-        people.append(cases.rules_person(facts, services.validate_temperature(item.temperature)))
-    vehicle = cases.rules_vehicle(group, at)
-    if payload.vehicle is not None:
-        given = payload.vehicle
-        vehicle = _vehicle(given.kind, given.plate, at, confirmed=given.kind_confirmed)
-    in_force = policy_in_force(at)
-    decision = presenters.decide_people(people, vehicle, at, in_force.policy)
-    return presenters.decision_out(decision, in_force.area_names)
-
-
-def _vehicle(kind: str, plate: str, at: Any, *, confirmed: bool) -> rules.Vehicle:
-    try:
-        plate = normalize_plate(plate) if plate else ""
-    except PlateError:
-        plate = ""
-    state = vehicle_pass_state(plate=plate, at=at) if plate else "none"
-    known = kind in rules.VehicleKind._value2member_map_
-    return rules.Vehicle(
-        rules.VehicleKind(kind if known else "car"),
-        rules.VehiclePassState(state),
-        kind_confirmed=confirmed and known,
+    people = [
+        services.PreviewPerson(
+            registration_id=item.registration_id,
+            observed=item.facts.model_dump() if item.facts else None,
+            temperature=item.temperature,
+        )
+        for item in payload.people
+    ]
+    vehicle = services.PreviewVehicle(**payload.vehicle.model_dump()) if payload.vehicle else None
+    preview = services.check_preview(
+        actor=request.user, people=people, vehicle=vehicle, at=payload.at
     )
+    return presenters.decision_out(preview.decision, preview.area_names)
 
 
 @router.post(
@@ -177,11 +150,8 @@ def check_lookup(request: HttpRequest, filters: LookupFilter) -> list[PartyOut]:
     """Registrations the officer may screen, by pass token, short code, plate or the last
     four digits of a phone, grouped by vehicle. A POST with the criteria in the body, so
     that they stay out of URLs and so out of access logs."""
-    site = (
-        selectors.site_get_for_user(user=request.user, site_id=filters.site)
-        if filters.site
-        else None
-    )
+    site = site_get_for_user(user=request.user, site_id=filters.site) if filters.site else None
+    now = timezone.now()
     plate = None
     if filters.plate:
         try:
@@ -195,9 +165,10 @@ def check_lookup(request: HttpRequest, filters: LookupFilter) -> list[PartyOut]:
         plate=plate,
         phone_tail=filters.phone_tail,
         token=filters.token,
+        at=now,
     )
-    in_force = policy_in_force()
-    return [presenters.party_out(party, in_force) for party in parties]
+    in_force = policy_in_force(now)
+    return [presenters.party_out(party, in_force, now) for party in parties]
 
 
 @router.get("/policy/current", response={200: PolicyOut, **ERRORS}, operation_id="policy_current")

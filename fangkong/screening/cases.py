@@ -148,22 +148,41 @@ def rules_person(facts: Facts, temperature: Decimal | float | None) -> rules.Per
 
 
 def rules_vehicle(
-    group: TravelGroup | None, at: datetime, *, confirmed_kind: str = ""
+    group: TravelGroup | None,
+    at: datetime,
+    *,
+    confirmed_kind: str = "",
+    pass_state: str | None = None,
 ) -> rules.Vehicle | None:
     """The group's vehicle for the rules: of the kind the officer confirmed, else of the
     kind the form declared, which gives no priority (only a valid pass or a confirmation
-    does)."""
+    does). ``pass_state`` is the vehicle's pass state if the caller has read it already."""
     if group is None or group.vehicle_id is None:
         return None
     vehicle = group.vehicle
     declared = confirmed_kind or group.vehicle_kind
     kind = _enum(rules.VehicleKind, declared, rules.VehicleKind.CAR)
-    state = _enum(rules.VehiclePassState, vehicle_pass_state(plate=vehicle.plate, at=at), "none")
+    if pass_state is None:
+        pass_state = vehicle_pass_state(plate=vehicle.plate, at=at)
+    state = _enum(rules.VehiclePassState, pass_state, "none")
     return rules.Vehicle(
         rules.VehicleKind(kind),
         rules.VehiclePassState(state),
         kind_confirmed=bool(confirmed_kind) and kind == confirmed_kind,
     )
+
+
+def decide_people(
+    people: list[rules.Person], vehicle: rules.Vehicle | None, at: datetime, policy: rules.Policy
+) -> rules.Decision | rules.GroupDecision:
+    """The recommendation for the people checked together at ``at`` under ``policy`` (the
+    policy in force then, :func:`fangkong.screening.policy.policy_in_force`): one person on
+    foot alone, else a travel group (in a car when no vehicle is known)."""
+    now = timezone.localtime(at)
+    if vehicle is None and len(people) == 1:
+        return rules.decide(rules.ScreeningCase(people[0]), policy, now=now)
+    vehicle = vehicle or rules.Vehicle(rules.VehicleKind.CAR)
+    return rules.decide_group(rules.TravelGroup(vehicle, tuple(people)), policy, now=now)
 
 
 def registration_facts(registration: Registration) -> Facts:

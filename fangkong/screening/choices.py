@@ -2,15 +2,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.screening import rules
+
 
 class Outcome(models.TextChoices):
-    # Values match fangkong.screening.rules.Outcome.
+    """The outcomes of a check, with their labels: the one vocabulary every app, export and
+    page uses. The values are the rule engine's (``rules.Outcome``, which imports no Django);
+    ``OUTCOME_COLUMNS`` of the rollups and the officer page's list are made from this."""
+
     # "Pass" alone could be read as a document: the context keeps the outcome apart.
-    PASS = "pass", pgettext_lazy("screening outcome", "Pass")
-    PRIORITY_PASS = "priority_pass", _("Priority pass (green channel)")
-    TEST_THEN_PASS = "test_then_pass", _("Test, then pass")
-    PERSUADE_RETURN = "persuade_return", _("Persuade to return")
-    REFER_HEALTH = "refer_health", _("Refer to health authority")
+    PASS = rules.Outcome.PASS.value, pgettext_lazy("screening outcome", "Pass")
+    PRIORITY_PASS = rules.Outcome.PRIORITY_PASS.value, _("Priority pass (green channel)")
+    TEST_THEN_PASS = rules.Outcome.TEST_THEN_PASS.value, _("Test, then pass")
+    PERSUADE_RETURN = rules.Outcome.PERSUADE_RETURN.value, _("Persuade to return")
+    REFER_HEALTH = rules.Outcome.REFER_HEALTH.value, _("Refer to health authority")
 
 
 class RiskLevel(models.TextChoices):

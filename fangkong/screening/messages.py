@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from fangkong.lib.divisions import division_path
 from fangkong.registration.choices import VehicleKind
-from fangkong.screening.choices import Outcome, RiskLevel
+from fangkong.screening.choices import Outcome
 from fangkong.screening.rules import PLAUSIBLE_TEMPERATURE_C, RuleCode
 
 REASON_TEMPLATES: Mapping[str, Any] = {
@@ -119,10 +119,6 @@ def _label(choices: Any, value: str) -> str:
 
 def outcome_label(value: str) -> str:
     return _label(Outcome, value)
-
-
-def risk_level_label(value: str) -> str:
-    return _label(RiskLevel, value)
 
 
 def reasons_out(

@@ -9,12 +9,9 @@ behind a windscreen.
 from __future__ import annotations
 
 import io
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -22,20 +19,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from fangkong.core.fonts import cjk_font
 from fangkong.screening.models import VehiclePass
 from fangkong.screening.passes import PASS_TIME_ZONE, display_plate, drivers_of
 
-FONT_NAME = "FangkongCJK"
-# Debian's packages: fonts-wqy-zenhei, then fonts-noto-cjk. A setting may name another file.
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-)
 QR_ERROR = "m"  # 15 % of the code may be dirty or creased and it still reads
 
 
@@ -46,16 +35,6 @@ def pass_qr(url: str) -> segno.QRCode:
 def pass_qr_svg(url: str) -> str:
     """An inline SVG of the QR code, for the status, detail and scan pages."""
     return pass_qr(url).svg_inline(scale=5, border=2, title=_("QR code of the vehicle pass"))
-
-
-@cache
-def cjk_font() -> str:
-    configured = getattr(settings, "CJK_FONT_PATH", "")
-    for candidate in (configured, *FONT_CANDIDATES):
-        if candidate and Path(candidate).is_file():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, candidate, subfontIndex=0))
-            return FONT_NAME
-    raise RuntimeError("no CJK font found: install fonts-wqy-zenhei (see scripts/system_deps.sh)")
 
 
 class QrFlowable(Flowable):

@@ -23,6 +23,7 @@ from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
 from fangkong.core.models import AuditLog
 from fangkong.core.ratelimit import Verdict
+from fangkong.core.selectors import audit_history
 from fangkong.org.permissions import can_administer
 from fangkong.screening import passes
 from fangkong.screening.choices import PassStatus
@@ -189,11 +190,7 @@ def _render_detail(
 
 
 def _history(vehicle_pass: VehiclePass) -> list[AuditLog]:
-    entries = list(
-        AuditLog.objects.filter(
-            target_type=VehiclePass._meta.label_lower, target_id=str(vehicle_pass.pk)
-        ).order_by("at", "id")
-    )
+    entries = list(audit_history(vehicle_pass))
     for entry in entries:
         entry.label = HISTORY_LABELS.get(entry.action, entry.action)
     return entries
@@ -286,10 +283,10 @@ def pass_scan(request: HttpRequest, token: str = "") -> HttpResponse:
             context.update(_pass_context(request, vehicle_pass))
     elif plate:
         now = timezone.now()
-        state, vehicle_pass = passes.vehicle_pass_for_plate(plate=plate, at=now)
-        if vehicle_pass is not None:
-            context.update(_pass_context(request, vehicle_pass))
-        label = passes.vehicle_pass_state_label(vehicle_pass, state, now)
+        state, found = passes.vehicle_pass_for_plate(plate=plate, at=now)
+        if found is not None:
+            context.update(_pass_context(request, found))
+        label = passes.vehicle_pass_state_label(found, state, now)
         context.update(state=str(state), state_label=label)
     context.pop("qr_svg", None)  # the officer has the pass in front of them
     return render(request, TEMPLATES + "scan.html", context, status=status)

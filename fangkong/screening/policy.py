@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, F, Func, IntegerField, Max, Subquery
 from django.utils import timezone
 
 from fangkong.screening import rules
@@ -84,10 +84,12 @@ class AreaRow:
 _area_cache: dict[str, Any] = {"key": None, "rows": ()}
 
 
-def risk_area_rows() -> tuple[AreaRow, ...]:
-    """Every stored risk area, cached until an import changes the table."""
-    stamp = RiskArea.objects.aggregate(n=Count("id"), last=Max("id"))
-    key = (stamp["n"], stamp["last"])
+def risk_area_rows(key: tuple[int, int | None] | None = None) -> tuple[AreaRow, ...]:
+    """Every stored risk area, cached until an import changes the table; ``key`` is the
+    table's row count and highest id if the caller has read them already."""
+    if key is None:
+        stamp = RiskArea.objects.aggregate(n=Count("id"), last=Max("id"))
+        key = (stamp["n"], stamp["last"])
     if _area_cache["key"] != key:
         rows = RiskArea.objects.order_by("division_code", "effective_from").values_list(
             "division_code", "name", "level", "effective_from", "effective_to"
@@ -179,8 +181,32 @@ class InForce:
 
 def policy_in_force(at: datetime | None = None) -> InForce:
     at = at or timezone.now()
-    rows = risk_area_rows()
-    return InForce(policy_for_row(policy_row_at(at), at, rows), area_names(rows))
+    row, key = _policy_row_and_area_key(at)
+    rows = risk_area_rows(key)
+    return InForce(policy_for_row(row, at, rows), area_names(rows))
+
+
+def _policy_row_and_area_key(at: datetime) -> tuple[Policy, tuple[int, int | None] | None]:
+    """The version in force at ``at`` and the risk-area cache key, in one query: every
+    look-up and decision of the officer needs both."""
+    areas = RiskArea.objects.order_by()
+    found = (
+        Policy.objects.filter(effective_from__lte=at)
+        .order_by("-effective_from", "-version")
+        .annotate(
+            area_count=Subquery(areas.annotate(n=_scalar("COUNT")).values("n")),
+            area_last=Subquery(areas.annotate(n=_scalar("MAX")).values("n")),
+        )
+        .first()
+    )
+    if found is None:
+        return policy_row_at(at), None
+    return found, (found.area_count, found.area_last)
+
+
+def _scalar(function: str) -> Func:
+    # An aggregate Django does not know as one, so that the subquery has no GROUP BY.
+    return Func(F("id"), function=function, output_field=IntegerField())
 
 
 def area_names(rows: tuple[AreaRow, ...] | None = None) -> dict[str, str]:

@@ -6,14 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from fangkong.lib.divisions import division_path
 from fangkong.registration.choices import TravelRole, VehicleKind
 from fangkong.screening import cases, rules
 from fangkong.screening.messages import outcome_label, reasons_out
 from fangkong.screening.models import Check
-from fangkong.screening.passes import vehicle_pass_state
 from fangkong.screening.policy import InForce, area_names
 from fangkong.screening.schemas import (
     CheckOut,
@@ -79,18 +76,6 @@ def decision_out(
     )
 
 
-def decide_people(
-    people: list[rules.Person], vehicle: rules.Vehicle | None, at: datetime, policy: rules.Policy
-) -> rules.Decision | rules.GroupDecision:
-    """The recommendation for the people checked together at ``at`` under ``policy`` (the
-    policy in force then, :func:`fangkong.screening.policy.policy_in_force`)."""
-    now = timezone.localtime(at)
-    if vehicle is None and len(people) == 1:
-        return rules.decide(rules.ScreeningCase(people[0]), policy, now=now)
-    vehicle = vehicle or rules.Vehicle(rules.VehicleKind.CAR)
-    return rules.decide_group(rules.TravelGroup(vehicle, tuple(people)), policy, now=now)
-
-
 def _label(choices: Any, value: str) -> str:
     try:
         return str(choices(value).label)
@@ -98,14 +83,13 @@ def _label(choices: Any, value: str) -> str:
         return value
 
 
-def party_out(party: Party, in_force: InForce) -> PartyOut:
-    now = timezone.now()
+def party_out(party: Party, in_force: InForce, now: datetime) -> PartyOut:
     group = party.group
     vehicle = group.vehicle if group is not None and group.vehicle_id else None
     facts = [cases.registration_facts(r) for r in party.registrations]
-    decision = decide_people(
+    decision = cases.decide_people(
         [cases.rules_person(f, None) for f in facts],
-        cases.rules_vehicle(group, now),
+        cases.rules_vehicle(group, now, pass_state=party.pass_state),
         now,
         in_force.policy,
     )
@@ -119,7 +103,7 @@ def party_out(party: Party, in_force: InForce) -> PartyOut:
         vehicle_kind=declared_kind,
         vehicle_kind_label=_label(VehicleKind, declared_kind) if declared_kind else "",
         vehicle_kind_confirmed=vehicle.kind if vehicle else "",
-        pass_state=vehicle_pass_state(plate=vehicle.plate, at=now) if vehicle else "none",
+        pass_state=party.pass_state,
         origin_code=origin,
         origin="".join(division_path(origin)) if origin else "",
         destination=group.destination if group is not None else "",

@@ -448,7 +448,10 @@ def _area_reasons(person: Person, policy: Policy, now: datetime) -> Iterator[Rea
     if person.origin_code is not None:
         area = _worst_area(person.origin_code, policy.risk_areas, now, now)
         if area is not None and area.level in _ORIGIN_RULES:
-            params = {"division_code": person.origin_code, "area_code": area.code}
+            params: dict[str, str | int | float] = {
+                "division_code": person.origin_code,
+                "area_code": area.code,
+            }
             yield Reason(_ORIGIN_RULES[area.level], params)
 
     earliest = now.date() - timedelta(days=policy.lookback_days)

@@ -6,16 +6,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from fangkong.core.jurisdiction import scope_q
 from fangkong.registration.models import Registration, TravelGroup
 from fangkong.registration.selectors import registration_lookup_for_user
 from fangkong.screening.choices import Outcome
-from fangkong.screening.models import Check
+from fangkong.screening.models import Check, RiskArea
+from fangkong.screening.passes import vehicle_pass_states
+from fangkong.screening.rules import VehiclePassState
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_list_for_user
@@ -26,44 +35,26 @@ def officer_sites(*, user: Any) -> QuerySet[Site]:
     return site_list_for_user(user=user).exclude(status=SiteStatus.CLOSED)
 
 
-def site_get_for_user(*, user: Any, site_id: int) -> Site:
-    return Site.objects.filter(scope_q(user)).select_related("unit").get(pk=site_id)
-
-
-def registration_get_for_user(
-    *, user: Any, registration_id: int | None = None, token: str | None = None
-) -> Registration:
-    """The registration a check refers to, by id or pass token; a field error if it is not
-    found in the user's jurisdiction (offline checks show the message to the officer)."""
-    found = Registration.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
-        "person", "group__vehicle", "site"
-    )
-    registration = None
-    if registration_id is not None:
-        registration = found.filter(pk=registration_id).first()
-    elif token:
-        registration = found.filter(pass_token=token).first()
-    if registration is None:
-        raise ValidationError(
-            {
-                "registration": ValidationError(
-                    _("No such registration in your jurisdiction."), code="registration_not_found"
-                )
-            }
-        )
-    return registration
-
-
 # --- lookup by the officer: registrations grouped into parties ---------------------------
+
+
+@dataclass(frozen=True)
+class LastCheck:
+    """The latest check of a registration, as the look-up shows it."""
+
+    outcome: str
+    checked_at: datetime
 
 
 @dataclass
 class Party:
-    """What the officer screens together: a travel group (one vehicle), or one person."""
+    """What the officer screens together: a travel group (one vehicle), or one person; with
+    the vehicle's pass state (``none`` without a vehicle) and each registration's last check."""
 
     group: TravelGroup | None
     registrations: list[Registration] = field(default_factory=list)
-    last_checks: dict[int, Check] = field(default_factory=dict)
+    last_checks: dict[int, LastCheck] = field(default_factory=dict)
+    pass_state: str = VehiclePassState.NONE.value
 
 
 MAX_PARTIES = 20
@@ -77,51 +68,85 @@ def party_lookup_for_user(
     plate: str | None = None,
     phone_tail: str | None = None,
     token: str | None = None,
+    at: datetime | None = None,
 ) -> list[Party]:
     """Parties matching what the officer typed or scanned. Plates and phone tails are
-    searched at the officer's site only, codes and tokens in the whole jurisdiction."""
+    searched at the officer's site only, codes and tokens in the whole jurisdiction.
+
+    Two queries for any number of parties: the registrations found with their travel
+    companions and last checks, then the pass states of their vehicles at ``at``."""
     local = site if (plate or phone_tail) else None
-    matches = list(
-        registration_lookup_for_user(
-            user=user, code=code, plate=plate, phone_tail=phone_tail, token=token, site=local
-        ).order_by("-created_at")[: MAX_PARTIES * 4]
-    )
-    group_ids = {r.group_id for r in matches if r.group_id}
-    members = (
-        Registration.objects.filter(group_id__in=group_ids)
+    matches = registration_lookup_for_user(
+        user=user, code=code, plate=plate, phone_tail=phone_tail, token=token, site=local
+    )[: MAX_PARTIES * 4]
+    found = list(_with_last_check(_found_with_companions(matches)))
+    parties = _parties(found)[:MAX_PARTIES]
+    _attach_pass_states(parties, at or timezone.now())
+    for party in parties:
+        party.last_checks = {
+            r.pk: LastCheck(r.last_outcome, r.last_checked_at)
+            for r in party.registrations
+            if r.last_outcome
+        }
+    return parties
+
+
+def _attach_pass_states(parties: list[Party], at: datetime) -> None:
+    """Each party's vehicle pass state, in one query for all their plates."""
+    plates = {_plate(party) for party in parties} - {""}
+    states = vehicle_pass_states(plates=plates, at=at) if plates else {}
+    for party in parties:
+        party.pass_state = states.get(_plate(party), VehiclePassState.NONE.value)
+
+
+def _plate(party: Party) -> str:
+    vehicle = party.group.vehicle if party.group is not None else None
+    return vehicle.plate if vehicle is not None else ""
+
+
+def _found_with_companions(matches: QuerySet[Registration]) -> QuerySet[Registration]:
+    """The matching registrations and everyone in their travel groups, each marked whether
+    it matched itself, newest match first."""
+    ids = matches.values("pk")
+    return (
+        Registration.objects.filter(Q(pk__in=ids) | Q(group_id__in=matches.values("group_id")))
+        .annotate(matched=ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField()))
         .select_related("person", "group__vehicle", "site")
-        .order_by("group_id", "role", "id")
+        .order_by("-matched", "-created_at", "pk")
     )
+
+
+def _with_last_check(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    latest = Check.objects.filter(registration=OuterRef("pk")).order_by("-checked_at", "-pk")
+    return registrations.annotate(
+        last_outcome=Subquery(latest.values("outcome")[:1]),
+        last_checked_at=Subquery(latest.values("checked_at")[:1]),
+    )
+
+
+def _parties(found: list[Registration]) -> list[Party]:
+    """One party per travel group, the driver first, in the order of the newest match; a
+    registration without a group is a party of one."""
     by_group: dict[int, list[Registration]] = {}
-    for registration in members:
-        by_group.setdefault(registration.group_id, []).append(registration)
+    for registration in found:
+        if registration.group_id:
+            by_group.setdefault(registration.group_id, []).append(registration)
     parties: list[Party] = []
     seen: set[int] = set()
-    for registration in matches:
-        if registration.group_id:
-            if registration.group_id in seen:
-                continue
-            seen.add(registration.group_id)
-            group_regs = by_group.get(registration.group_id, [registration])
-            parties.append(Party(group_regs[0].group, _driver_first(group_regs)))
-        else:
+    for registration in found:
+        if not registration.matched:
+            continue
+        if registration.group_id is None:
             parties.append(Party(None, [registration]))
-    parties = parties[:MAX_PARTIES]
-    _attach_last_checks(parties)
+        elif registration.group_id not in seen:
+            seen.add(registration.group_id)
+            members = _driver_first(by_group[registration.group_id])
+            parties.append(Party(members[0].group, members))
     return parties
 
 
 def _driver_first(registrations: list[Registration]) -> list[Registration]:
     return sorted(registrations, key=lambda r: (r.role != "driver", r.pk))
-
-
-def _attach_last_checks(parties: list[Party]) -> None:
-    ids = [r.pk for party in parties for r in party.registrations]
-    latest: dict[int, Check] = {}
-    for check in Check.objects.filter(registration_id__in=ids).order_by("checked_at"):
-        latest[check.registration_id] = check
-    for party in parties:
-        party.last_checks = {r.pk: latest[r.pk] for r in party.registrations if r.pk in latest}
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -148,6 +173,13 @@ def check_get_for_user(*, user: Any, check_id: int) -> Check:
         )
         .get(pk=check_id)
     )
+
+
+def risk_area_list_current(*, day: date) -> QuerySet[RiskArea]:
+    """Risk areas in force on ``day`` or later (none lifted before it), newest first. Not
+    personal data: every officer may read them."""
+    in_force = Q(effective_to__isnull=True) | Q(effective_to__gte=day)
+    return RiskArea.objects.filter(in_force).order_by("-effective_from", "division_code")
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:

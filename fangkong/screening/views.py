@@ -29,10 +29,11 @@ from fangkong.screening import presenters, selectors, services
 from fangkong.screening.choices import Outcome
 from fangkong.screening.forms import PolicyForm, RevealForm, RiskAreaImportForm
 from fangkong.screening.messages import RULE_LABELS, client_strings, outcome_label
-from fangkong.screening.models import Check, RiskArea
+from fangkong.screening.models import Check
 from fangkong.screening.policy import complete_rules, policy_client_json, policy_row_at
 from fangkong.screening.policy import policy_versions as stored_versions
 from fangkong.sites.models import Site
+from fangkong.sites.selectors import site_get_for_user
 
 # What the service worker keeps for the officer app to open without a network.
 OFFICER_STATIC = (
@@ -142,9 +143,6 @@ def _policy_context(request: HttpRequest, form: PolicyForm, upload: RiskAreaImpo
     current = policy_row_at()
     rules = complete_rules(current.rules)
     today = timezone.localdate()
-    areas = RiskArea.objects.filter(effective_to__isnull=True) | RiskArea.objects.filter(
-        effective_to__gte=today
-    )
     return {
         "current": current,
         "rules": rules,
@@ -157,7 +155,7 @@ def _policy_context(request: HttpRequest, form: PolicyForm, upload: RiskAreaImpo
         "versions": stored_versions(),
         "form": form,
         "upload": upload,
-        "areas": areas.order_by("-effective_from", "division_code")[:500],
+        "areas": selectors.risk_area_list_current(day=today)[:500],
         "today": today,
     }
 
@@ -212,7 +210,7 @@ def risk_area_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_counters(request: HttpRequest, site_id: int) -> HttpResponse:
     try:
-        site = selectors.site_get_for_user(user=request.user, site_id=site_id)
+        site = site_get_for_user(user=request.user, site_id=site_id)
     except Site.DoesNotExist:
         raise Http404 from None
     if not request.htmx:

@@ -45,13 +45,14 @@ def site_list_for_map(*, user: Any, **filters: Any) -> QuerySet[Site]:
     )
 
 
-def site_get_for_user(*, user: Any, site_id: int) -> Site:
-    return (
-        Site.objects.filter(scope_q(user))
-        .select_related("unit")
-        .prefetch_related("photos", "status_changes__changed_by", "staff__unit")
-        .get(pk=site_id)
-    )
+def site_get_for_user(*, user: Any, site_id: int, details: bool = False) -> Site:
+    """The site, if the user's jurisdiction covers its unit; ``Site.DoesNotExist`` otherwise
+    (a foreign site looks absent). With ``details``, its photos, status changes and staff
+    too, for the site's own page."""
+    sites = Site.objects.filter(scope_q(user)).select_related("unit")
+    if details:
+        sites = sites.prefetch_related("photos", "status_changes__changed_by", "staff__unit")
+    return sites.get(pk=site_id)
 
 
 def site_photo_get_for_user(*, user: Any, photo_id: int) -> SitePhoto:

@@ -55,7 +55,7 @@ def _forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpRespon
 
 def _site_or_404(request: HttpRequest, site_id: int) -> Site:
     try:
-        return selectors.site_get_for_user(user=request.user, site_id=site_id)
+        return selectors.site_get_for_user(user=request.user, site_id=site_id, details=True)
     except Site.DoesNotExist:
         raise Http404 from None
 

@@ -102,10 +102,6 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_store(self) -> bool:
-        return self.kind == LocationKind.STORE
-
 
 class Batch(models.Model):
     """A batch of an item, by its number (批号). Items without batches use one batch with an

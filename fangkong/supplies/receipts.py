@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 # The one CJK font helper (registered once per process), shared with the daily reports.
-from fangkong.command.report_formats import cjk_font
+from fangkong.core.fonts import cjk_font
 from fangkong.supplies.choices import DonorKind, MeasureUnit
 from fangkong.supplies.models import Donation
 from fangkong.supplies.selectors import Destination

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from fangkong.core.jurisdiction import jurisdiction_root, scope_q, sees_everything
+from fangkong.core.jurisdiction import scope_q
 from fangkong.org.models import Unit
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
@@ -408,7 +408,3 @@ def import_list_for_user(*, user: Any) -> QuerySet[ImportJob]:
 
 def import_get_for_user(*, user: Any, job_id: int) -> ImportJob:
     return import_list_for_user(user=user).get(pk=job_id)
-
-
-def user_scope_unit(user: Any) -> Unit | None:
-    return None if sees_everything(user) else jurisdiction_root(user)

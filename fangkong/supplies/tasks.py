@@ -1,16 +1,21 @@
-"""Background work of the supplies app (django-tasks): checking and applying an import.
-
-With the default immediate backend the task runs as soon as the mapping's transaction
-commits; with a queue backend it runs in the worker and the import's page shows its status
-until it is done."""
+"""Background work of the supplies app, as jobs (``docs/jobs.md``): checking and applying an
+import once its columns are mapped. The import's page shows its status until it is done."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.jobs.registry import Outcome, job_kind
+from fangkong.jobs.runner import JobContext
 
 
-@task()
-def supplies_import_run(job_id: int) -> str:
+@job_kind("supplies.import", _("Import stock"))
+def supplies_import_job(ctx: JobContext) -> Outcome:
     from fangkong.supplies.services.imports import import_run
 
-    return import_run(job_id=job_id).status
+    done = import_run(job_id=int(ctx.params["import_id"]))
+    return Outcome(
+        result={"status": done.status, "rows_imported": done.rows_imported},
+        url=reverse("supplies:import", args=[done.pk]),
+    )

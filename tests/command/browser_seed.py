@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from fangkong.command.rollups import record_check
 from fangkong.org.choices import RoleCode, StaffKind, UnitKind
 from fangkong.org.models import Role, Staff, Unit
 from fangkong.registration.models import Person
@@ -27,7 +28,7 @@ def add_checks(site_code: str, n: int, *, minutes_ago: int = 5) -> None:
     site = Site.objects.get(code=site_code)
     for _ in range(n):
         person = Person.objects.create(doc_type="passport", doc_number=uuid.uuid4().hex[:10])
-        Check.objects.create(
+        check = Check.objects.create(
             site=site,
             person=person,
             name="测试",
@@ -37,6 +38,7 @@ def add_checks(site_code: str, n: int, *, minutes_ago: int = 5) -> None:
             checked_at=timezone.now() - timedelta(minutes=minutes_ago),
             idempotency_key=uuid.uuid4().hex,
         )
+        record_check(check)
 
 
 def run() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from fangkong.command.rollups import record_check, record_registrations
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.screening.models import Check
 
@@ -33,7 +34,7 @@ def make_registration(
     site: Any, *, at: datetime, kind: str = "road", declared: dict[str, Any] | None = None
 ) -> Registration:
     with time_machine.travel(at, tick=False):
-        return Registration.objects.create(
+        registration = Registration.objects.create(
             kind=kind,
             site=site,
             person=make_person(),
@@ -44,6 +45,9 @@ def make_registration(
             valid_until=at + timedelta(days=1),
             submission_key=uuid.uuid4().hex,
         )
+    # What ``registration_create`` does after saving, as the service would.
+    record_registrations([registration])
+    return registration
 
 
 def make_check(
@@ -56,7 +60,7 @@ def make_check(
     registration: Registration | None = None,
     group: TravelGroup | None = None,
 ) -> Check:
-    return Check.objects.create(
+    check = Check.objects.create(
         site=site,
         person=person or (registration.person if registration else make_person()),
         name="测试人员",
@@ -69,6 +73,8 @@ def make_check(
         checked_at=at,
         idempotency_key=uuid.uuid4().hex,
     )
+    record_check(check)  # what ``check_record`` does after saving
+    return check
 
 
 @pytest.fixture

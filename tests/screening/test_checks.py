@@ -11,6 +11,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fangkong.command.models import SiteHourRollup
+from fangkong.command.rollups import hour_start
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
 from fangkong.registration.models import Person, TravelGroup, Vehicle
@@ -429,3 +431,13 @@ def test_the_purge_is_a_step_of_purge_expired():
     steps = {step.name: step for step in purge_steps()}
     assert steps["screening.checks"].function is services.check_purge
     assert steps["screening.checks"].order < steps["registration"].order
+
+
+def test_a_recorded_check_is_counted_in_the_rollups_once(clock, officer, squad_site):
+    registration = make_group(squad_site, people=[(make_person(1), declared())])[0]
+
+    record(officer, squad_site, registration=registration)
+    record(officer, squad_site, registration=registration)  # the same key: stored once
+
+    hour = SiteHourRollup.objects.get(site=squad_site, hour=hour_start(NOW))
+    assert (hour.persons, hour.vehicles, hour.outcome_pass) == (1, 1, 1)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from fangkong.lib.mask import mask_id_number, mask_phone
+from fangkong.lib.mask import mask_phone
 
 register = template.Library()
 
@@ -10,8 +10,3 @@ register = template.Library()
 @register.filter
 def masked_phone(value: str) -> str:
     return mask_phone(value) if value else ""
-
-
-@register.filter
-def masked_id(value: str) -> str:
-    return mask_id_number(value) if value else ""

@@ -75,11 +75,22 @@ def fairness_targets(problem: Problem) -> dict[tuple[str, int], int]:
     return targets
 
 
-def allowed(post: Post, person: Person, day: int, shift: str) -> bool:
-    """Whether the person may stand ``post`` on that shift and day at all."""
+def able(post: Post, person: Person) -> bool:
+    """Whether the person may stand ``post`` on some day: they have its skill and may serve
+    its group (site)."""
     if post.skill is not None and post.skill not in person.skills:
         return False
-    if person.groups is not None and post.group and post.group not in person.groups:
+    return person.groups is None or not post.group or post.group in person.groups
+
+
+def able_people(problem: Problem, post: Post) -> list[int]:
+    """The indexes of the people who may stand ``post`` on some day."""
+    return [i for i, person in enumerate(problem.people) if able(post, person)]
+
+
+def allowed(post: Post, person: Person, day: int, shift: str) -> bool:
+    """Whether the person may stand ``post`` on that shift and day at all."""
+    if not able(post, person):
         return False
     if day in person.days_off or (day, shift) in person.unavailable:
         return False

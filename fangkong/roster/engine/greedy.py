@@ -33,7 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 
-from .build import Cell, Duty, allowed, fairness_targets
+from .build import Cell, Duty, able_people, allowed, fairness_targets
 from .model import FairnessGoal, Problem
 
 # Rounds of filling, from the share of the demand that can be covered up to the whole of it.
@@ -231,13 +231,7 @@ class _Filler:
 
     def _able(self, post_id: str) -> list[int]:
         if post_id not in self.able:
-            post = self.posts[post_id]
-            self.able[post_id] = [
-                i
-                for i, p in enumerate(self.problem.people)
-                if (post.skill is None or post.skill in p.skills)
-                and (not post.group or p.groups is None or post.group in p.groups)
-            ]
+            self.able[post_id] = able_people(self.problem, self.posts[post_id])
         return self.able[post_id]
 
     def _may_take(self, person: int, day: int, shift: str, post_id: str) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .build import Cell, Duty, ModelBuilder, Part
+from .build import Cell, Duty, ModelBuilder, Part, able_people
 from .costs import cell_costs
 from .model import Assignment, CoverDemand, Problem
 from .swap import Exchanges
@@ -33,8 +33,7 @@ STALL_S = 8.0
 STALL_TIME_FACTOR = 4
 # Once every post is covered, this share of the looks goes to what the roster pays for (a part
 # around a cost, see ``_blame_neighbourhood``, or a walk of exchanges): it is what is left to
-# mend. Brigade, 60 s: objective 0, 0, 0, 3 on seeds 0, 0, 1, 2 at 0.8; 3–16 at 0.5; 0–33 at
-# 0.95 (measured before walks).
+# mend (measured: docs/roster-engine.md, "Tuning measurements").
 BLAME_SHARE = 0.8
 
 
@@ -359,13 +358,7 @@ class Search:
     def _able(self, post_id: str) -> list[int]:
         """The people who may stand ``post_id`` (on some day)."""
         if post_id not in self.able:
-            post = self.posts[post_id]
-            self.able[post_id] = [
-                i
-                for i, p in enumerate(self.problem.people)
-                if (post.skill is None or post.skill in p.skills)
-                and (not post.group or p.groups is None or post.group in p.groups)
-            ]
+            self.able[post_id] = able_people(self.problem, self.posts[post_id])
         return self.able[post_id]
 
     def _cells(self, people, first: int, width: int) -> frozenset[Cell]:
@@ -393,9 +386,8 @@ class Search:
         if work is not None:
             # A short look at a covered roster: a limit in work, not seconds, so that the
             # search behaves alike on a fast and a slow machine; and no presolve probing or
-            # symmetry detection, which cost a good part of so short a look and rarely pay.
-            # Brigade, 60 s, seeds 0-2 on one machine: 0.2 s with both, 101 / 111 / 95;
-            # 0.06 of work without, 19 / 18 / 25.
+            # symmetry detection, which cost a good part of so short a look and rarely pay
+            # (measured: docs/roster-engine.md, "Tuning measurements").
             solver.parameters.max_deterministic_time = work
             solver.parameters.cp_model_probing_level = 0
             solver.parameters.symmetry_level = 0

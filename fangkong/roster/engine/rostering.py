@@ -26,12 +26,10 @@ from .solver import Progress, SolveOptions, solve
 # (its measure of work done, the same on any machine; here about 0.4 s of a core): CP-SAT
 # finds an improvement early when there is one, and spends the rest proving there is none, so
 # many short looks beat fewer long ones. A limit in seconds was tuned on one machine and wrong
-# on the next: 0.2 s gave objective 0–6 at 60 s on one, 95–128 on a slower one (2026-12-05).
+# on the next (measured: docs/roster-engine.md, "Tuning measurements").
 POLISH_DTIME = 0.06
 # Once the roster pays for only a few things (no more than ten site changes' worth), what is
-# left is hard to mend: each look gets five times the work. Brigade, 60 s, on one machine:
-# objective 12 / 3 / 9 / 0 (seeds 0-3) with short looks throughout; with this, 0 on seeds 0-5
-# (reached at 28-45 s; 0 is the bound, so proven optimal) and 0 / 6 / 0 on seeds 0-2 again.
+# left is hard to mend: each look gets five times the work (measured: docs/roster-engine.md).
 FINISH_SITE_CHANGES = 10
 FINISH_DTIME = 5 * POLISH_DTIME
 

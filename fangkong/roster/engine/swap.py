@@ -32,8 +32,7 @@ from .model import Problem, Rules
 LONGEST = 7
 
 # The share of exchanges that start from someone whose row costs something; the others start
-# from anyone. Brigade from a covered roster costing 40, one core, 20 s, seeds 1-3: 0 at 16, 7
-# and 8 s at a half; 12, 6 and 6 at the end with none.
+# from anyone (measured: docs/roster-engine.md, "Tuning measurements").
 COSTLY_SHARE = 0.5
 
 

@@ -7,31 +7,37 @@ the officer's phone showed; each write runs in a transaction with its audit reco
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command.rollups import record_check
+from fangkong.core.actors import Actor
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
 from fangkong.core.validation import clean_document, clean_phone
+from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_reveal_identity
 from fangkong.registration.choices import DocumentType, VehicleKind
-from fangkong.registration.models import Registration, Vehicle
+from fangkong.registration.models import Person, Registration, Vehicle
 from fangkong.registration.people import person_get_or_create
+from fangkong.registration.selectors import registration_get_for_user
 from fangkong.screening import cases, rules
 from fangkong.screening.choices import Outcome, RevealReason
 from fangkong.screening.messages import outcome_label
 from fangkong.screening.models import Check
-from fangkong.screening.policy import policy_current
+from fangkong.screening.passes import vehicle_pass_state
+from fangkong.screening.policy import policy_current, policy_in_force
 from fangkong.sites.models import Site
 
 # Phones keep their own time; a clock a little fast must not lose a check.
@@ -54,7 +60,7 @@ class Recorded(NamedTuple):
     created: bool
 
 
-def _actor_parts(actor: Any) -> tuple[Any, Staff | None]:
+def _actor_parts(actor: Actor | Staff) -> tuple[Actor, Staff | None]:
     if isinstance(actor, Staff):
         return actor.user, actor
     return actor, getattr(actor, "staff", None) if actor is not None else None
@@ -190,7 +196,7 @@ def _clean_observed(errors: FieldErrors, observed: Mapping[str, Any]) -> None:
         errors.add("facts.nat_at", _("Not a date and time."), "invalid")
 
 
-def check_for_key(*, actor: Any, idempotency_key: str) -> Check | None:
+def check_for_key(*, actor: Actor, idempotency_key: str) -> Check | None:
     """The check already stored under this key, if any (a retried or re-synced check)."""
     user, staff = _actor_parts(actor)
     key = (idempotency_key or "").strip()
@@ -213,7 +219,20 @@ def validate_temperature(value: Any) -> Decimal | None:
     return reading
 
 
-def check_decide(
+def registration_for_check(
+    *, user: Actor, registration_id: int | None = None, token: str | None = None
+) -> Registration:
+    """The registration a check refers to, by id or pass token; a field error if it is not
+    found in the user's jurisdiction (offline checks show the message to the officer)."""
+    try:
+        return registration_get_for_user(user=user, registration_id=registration_id, token=token)
+    except Registration.DoesNotExist:
+        message = _("No such registration in your jurisdiction.")
+        error = ValidationError(message, code="registration_not_found")
+        raise ValidationError({"registration": error}) from None
+
+
+def check_recommend(
     *,
     facts: cases.Facts,
     temperature: Decimal | float | None,
@@ -231,10 +250,83 @@ def check_decide(
     return rules.decide(case, policy, now=timezone.localtime(at))
 
 
+@dataclass(frozen=True)
+class PreviewPerson:
+    """One person of a preview: their registration if any, what the officer saw, and the
+    reading."""
+
+    registration_id: int | None = None
+    observed: Mapping[str, Any] | None = None
+    temperature: float | None = None
+
+
+@dataclass(frozen=True)
+class PreviewVehicle:
+    """The vehicle as the officer gives it; ``kind_confirmed`` when they saw it and vouch
+    for ``kind``."""
+
+    kind: str = "car"
+    plate: str = ""
+    kind_confirmed: bool = False
+
+
+class Preview(NamedTuple):
+    decision: rules.Decision | rules.GroupDecision
+    area_names: dict[str, str]
+
+
+def check_preview(
+    *,
+    actor: Actor,
+    people: Sequence[PreviewPerson],
+    vehicle: PreviewVehicle | None = None,
+    at: datetime | None = None,
+) -> Preview:
+    """The recommendation for people checked together at ``at`` (now by default), with what
+    the officer saw, stored nowhere: what ``/checks/decide`` answers. Registrations are read
+    in the actor's jurisdiction; the vehicle is the first registration's travel group's,
+    unless the officer gives one."""
+    at = at or timezone.now()
+    persons = []
+    group = None
+    for person in people:
+        facts = cases.Facts()
+        if person.registration_id is not None:
+            registration = registration_for_check(
+                user=actor, registration_id=person.registration_id
+            )
+            facts = cases.registration_facts(registration)
+            group = group or registration.group
+        observed = person.observed or {}
+        validate_observed(observed)
+        facts = cases.facts_observed(facts, observed)
+        persons.append(cases.rules_person(facts, validate_temperature(person.temperature)))
+    rules_vehicle = cases.rules_vehicle(group, at)
+    if vehicle is not None:
+        rules_vehicle = _preview_vehicle(vehicle, at)
+    in_force = policy_in_force(at)
+    decision = cases.decide_people(persons, rules_vehicle, at, in_force.policy)
+    return Preview(decision, in_force.area_names)
+
+
+def _preview_vehicle(vehicle: PreviewVehicle, at: datetime) -> rules.Vehicle:
+    try:
+        plate = normalize_plate(vehicle.plate) if vehicle.plate else ""
+    except PlateError:
+        plate = ""
+    state = vehicle_pass_state(plate=plate, at=at) if plate else "none"
+    known = vehicle.kind in rules.VehicleKind._value2member_map_
+    return rules.Vehicle(
+        rules.VehicleKind(vehicle.kind if known else "car"),
+        rules.VehiclePassState(state),
+        kind_confirmed=vehicle.kind_confirmed and known,
+    )
+
+
 @transaction.atomic
 def check_record(
     *,
-    actor: Any,
+    actor: Actor,
     site: Site,
     idempotency_key: str,
     checked_at: datetime,
@@ -256,11 +348,7 @@ def check_record(
     did not: only a confirmed kind, or a valid vehicle pass, gives the green channel. A
     walk-up's name and phone stay on the check; an existing person is never changed."""
     user, staff = _actor_parts(actor)
-    errors = FieldErrors()
-    key = (idempotency_key or "").strip()
-    if not _KEY.fullmatch(key):
-        errors.add("idempotency_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
-        errors.raise_if_any()
+    key = _clean_key(idempotency_key)
     again = _same_key(user, staff, key)
     if again is not None:
         _raise_if_differs(again.check, site, outcome, checked_at, temperature, registration)
@@ -269,9 +357,89 @@ def check_record(
         raise PermissionDeniedError(_("You cannot record checks at this site."))
     if registration is not None and not _covers(user, staff, registration.site):
         raise PermissionDeniedError(_("This registration is outside your jurisdiction."))
+    reading, walk_up = _check_validate(
+        checked_at=checked_at,
+        temperature=temperature,
+        outcome=outcome,
+        registration=registration,
+        walk_up=walk_up,
+        observed=observed,
+        vehicle_kind=vehicle_kind,
+        texts={"note": note, "override_reason": override_reason},
+    )
+    group = registration.group if registration else None
+    vehicle_kind = vehicle_kind if group is not None and group.vehicle_id else ""
+    base = cases.registration_facts(registration) if registration else cases.Facts()
+    decision = check_recommend(
+        facts=cases.facts_observed(base, observed),
+        temperature=reading,
+        group=group,
+        at=checked_at,
+        confirmed_kind=vehicle_kind,
+    )
+    reason = _check_override(
+        outcome=outcome,
+        recommended=decision.outcome.value,
+        override_reason=override_reason,
+        shown_recommendation=shown_recommendation,
+    )
+    person, declared = _checked_person(registration, walk_up)
+    check = Check(
+        site=site,
+        person=person,
+        registration=registration,
+        group=group,
+        name=declared.name,
+        phone=declared.phone,
+        officer=staff,
+        temperature=reading,
+        vehicle_kind=vehicle_kind,
+        recommended=decision.outcome.value,
+        outcome=outcome,
+        reasons=[{"code": r.code.value, "params": dict(r.params)} for r in decision.reasons],
+        override_reason=reason,
+        note=note.strip(),
+        policy_version=decision.policy_version,
+        checked_at=checked_at,
+        idempotency_key=key,
+    )
+    return _check_save(check, user=user)
 
-    now = timezone.now()
-    _clean_checked_at(errors, checked_at, now)
+
+def _checked_person(
+    registration: Registration | None, walk_up: WalkUp | None
+) -> tuple[Person, Registration | WalkUp]:
+    """The person checked, and what they declared of their name and phone this time."""
+    if registration is not None:
+        return registration.person, registration
+    assert walk_up is not None  # noqa: S101 - checked by _check_validate
+    person = person_get_or_create(doc_type=walk_up.doc_type, doc_number=walk_up.doc_number)
+    return person, walk_up
+
+
+def _clean_key(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip()
+    if not _KEY.fullmatch(key):
+        errors = FieldErrors()
+        errors.add("idempotency_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
+        errors.raise_if_any()
+    return key
+
+
+def _check_validate(
+    *,
+    checked_at: datetime,
+    temperature: Any,
+    outcome: str,
+    registration: Registration | None,
+    walk_up: WalkUp | None,
+    observed: Mapping[str, Any] | None,
+    vehicle_kind: str,
+    texts: Mapping[str, str],
+) -> tuple[Decimal | None, WalkUp | None]:
+    """Every field error of a check at once; the reading and the walk-up person cleaned."""
+    errors = FieldErrors()
+    _clean_checked_at(errors, checked_at, timezone.now())
     reading = _clean_temperature(errors, temperature)
     if outcome not in Outcome.values:
         errors.add("outcome", _("Choose an outcome."), "outcome_invalid")
@@ -283,75 +451,72 @@ def check_record(
     _clean_observed(errors, observed or {})
     if vehicle_kind and vehicle_kind not in VehicleKind.values:
         errors.add("vehicle_kind", _("Choose one of the listed values."), "invalid_choice")
-    if len(note) > 200 or len(override_reason) > 200:
-        field = "note" if len(note) > 200 else "override_reason"
-        errors.add(field, _("At most 200 characters."), "too_long")
+    too_long = [name for name, text in texts.items() if len(text) > 200]
+    if too_long:
+        errors.add(too_long[0], _("At most 200 characters."), "too_long")
     errors.raise_if_any()
+    return reading, walk_up
 
-    base = cases.registration_facts(registration) if registration else cases.Facts()
-    facts = cases.facts_observed(base, observed)
-    group = registration.group if registration else None
-    vehicle_kind = vehicle_kind if group is not None and group.vehicle_id else ""
-    decision = check_decide(
-        facts=facts, temperature=reading, group=group, at=checked_at, confirmed_kind=vehicle_kind
-    )
-    recommended = decision.outcome.value
-    override_reason = " ".join(override_reason.split())
-    if outcome != recommended and not override_reason:
-        override_reason = _offline_reason(shown_recommendation, outcome, recommended)
-        if not override_reason:
-            message = _(
-                "The outcome differs from the recommendation (%(recommended)s): give the reason."
-            )
-            errors.add(
-                "override_reason",
-                message % {"recommended": outcome_label(recommended)},
-                "override_reason_required",
-            )
-            errors.raise_if_any()
 
-    if registration is not None:
-        person, declared = registration.person, registration
-    else:
-        assert walk_up is not None  # noqa: S101 - checked above
-        person = person_get_or_create(doc_type=walk_up.doc_type, doc_number=walk_up.doc_number)
-        declared = walk_up
-    check = Check(
-        site=site,
-        person=person,
-        registration=registration,
-        group=group,
-        name=declared.name,
-        phone=declared.phone,
-        officer=staff,
-        temperature=reading,
-        vehicle_kind=vehicle_kind,
-        recommended=recommended,
-        outcome=outcome,
-        reasons=[{"code": r.code.value, "params": dict(r.params)} for r in decision.reasons],
-        override_reason=override_reason if outcome != recommended else "",
-        note=note.strip(),
-        policy_version=decision.policy_version,
-        checked_at=checked_at,
-        idempotency_key=key,
+def _check_override(
+    *, outcome: str, recommended: str, override_reason: str, shown_recommendation: str | None
+) -> str:
+    """The reason stored with an outcome that differs from the recommendation (blank when it
+    does not): the officer's, else the phone's recommendation they followed; a field error
+    if there is neither."""
+    if outcome == recommended:
+        return ""
+    reason = " ".join(override_reason.split()) or _offline_reason(
+        shown_recommendation, outcome, recommended
     )
+    if not reason:
+        message = _(
+            "The outcome differs from the recommendation (%(recommended)s): give the reason."
+        )
+        errors = FieldErrors()
+        errors.add(
+            "override_reason",
+            message % {"recommended": outcome_label(recommended)},
+            "override_reason_required",
+        )
+        errors.raise_if_any()
+    return reason
+
+
+def _check_save(check: Check, *, user: Any) -> Recorded:
+    """Store a new check with its effects on other records, in the caller's transaction:
+    the command centre's rollups, the vehicle's confirmed kind, the audit of an override.
+    Every check recorded passes here; a check already stored under its key (a concurrent
+    retry) is returned instead."""
     try:
         with transaction.atomic():
             check.save()
+            record_check(check)
     except IntegrityError:
         # The same key was stored by a concurrent request between our look-up and insert.
-        stored = Check.objects.get(idempotency_key=key)
-        _raise_if_differs(stored, site, outcome, checked_at, temperature, registration)
+        stored = Check.objects.get(idempotency_key=check.idempotency_key)
+        _raise_if_differs(
+            stored,
+            check.site,
+            check.outcome,
+            check.checked_at,
+            check.temperature,
+            check.registration,
+        )
         return Recorded(stored, False)
-    if vehicle_kind:
-        _vehicle_confirm(group.vehicle, vehicle_kind)
+    if check.vehicle_kind:
+        _vehicle_confirm(check.group.vehicle, check.vehicle_kind)
     if check.overridden:
         audit_record(
             actor=user,
             action="check.override",
             target=check,
-            reason=override_reason,
-            extra={"recommended": recommended, "outcome": outcome, "site": site.pk},
+            reason=check.override_reason,
+            extra={
+                "recommended": check.recommended,
+                "outcome": check.outcome,
+                "site": check.site_id,
+            },
         )
     return Recorded(check, True)
 
@@ -415,7 +580,7 @@ def _reveal_in_scope(user: Any, check: Check) -> bool:
 
 @transaction.atomic
 def person_reveal(
-    *, actor: Any, check: Check, reason_code: str, reason: str, ip: str | None = None
+    *, actor: Actor, check: Check, reason_code: str, reason: str, ip: str | None = None
 ) -> dict[str, str]:
     """The full document number, name and phone as this check captured them (what the
     officer entered for a walk-up, the registration's declaration otherwise), never what any

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.jobs.services import job_start
 from fangkong.lib import tabular
 from fangkong.supplies.imports import FIELDS, ItemIndex, measure_matches, problem_message
 from fangkong.supplies.models import ImportJob, Item, Location
@@ -115,9 +116,14 @@ def import_map(
     job.mapping = {field.key: mapping.get(field.key) for field in FIELDS[job.kind]}
     job.save(update_fields=["sheet", "header_row", "mapping", "status"])
     audit_record(actor=actor, action="supplies.import_map", target=job)
-    from fangkong.supplies.tasks import supplies_import_run
-
-    transaction.on_commit(lambda: supplies_import_run.enqueue(job.pk))
+    # Queued in this transaction: the worker sees the job once the mapping is saved.
+    job_start(
+        actor=actor,
+        kind="supplies.import",
+        params={"import_id": job.pk},
+        unit=job.store.unit,
+        title=job.file_name,
+    )
     return job
 
 

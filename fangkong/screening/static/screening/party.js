@@ -19,7 +19,6 @@
   var toast = Kit.toast;
   var $ = function (id) { return document.getElementById(id); };
 
-  var OUTCOMES = ['pass', 'priority_pass', 'test_then_pass', 'persuade_return', 'refer_health'];
   var HEALTH_CODES = ['green', 'yellow', 'red', 'unknown'];
   var ITINERARIES = ['normal', 'star', 'risk', 'unknown'];
   var NAT_RESULTS = ['negative', 'positive', 'pending', ''];
@@ -198,7 +197,8 @@
     }
 
     function decideBlock(person, index) {
-      var options = OUTCOMES.map(function (outcome) {
+      // The outcomes as the server lists them (screening.choices.Outcome), in its order.
+      var options = Object.keys(S.outcomes).map(function (outcome) {
         return el('label', { className: 'chip o-' + outcome }, [
           el('input', { type: 'radio', name: 'outcome-' + index, value: outcome, dataset: { field: 'outcome' } }),
           outcomeLabel(outcome)

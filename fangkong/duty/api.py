@@ -1,0 +1,115 @@
+"""Duty endpoints under /api/v1/duty/: sign-ins (also synced from the officer's offline
+outbox), attendance on the running shift, and posts short now. Records outside the caller's
+jurisdiction answer 404 (``fangkong/api.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from fangkong.duty import presenters, selectors, services
+from fangkong.duty.schemas import (
+    ErrorOut,
+    KeyReusedOut,
+    PostAttendanceOut,
+    PostsShortOut,
+    SignInFilter,
+    SignInIn,
+    SignInOut,
+    UnitFilter,
+)
+from fangkong.org.selectors import unit_get_for_user
+
+router = Router(tags=["duty"])
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _key_reused(request: HttpRequest, sign_in: Any) -> tuple[int, KeyReusedOut]:
+    message = _("This key belongs to another sign-in already stored; make a new key.")
+    mine = sign_in.staff_id == getattr(getattr(request.user, "staff", None), "pk", None)
+    return 409, KeyReusedOut(
+        code="idempotency_key_reused", message=message, sign_in_id=sign_in.pk if mine else None
+    )
+
+
+@router.post(
+    "/duty/signins",
+    response={200: SignInOut, 201: SignInOut, 409: KeyReusedOut, **ERRORS},
+    operation_id="duty_sign_in_create",
+    summary="Sign in or out at a post (201), or the sign-in already stored under the key (200)",
+    description=(
+        "The same idempotency key with a different sign-in (person, post, kind or time) is "
+        "refused with 409. Outside the post's radius, or without a position, the sign-in "
+        "is stored and flagged."
+    ),
+)
+def sign_in_create(request: HttpRequest, payload: SignInIn) -> tuple[int, Any]:
+    staff = services.actor_staff(request.user)
+    again = services.sign_in_for_key(actor=request.user, idempotency_key=payload.idempotency_key)
+    if again is not None:
+        if services.sign_in_differs(
+            again, staff=staff, site_id=payload.site_id, kind=payload.kind, at=payload.at
+        ):
+            return _key_reused(request, again)
+        return 200, presenters.sign_in_out(again)
+    site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
+    try:
+        recorded = services.sign_in_record(
+            actor=request.user,
+            site=site,
+            kind=payload.kind,
+            at=payload.at,
+            idempotency_key=payload.idempotency_key,
+            lat=payload.lat,
+            lng=payload.lng,
+            accuracy_m=payload.accuracy_m,
+            reason=payload.reason,
+        )
+    except services.IdempotencyKeyReusedError as exc:
+        return _key_reused(request, exc.sign_in)
+    return (201 if recorded.created else 200), presenters.sign_in_out(recorded.sign_in)
+
+
+@router.get(
+    "/duty/signins", response={200: list[SignInOut], **ERRORS}, operation_id="duty_sign_in_list"
+)
+def sign_in_list(request: HttpRequest, filters: Query[SignInFilter]) -> list[SignInOut]:
+    site = None
+    if filters.site:
+        site = selectors.site_for_sign_in(user=request.user, site_id=filters.site)
+    rows = selectors.sign_in_list_for_user(
+        user=request.user, site=site, since=filters.since, flagged=filters.flagged
+    )
+    page = rows[filters.offset : filters.offset + filters.limit]
+    return [presenters.sign_in_out(row) for row in page]
+
+
+def _unit(request: HttpRequest, unit_id: int | None) -> Any:
+    return unit_get_for_user(user=request.user, unit_id=unit_id) if unit_id else None
+
+
+@router.get(
+    "/duty/attendance",
+    response={200: list[PostAttendanceOut], **ERRORS},
+    operation_id="duty_attendance_now",
+    summary="Each post's planned people on the running shift: present, late, absent",
+)
+def attendance_now(request: HttpRequest, filters: Query[UnitFilter]) -> list[PostAttendanceOut]:
+    posts = selectors.attendance_now(user=request.user, unit=_unit(request, filters.unit))
+    return [presenters.post_attendance_out(post) for post in posts]
+
+
+@router.get(
+    "/duty/posts-short",
+    response={200: PostsShortOut, **ERRORS},
+    operation_id="duty_posts_short_now",
+    summary="Posts of the running shift with fewer people present now than they require",
+)
+def posts_short(request: HttpRequest, filters: Query[UnitFilter]) -> PostsShortOut:
+    path = selectors.scope_path(request.user, _unit(request, filters.unit))
+    posts = selectors.posts_short_now(path=path)
+    return PostsShortOut(count=len(posts), posts=posts)

@@ -1,0 +1,116 @@
+"""Duty supervision: who is actually at the post (sign-ins), what was handed over, who
+inspected the post, and what went up the chain."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.duty.choices import SignFlag, SignKind
+from fangkong.org.models import Staff
+from fangkong.roster.models import RosterAssignment
+from fangkong.sites.models import Site
+
+# A sign-in farther than this from the site's coordinates is flagged, unless the site has
+# its own radius (a long toll-station plaza, a village with several gates).
+DEFAULT_RADIUS_M = 300
+
+
+class PostSettings(models.Model):
+    """The duty app's settings of one post: the radius a sign-in must fall within."""
+
+    site = models.OneToOneField(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="duty_settings"
+    )
+    radius_m = models.PositiveIntegerField(_("sign-in radius (m)"), default=DEFAULT_RADIUS_M)
+
+    class Meta:
+        verbose_name = _("post settings")
+        verbose_name_plural = _("post settings")
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.radius_m} m"
+
+
+class SignIn(models.Model):
+    """One sign-in or sign-out at a post (到岗签到), made on the officer's phone, possibly
+    offline: ``idempotency_key`` is made by the phone, so a re-synced sign-in is stored once.
+    A sign-in outside the radius, or without a position, is kept and flagged."""
+
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="sign_ins"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="sign_ins"
+    )
+    kind = models.CharField(_("kind"), max_length=4, choices=SignKind.choices)
+    at = models.DateTimeField(_("time"))
+    # The published duty it answers; none for an unplanned presence.
+    duty = models.ForeignKey(
+        RosterAssignment,
+        verbose_name=_("duty"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sign_ins",
+    )
+    lat = models.FloatField(_("latitude (WGS-84)"), null=True, blank=True)
+    lng = models.FloatField(_("longitude (WGS-84)"), null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(_("distance from the post (m)"), null=True, blank=True)
+    flag = models.CharField(
+        _("flag"), max_length=16, choices=SignFlag.choices, default=SignFlag.NONE, blank=True
+    )
+    reason = models.CharField(_("reason given"), max_length=200, blank=True)
+    late_minutes = models.PositiveIntegerField(_("minutes late"), default=0)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["site", "at"]),
+            models.Index(fields=["staff", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.kind} {self.site_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Presence(models.Model):
+    """Where each person is now, by their latest sign-in or sign-out: one row per person, so
+    "posts short now" is one grouped count, not a scan of the day's sign-ins. ``at`` is the
+    time of the event it reflects; an older event synced late never overwrites a newer one."""
+
+    staff = models.OneToOneField(
+        Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="presence"
+    )
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="presences",
+    )
+    present = models.BooleanField(_("present"), default=False)
+    at = models.DateTimeField(_("since"))
+
+    class Meta:
+        verbose_name = _("presence")
+        verbose_name_plural = _("presences")
+        indexes = [models.Index(fields=["site", "present", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.site_id} {self.present}"

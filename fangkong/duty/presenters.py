@@ -1,0 +1,48 @@
+"""What the API and the pages show of duty records."""
+
+from __future__ import annotations
+
+from fangkong.duty.models import SignIn
+from fangkong.duty.schemas import DutyStateOut, PostAttendanceOut, SignInOut
+from fangkong.duty.selectors import PostRow
+
+
+def sign_in_out(sign_in: SignIn) -> SignInOut:
+    return SignInOut(
+        id=sign_in.pk,
+        staff_id=sign_in.staff_id,
+        staff_name=sign_in.staff.name,
+        site_id=sign_in.site_id,
+        site_name=sign_in.site.name,
+        kind=sign_in.kind,
+        at=sign_in.at,
+        duty_id=sign_in.duty_id,
+        planned=sign_in.duty_id is not None,
+        distance_m=sign_in.distance_m,
+        flag=sign_in.flag,
+        reason=sign_in.reason,
+        late_minutes=sign_in.late_minutes,
+    )
+
+
+def post_attendance_out(post: PostRow) -> PostAttendanceOut:
+    return PostAttendanceOut(
+        site_id=post.site.pk,
+        site_name=post.site.name,
+        planned=[
+            DutyStateOut(
+                staff_id=row.staff.pk,
+                staff_name=row.staff.name,
+                role=row.role,
+                state=row.state,
+                first_in=row.first_in,
+                shift_start=row.window.start,
+                shift_end=row.window.end,
+            )
+            for row in post.planned
+        ],
+        unplanned=[sign_in_out(s) for s in post.unplanned],
+        flagged=[sign_in_out(s) for s in post.flagged],
+        absent=post.absent,
+        late=post.late,
+    )

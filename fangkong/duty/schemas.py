@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from fangkong.core.params import Moment, RecordId, id_field, limit_field, offset_field
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, list[dict[str, str]]] | None = None
+
+
+class KeyReusedOut(Schema):
+    """409: the idempotency key is a stored sign-in's, which says something else."""
+
+    code: str
+    message: str
+    sign_in_id: int | None = None
+
+
+class SignInIn(Schema):
+    idempotency_key: str = Field(..., min_length=1, max_length=64)
+    site_id: RecordId
+    kind: str = Field("in", max_length=4, description="in or out")
+    at: Moment
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    accuracy_m: int | None = Field(None, ge=0, le=100_000)
+    reason: str = Field("", max_length=200)
+
+
+class SignInOut(Schema):
+    id: int
+    staff_id: int
+    staff_name: str
+    site_id: int
+    site_name: str
+    kind: str
+    at: datetime
+    duty_id: int | None
+    planned: bool
+    distance_m: int | None
+    flag: str
+    reason: str
+    late_minutes: int
+
+
+class SignInFilter(Schema):
+    site: int | None = id_field("Only this site")
+    since: Moment | None = None
+    flagged: bool = False
+    offset: int = offset_field()
+    limit: int = limit_field(100, 500)
+
+
+class UnitFilter(Schema):
+    unit: int | None = id_field("A unit of the caller's jurisdiction (default: their own)")
+
+
+class DutyStateOut(Schema):
+    staff_id: int
+    staff_name: str
+    role: str
+    state: str
+    first_in: datetime | None
+    shift_start: datetime
+    shift_end: datetime
+
+
+class PostAttendanceOut(Schema):
+    site_id: int
+    site_name: str
+    planned: list[DutyStateOut]
+    unplanned: list[SignInOut]
+    flagged: list[SignInOut]
+    absent: int
+    late: int
+
+
+class PostShortOut(Schema):
+    id: int
+    name: str
+    unit: str
+    present: int
+    required: int
+    missing_officers: int
+    missing_auxiliaries: int
+
+
+class PostsShortOut(Schema):
+    count: int
+    posts: list[PostShortOut]

@@ -1,0 +1,238 @@
+"""Reads of the duty app, scoped to the user's jurisdiction: attendance on the running
+shift against the published rosters, posts short now by presence, and the sign-in log."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from fangkong.core.jurisdiction import jurisdiction_root, scope_q, sees_everything
+from fangkong.duty import attendance
+from fangkong.duty.attendance import Event, Window
+from fangkong.duty.choices import SignKind
+from fangkong.duty.models import Presence, SignIn
+from fangkong.duty.shifts import shift_window
+from fangkong.org.choices import StaffKind
+from fangkong.org.models import Staff, Unit
+from fangkong.roster.choices import RosterStatus
+from fangkong.roster.models import RosterAssignment
+from fangkong.sites.choices import SiteStatus
+from fangkong.sites.models import Site
+
+
+def scope_path(user: Any, unit: Unit | None = None) -> str:
+    """The unit path a user's duty figures cover: the unit asked for, within their own."""
+    if unit is not None:
+        return unit.path
+    if sees_everything(user):
+        return "/"
+    root = jurisdiction_root(user)
+    return root.path if root is not None else "/nowhere/"
+
+
+def running_duties(*, path: str, now: datetime) -> list[tuple[RosterAssignment, Window]]:
+    """Published duties at the posts within ``path`` whose shift is running at ``now``."""
+    today = timezone.localdate(now)
+    duties = (
+        RosterAssignment.objects.filter(
+            roster__status=RosterStatus.PUBLISHED,
+            site__unit__path__startswith=path,
+            date__in=[today - timedelta(days=1), today],
+        )
+        .select_related("roster", "site", "site__unit", "staff")
+        .order_by("site__unit__path", "site__code", "role", "staff__badge_number")
+    )
+    running = []
+    for duty in duties:
+        window = shift_window(duty.roster.pattern, duty.date, duty.shift)
+        if window is not None and window.start <= now < window.end:
+            running.append((duty, window))
+    return running
+
+
+@dataclass
+class DutyRow:
+    staff: Staff
+    role: str
+    state: str
+    first_in: datetime | None
+    window: Window
+
+
+@dataclass
+class PostRow:
+    site: Site
+    planned: list[DutyRow] = field(default_factory=list)
+    unplanned: list[SignIn] = field(default_factory=list)
+    flagged: list[SignIn] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for row in self.planned if row.state == state)
+
+    @property
+    def absent(self) -> int:
+        return self.count("absent")
+
+    @property
+    def late(self) -> int:
+        return self.count("late")
+
+
+def attendance_now(
+    *, user: Any, unit: Unit | None = None, now: datetime | None = None
+) -> list[PostRow]:
+    """Every post with a running published duty in the user's jurisdiction, with each
+    planned person's state (present, late, absent, not due yet, signed out), the people
+    present there without a duty (unplanned), and the flagged sign-ins of the shift."""
+    now = now or timezone.now()
+    running = running_duties(path=scope_path(user, unit), now=now)
+    if not running:
+        return []
+    since = min(window.start for _duty, window in running) - attendance.EARLY
+    site_ids = {duty.site_id for duty, _window in running}
+    events: dict[tuple[int, int], list[Event]] = defaultdict(list)
+    sign_ins = list(
+        SignIn.objects.filter(site_id__in=site_ids, at__gte=since, at__lte=now)
+        .select_related("staff")
+        .order_by("at")
+    )
+    for sign_in in sign_ins:
+        events[(sign_in.site_id, sign_in.staff_id)].append(Event(sign_in.kind, sign_in.at))
+    posts: dict[int, PostRow] = {}
+    planned: set[tuple[int, int]] = set()
+    for duty, window in running:
+        post = posts.setdefault(duty.site_id, PostRow(duty.site))
+        state, first_in = attendance.duty_state(window, events[(duty.site_id, duty.staff_id)], now)
+        post.planned.append(DutyRow(duty.staff, duty.role, state, first_in, window))
+        planned.add((duty.site_id, duty.staff_id))
+    _unplanned_and_flagged(posts, planned, sign_ins, now)
+    return list(posts.values())
+
+
+def _unplanned_and_flagged(
+    posts: dict[int, PostRow], planned: set[tuple[int, int]], sign_ins: list[SignIn], now: datetime
+) -> None:
+    latest: dict[tuple[int, int], SignIn] = {}
+    for sign_in in sign_ins:
+        latest[(sign_in.site_id, sign_in.staff_id)] = sign_in
+        if sign_in.flag:
+            posts[sign_in.site_id].flagged.append(sign_in)
+    for where, sign_in in latest.items():
+        if where in planned or sign_in.kind != SignKind.IN:
+            continue
+        if now - sign_in.at <= attendance.MAX_PRESENCE:
+            posts[sign_in.site_id].unplanned.append(sign_in)
+
+
+def posts_short_now(*, path: str, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Posts of the running shift, within ``path``, where fewer people are present now
+    (signed in and not out) than the post requires: sworn officers first, and officers beyond
+    the officer requirement standing in for auxiliaries. What the dashboard counts."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    duties = RosterAssignment.objects.filter(
+        roster__status=RosterStatus.PUBLISHED,
+        site__unit__path__startswith=path,
+        site__status=SiteStatus.OPEN,
+        date__in=[today - timedelta(days=1), today],
+    ).values_list("site_id", "date", "shift", "roster__pattern")
+    site_ids = set()
+    for site_id, day, shift, pattern in duties.distinct():
+        window = shift_window(pattern, day, shift)
+        if window is not None and window.start <= now < window.end:
+            site_ids.add(site_id)
+    if not site_ids:
+        return []
+    present: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Presence.objects.filter(
+            site_id__in=site_ids, present=True, at__gte=now - attendance.MAX_PRESENCE
+        )
+        .values("site_id", "staff__kind")
+        .annotate(n=Count("pk"))
+    ):
+        present[row["site_id"]][row["staff__kind"]] = row["n"]
+    short = []
+    for site in (
+        Site.objects.filter(pk__in=site_ids)
+        .values("pk", "name", "code", "unit__name", "required_officers", "required_auxiliaries")
+        .order_by("unit__path", "code")
+    ):
+        row = _shortfall(site, present[site["pk"]])
+        if row is not None:
+            short.append(row)
+    return short
+
+
+def _shortfall(site: dict[str, Any], present: dict[str, int]) -> dict[str, Any] | None:
+    officers = present.get(StaffKind.OFFICER, 0)
+    auxiliaries = present.get(StaffKind.AUXILIARY, 0)
+    missing_officers = max(0, site["required_officers"] - officers)
+    spare = max(0, officers - site["required_officers"])
+    missing_auxiliaries = max(0, site["required_auxiliaries"] - auxiliaries - spare)
+    if not (missing_officers or missing_auxiliaries):
+        return None
+    return {
+        "id": site["pk"],
+        "name": site["name"],
+        "unit": site["unit__name"],
+        "present": officers + auxiliaries + present.get(StaffKind.CIVILIAN, 0),
+        "required": site["required_officers"] + site["required_auxiliaries"],
+        "missing_officers": missing_officers,
+        "missing_auxiliaries": missing_auxiliaries,
+    }
+
+
+def sign_in_list_for_user(
+    *, user: Any, site: Site | None = None, since: datetime | None = None, flagged: bool = False
+) -> QuerySet[SignIn]:
+    rows = SignIn.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
+        "staff", "site", "site__unit"
+    )
+    if site is not None:
+        rows = rows.filter(site=site)
+    if since is not None:
+        rows = rows.filter(at__gte=since)
+    if flagged:
+        rows = rows.exclude(flag="")
+    return rows.order_by("-at", "-id")
+
+
+def own_sign_ins(*, staff: Staff, limit: int = 20) -> list[SignIn]:
+    return list(SignIn.objects.filter(staff=staff).select_related("site").order_by("-at")[:limit])
+
+
+def own_posts(*, staff: Staff, now: datetime | None = None) -> list[Site]:
+    """The posts a person may sign in at, their published duties' posts first (today's and
+    tomorrow's), then the other open posts of their unit."""
+    today = timezone.localdate(now or timezone.now())
+    duty_sites = list(Site.objects.filter(roster_duties_for_sign_in(staff, today)).distinct())
+    others = Site.objects.filter(
+        unit__path__startswith=staff.unit.path, status=SiteStatus.OPEN
+    ).exclude(pk__in=[s.pk for s in duty_sites])
+    return duty_sites + list(others.order_by("code")[:200])
+
+
+def roster_duties_for_sign_in(staff: Staff, today: Any) -> Q:
+    ids = RosterAssignment.objects.filter(
+        staff=staff,
+        roster__status=RosterStatus.PUBLISHED,
+        date__in=[today - timedelta(days=1), today, today + timedelta(days=1)],
+        site__isnull=False,
+    ).values("site_id")
+    return Q(pk__in=ids)
+
+
+def site_for_sign_in(*, user: Any, site_id: int) -> Site:
+    """A post the user may sign in at: one of their jurisdiction, or one where a published
+    roster puts them around today; ``Site.DoesNotExist`` for any other."""
+    staff = getattr(user, "staff", None)
+    where = scope_q(user)
+    if staff is not None:
+        where |= roster_duties_for_sign_in(staff, timezone.localdate())
+    return Site.objects.filter(where).select_related("unit", "duty_settings").get(pk=site_id)

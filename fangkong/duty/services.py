@@ -1,0 +1,221 @@
+"""Writes of the duty app, one per user action: keyword-only, in a transaction, with the
+rules checked and the audit record written where the action calls for one."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.core.jurisdiction import sees_everything
+from fangkong.duty.attendance import late_minutes
+from fangkong.duty.choices import SignFlag, SignKind
+from fangkong.duty.models import DEFAULT_RADIUS_M, Presence, SignIn
+from fangkong.duty.shifts import shift_window
+from fangkong.lib.coords import distance_m
+from fangkong.org.models import Staff
+from fangkong.roster.choices import RosterStatus
+from fangkong.roster.models import RosterAssignment
+from fangkong.sites.models import Site
+
+# Phones keep their own time; a clock a little fast must not lose a sign-in.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# An offline phone syncs within days, not weeks: older sign-ins are refused.
+OLDEST = timedelta(days=14)
+KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+class Recorded(NamedTuple):
+    sign_in: SignIn
+    created: bool
+
+
+class IdempotencyKeyReusedError(Exception):
+    """A stored sign-in's key came again with a different sign-in."""
+
+    def __init__(self, sign_in: SignIn) -> None:
+        super().__init__(sign_in.pk)
+        self.sign_in = sign_in
+
+
+def actor_staff(actor: Any) -> Staff:
+    staff = getattr(actor, "staff", None) if actor is not None else None
+    if staff is None:
+        raise PermissionDeniedError(_("Your account is not a staff member's."))
+    return staff
+
+
+def sign_in_for_key(*, actor: Any, idempotency_key: str) -> SignIn | None:
+    """The sign-in already stored under this key by this person (a re-synced one)."""
+    key = (idempotency_key or "").strip()
+    if not KEY.fullmatch(key):
+        return None
+    return SignIn.objects.filter(idempotency_key=key).select_related("site").first()
+
+
+def sign_in_differs(
+    sign_in: SignIn, *, staff: Staff, site_id: int, kind: str, at: datetime
+) -> bool:
+    try:
+        same_time = at == sign_in.at
+    except TypeError:  # A naive time cannot be compared.
+        return True
+    return (
+        not (sign_in.staff_id == staff.pk and sign_in.site_id == site_id and sign_in.kind == kind)
+        or not same_time
+    )
+
+
+def _duty_for(staff: Staff, site: Site, at: datetime) -> RosterAssignment | None:
+    day = timezone.localdate(at)
+    duties = RosterAssignment.objects.filter(
+        staff=staff,
+        site=site,
+        roster__status=RosterStatus.PUBLISHED,
+        date__in=[day - timedelta(days=1), day, day + timedelta(days=1)],
+    ).select_related("roster")
+    for duty in duties:
+        window = shift_window(duty.roster.pattern, duty.date, duty.shift)
+        if window is not None and window.takes(at):
+            return duty
+    return None
+
+
+def _may_sign_at(staff: Staff, user: Any, site: Site, duty: RosterAssignment | None) -> bool:
+    # A person signs in at the posts of their unit's subtree, or at any post where a
+    # published roster puts them (staff seconded from another unit, 机关警力下沉).
+    return (
+        duty is not None
+        or sees_everything(user)
+        or site.unit.path.startswith(staff.unit.path)
+        or (staff.unit.parent_id is not None and site.unit.path.startswith(staff.unit.parent.path))
+    )
+
+
+def _clean(
+    errors: FieldErrors, *, kind: str, at: datetime, lat: Any, lng: Any, reason: str
+) -> None:
+    if kind not in SignKind.values:
+        errors.add("kind", _("Choose one of the listed values."), "invalid_choice")
+    if timezone.is_naive(at):
+        errors.add("at", _("Give the time with its time zone."), "naive_datetime")
+    else:
+        now = timezone.now()
+        if at > now + FUTURE_TOLERANCE:
+            errors.add("at", _("The time is in the future: check the phone's clock."), "at_future")
+        elif at < now - OLDEST:
+            errors.add("at", _("The sign-in is too old to be stored."), "at_too_old")
+    if (lat is None) != (lng is None):
+        errors.add("lat", _("Give both latitude and longitude, or neither."), "position_partial")
+    elif lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        errors.add("lat", _("Not a position on Earth."), "position_invalid")
+    if len(reason) > 200:
+        errors.add("reason", _("At most 200 characters."), "too_long")
+
+
+def radius_of(site: Site) -> int:
+    settings_row = getattr(site, "duty_settings", None)
+    return settings_row.radius_m if settings_row is not None else DEFAULT_RADIUS_M
+
+
+def _position_flag(site: Site, lat: float | None, lng: float | None) -> tuple[str, int | None]:
+    if lat is None or lng is None:
+        return SignFlag.NO_POSITION, None
+    distance = round(distance_m(lng, lat, site.lng, site.lat))
+    return (SignFlag.OUTSIDE if distance > radius_of(site) else SignFlag.NONE), distance
+
+
+@transaction.atomic
+def sign_in_record(
+    *,
+    actor: Any,
+    site: Site,
+    kind: str,
+    at: datetime,
+    idempotency_key: str,
+    lat: float | None = None,
+    lng: float | None = None,
+    accuracy_m: int | None = None,
+    reason: str = "",
+) -> Recorded:
+    """Record a sign-in or sign-out at ``site`` by the acting person, as their phone made
+    it. The same key again returns the stored one (a re-sync) and stores nothing; the same key
+    with another sign-in raises :class:`IdempotencyKeyReusedError`. Outside the post's radius,
+    or without a position, the sign-in is kept and flagged; the person's presence follows
+    the latest event, whatever order the events arrive in."""
+    staff = actor_staff(actor)
+    errors = FieldErrors()
+    key = (idempotency_key or "").strip()
+    if not KEY.fullmatch(key):
+        errors.add("idempotency_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
+        errors.raise_if_any()
+    again = sign_in_for_key(actor=actor, idempotency_key=key)
+    if again is not None:
+        if sign_in_differs(again, staff=staff, site_id=site.pk, kind=kind, at=at):
+            raise IdempotencyKeyReusedError(again)
+        return Recorded(again, False)
+    reason = " ".join((reason or "").split())
+    _clean(errors, kind=kind, at=at, lat=lat, lng=lng, reason=reason)
+    errors.raise_if_any()
+    duty = _duty_for(staff, site, at)
+    if not _may_sign_at(staff, actor, site, duty):
+        raise PermissionDeniedError(_("You cannot sign in at this post."))
+    flag, distance = _position_flag(site, lat, lng)
+    late = 0
+    if duty is not None and kind == SignKind.IN:
+        window = shift_window(duty.roster.pattern, duty.date, duty.shift)
+        late = late_minutes(window, at) if window is not None else 0
+    sign_in = SignIn(
+        staff=staff,
+        site=site,
+        kind=kind,
+        at=at,
+        duty=duty,
+        lat=lat,
+        lng=lng,
+        accuracy_m=accuracy_m,
+        distance_m=distance,
+        flag=flag,
+        reason=reason,
+        late_minutes=late,
+        idempotency_key=key,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            sign_in.save()
+    except IntegrityError:
+        # The same key was stored by a concurrent request between our look-up and insert.
+        stored = SignIn.objects.get(idempotency_key=key)
+        if sign_in_differs(stored, staff=staff, site_id=site.pk, kind=kind, at=at):
+            raise IdempotencyKeyReusedError(stored) from None
+        return Recorded(stored, False)
+    _presence_follow(sign_in)
+    if flag == SignFlag.OUTSIDE:
+        audit_record(
+            actor=actor,
+            action="duty.sign_in_outside",
+            target=sign_in,
+            reason=reason,
+            extra={"site": site.pk, "distance_m": distance, "radius_m": radius_of(site)},
+        )
+    return Recorded(sign_in, True)
+
+
+def _presence_follow(sign_in: SignIn) -> None:
+    present = sign_in.kind == SignKind.IN
+    row, created = Presence.objects.select_for_update().get_or_create(
+        staff_id=sign_in.staff_id,
+        defaults={"site_id": sign_in.site_id, "present": present, "at": sign_in.at},
+    )
+    if not created and sign_in.at >= row.at:
+        row.site_id = sign_in.site_id
+        row.present = present
+        row.at = sign_in.at
+        row.save(update_fields=["site", "present", "at"])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from fangkong.duty import views
+
+app_name = "duty"
+
+urlpatterns = [
+    path("", views.leader, name="leader"),
+    path("post/", views.post_sign_in, name="post"),
+    path("dashboard-block", views.dashboard_block, name="dashboard_block"),
+]

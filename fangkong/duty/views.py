@@ -1,0 +1,90 @@
+"""Duty pages: the officer's sign-in at the post (phone, offline outbox), the duty leader's
+attendance page, and the dashboard's "posts short now" card. Thin: selectors do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from fangkong.duty import selectors
+from fangkong.duty.choices import SignFlag, SignKind
+from fangkong.org.models import Unit
+from fangkong.org.selectors import unit_get_for_user
+
+
+def _unit_param(request: HttpRequest) -> Unit | None:
+    value = request.GET.get("unit", "")
+    if not value.isdigit() or len(value) > 18:
+        return None
+    try:
+        return unit_get_for_user(user=request.user, unit_id=int(value))
+    except Unit.DoesNotExist:
+        return None
+
+
+def _strings() -> dict[str, str]:
+    return {
+        "signed_in": _("Signed in"),
+        "signed_out": _("Signed out"),
+        "waiting": _("Waiting to sync"),
+        "synced": _("Synced"),
+        "sync_error": _("Not accepted"),
+        "no_site": _("Choose your post first."),
+        "no_position": _("No position from the phone: the sign-in is kept and flagged."),
+        "outside": _("Outside the post's radius: the sign-in is kept and flagged."),
+        "offline": _("Offline"),
+        "online": _("Online"),
+    }
+
+
+@login_required
+def post_sign_in(request: HttpRequest) -> HttpResponse:
+    """The officer's sign-in page (phone): the posts they may sign in at, their recent
+    sign-ins, and the outbox that keeps sign-ins made offline until they sync."""
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        return HttpResponseForbidden(_("Your account is not a staff member's."))
+    posts = selectors.own_posts(staff=staff)
+    config = {
+        "sites": [{"id": s.pk, "name": s.name, "lat": s.lat, "lng": s.lng} for s in posts],
+        "user": request.user.get_username(),
+        "urls": {"signins": "/api/v1/duty/signins", "login": reverse("login")},
+        "kinds": {"in": SignKind.IN, "out": SignKind.OUT},
+        "strings": _strings(),
+    }
+    context = {"config": config, "recent": selectors.own_sign_ins(staff=staff), "staff": staff}
+    return render(request, "duty/post.html", context)
+
+
+def _attendance_context(request: HttpRequest) -> dict[str, Any]:
+    unit = _unit_param(request)
+    posts = selectors.attendance_now(user=request.user, unit=unit)
+    return {
+        "posts": posts,
+        "short": selectors.posts_short_now(path=selectors.scope_path(request.user, unit)),
+        "unit": unit,
+        "flags": dict(SignFlag.choices),
+    }
+
+
+@login_required
+def leader(request: HttpRequest) -> HttpResponse:
+    """The duty leader's page: who is at each post on the running shift, who is late or
+    absent, who is there without a duty, flagged sign-ins, and the posts short now."""
+    context = _attendance_context(request)
+    if request.headers.get("HX-Request"):
+        return render(request, "duty/partials/attendance.html", context)
+    return render(request, "duty/leader.html", context)
+
+
+@login_required
+def dashboard_block(request: HttpRequest) -> HttpResponse:
+    """The command dashboard's "posts short now" card (loaded by HTMX), from presence."""
+    unit = _unit_param(request)
+    short = selectors.posts_short_now(path=selectors.scope_path(request.user, unit))
+    return render(request, "duty/partials/dashboard_block.html", {"short": short})

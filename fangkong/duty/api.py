@@ -8,11 +8,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
+from fangkong.core.params import RecordId
 from fangkong.duty import presenters, selectors, services
 from fangkong.duty.schemas import (
     ErrorOut,
+    HandoverFilter,
+    HandoverIn,
+    HandoverOut,
     KeyReusedOut,
     PostAttendanceOut,
     PostsShortOut,
@@ -24,6 +28,9 @@ from fangkong.duty.schemas import (
 from fangkong.org.selectors import unit_get_for_user
 
 router = Router(tags=["duty"])
+
+# A record id in a path: database ids are 64-bit signed.
+RecordIdPath = Path[RecordId]
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
@@ -113,3 +120,47 @@ def posts_short(request: HttpRequest, filters: Query[UnitFilter]) -> PostsShortO
     path = selectors.scope_path(request.user, _unit(request, filters.unit))
     posts = selectors.posts_short_now(path=path)
     return PostsShortOut(count=len(posts), posts=posts)
+
+
+@router.post(
+    "/duty/handovers",
+    response={201: HandoverOut, **ERRORS},
+    operation_id="duty_handover_create",
+    summary="The outgoing shift's handover at a post",
+)
+def handover_create(request: HttpRequest, payload: HandoverIn) -> tuple[int, HandoverOut]:
+    site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
+    texts = payload.model_dump(exclude={"site_id", "at"})
+    handover = services.handover_record(actor=request.user, site=site, at=payload.at, **texts)
+    return 201, presenters.handover_out(handover)
+
+
+@router.get(
+    "/duty/handovers",
+    response={200: list[HandoverOut], **ERRORS},
+    operation_id="duty_handover_list",
+    summary="The handover log of the posts of the caller's jurisdiction, searchable",
+)
+def handover_list(request: HttpRequest, filters: Query[HandoverFilter]) -> list[HandoverOut]:
+    site = None
+    if filters.site:
+        site = selectors.site_for_sign_in(user=request.user, site_id=filters.site)
+    rows = selectors.handover_list_for_user(
+        user=request.user, site=site, q=filters.q, pending=filters.pending
+    )
+    return [
+        presenters.handover_out(h) for h in rows[filters.offset : filters.offset + filters.limit]
+    ]
+
+
+@router.post(
+    "/duty/handovers/{handover_id}/acknowledge",
+    response={200: HandoverOut, **ERRORS},
+    operation_id="duty_handover_acknowledge",
+    summary="The incoming leader acknowledges a handover",
+)
+def handover_acknowledge(request: HttpRequest, handover_id: RecordIdPath) -> HandoverOut:
+    handover = selectors.handover_get_for_user(user=request.user, handover_id=handover_id)
+    return presenters.handover_out(
+        services.handover_acknowledge(actor=request.user, handover=handover)
+    )

@@ -114,3 +114,43 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} {self.site_id} {self.present}"
+
+
+class Handover(models.Model):
+    """A change of shift at a post (交接班): what the outgoing team hands over, and the
+    incoming leader's acknowledgement. The log of a post is searchable by its text."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    at = models.DateTimeField(_("handed over at"))
+    outgoing = models.ForeignKey(
+        Staff,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="handovers_given",
+    )
+    vehicles = models.TextField(_("vehicles stranded"), max_length=2000, blank=True)
+    persons = models.TextField(_("persons referred"), max_length=2000, blank=True)
+    equipment = models.TextField(_("equipment"), max_length=2000, blank=True)
+    incidents = models.TextField(_("incidents"), max_length=2000, blank=True)
+    notes = models.TextField(_("other notes"), max_length=2000, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Staff,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handovers_taken",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["site", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.at:%Y-%m-%d %H:%M}"

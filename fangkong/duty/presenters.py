@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fangkong.duty.models import SignIn
-from fangkong.duty.schemas import DutyStateOut, PostAttendanceOut, SignInOut
+from fangkong.duty.models import Handover, SignIn
+from fangkong.duty.schemas import DutyStateOut, HandoverOut, PostAttendanceOut, SignInOut
 from fangkong.duty.selectors import PostRow
 
 
@@ -45,4 +45,24 @@ def post_attendance_out(post: PostRow) -> PostAttendanceOut:
         flagged=[sign_in_out(s) for s in post.flagged],
         absent=post.absent,
         late=post.late,
+    )
+
+
+def handover_out(handover: Handover) -> HandoverOut:
+    taken = handover.acknowledged_by
+    return HandoverOut(
+        id=handover.pk,
+        site_id=handover.site_id,
+        site_name=handover.site.name,
+        at=handover.at,
+        outgoing_id=handover.outgoing_id,
+        outgoing_name=handover.outgoing.name,
+        vehicles=handover.vehicles,
+        persons=handover.persons,
+        equipment=handover.equipment,
+        incidents=handover.incidents,
+        notes=handover.notes,
+        acknowledged_by_id=handover.acknowledged_by_id,
+        acknowledged_by_name=taken.name if taken is not None else "",
+        acknowledged_at=handover.acknowledged_at,
     )

@@ -93,3 +93,38 @@ class PostShortOut(Schema):
 class PostsShortOut(Schema):
     count: int
     posts: list[PostShortOut]
+
+
+class HandoverIn(Schema):
+    site_id: RecordId
+    at: Moment | None = None
+    vehicles: str = Field("", max_length=2000, description="Vehicles stranded at the post")
+    persons: str = Field("", max_length=2000, description="Persons referred (to health, etc.)")
+    equipment: str = Field("", max_length=2000)
+    incidents: str = Field("", max_length=2000)
+    notes: str = Field("", max_length=2000)
+
+
+class HandoverOut(Schema):
+    id: int
+    site_id: int
+    site_name: str
+    at: datetime
+    outgoing_id: int
+    outgoing_name: str
+    vehicles: str
+    persons: str
+    equipment: str
+    incidents: str
+    notes: str
+    acknowledged_by_id: int | None
+    acknowledged_by_name: str
+    acknowledged_at: datetime | None
+
+
+class HandoverFilter(Schema):
+    site: int | None = id_field("Only this site")
+    q: str = Field("", max_length=100, description="Words to find in the handover's text")
+    pending: bool = False
+    offset: int = offset_field()
+    limit: int = limit_field(50, 200)

@@ -15,7 +15,7 @@ from fangkong.core.jurisdiction import jurisdiction_root, scope_q, sees_everythi
 from fangkong.duty import attendance
 from fangkong.duty.attendance import Event, Window
 from fangkong.duty.choices import SignKind
-from fangkong.duty.models import Presence, SignIn
+from fangkong.duty.models import Handover, Presence, SignIn
 from fangkong.duty.shifts import shift_window
 from fangkong.org.choices import StaffKind
 from fangkong.org.models import Staff, Unit
@@ -236,3 +236,30 @@ def site_for_sign_in(*, user: Any, site_id: int) -> Site:
     if staff is not None:
         where |= roster_duties_for_sign_in(staff, timezone.localdate())
     return Site.objects.filter(where).select_related("unit", "duty_settings").get(pk=site_id)
+
+
+def handover_list_for_user(
+    *, user: Any, site: Site | None = None, q: str = "", pending: bool = False
+) -> QuerySet[Handover]:
+    """Handovers at the posts of the user's jurisdiction, newest first; ``q`` searches
+    every text of the handover (a plate, a name, a word)."""
+    rows = Handover.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
+        "site", "outgoing", "acknowledged_by"
+    )
+    if site is not None:
+        rows = rows.filter(site=site)
+    if pending:
+        rows = rows.filter(acknowledged_at__isnull=True)
+    for word in q.split()[:5]:
+        rows = rows.filter(
+            Q(vehicles__icontains=word)
+            | Q(persons__icontains=word)
+            | Q(equipment__icontains=word)
+            | Q(incidents__icontains=word)
+            | Q(notes__icontains=word)
+        )
+    return rows.order_by("-at", "-id")
+
+
+def handover_get_for_user(*, user: Any, handover_id: int) -> Handover:
+    return handover_list_for_user(user=user).get(pk=handover_id)

@@ -16,7 +16,7 @@ from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything
 from fangkong.duty.attendance import late_minutes
 from fangkong.duty.choices import SignFlag, SignKind
-from fangkong.duty.models import DEFAULT_RADIUS_M, Presence, SignIn
+from fangkong.duty.models import DEFAULT_RADIUS_M, Handover, Presence, SignIn
 from fangkong.duty.shifts import shift_window
 from fangkong.lib.coords import distance_m
 from fangkong.org.models import Staff
@@ -219,3 +219,55 @@ def _presence_follow(sign_in: SignIn) -> None:
         row.present = present
         row.at = sign_in.at
         row.save(update_fields=["site", "present", "at"])
+
+
+HANDOVER_FIELDS = ("vehicles", "persons", "equipment", "incidents", "notes")
+HANDOVER_MAX = 2000
+
+
+@transaction.atomic
+def handover_record(
+    *, actor: Any, site: Site, at: datetime | None = None, **texts: str
+) -> Handover:
+    """The outgoing team's handover at ``site``: stranded vehicles, persons referred,
+    equipment, incidents and other notes (``texts`` by those names); one at least."""
+    staff = actor_staff(actor)
+    errors = FieldErrors()
+    unknown = set(texts) - set(HANDOVER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown handover fields: {sorted(unknown)}")
+    cleaned = {name: (texts.get(name) or "").strip() for name in HANDOVER_FIELDS}
+    for name, text in cleaned.items():
+        if len(text) > HANDOVER_MAX:
+            errors.add(name, _("At most 2000 characters."), "too_long")
+    if not any(cleaned.values()):
+        errors.add("notes", _("Write what the next shift must know."), "handover_empty")
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        errors.add("at", _("Give the time with its time zone."), "naive_datetime")
+    elif at > timezone.now() + FUTURE_TOLERANCE:
+        errors.add("at", _("The time is in the future: check the phone's clock."), "at_future")
+    errors.raise_if_any()
+    handover = Handover.objects.create(site=site, at=at, outgoing=staff, **cleaned)
+    audit_record(actor=actor, action="duty.handover", target=handover, extra={"site": site.pk})
+    return handover
+
+
+@transaction.atomic
+def handover_acknowledge(*, actor: Any, handover: Handover) -> Handover:
+    """The incoming leader's acknowledgement: once, and not by the person who handed over."""
+    staff = actor_staff(actor)
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    errors = FieldErrors()
+    if handover.acknowledged_at is not None:
+        errors.add("handover", _("This handover is already acknowledged."), "already_acknowledged")
+    elif handover.outgoing_id == staff.pk:
+        errors.add(
+            "handover", _("The incoming shift acknowledges, not the outgoing one."), "own_handover"
+        )
+    errors.raise_if_any()
+    handover.acknowledged_by = staff
+    handover.acknowledged_at = timezone.now()
+    handover.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    audit_record(actor=actor, action="duty.handover_acknowledge", target=handover)
+    return handover

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from fangkong.duty import selectors
+from fangkong.duty import selectors, services
 from fangkong.duty.choices import SignFlag, SignKind
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
@@ -88,3 +91,55 @@ def dashboard_block(request: HttpRequest) -> HttpResponse:
     unit = _unit_param(request)
     short = selectors.posts_short_now(path=selectors.scope_path(request.user, unit))
     return render(request, "duty/partials/dashboard_block.html", {"short": short})
+
+
+def _errors_text(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _site_param(request: HttpRequest, name: str = "site") -> Any:
+    value = (request.POST if request.method == "POST" else request.GET).get(name, "")
+    if not value.isdigit() or len(value) > 18:
+        return None
+    try:
+        return selectors.site_for_sign_in(user=request.user, site_id=int(value))
+    except selectors.Site.DoesNotExist:
+        return None
+
+
+@login_required
+def handovers(request: HttpRequest) -> HttpResponse:
+    """The handover log (交接班) of the posts in the user's jurisdiction, searchable, with
+    the form the outgoing team fills in and the incoming leader's acknowledgement."""
+    site = _site_param(request)
+    if request.method == "POST":
+        if site is None:
+            messages.error(request, _("Choose the post."))
+        else:
+            texts = {name: request.POST.get(name, "") for name in services.HANDOVER_FIELDS}
+            try:
+                services.handover_record(actor=request.user, site=site, **texts)
+                messages.success(request, _("Handover recorded."))
+            except ValidationError as exc:
+                messages.error(request, _errors_text(exc))
+        return redirect(request.get_full_path())
+    q = request.GET.get("q", "")[:100]
+    rows = selectors.handover_list_for_user(user=request.user, site=site, q=q)[:100]
+    staff = getattr(request.user, "staff", None)
+    posts = selectors.own_posts(staff=staff) if staff is not None else []
+    context = {"rows": rows, "q": q, "site": site, "posts": posts, "me": staff}
+    return render(request, "duty/handovers.html", context)
+
+
+@login_required
+@require_POST
+def handover_acknowledge(request: HttpRequest, handover_id: int) -> HttpResponse:
+    handover = get_object_or_404(
+        selectors.handover_list_for_user(user=request.user), pk=handover_id
+    )
+    try:
+        services.handover_acknowledge(actor=request.user, handover=handover)
+        messages.success(request, _("Handover acknowledged."))
+    except (ValidationError, services.PermissionDeniedError) as exc:
+        messages.error(request, _errors_text(exc) if isinstance(exc, ValidationError) else str(exc))
+    return redirect("duty:handovers")

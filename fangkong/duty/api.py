@@ -14,15 +14,22 @@ from fangkong.core.params import RecordId
 from fangkong.duty import presenters, selectors, services
 from fangkong.duty.schemas import (
     ErrorOut,
+    FixCloseIn,
+    FixFilter,
+    FixOut,
     HandoverFilter,
     HandoverIn,
     HandoverOut,
+    InspectionFilter,
+    InspectionIn,
+    InspectionOut,
     KeyReusedOut,
     PostAttendanceOut,
     PostsShortOut,
     SignInFilter,
     SignInIn,
     SignInOut,
+    SiteBriefOut,
     UnitFilter,
 )
 from fangkong.org.selectors import unit_get_for_user
@@ -164,3 +171,67 @@ def handover_acknowledge(request: HttpRequest, handover_id: RecordIdPath) -> Han
     return presenters.handover_out(
         services.handover_acknowledge(actor=request.user, handover=handover)
     )
+
+
+@router.post(
+    "/duty/inspections",
+    response={201: InspectionOut, **ERRORS},
+    operation_id="duty_inspection_create",
+    summary="A supervision visit to a post: checklist, findings and fixes with deadlines",
+)
+def inspection_create(request: HttpRequest, payload: InspectionIn) -> tuple[int, InspectionOut]:
+    site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
+    inspection = services.inspection_record(
+        actor=request.user,
+        site=site,
+        at=payload.at,
+        checklist=payload.checklist,
+        findings=payload.findings,
+        fixes=[services.FixAsked(f.text, f.deadline) for f in payload.fixes],
+    )
+    inspection = selectors.inspection_get_for_user(user=request.user, inspection_id=inspection.pk)
+    return 201, presenters.inspection_out(inspection)
+
+
+@router.get(
+    "/duty/inspections",
+    response={200: list[InspectionOut], **ERRORS},
+    operation_id="duty_inspection_list",
+)
+def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> list[InspectionOut]:
+    site = None
+    if filters.site:
+        site = selectors.site_for_sign_in(user=request.user, site_id=filters.site)
+    rows = selectors.inspection_list_for_user(user=request.user, site=site, since=filters.since)
+    return [
+        presenters.inspection_out(i) for i in rows[filters.offset : filters.offset + filters.limit]
+    ]
+
+
+@router.get("/duty/fixes", response={200: list[FixOut], **ERRORS}, operation_id="duty_fix_list")
+def fix_list(request: HttpRequest, filters: Query[FixFilter]) -> list[FixOut]:
+    rows = selectors.fix_list_for_user(user=request.user, open_only=filters.open_only)
+    return [presenters.fix_out(f) for f in rows[filters.offset : filters.offset + filters.limit]]
+
+
+@router.post(
+    "/duty/fixes/{fix_id}/close",
+    response={200: FixOut, **ERRORS},
+    operation_id="duty_fix_close",
+    summary="Close a fix, saying how it was fixed",
+)
+def fix_close(request: HttpRequest, fix_id: RecordIdPath, payload: FixCloseIn) -> FixOut:
+    fix = selectors.fix_get_for_user(user=request.user, fix_id=fix_id)
+    return presenters.fix_out(services.fix_close(actor=request.user, fix=fix, note=payload.note))
+
+
+@router.get(
+    "/duty/posts-not-visited",
+    response={200: list[SiteBriefOut], **ERRORS},
+    operation_id="duty_posts_not_visited",
+    summary="Open posts no supervision visit reached today",
+)
+def posts_not_visited(request: HttpRequest, filters: Query[UnitFilter]) -> list[SiteBriefOut]:
+    path = selectors.scope_path(request.user, _unit(request, filters.unit))
+    rows = selectors.posts_not_visited(path=path)[:1000]
+    return [SiteBriefOut(id=s.pk, name=s.name, unit=s.unit.name) for s in rows]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.duty.choices import SignFlag, SignKind
+from fangkong.duty.choices import FixStatus, SignFlag, SignKind
 from fangkong.org.models import Staff
 from fangkong.roster.models import RosterAssignment
 from fangkong.sites.models import Site
@@ -154,3 +154,95 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Inspection(models.Model):
+    """A supervision visit to a post (督导检查): who, when, the checklist answered item by
+    item, what was found, photos, and the fixes asked for."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    inspector = models.ForeignKey(
+        Staff, verbose_name=_("inspector"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    at = models.DateTimeField(_("visited at"))
+    # {"staffed": true, "protective_gear": false, ...}: the codes of choices.CHECKLIST.
+    checklist = models.JSONField(_("checklist"), default=dict)
+    findings = models.TextField(_("findings"), max_length=4000, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision visit")
+        verbose_name_plural = _("supervision visits")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["site", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def failed_items(self) -> list[str]:
+        return [code for code, ok in self.checklist.items() if not ok]
+
+
+def inspection_photo_path(instance: InspectionPhoto, filename: str) -> str:
+    return f"duty/inspections/{instance.inspection_id}/{filename}"
+
+
+class InspectionPhoto(models.Model):
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("supervision visit"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = models.ImageField(_("photo"), upload_to=inspection_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=inspection_photo_path)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Fix(models.Model):
+    """A fix an inspection asked for (整改), with its deadline and who closed it."""
+
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("supervision visit"),
+        on_delete=models.CASCADE,
+        related_name="fixes",
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.CharField(_("what to fix"), max_length=300)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=FixStatus.choices, default=FixStatus.OPEN
+    )
+    closed_by = models.ForeignKey(
+        Staff,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing_note = models.CharField(_("how it was fixed"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("fix")
+        verbose_name_plural = _("fixes")
+        ordering = ["status", "deadline", "id"]
+        indexes = [models.Index(fields=["site", "status", "deadline"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from fangkong.duty.models import Handover, SignIn
-from fangkong.duty.schemas import DutyStateOut, HandoverOut, PostAttendanceOut, SignInOut
+from fangkong.duty.models import Fix, Handover, Inspection, SignIn
+from fangkong.duty.schemas import (
+    DutyStateOut,
+    FixOut,
+    HandoverOut,
+    InspectionOut,
+    PostAttendanceOut,
+    SignInOut,
+)
 from fangkong.duty.selectors import PostRow
 
 
@@ -65,4 +72,34 @@ def handover_out(handover: Handover) -> HandoverOut:
         acknowledged_by_id=handover.acknowledged_by_id,
         acknowledged_by_name=taken.name if taken is not None else "",
         acknowledged_at=handover.acknowledged_at,
+    )
+
+
+def fix_out(fix: Fix) -> FixOut:
+    return FixOut(
+        id=fix.pk,
+        site_id=fix.site_id,
+        site_name=fix.site.name,
+        inspection_id=fix.inspection_id,
+        text=fix.text,
+        deadline=fix.deadline,
+        status=fix.status,
+        closed_by_name=fix.closed_by.name if fix.closed_by_id else "",
+        closed_at=fix.closed_at,
+        closing_note=fix.closing_note,
+    )
+
+
+def inspection_out(inspection: Inspection) -> InspectionOut:
+    return InspectionOut(
+        id=inspection.pk,
+        site_id=inspection.site_id,
+        site_name=inspection.site.name,
+        inspector_id=inspection.inspector_id,
+        inspector_name=inspection.inspector.name,
+        at=inspection.at,
+        checklist=inspection.checklist,
+        findings=inspection.findings,
+        photos=len(inspection.photos.all()),
+        fixes=[fix_out(f) for f in inspection.fixes.all()],
     )

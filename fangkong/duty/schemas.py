@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from fangkong.core.params import Moment, RecordId, id_field, limit_field, offset_field
+from fangkong.core.params import Day, Moment, RecordId, id_field, limit_field, offset_field
 
 
 class ErrorOut(Schema):
@@ -128,3 +129,67 @@ class HandoverFilter(Schema):
     pending: bool = False
     offset: int = offset_field()
     limit: int = limit_field(50, 200)
+
+
+class FixIn(Schema):
+    text: str = Field(..., min_length=1, max_length=300)
+    deadline: Day
+
+
+class InspectionIn(Schema):
+    site_id: RecordId
+    at: Moment | None = None
+    checklist: dict[Annotated[str, Field(max_length=32)], bool] = Field(
+        default_factory=dict, max_length=20, description="Checklist item code → passed"
+    )
+    findings: str = Field("", max_length=4000)
+    fixes: list[FixIn] = Field(default_factory=list, max_length=20)
+
+
+class FixOut(Schema):
+    id: int
+    site_id: int
+    site_name: str
+    inspection_id: int
+    text: str
+    deadline: date
+    status: str
+    closed_by_name: str
+    closed_at: datetime | None
+    closing_note: str
+
+
+class InspectionOut(Schema):
+    id: int
+    site_id: int
+    site_name: str
+    inspector_id: int
+    inspector_name: str
+    at: datetime
+    checklist: dict[str, bool]
+    findings: str
+    photos: int
+    fixes: list[FixOut]
+
+
+class InspectionFilter(Schema):
+    site: int | None = id_field("Only this site")
+    since: Moment | None = None
+    offset: int = offset_field()
+    limit: int = limit_field(50, 200)
+
+
+class FixFilter(Schema):
+    open_only: bool = True
+    offset: int = offset_field()
+    limit: int = limit_field(100, 500)
+
+
+class FixCloseIn(Schema):
+    note: str = Field(..., min_length=1, max_length=300)
+
+
+class SiteBriefOut(Schema):
+    id: int
+    name: str
+    unit: str

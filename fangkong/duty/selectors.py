@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -14,8 +14,8 @@ from django.utils import timezone
 from fangkong.core.jurisdiction import jurisdiction_root, scope_q, sees_everything
 from fangkong.duty import attendance
 from fangkong.duty.attendance import Event, Window
-from fangkong.duty.choices import SignKind
-from fangkong.duty.models import Handover, Presence, SignIn
+from fangkong.duty.choices import CHECKLIST_CODES, FixStatus, SignKind
+from fangkong.duty.models import Fix, Handover, Inspection, Presence, SignIn
 from fangkong.duty.shifts import shift_window
 from fangkong.org.choices import StaffKind
 from fangkong.org.models import Staff, Unit
@@ -263,3 +263,89 @@ def handover_list_for_user(
 
 def handover_get_for_user(*, user: Any, handover_id: int) -> Handover:
     return handover_list_for_user(user=user).get(pk=handover_id)
+
+
+def inspection_list_for_user(
+    *, user: Any, site: Site | None = None, since: datetime | None = None
+) -> QuerySet[Inspection]:
+    rows = (
+        Inspection.objects.filter(scope_q(user, unit_field="site__unit"))
+        .select_related("site", "site__unit", "inspector")
+        .prefetch_related("fixes", "photos")
+    )
+    if site is not None:
+        rows = rows.filter(site=site)
+    if since is not None:
+        rows = rows.filter(at__gte=since)
+    return rows.order_by("-at", "-id")
+
+
+def inspection_get_for_user(*, user: Any, inspection_id: int) -> Inspection:
+    return inspection_list_for_user(user=user).get(pk=inspection_id)
+
+
+def fix_list_for_user(*, user: Any, open_only: bool = True) -> QuerySet[Fix]:
+    rows = Fix.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
+        "site", "inspection__inspector", "closed_by"
+    )
+    if open_only:
+        rows = rows.filter(status=FixStatus.OPEN)
+    return rows.order_by("deadline", "id")
+
+
+def fix_get_for_user(*, user: Any, fix_id: int) -> Fix:
+    return fix_list_for_user(user=user, open_only=False).get(pk=fix_id)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time()))
+    return start, start + timedelta(days=1)
+
+
+def posts_not_visited(*, path: str, day: date | None = None) -> QuerySet[Site]:
+    """Open posts within ``path`` that no supervision visit reached on ``day`` (today)."""
+    start, end = day_bounds(day or timezone.localdate())
+    visited = Inspection.objects.filter(at__gte=start, at__lt=end).values("site_id")
+    return (
+        Site.objects.filter(unit__path__startswith=path, status=SiteStatus.OPEN)
+        .exclude(pk__in=visited)
+        .select_related("unit")
+        .order_by("unit__path", "code")
+    )
+
+
+@dataclass
+class SummaryRow:
+    site: str
+    unit: str
+    visits: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    fixes_asked: int = 0
+    fixes_closed: int = 0
+    fixes_overdue: int = 0
+
+
+def weekly_summary(*, unit: Unit, week_start: date) -> list[SummaryRow]:
+    """Each post of ``unit``'s subtree over 7 days from ``week_start``: visits, checklist
+    items failed, fixes asked, closed and overdue (open past their deadline now)."""
+    start, _ = day_bounds(week_start)
+    end = start + timedelta(days=7)
+    today = timezone.localdate()
+    rows: dict[int, SummaryRow] = {}
+    for site in Site.objects.filter(unit__path__startswith=unit.path).select_related("unit"):
+        rows[site.pk] = SummaryRow(site.name, site.unit.name)
+    visits = Inspection.objects.filter(site_id__in=rows, at__gte=start, at__lt=end)
+    for visit in visits.only("site_id", "checklist"):
+        row = rows[visit.site_id]
+        row.visits += 1
+        for code in visit.failed_items:
+            row.failed[code] = row.failed.get(code, 0) + 1
+    for fix in Fix.objects.filter(inspection__in=visits).only("site_id", "status", "deadline"):
+        row = rows[fix.site_id]
+        row.fixes_asked += 1
+        row.fixes_closed += fix.status == FixStatus.CLOSED
+        row.fixes_overdue += fix.status == FixStatus.OPEN and fix.deadline < today
+    return sorted(rows.values(), key=lambda r: (r.visits, r.unit, r.site))
+
+
+CHECKLIST_ORDER = CHECKLIST_CODES

@@ -4,7 +4,8 @@ rules checked and the audit record written where the action calls for one."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
@@ -15,14 +16,25 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything
 from fangkong.duty.attendance import late_minutes
-from fangkong.duty.choices import SignFlag, SignKind
-from fangkong.duty.models import DEFAULT_RADIUS_M, Handover, Presence, SignIn
+from fangkong.duty.choices import CHECKLIST_CODES, FixStatus, SignFlag, SignKind
+from fangkong.duty.models import (
+    DEFAULT_RADIUS_M,
+    Fix,
+    Handover,
+    Inspection,
+    InspectionPhoto,
+    Presence,
+    SignIn,
+)
 from fangkong.duty.shifts import shift_window
 from fangkong.lib.coords import distance_m
+from fangkong.org.choices import RoleCode
 from fangkong.org.models import Staff
+from fangkong.org.permissions import user_roles
 from fangkong.roster.choices import RosterStatus
 from fangkong.roster.models import RosterAssignment
 from fangkong.sites.models import Site
+from fangkong.sites.photos import PhotoError, process_photo
 
 # Phones keep their own time; a clock a little fast must not lose a sign-in.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -271,3 +283,121 @@ def handover_acknowledge(*, actor: Any, handover: Handover) -> Handover:
     handover.save(update_fields=["acknowledged_by", "acknowledged_at"])
     audit_record(actor=actor, action="duty.handover_acknowledge", target=handover)
     return handover
+
+
+# Leaders and the supervision team record visits; anyone in the jurisdiction closes a fix.
+SUPERVISION_ROLES = frozenset({RoleCode.COMMANDER, RoleCode.UNIT_ADMIN, RoleCode.DUTY_LEADER})
+MAX_PHOTOS = 6
+MAX_FIXES = 20
+
+
+def can_supervise(user: Any) -> bool:
+    return sees_everything(user) or bool(user_roles(user) & SUPERVISION_ROLES)
+
+
+@dataclass(frozen=True)
+class FixAsked:
+    text: str
+    deadline: date
+
+
+def _clean_checklist(errors: FieldErrors, checklist: dict[str, Any]) -> dict[str, bool]:
+    unknown = set(checklist) - set(CHECKLIST_CODES)
+    if unknown:
+        errors.add("checklist", _("Unknown checklist item."), "checklist_unknown")
+    if any(not isinstance(v, bool) for v in checklist.values()):
+        errors.add("checklist", _("Answer every item yes or no."), "checklist_invalid")
+    return {code: bool(checklist[code]) for code in CHECKLIST_CODES if code in checklist}
+
+
+def _clean_fixes(errors: FieldErrors, fixes: list[FixAsked], today: date) -> list[FixAsked]:
+    if len(fixes) > MAX_FIXES:
+        errors.add("fixes", _("At most 20 fixes per visit."), "too_many")
+    cleaned = []
+    for i, fix in enumerate(fixes[:MAX_FIXES]):
+        text = " ".join(fix.text.split())
+        if not text or len(text) > 300:
+            errors.add(
+                f"fixes.{i}.text", _("Say what to fix, in at most 300 characters."), "fix_text"
+            )
+        if fix.deadline < today or fix.deadline > today + timedelta(days=366):
+            errors.add(
+                f"fixes.{i}.deadline", _("A deadline from today to a year on."), "fix_deadline"
+            )
+        cleaned.append(FixAsked(text, fix.deadline))
+    return cleaned
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    actor: Any,
+    site: Site,
+    checklist: dict[str, Any],
+    findings: str = "",
+    fixes: list[FixAsked] | None = None,
+    photos: list[Any] | None = None,
+    at: datetime | None = None,
+) -> Inspection:
+    """A supervision visit to ``site``: the checklist, what was found, photos, and the fixes
+    asked for, each with its deadline."""
+    if not can_supervise(actor):
+        raise PermissionDeniedError(_("Only leaders and the supervision team record visits."))
+    staff = actor_staff(actor)
+    errors = FieldErrors()
+    answers = _clean_checklist(errors, checklist)
+    findings = (findings or "").strip()
+    if len(findings) > 4000:
+        errors.add("findings", _("At most 4000 characters."), "too_long")
+    asked = _clean_fixes(errors, fixes or [], timezone.localdate())
+    if len(photos or []) > MAX_PHOTOS:
+        errors.add("photos", _("At most 6 photos per visit."), "too_many")
+    at = at or timezone.now()
+    if timezone.is_naive(at) or at > timezone.now() + FUTURE_TOLERANCE:
+        errors.add("at", _("The time is in the future: check the phone's clock."), "at_future")
+    errors.raise_if_any()
+    inspection = Inspection.objects.create(
+        site=site, inspector=staff, at=at, checklist=answers, findings=findings
+    )
+    Fix.objects.bulk_create(
+        Fix(inspection=inspection, site=site, text=f.text, deadline=f.deadline) for f in asked
+    )
+    for upload in photos or []:
+        inspection_photo_add(actor=actor, inspection=inspection, upload=upload)
+    audit_record(actor=actor, action="duty.inspection", target=inspection, extra={"site": site.pk})
+    return inspection
+
+
+def inspection_photo_add(*, actor: Any, inspection: Inspection, upload: Any) -> InspectionPhoto:
+    try:
+        processed = process_photo(upload, upload.size)
+    except PhotoError as exc:
+        errors = FieldErrors()
+        errors.add("photos", _("This file is not a photo, or too large."), exc.code)
+        errors.raise_if_any()
+    photo = InspectionPhoto(inspection=inspection, width=processed.width, height=processed.height)
+    photo.image.save(processed.image.name, processed.image, save=False)
+    photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def fix_close(*, actor: Any, fix: Fix, note: str) -> Fix:
+    """Close a fix, saying how it was fixed; who and when are kept."""
+    staff = actor_staff(actor)
+    fix = Fix.objects.select_for_update().get(pk=fix.pk)
+    errors = FieldErrors()
+    note = " ".join((note or "").split())
+    if fix.status == FixStatus.CLOSED:
+        errors.add("fix", _("This fix is already closed."), "already_closed")
+    if not note or len(note) > 300:
+        errors.add("note", _("Say how it was fixed, in at most 300 characters."), "note_required")
+    errors.raise_if_any()
+    fix.status = FixStatus.CLOSED
+    fix.closed_by = staff
+    fix.closed_at = timezone.now()
+    fix.closing_note = note
+    fix.save(update_fields=["status", "closed_by", "closed_at", "closing_note"])
+    audit_record(actor=actor, action="duty.fix_close", target=fix, reason=note)
+    return fix

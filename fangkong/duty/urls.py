@@ -12,4 +12,8 @@ urlpatterns = [
     path(
         "handovers/<int:handover_id>/acknowledge", views.handover_acknowledge, name="handover_ack"
     ),
+    path("inspections/", views.inspections, name="inspections"),
+    path("fixes/<int:fix_id>/close", views.fix_close, name="fix_close"),
+    path("summary.xlsx", views.summary_export, {"fmt": "xlsx"}, name="summary_xlsx"),
+    path("summary.pdf", views.summary_export, {"fmt": "pdf"}, name="summary_pdf"),
 ]

@@ -3,6 +3,7 @@ attendance page, and the dashboard's "posts short now" card. Thin: selectors do 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,11 +12,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.duty import selectors, services
-from fangkong.duty.choices import SignFlag, SignKind
+from fangkong.core.audit import audit_record
+from fangkong.core.exports import export_with_reason
+from fangkong.core.jurisdiction import jurisdiction_root
+from fangkong.duty import exports, selectors, services
+from fangkong.duty.choices import CHECKLIST, SignFlag, SignKind
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
 
@@ -143,3 +149,105 @@ def handover_acknowledge(request: HttpRequest, handover_id: int) -> HttpResponse
     except (ValidationError, services.PermissionDeniedError) as exc:
         messages.error(request, _errors_text(exc) if isinstance(exc, ValidationError) else str(exc))
     return redirect("duty:handovers")
+
+
+def _fixes_posted(request: HttpRequest) -> list[services.FixAsked]:
+    asked = []
+    for i in range(3):
+        text = request.POST.get(f"fix_{i}", "").strip()
+        deadline = parse_date(request.POST.get(f"deadline_{i}", "") or "")
+        if text:
+            asked.append(services.FixAsked(text, deadline or timezone.localdate()))
+    return asked
+
+
+def _inspection_post(request: HttpRequest) -> None:
+    site = _site_param(request)
+    if site is None:
+        messages.error(request, _("Choose the post."))
+        return
+    checklist = {code: request.POST.get(f"item_{code}") == "yes" for code, _label in CHECKLIST}
+    try:
+        services.inspection_record(
+            actor=request.user,
+            site=site,
+            checklist=checklist,
+            findings=request.POST.get("findings", ""),
+            fixes=_fixes_posted(request),
+            photos=request.FILES.getlist("photos"),
+        )
+        messages.success(request, _("Supervision visit recorded."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    except services.PermissionDeniedError as exc:
+        messages.error(request, str(exc))
+
+
+@login_required
+def inspections(request: HttpRequest) -> HttpResponse:
+    """Supervision visits (督导检查): the form, recent visits, open fixes, and the posts no
+    visit reached today."""
+    if request.method == "POST":
+        _inspection_post(request)
+        return redirect("duty:inspections")
+    unit = _unit_param(request)
+    staff = getattr(request.user, "staff", None)
+    week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    context = {
+        "rows": selectors.inspection_list_for_user(user=request.user)[:50],
+        "fixes": selectors.fix_list_for_user(user=request.user)[:100],
+        "unvisited": selectors.posts_not_visited(path=selectors.scope_path(request.user, unit))[
+            :200
+        ],
+        "posts": selectors.own_posts(staff=staff) if staff is not None else [],
+        "checklist": CHECKLIST,
+        "can_supervise": services.can_supervise(request.user),
+        "today": timezone.localdate(),
+        "week": week,
+    }
+    return render(request, "duty/inspections.html", context)
+
+
+@login_required
+@require_POST
+def fix_close(request: HttpRequest, fix_id: int) -> HttpResponse:
+    fix = get_object_or_404(selectors.fix_list_for_user(user=request.user), pk=fix_id)
+    try:
+        services.fix_close(actor=request.user, fix=fix, note=request.POST.get("note", ""))
+        messages.success(request, _("Fix closed."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    return redirect("duty:inspections")
+
+
+@login_required
+def summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The weekly supervision summary of a unit (the user's own by default), as Excel or
+    PDF, after the export reason."""
+    unit = _unit_param(request) or jurisdiction_root(request.user)
+    if unit is None:
+        return HttpResponseForbidden(_("Your account belongs to no unit."))
+    start = parse_date(request.GET.get("week", "")[:10] or "") or timezone.localdate()
+    start = start - timedelta(days=start.weekday())
+
+    def respond(reason: str) -> HttpResponse:
+        rows = selectors.weekly_summary(unit=unit, week_start=start)
+        if fmt == "pdf":
+            body, kind = exports.summary_pdf(unit, start, rows), "application/pdf"
+        else:
+            body = exports.summary_xlsx(unit, start, rows)
+            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        audit_record(
+            actor=request.user,
+            action="duty.summary_export",
+            target=unit,
+            reason=reason,
+            extra={"week": start.isoformat(), "format": fmt},
+            request=request,
+        )
+        response = HttpResponse(body, content_type=kind)
+        name = f"supervision-{unit.code}-{start.isoformat()}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return export_with_reason(request, what=_("Weekly supervision summary"), respond=respond)

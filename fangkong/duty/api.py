@@ -14,6 +14,8 @@ from fangkong.core.params import RecordId
 from fangkong.duty import presenters, selectors, services
 from fangkong.duty.schemas import (
     ErrorOut,
+    FatigueFilter,
+    FatigueOut,
     FixCloseIn,
     FixFilter,
     FixOut,
@@ -25,6 +27,8 @@ from fangkong.duty.schemas import (
     InspectionOut,
     KeyReusedOut,
     PostAttendanceOut,
+    PostLeaderIn,
+    PostLeaderOut,
     PostsShortOut,
     SignInFilter,
     SignInIn,
@@ -32,7 +36,7 @@ from fangkong.duty.schemas import (
     SiteBriefOut,
     UnitFilter,
 )
-from fangkong.org.selectors import unit_get_for_user
+from fangkong.org.selectors import staff_get_for_user, unit_get_for_user
 
 router = Router(tags=["duty"])
 
@@ -235,3 +239,57 @@ def posts_not_visited(request: HttpRequest, filters: Query[UnitFilter]) -> list[
     path = selectors.scope_path(request.user, _unit(request, filters.unit))
     rows = selectors.posts_not_visited(path=path)[:1000]
     return [SiteBriefOut(id=s.pk, name=s.name, unit=s.unit.name) for s in rows]
+
+
+@router.post(
+    "/duty/post-leaders",
+    response={201: PostLeaderOut, **ERRORS},
+    operation_id="duty_post_leader_create",
+    summary="Bind a leader to a key post for a period (包保)",
+)
+def post_leader_create(request: HttpRequest, payload: PostLeaderIn) -> tuple[int, PostLeaderOut]:
+    site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
+    leader = staff_get_for_user(user=request.user, staff_id=payload.leader_id)
+    bound = services.post_leader_assign(
+        actor=request.user,
+        site=site,
+        leader=leader,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+    )
+    return 201, presenters.post_leader_out(bound)
+
+
+@router.get(
+    "/duty/post-leaders",
+    response={200: list[PostLeaderOut], **ERRORS},
+    operation_id="duty_post_leader_list",
+)
+def post_leader_list(request: HttpRequest, filters: Query[FixFilter]) -> list[PostLeaderOut]:
+    rows = selectors.post_leader_list_for_user(user=request.user)
+    return [
+        presenters.post_leader_out(r) for r in rows[filters.offset : filters.offset + filters.limit]
+    ]
+
+
+@router.get(
+    "/duty/fatigue",
+    response={200: list[FatigueOut], **ERRORS},
+    operation_id="duty_fatigue_list",
+    summary="Hours and days actually worked, from sign-ins: people over their unit's limits",
+)
+def fatigue_list(request: HttpRequest, filters: Query[FatigueFilter]) -> list[FatigueOut]:
+    path = selectors.scope_path(request.user, _unit(request, filters.unit))
+    rows = selectors.fatigue_list(path=path, over_only=filters.over_only)
+    return [presenters.fatigue_out(r) for r in rows[:1000]]
+
+
+@router.get(
+    "/duty/fatigue/me",
+    response={200: FatigueOut, **ERRORS},
+    operation_id="duty_fatigue_me",
+    summary="The caller's own hours and days actually worked",
+)
+def fatigue_me(request: HttpRequest) -> FatigueOut:
+    staff = services.actor_staff(request.user)
+    return presenters.fatigue_out(selectors.fatigue_of(staff=staff))

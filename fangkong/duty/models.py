@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.duty.choices import FixStatus, SignFlag, SignKind
-from fangkong.org.models import Staff
+from fangkong.org.models import Staff, Unit
 from fangkong.roster.models import RosterAssignment
 from fangkong.sites.models import Site
 
@@ -246,3 +246,52 @@ class Fix(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PostLeader(models.Model):
+    """A leader bound to a key post for a period (包保值守): shown with the post."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="post_leaders"
+    )
+    leader = models.ForeignKey(
+        Staff, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="posts_led"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to (inclusive)"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("post leader")
+        verbose_name_plural = _("post leaders")
+        ordering = ["site_id", "-starts_on"]
+        indexes = [models.Index(fields=["site", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.leader_id} {self.starts_on}–{self.ends_on}"
+
+
+class FatigueLimits(models.Model):
+    """A unit's limits on hours actually worked; the nearest unit up the tree with a row
+    applies, the defaults where none has."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="fatigue_limits"
+    )
+    max_days = models.PositiveSmallIntegerField(_("days worked without a day off"), default=12)
+    max_hours_7d = models.PositiveSmallIntegerField(_("hours worked in 7 days"), default=60)
+
+    class Meta:
+        verbose_name = _("fatigue limits")
+        verbose_name_plural = _("fatigue limits")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.max_days} d {self.max_hours_7d} h"

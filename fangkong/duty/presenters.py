@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from fangkong.duty.models import Fix, Handover, Inspection, SignIn
+from fangkong.duty.models import Fix, Handover, Inspection, PostLeader, SignIn
 from fangkong.duty.schemas import (
     DutyStateOut,
+    FatigueOut,
     FixOut,
     HandoverOut,
     InspectionOut,
     PostAttendanceOut,
+    PostLeaderOut,
     SignInOut,
 )
-from fangkong.duty.selectors import PostRow
+from fangkong.duty.selectors import FatigueRow, PostRow
 
 
 def sign_in_out(sign_in: SignIn) -> SignInOut:
@@ -102,4 +104,29 @@ def inspection_out(inspection: Inspection) -> InspectionOut:
         findings=inspection.findings,
         photos=len(inspection.photos.all()),
         fixes=[fix_out(f) for f in inspection.fixes.all()],
+    )
+
+
+def post_leader_out(row: PostLeader) -> PostLeaderOut:
+    return PostLeaderOut(
+        id=row.pk,
+        site_id=row.site_id,
+        site_name=row.site.name,
+        leader_id=row.leader_id,
+        leader_name=row.leader.name,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+    )
+
+
+def fatigue_out(row: FatigueRow) -> FatigueOut:
+    return FatigueOut(
+        staff_id=row.staff.pk,
+        staff_name=row.staff.name,
+        unit=row.staff.unit.name,
+        hours_7d=row.fatigue.hours_7d,
+        consecutive_days=row.fatigue.consecutive_days,
+        max_days=row.limits[0],
+        max_hours_7d=row.limits[1],
+        over=row.over,
     )

@@ -193,3 +193,36 @@ class SiteBriefOut(Schema):
     id: int
     name: str
     unit: str
+
+
+class PostLeaderIn(Schema):
+    site_id: RecordId
+    leader_id: RecordId
+    starts_on: Day
+    ends_on: Day
+
+
+class PostLeaderOut(Schema):
+    id: int
+    site_id: int
+    site_name: str
+    leader_id: int
+    leader_name: str
+    starts_on: date
+    ends_on: date
+
+
+class FatigueFilter(Schema):
+    unit: int | None = id_field("A unit of the caller's jurisdiction (default: their own)")
+    over_only: bool = True
+
+
+class FatigueOut(Schema):
+    staff_id: int
+    staff_name: str
+    unit: str
+    hours_7d: float
+    consecutive_days: int
+    max_days: int
+    max_hours_7d: int
+    over: list[str] = Field(description="Limits exceeded: days, hours")

@@ -15,7 +15,15 @@ from fangkong.core.jurisdiction import jurisdiction_root, scope_q, sees_everythi
 from fangkong.duty import attendance
 from fangkong.duty.attendance import Event, Window
 from fangkong.duty.choices import CHECKLIST_CODES, FixStatus, SignKind
-from fangkong.duty.models import Fix, Handover, Inspection, Presence, SignIn
+from fangkong.duty.models import (
+    FatigueLimits,
+    Fix,
+    Handover,
+    Inspection,
+    PostLeader,
+    Presence,
+    SignIn,
+)
 from fangkong.duty.shifts import shift_window
 from fangkong.org.choices import StaffKind
 from fangkong.org.models import Staff, Unit
@@ -349,3 +357,88 @@ def weekly_summary(*, unit: Unit, week_start: date) -> list[SummaryRow]:
 
 
 CHECKLIST_ORDER = CHECKLIST_CODES
+
+
+def post_leaders_on(*, path: str, day: date | None = None) -> dict[int, PostLeader]:
+    """The leader bound to each post within ``path`` on ``day`` (today), by site id."""
+    day = day or timezone.localdate()
+    rows = PostLeader.objects.filter(
+        site__unit__path__startswith=path, starts_on__lte=day, ends_on__gte=day
+    ).select_related("leader", "site")
+    return {row.site_id: row for row in rows}
+
+
+def post_leader_list_for_user(*, user: Any) -> QuerySet[PostLeader]:
+    return (
+        PostLeader.objects.filter(scope_q(user, unit_field="site__unit"))
+        .select_related("site", "leader", "leader__unit")
+        .order_by("-ends_on", "site__code")
+    )
+
+
+# Sign-ins further back than this do not count towards the run of days worked.
+FATIGUE_LOOKBACK = timedelta(days=31)
+
+
+@dataclass
+class FatigueRow:
+    staff: Staff
+    fatigue: attendance.Fatigue
+    limits: tuple[int, int]
+    over: list[str]
+
+
+DEFAULT_LIMITS = (12, 60)
+
+
+def limits_by_path() -> dict[str, tuple[int, int]]:
+    return {
+        path: (days, hours)
+        for path, days, hours in FatigueLimits.objects.values_list(
+            "unit__path", "max_days", "max_hours_7d"
+        )
+    }
+
+
+def limits_for(unit: Unit, by_path: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """(days without a day off, hours in 7 days) of the nearest unit up the tree with limits."""
+    found = [path for path in by_path if unit.path.startswith(path)]
+    return by_path[max(found, key=len)] if found else DEFAULT_LIMITS
+
+
+def fatigue_list(
+    *, path: str, now: datetime | None = None, over_only: bool = True
+) -> list[FatigueRow]:
+    """Hours and days actually worked, from sign-ins, of the people of ``path`` who signed
+    in lately; by default only those over their unit's limits, the most tired first."""
+    now = now or timezone.now()
+    events: dict[int, list[Event]] = defaultdict(list)
+    for staff_id, kind, at in SignIn.objects.filter(
+        staff__unit__path__startswith=path, at__gte=now - FATIGUE_LOOKBACK, at__lte=now
+    ).values_list("staff_id", "kind", "at"):
+        events[staff_id].append(Event(kind, timezone.localtime(at)))
+    limits = limits_by_path()
+    today = timezone.localdate(now)
+    rows = []
+    for staff in Staff.objects.filter(pk__in=events).select_related("unit"):
+        spans = attendance.worked_spans(events[staff.pk], timezone.localtime(now))
+        tired = attendance.fatigue(spans, today, timezone.localtime(now))
+        unit_limits = limits_for(staff.unit, limits)
+        over = tired.over(max_days=unit_limits[0], max_hours_7d=unit_limits[1])
+        if over or not over_only:
+            rows.append(FatigueRow(staff, tired, unit_limits, over))
+    return sorted(rows, key=lambda r: (-r.fatigue.consecutive_days, -r.fatigue.hours_7d))
+
+
+def fatigue_of(*, staff: Staff, now: datetime | None = None) -> FatigueRow:
+    """One person's hours and days actually worked, and the limits they are over."""
+    local = timezone.localtime(now or timezone.now())
+    events = [
+        Event(kind, timezone.localtime(at))
+        for kind, at in SignIn.objects.filter(
+            staff=staff, at__gte=local - FATIGUE_LOOKBACK, at__lte=local
+        ).values_list("kind", "at")
+    ]
+    tired = attendance.fatigue(attendance.worked_spans(events, local), local.date(), local)
+    limits = limits_for(staff.unit, limits_by_path())
+    return FatigueRow(staff, tired, limits, tired.over(max_days=limits[0], max_hours_7d=limits[1]))

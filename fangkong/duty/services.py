@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
-from fangkong.core.jurisdiction import sees_everything
+from fangkong.core.jurisdiction import sees_everything, unit_in_scope
 from fangkong.duty.attendance import late_minutes
 from fangkong.duty.choices import CHECKLIST_CODES, FixStatus, SignFlag, SignKind
 from fangkong.duty.models import (
@@ -23,6 +23,7 @@ from fangkong.duty.models import (
     Handover,
     Inspection,
     InspectionPhoto,
+    PostLeader,
     Presence,
     SignIn,
 )
@@ -401,3 +402,33 @@ def fix_close(*, actor: Any, fix: Fix, note: str) -> Fix:
     fix.save(update_fields=["status", "closed_by", "closed_at", "closing_note"])
     audit_record(actor=actor, action="duty.fix_close", target=fix, reason=note)
     return fix
+
+
+@transaction.atomic
+def post_leader_assign(
+    *, actor: Any, site: Site, leader: Staff, starts_on: date, ends_on: date
+) -> PostLeader:
+    """Bind ``leader`` to the key post ``site`` from ``starts_on`` to ``ends_on`` (包保);
+    one leader per post at a time."""
+    if not can_supervise(actor) or not unit_in_scope(actor, site.unit):
+        raise PermissionDeniedError(_("Only leaders of the post's unit bind leaders to posts."))
+    errors = FieldErrors()
+    if not unit_in_scope(actor, leader.unit):
+        errors.add("leader_id", _("This person is outside your jurisdiction."), "leader_scope")
+    if ends_on < starts_on or (ends_on - starts_on).days > 366:
+        errors.add("ends_on", _("The period ends after it starts, within a year."), "period")
+    overlapping = PostLeader.objects.filter(
+        site=site, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).exists()
+    if overlapping:
+        errors.add("starts_on", _("Another leader holds this post in that period."), "overlap")
+    errors.raise_if_any()
+    bound = PostLeader.objects.create(
+        site=site,
+        leader=leader,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, action="duty.post_leader", target=bound, extra={"site": site.pk})
+    return bound

@@ -16,4 +16,6 @@ urlpatterns = [
     path("fixes/<int:fix_id>/close", views.fix_close, name="fix_close"),
     path("summary.xlsx", views.summary_export, {"fmt": "xlsx"}, name="summary_xlsx"),
     path("summary.pdf", views.summary_export, {"fmt": "pdf"}, name="summary_pdf"),
+    path("fatigue/", views.fatigue, name="fatigue"),
+    path("me/", views.me, name="me"),
 ]

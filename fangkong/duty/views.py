@@ -72,10 +72,12 @@ def post_sign_in(request: HttpRequest) -> HttpResponse:
 
 def _attendance_context(request: HttpRequest) -> dict[str, Any]:
     unit = _unit_param(request)
+    path = selectors.scope_path(request.user, unit)
     posts = selectors.attendance_now(user=request.user, unit=unit)
     return {
         "posts": posts,
-        "short": selectors.posts_short_now(path=selectors.scope_path(request.user, unit)),
+        "short": selectors.posts_short_now(path=path),
+        "leaders": selectors.post_leaders_on(path=path),
         "unit": unit,
         "flags": dict(SignFlag.choices),
     }
@@ -95,8 +97,12 @@ def leader(request: HttpRequest) -> HttpResponse:
 def dashboard_block(request: HttpRequest) -> HttpResponse:
     """The command dashboard's "posts short now" card (loaded by HTMX), from presence."""
     unit = _unit_param(request)
-    short = selectors.posts_short_now(path=selectors.scope_path(request.user, unit))
-    return render(request, "duty/partials/dashboard_block.html", {"short": short})
+    path = selectors.scope_path(request.user, unit)
+    context = {
+        "short": selectors.posts_short_now(path=path),
+        "leaders": selectors.post_leaders_on(path=path),
+    }
+    return render(request, "duty/partials/dashboard_block.html", context)
 
 
 def _errors_text(exc: ValidationError) -> str:
@@ -251,3 +257,26 @@ def summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return response
 
     return export_with_reason(request, what=_("Weekly supervision summary"), respond=respond)
+
+
+@login_required
+def fatigue(request: HttpRequest) -> HttpResponse:
+    """The leader's list of people over their unit's limits (days without a day off, hours
+    in 7 days), from the hours actually signed in."""
+    path = selectors.scope_path(request.user, _unit_param(request))
+    context = {"rows": selectors.fatigue_list(path=path)[:500]}
+    return render(request, "duty/fatigue.html", context)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """A person's own page: hours and days actually worked, any limit exceeded, recent
+    sign-ins."""
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        return HttpResponseForbidden(_("Your account is not a staff member's."))
+    context = {
+        "row": selectors.fatigue_of(staff=staff),
+        "recent": selectors.own_sign_ins(staff=staff),
+    }
+    return render(request, "duty/me.html", context)

@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from fangkong.demo.loader import DemoContext, demo_layer
 from fangkong.duty.choices import CHECKLIST_CODES, SignFlag, SignKind
-from fangkong.duty.models import Fix, Handover, Inspection, Presence, SignIn
+from fangkong.duty.models import (
+    Fix,
+    Handover,
+    Inspection,
+    Presence,
+    ReportStep,
+    SignIn,
+    SituationReport,
+)
 from fangkong.duty.shifts import shift_window
 from fangkong.org.choices import StaffKind
 from fangkong.org.models import Staff, Unit
@@ -47,6 +55,7 @@ def load_duty(ctx: DemoContext) -> None:
     _inspections(ctx, rng, brigade, sites, first)
     _handovers(ctx, rng, duties, _leaders(brigade))
     _unplanned(ctx, brigade, sites)
+    _reports(ctx, brigade, sites)
 
 
 def _published_duties(
@@ -273,3 +282,29 @@ def _unplanned(ctx: DemoContext, brigade: Unit, sites: list[Site]) -> None:
     Presence.objects.update_or_create(
         staff=spare, defaults={"site": sites[0], "present": True, "at": at}
     )
+
+
+def _reports(ctx: DemoContext, brigade: Unit, sites: list[Site]) -> None:
+    """Two open important-situation reports: one waiting at the brigade, one that went up
+    to the detachment unacknowledged."""
+    raiser = Staff.objects.filter(
+        unit__path__startswith=brigade.path, kind=StaffKind.OFFICER
+    ).last()
+    if raiser is None or not sites:
+        return
+    recent = ctx.now - timedelta(minutes=12)
+    waiting = SituationReport(
+        raised_by=raiser, origin=raiser.unit, unit=brigade, site=sites[0], kind="incident",
+        text="一辆货车拒不停车接受检查，冲卡后在 5 公里外被拦停，司机已控制",
+        lat=sites[0].lat, lng=sites[0].lng, at=recent, waiting_since=recent, idempotency_key=_key(),
+    )  # fmt: skip
+    older = ctx.now - timedelta(hours=2)
+    passed = SituationReport(
+        raised_by=raiser, origin=raiser.unit, unit=brigade.parent, site=sites[-1], kind="staff",
+        text="一名辅警连续执勤后晕倒，已送医院，卡点人员已补齐",
+        at=older, waiting_since=older + timedelta(minutes=30), idempotency_key=_key(),
+    )  # fmt: skip
+    ctx.bulk_create(SituationReport, [waiting, passed], label="duty_reports")
+    passed = SituationReport.objects.get(idempotency_key=passed.idempotency_key)
+    steps = [ReportStep(report=passed, unit=brigade, escalated=True, at=passed.waiting_since)]
+    ctx.bulk_create(ReportStep, steps, label="duty_report_steps")

@@ -30,6 +30,10 @@ from fangkong.duty.schemas import (
     PostLeaderIn,
     PostLeaderOut,
     PostsShortOut,
+    ReportFilter,
+    ReportIn,
+    ReportKeyReusedOut,
+    ReportOut,
     SignInFilter,
     SignInIn,
     SignInOut,
@@ -293,3 +297,67 @@ def fatigue_list(request: HttpRequest, filters: Query[FatigueFilter]) -> list[Fa
 def fatigue_me(request: HttpRequest) -> FatigueOut:
     staff = services.actor_staff(request.user)
     return presenters.fatigue_out(selectors.fatigue_of(staff=staff))
+
+
+@router.post(
+    "/duty/reports",
+    response={200: ReportOut, 201: ReportOut, 409: ReportKeyReusedOut, **ERRORS},
+    operation_id="duty_report_create",
+    summary="Raise an important-situation report (201), or the one stored under the key (200)",
+)
+def report_create(request: HttpRequest, payload: ReportIn) -> tuple[int, Any]:
+    site = None
+    if payload.site_id:
+        site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
+    try:
+        report, created = services.report_raise(
+            actor=request.user,
+            kind=payload.kind,
+            text=payload.text,
+            at=payload.at,
+            idempotency_key=payload.idempotency_key,
+            site=site,
+            lat=payload.lat,
+            lng=payload.lng,
+        )
+    except services.ReportKeyReusedError:
+        message = _("This key belongs to another report already stored; make a new key.")
+        return 409, ReportKeyReusedOut(code="idempotency_key_reused", message=message)
+    report = selectors.report_get_for_user(user=request.user, report_id=report.pk)
+    return (201 if created else 200), presenters.report_out(report)
+
+
+@router.get(
+    "/duty/reports",
+    response={200: list[ReportOut], **ERRORS},
+    operation_id="duty_report_list",
+    summary="Important-situation reports of the caller's jurisdiction (open ones by default)",
+)
+def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> list[ReportOut]:
+    rows = selectors.report_list_for_user(user=request.user, open_only=filters.open_only)
+    return [presenters.report_out(r) for r in rows[filters.offset : filters.offset + filters.limit]]
+
+
+@router.post(
+    "/duty/reports/{report_id}/acknowledge",
+    response={200: ReportOut, **ERRORS},
+    operation_id="duty_report_acknowledge",
+    summary="Acknowledge a report at the level it waits at; it goes on up",
+)
+def report_acknowledge(request: HttpRequest, report_id: RecordIdPath) -> ReportOut:
+    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+    services.report_acknowledge(actor=request.user, report=report)
+    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+    return presenters.report_out(report)
+
+
+@router.post(
+    "/duty/reports/{report_id}/close",
+    response={200: ReportOut, **ERRORS},
+    operation_id="duty_report_close",
+)
+def report_close(request: HttpRequest, report_id: RecordIdPath) -> ReportOut:
+    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+    services.report_close(actor=request.user, report=report)
+    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+    return presenters.report_out(report)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.duty.choices import FixStatus, SignFlag, SignKind
+from fangkong.duty.choices import FixStatus, ReportKind, ReportStatus, SignFlag, SignKind
 from fangkong.org.models import Staff, Unit
 from fangkong.roster.models import RosterAssignment
 from fangkong.sites.models import Site
@@ -295,3 +295,108 @@ class FatigueLimits(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.max_days} d {self.max_hours_7d} h"
+
+
+# An important-situation report waits this long at a level before it goes up by itself.
+DEFAULT_ESCALATE_MINUTES = 30
+
+
+class SituationReport(models.Model):
+    """An important-situation report (重要情况报告) raised by any officer: it goes up the
+    chain of units, acknowledged at each level, and up by itself when a level leaves it
+    unacknowledged for ``escalate_minutes``. ``unit`` is the level it waits at now (none once
+    the top has acknowledged)."""
+
+    raised_by = models.ForeignKey(
+        Staff, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="reports"
+    )
+    origin = models.ForeignKey(
+        Unit, verbose_name=_("raising unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("waiting at"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices)
+    text = models.TextField(_("what happened"), max_length=2000)
+    lat = models.FloatField(_("latitude (WGS-84)"), null=True, blank=True)
+    lng = models.FloatField(_("longitude (WGS-84)"), null=True, blank=True)
+    at = models.DateTimeField(_("time"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    escalate_minutes = models.PositiveSmallIntegerField(
+        _("minutes before it goes up"), default=DEFAULT_ESCALATE_MINUTES
+    )
+    waiting_since = models.DateTimeField(_("waiting since"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("situation report")
+        verbose_name_plural = _("situation reports")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["status", "unit", "waiting_since"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReportStep(models.Model):
+    """One level of a report's way up: acknowledged there (by whom), or passed up unread."""
+
+    report = models.ForeignKey(
+        SituationReport, verbose_name=_("situation report"), on_delete=models.CASCADE,
+        related_name="steps",
+    )  # fmt: skip
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_by = models.ForeignKey(
+        Staff, verbose_name=_("acknowledged by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    escalated = models.BooleanField(_("passed up unacknowledged"), default=False)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("report step")
+        verbose_name_plural = _("report steps")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.unit_id}"
+
+
+def report_photo_path(instance: ReportPhoto, filename: str) -> str:
+    return f"duty/reports/{instance.report_id}/{filename}"
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(
+        SituationReport, verbose_name=_("situation report"), on_delete=models.CASCADE,
+        related_name="photos",
+    )  # fmt: skip
+    image = models.ImageField(_("photo"), upload_to=report_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=report_photo_path)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    class Meta:
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fangkong.duty.models import Fix, Handover, Inspection, PostLeader, SignIn
+from fangkong.duty.models import Fix, Handover, Inspection, PostLeader, SignIn, SituationReport
 from fangkong.duty.schemas import (
     DutyStateOut,
     FatigueOut,
@@ -11,6 +11,8 @@ from fangkong.duty.schemas import (
     InspectionOut,
     PostAttendanceOut,
     PostLeaderOut,
+    ReportOut,
+    ReportStepOut,
     SignInOut,
 )
 from fangkong.duty.selectors import FatigueRow, PostRow
@@ -129,4 +131,29 @@ def fatigue_out(row: FatigueRow) -> FatigueOut:
         max_days=row.limits[0],
         max_hours_7d=row.limits[1],
         over=row.over,
+    )
+
+
+def report_out(report: SituationReport) -> ReportOut:
+    return ReportOut(
+        id=report.pk,
+        kind=report.kind,
+        text=report.text,
+        at=report.at,
+        raised_by=report.raised_by.name,
+        origin=report.origin.name,
+        site_id=report.site_id,
+        status=report.status,
+        waiting_at=report.unit.name if report.unit_id else None,
+        waiting_since=report.waiting_since,
+        steps=[
+            ReportStepOut(
+                unit=step.unit.name,
+                acknowledged_by=step.acknowledged_by.name if step.acknowledged_by_id else "",
+                escalated=step.escalated,
+                at=step.at,
+            )
+            for step in report.steps.all()
+        ],
+        photos=len(report.photos.all()),
     )

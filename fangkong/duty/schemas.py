@@ -226,3 +226,46 @@ class FatigueOut(Schema):
     max_days: int
     max_hours_7d: int
     over: list[str] = Field(description="Limits exceeded: days, hours")
+
+
+class ReportIn(Schema):
+    idempotency_key: str = Field(..., min_length=1, max_length=64)
+    kind: str = Field(..., max_length=16)
+    text: str = Field(..., min_length=1, max_length=2000)
+    at: Moment
+    site_id: int | None = id_field("The post it concerns, if any")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+
+
+class ReportStepOut(Schema):
+    unit: str
+    acknowledged_by: str
+    escalated: bool
+    at: datetime
+
+
+class ReportOut(Schema):
+    id: int
+    kind: str
+    text: str
+    at: datetime
+    raised_by: str
+    origin: str
+    site_id: int | None
+    status: str
+    waiting_at: str | None
+    waiting_since: datetime
+    steps: list[ReportStepOut]
+    photos: int
+
+
+class ReportKeyReusedOut(Schema):
+    code: str
+    message: str
+
+
+class ReportFilter(Schema):
+    open_only: bool = True
+    offset: int = offset_field()
+    limit: int = limit_field(50, 200)

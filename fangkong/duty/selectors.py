@@ -23,6 +23,7 @@ from fangkong.duty.models import (
     PostLeader,
     Presence,
     SignIn,
+    SituationReport,
 )
 from fangkong.duty.shifts import shift_window
 from fangkong.org.choices import StaffKind
@@ -442,3 +443,20 @@ def fatigue_of(*, staff: Staff, now: datetime | None = None) -> FatigueRow:
     tired = attendance.fatigue(attendance.worked_spans(events, local), local.date(), local)
     limits = limits_for(staff.unit, limits_by_path())
     return FatigueRow(staff, tired, limits, tired.over(max_days=limits[0], max_hours_7d=limits[1]))
+
+
+def report_list_for_user(*, user: Any, open_only: bool = True) -> QuerySet[SituationReport]:
+    """Reports raised in the user's jurisdiction, or waiting at a unit of it (one that went
+    up past the user's unit is still theirs to see)."""
+    rows = SituationReport.objects.filter(
+        scope_q(user, unit_field="origin") | scope_q(user, unit_field="unit")
+    ).select_related("raised_by", "origin", "unit", "site")
+    if open_only:
+        rows = rows.filter(status="open")
+    return rows.prefetch_related("steps__unit", "steps__acknowledged_by", "photos").order_by(
+        "-at", "-id"
+    )
+
+
+def report_get_for_user(*, user: Any, report_id: int) -> SituationReport:
+    return report_list_for_user(user=user, open_only=False).get(pk=report_id)

@@ -16,7 +16,14 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
 from fangkong.duty.attendance import late_minutes
-from fangkong.duty.choices import CHECKLIST_CODES, FixStatus, SignFlag, SignKind
+from fangkong.duty.choices import (
+    CHECKLIST_CODES,
+    FixStatus,
+    ReportKind,
+    ReportStatus,
+    SignFlag,
+    SignKind,
+)
 from fangkong.duty.models import (
     DEFAULT_RADIUS_M,
     Fix,
@@ -25,7 +32,10 @@ from fangkong.duty.models import (
     InspectionPhoto,
     PostLeader,
     Presence,
+    ReportPhoto,
+    ReportStep,
     SignIn,
+    SituationReport,
 )
 from fangkong.duty.shifts import shift_window
 from fangkong.lib.coords import distance_m
@@ -370,13 +380,18 @@ def inspection_record(
 
 
 def inspection_photo_add(*, actor: Any, inspection: Inspection, upload: Any) -> InspectionPhoto:
+    return _photo_save(InspectionPhoto(inspection=inspection, width=0, height=0), upload)
+
+
+def _photo_save(photo: Any, upload: Any) -> Any:
+    """Store a photo as the sites' photos are: re-encoded, bounded, with a thumbnail."""
     try:
         processed = process_photo(upload, upload.size)
     except PhotoError as exc:
         errors = FieldErrors()
         errors.add("photos", _("This file is not a photo, or too large."), exc.code)
         errors.raise_if_any()
-    photo = InspectionPhoto(inspection=inspection, width=processed.width, height=processed.height)
+    photo.width, photo.height = processed.width, processed.height
     photo.image.save(processed.image.name, processed.image, save=False)
     photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
     photo.save()
@@ -432,3 +447,136 @@ def post_leader_assign(
     )
     audit_record(actor=actor, action="duty.post_leader", target=bound, extra={"site": site.pk})
     return bound
+
+
+class ReportKeyReusedError(Exception):
+    def __init__(self, report: SituationReport) -> None:
+        super().__init__(report.pk)
+        self.report = report
+
+
+def report_for_key(*, idempotency_key: str) -> SituationReport | None:
+    key = (idempotency_key or "").strip()
+    if not KEY.fullmatch(key):
+        return None
+    return SituationReport.objects.filter(idempotency_key=key).first()
+
+
+@transaction.atomic
+def report_raise(
+    *,
+    actor: Any,
+    kind: str,
+    text: str,
+    at: datetime,
+    idempotency_key: str,
+    site: Site | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    photos: list[Any] | None = None,
+) -> tuple[SituationReport, bool]:
+    """Raise an important-situation report; it waits first at the raiser's own unit. The
+    same key again returns the stored report (the app's outbox re-sending it)."""
+    staff = actor_staff(actor)
+    errors = FieldErrors()
+    key = (idempotency_key or "").strip()
+    if not KEY.fullmatch(key):
+        errors.add("idempotency_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
+        errors.raise_if_any()
+    again = report_for_key(idempotency_key=key)
+    if again is not None:
+        if again.raised_by_id != staff.pk or again.text != " ".join(text.split()) or again.at != at:
+            raise ReportKeyReusedError(again)
+        return again, False
+    text = " ".join((text or "").split())
+    if kind not in ReportKind.values:
+        errors.add("kind", _("Choose one of the listed values."), "invalid_choice")
+    if not text or len(text) > 2000:
+        errors.add("text", _("Say what happened, in at most 2000 characters."), "text_required")
+    _clean(errors, kind=SignKind.IN, at=at, lat=lat, lng=lng, reason="")
+    if len(photos or []) > MAX_PHOTOS:
+        errors.add("photos", _("At most 6 photos per visit."), "too_many")
+    errors.raise_if_any()
+    report = SituationReport.objects.create(
+        raised_by=staff, origin=staff.unit, unit=staff.unit, site=site, kind=kind, text=text,
+        lat=lat, lng=lng, at=at, waiting_since=timezone.now(), idempotency_key=key,
+    )  # fmt: skip
+    for upload in photos or []:
+        _photo_save(ReportPhoto(report=report, width=0, height=0), upload)
+    audit_record(actor=actor, action="duty.report_raise", target=report, extra={"kind": kind})
+    return report, True
+
+
+def _pass_up(report: SituationReport, now: datetime) -> None:
+    parent = report.unit.parent if report.unit is not None else None
+    report.unit = parent
+    report.waiting_since = now
+    report.save(update_fields=["unit", "waiting_since"])
+
+
+def can_acknowledge(user: Any, report: SituationReport) -> bool:
+    return (
+        report.status == ReportStatus.OPEN
+        and report.unit is not None
+        and can_supervise(user)
+        and unit_in_scope(user, report.unit)
+    )
+
+
+@transaction.atomic
+def report_acknowledge(*, actor: Any, report: SituationReport) -> SituationReport:
+    """A leader of the level the report waits at (or above it) acknowledges it there; it
+    then goes on up to the next level."""
+    report = (
+        SituationReport.objects.select_for_update().select_related("unit__parent").get(pk=report.pk)
+    )
+    staff = actor_staff(actor)
+    if not can_acknowledge(actor, report):
+        if report.status != ReportStatus.OPEN or report.unit is None:
+            errors = FieldErrors()
+            errors.add("report", _("Nothing is waiting for acknowledgement."), "not_waiting")
+            errors.raise_if_any()
+        raise PermissionDeniedError(_("Only a leader of the level it waits at acknowledges it."))
+    now = timezone.now()
+    ReportStep.objects.create(report=report, unit=report.unit, acknowledged_by=staff, at=now)
+    _pass_up(report, now)
+    audit_record(actor=actor, action="duty.report_acknowledge", target=report)
+    return report
+
+
+@transaction.atomic
+def report_close(*, actor: Any, report: SituationReport) -> SituationReport:
+    report = SituationReport.objects.select_for_update().get(pk=report.pk)
+    if not can_supervise(actor):
+        raise PermissionDeniedError(_("Only leaders close reports."))
+    if report.status != ReportStatus.OPEN:
+        errors = FieldErrors()
+        errors.add("report", _("This report is already closed."), "already_closed")
+        errors.raise_if_any()
+    report.status = ReportStatus.CLOSED
+    report.save(update_fields=["status"])
+    audit_record(actor=actor, action="duty.report_close", target=report)
+    return report
+
+
+def reports_escalate(*, now: datetime | None = None) -> int:
+    """Pass up every open report left unacknowledged past its time at its level; the step
+    says it went up unread. Run every minute (``manage.py duty_escalate``)."""
+    now = now or timezone.now()
+    moved = 0
+    waiting = SituationReport.objects.filter(status=ReportStatus.OPEN, unit__isnull=False)
+    for report_id, minutes, since in waiting.values_list("pk", "escalate_minutes", "waiting_since"):
+        if since + timedelta(minutes=minutes) > now:
+            continue
+        with transaction.atomic():
+            report = (
+                SituationReport.objects.select_for_update()
+                .select_related("unit__parent")
+                .get(pk=report_id)
+            )
+            if report.unit is None or report.unit.parent_id is None:
+                continue  # the top waits for its own leaders
+            ReportStep.objects.create(report=report, unit=report.unit, escalated=True, at=now)
+            _pass_up(report, now)
+            moved += 1
+    return moved

@@ -18,4 +18,17 @@ urlpatterns = [
     path("summary.pdf", views.summary_export, {"fmt": "pdf"}, name="summary_pdf"),
     path("fatigue/", views.fatigue, name="fatigue"),
     path("me/", views.me, name="me"),
+    path("reports/", views.reports, name="reports"),
+    path(
+        "reports/<int:report_id>/acknowledge",
+        views.report_action,
+        {"action": "acknowledge"},
+        name="report_ack",
+    ),
+    path(
+        "reports/<int:report_id>/close",
+        views.report_action,
+        {"action": "close"},
+        name="report_close",
+    ),
 ]

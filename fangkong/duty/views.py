@@ -3,6 +3,7 @@ attendance page, and the dashboard's "posts short now" card. Thin: selectors do 
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.duty import exports, selectors, services
-from fangkong.duty.choices import CHECKLIST, SignFlag, SignKind
+from fangkong.duty.choices import CHECKLIST, ReportKind, SignFlag, SignKind
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
 
@@ -101,6 +102,7 @@ def dashboard_block(request: HttpRequest) -> HttpResponse:
     context = {
         "short": selectors.posts_short_now(path=path),
         "leaders": selectors.post_leaders_on(path=path),
+        "reports": list(selectors.report_list_for_user(user=request.user)[:5]),
     }
     return render(request, "duty/partials/dashboard_block.html", context)
 
@@ -280,3 +282,54 @@ def me(request: HttpRequest) -> HttpResponse:
         "recent": selectors.own_sign_ins(staff=staff),
     }
     return render(request, "duty/me.html", context)
+
+
+def _report_post(request: HttpRequest) -> None:
+    try:
+        services.report_raise(
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+            at=timezone.now(),
+            idempotency_key=request.POST.get("key", "")[:64],
+            site=_site_param(request),
+            photos=request.FILES.getlist("photos"),
+        )
+        messages.success(request, _("Report sent up."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    except (services.PermissionDeniedError, services.ReportKeyReusedError) as exc:
+        messages.error(request, str(exc) or _("This report was already sent."))
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """Important-situation reports (重要情况报告): the form any officer raises one with,
+    and the open ones of the jurisdiction, with the level each waits at."""
+    if request.method == "POST":
+        _report_post(request)
+        return redirect("duty:reports")
+    staff = getattr(request.user, "staff", None)
+    rows = list(selectors.report_list_for_user(user=request.user)[:100])
+    context = {
+        "rows": [(r, services.can_acknowledge(request.user, r)) for r in rows],
+        "kinds": ReportKind.choices,
+        "posts": selectors.own_posts(staff=staff) if staff is not None else [],
+        "key": uuid.uuid4().hex,
+        "can_close": services.can_supervise(request.user),
+    }
+    return render(request, "duty/reports.html", context)
+
+
+@login_required
+@require_POST
+def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
+    report = get_object_or_404(selectors.report_list_for_user(user=request.user), pk=report_id)
+    act = services.report_acknowledge if action == "acknowledge" else services.report_close
+    try:
+        act(actor=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    except services.PermissionDeniedError as exc:
+        messages.error(request, str(exc))
+    return redirect("duty:reports")

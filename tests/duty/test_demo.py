@@ -13,7 +13,7 @@ from django.db import transaction
 
 from fangkong.demo.loader import demo_load
 from fangkong.duty import selectors
-from fangkong.duty.models import Fix, Handover, Inspection, SignIn
+from fangkong.duty.models import Fix, Handover, Inspection, SignIn, SituationReport
 
 NOW = datetime(2026, 3, 1, 3, 30, tzinfo=UTC)  # 11:30 in Zhangye, the day shift
 
@@ -52,3 +52,4 @@ def test_the_leader_sees_the_running_shift(loaded: Any, db: Any) -> None:
     assert Inspection.objects.exists()
     assert Fix.objects.filter(status="open").exists()
     assert Handover.objects.filter(acknowledged_at__isnull=True).count() == 3
+    assert SituationReport.objects.filter(status="open").count() == 2

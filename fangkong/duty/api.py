@@ -26,10 +26,13 @@ from fangkong.duty.schemas import (
     InspectionIn,
     InspectionOut,
     KeyReusedOut,
+    PageFilter,
     PostAttendanceOut,
     PostLeaderIn,
     PostLeaderOut,
     PostsShortOut,
+    RecallIn,
+    RecallOut,
     ReportFilter,
     ReportIn,
     ReportKeyReusedOut,
@@ -38,6 +41,9 @@ from fangkong.duty.schemas import (
     SignInIn,
     SignInOut,
     SiteBriefOut,
+    SquadIn,
+    SquadMoveIn,
+    SquadOut,
     UnitFilter,
 )
 from fangkong.org.selectors import staff_get_for_user, unit_get_for_user
@@ -361,3 +367,58 @@ def report_close(request: HttpRequest, report_id: RecordIdPath) -> ReportOut:
     services.report_close(actor=request.user, report=report)
     report = selectors.report_get_for_user(user=request.user, report_id=report_id)
     return presenters.report_out(report)
+
+
+@router.post("/duty/squads", response={201: SquadOut, **ERRORS}, operation_id="duty_squad_create")
+def squad_create(request: HttpRequest, payload: SquadIn) -> tuple[int, SquadOut]:
+    unit = unit_get_for_user(user=request.user, unit_id=payload.unit_id)
+    members = [staff_get_for_user(user=request.user, staff_id=i) for i in set(payload.member_ids)]
+    squad = services.squad_create(actor=request.user, unit=unit, name=payload.name, members=members)
+    return 201, presenters.squad_out(
+        selectors.squad_get_for_user(user=request.user, squad_id=squad.pk)
+    )
+
+
+@router.get(
+    "/duty/squads", response={200: list[SquadOut], **ERRORS}, operation_id="duty_squad_list"
+)
+def squad_list(request: HttpRequest, filters: Query[PageFilter]) -> list[SquadOut]:
+    rows = selectors.squad_list_for_user(user=request.user)
+    return [presenters.squad_out(s) for s in rows[filters.offset : filters.offset + filters.limit]]
+
+
+@router.post(
+    "/duty/squads/{squad_id}/move",
+    response={200: SquadOut, **ERRORS},
+    operation_id="duty_squad_move",
+    summary="Dispatch a reserve squad to a post, or record it returned or standing by",
+)
+def squad_move(request: HttpRequest, squad_id: RecordIdPath, payload: SquadMoveIn) -> SquadOut:
+    squad = selectors.squad_get_for_user(user=request.user, squad_id=squad_id)
+    site = None
+    if payload.site_id:
+        site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
+    services.squad_move(actor=request.user, squad=squad, state=payload.state, site=site)
+    return presenters.squad_out(selectors.squad_get_for_user(user=request.user, squad_id=squad_id))
+
+
+@router.post(
+    "/duty/recalls",
+    response={201: RecallOut, **ERRORS},
+    operation_id="duty_recall_create",
+    summary="A recall order: cancel the unit's leave from a day on and notify those affected",
+)
+def recall_create(request: HttpRequest, payload: RecallIn) -> tuple[int, RecallOut]:
+    unit = unit_get_for_user(user=request.user, unit_id=payload.unit_id)
+    order = services.recall_issue(
+        actor=request.user, unit=unit, starts_on=payload.starts_on, reason=payload.reason
+    )
+    return 201, presenters.recall_out(order)
+
+
+@router.get(
+    "/duty/recalls", response={200: list[RecallOut], **ERRORS}, operation_id="duty_recall_list"
+)
+def recall_list(request: HttpRequest, filters: Query[PageFilter]) -> list[RecallOut]:
+    rows = selectors.recall_list_for_user(user=request.user)
+    return [presenters.recall_out(r) for r in rows[filters.offset : filters.offset + filters.limit]]

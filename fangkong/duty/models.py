@@ -7,7 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.duty.choices import FixStatus, ReportKind, ReportStatus, SignFlag, SignKind
+from fangkong.duty.choices import (
+    FixStatus,
+    ReportKind,
+    ReportStatus,
+    SignFlag,
+    SignKind,
+    SquadState,
+)
 from fangkong.org.models import Staff, Unit
 from fangkong.roster.models import RosterAssignment
 from fangkong.sites.models import Site
@@ -400,3 +407,114 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class ReserveSquad(models.Model):
+    """A reserve squad (突击队、应急分队) of a unit: members, and a state — standing by,
+    dispatched to a post, returned."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reserve_squads"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    members = models.ManyToManyField(Staff, verbose_name=_("members"), related_name="squads")
+    state = models.CharField(
+        _("state"), max_length=12, choices=SquadState.choices, default=SquadState.STANDBY
+    )
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("dispatched to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state_since = models.DateTimeField(_("since"))
+
+    class Meta:
+        verbose_name = _("reserve squad")
+        verbose_name_plural = _("reserve squads")
+        ordering = ["unit__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SquadMove(models.Model):
+    """The log of a squad's dispatches and returns."""
+
+    squad = models.ForeignKey(
+        ReserveSquad,
+        verbose_name=_("reserve squad"),
+        on_delete=models.CASCADE,
+        related_name="moves",
+    )
+    state = models.CharField(_("state"), max_length=12, choices=SquadState.choices)
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("squad move")
+        verbose_name_plural = _("squad moves")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.squad_id} {self.state}"
+
+
+class RecallOrder(models.Model):
+    """A recall order (停止休假、全员返岗) for a unit's subtree: leave from ``starts_on`` on is
+    cancelled (kept here as it was), and each person affected gets a notice."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField(_("leave cancelled from"))
+    reason = models.CharField(_("reason"), max_length=200)
+    # [{"staff": id, "starts_on": "…", "ends_on": "…", "kind": "…"}] as they were.
+    cancelled = models.JSONField(_("leave cancelled"), default=list)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recall order")
+        verbose_name_plural = _("recall orders")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.starts_on}"
+
+
+class RecallNotice(models.Model):
+    order = models.ForeignKey(
+        RecallOrder,
+        verbose_name=_("recall order"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="recalls"
+    )
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recall notice")
+        verbose_name_plural = _("recall notices")
+        constraints = [models.UniqueConstraint(fields=["order", "staff"], name="duty_recall_once")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.staff_id}"

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from fangkong.duty.models import Fix, Handover, Inspection, PostLeader, SignIn, SituationReport
+from fangkong.duty.models import (
+    Fix,
+    Handover,
+    Inspection,
+    PostLeader,
+    RecallOrder,
+    ReserveSquad,
+    SignIn,
+    SituationReport,
+)
 from fangkong.duty.schemas import (
     DutyStateOut,
     FatigueOut,
@@ -11,9 +20,11 @@ from fangkong.duty.schemas import (
     InspectionOut,
     PostAttendanceOut,
     PostLeaderOut,
+    RecallOut,
     ReportOut,
     ReportStepOut,
     SignInOut,
+    SquadOut,
 )
 from fangkong.duty.selectors import FatigueRow, PostRow
 
@@ -156,4 +167,28 @@ def report_out(report: SituationReport) -> ReportOut:
             for step in report.steps.all()
         ],
         photos=len(report.photos.all()),
+    )
+
+
+def squad_out(squad: ReserveSquad) -> SquadOut:
+    return SquadOut(
+        id=squad.pk,
+        unit=squad.unit.name,
+        name=squad.name,
+        state=squad.state,
+        site_id=squad.site_id,
+        site_name=squad.site.name if squad.site_id else "",
+        state_since=squad.state_since,
+        members=[m.name for m in squad.members.all()],
+    )
+
+
+def recall_out(order: RecallOrder) -> RecallOut:
+    return RecallOut(
+        id=order.pk,
+        unit=order.unit.name,
+        starts_on=order.starts_on,
+        reason=order.reason,
+        leave_cancelled=len(order.cancelled),
+        issued_at=order.issued_at,
     )

@@ -269,3 +269,45 @@ class ReportFilter(Schema):
     open_only: bool = True
     offset: int = offset_field()
     limit: int = limit_field(50, 200)
+
+
+class SquadIn(Schema):
+    unit_id: RecordId
+    name: str = Field(..., min_length=1, max_length=60)
+    member_ids: list[RecordId] = Field(..., min_length=1, max_length=200)
+
+
+class SquadMoveIn(Schema):
+    state: str = Field(..., max_length=12, description="standby, dispatched or returned")
+    site_id: int | None = id_field("The post a dispatched squad goes to")
+
+
+class SquadOut(Schema):
+    id: int
+    unit: str
+    name: str
+    state: str
+    site_id: int | None
+    site_name: str
+    state_since: datetime
+    members: list[str]
+
+
+class RecallIn(Schema):
+    unit_id: RecordId
+    starts_on: Day
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class RecallOut(Schema):
+    id: int
+    unit: str
+    starts_on: date
+    reason: str
+    leave_cancelled: int
+    issued_at: datetime
+
+
+class PageFilter(Schema):
+    offset: int = offset_field()
+    limit: int = limit_field(100, 500)

@@ -22,6 +22,9 @@ from fangkong.duty.models import (
     Inspection,
     PostLeader,
     Presence,
+    RecallNotice,
+    RecallOrder,
+    ReserveSquad,
     SignIn,
     SituationReport,
 )
@@ -460,3 +463,26 @@ def report_list_for_user(*, user: Any, open_only: bool = True) -> QuerySet[Situa
 
 def report_get_for_user(*, user: Any, report_id: int) -> SituationReport:
     return report_list_for_user(user=user, open_only=False).get(pk=report_id)
+
+
+def squad_list_for_user(*, user: Any) -> QuerySet[ReserveSquad]:
+    return (
+        ReserveSquad.objects.filter(scope_q(user))
+        .select_related("unit", "site")
+        .prefetch_related("members")
+        .order_by("unit__path", "name")
+    )
+
+
+def squad_get_for_user(*, user: Any, squad_id: int) -> ReserveSquad:
+    return squad_list_for_user(user=user).get(pk=squad_id)
+
+
+def recall_list_for_user(*, user: Any) -> QuerySet[RecallOrder]:
+    return RecallOrder.objects.filter(scope_q(user)).select_related("unit").order_by("-issued_at")
+
+
+def own_recalls(*, staff: Staff) -> list[RecallNotice]:
+    return list(
+        RecallNotice.objects.filter(staff=staff).select_related("order", "order__unit")[:20]
+    )

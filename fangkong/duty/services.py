@@ -23,6 +23,7 @@ from fangkong.duty.choices import (
     ReportStatus,
     SignFlag,
     SignKind,
+    SquadState,
 )
 from fangkong.duty.models import (
     DEFAULT_RADIUS_M,
@@ -32,18 +33,22 @@ from fangkong.duty.models import (
     InspectionPhoto,
     PostLeader,
     Presence,
+    RecallNotice,
+    RecallOrder,
     ReportPhoto,
     ReportStep,
+    ReserveSquad,
     SignIn,
     SituationReport,
+    SquadMove,
 )
 from fangkong.duty.shifts import shift_window
 from fangkong.lib.coords import distance_m
 from fangkong.org.choices import RoleCode
-from fangkong.org.models import Staff
+from fangkong.org.models import Staff, Unit
 from fangkong.org.permissions import user_roles
 from fangkong.roster.choices import RosterStatus
-from fangkong.roster.models import RosterAssignment
+from fangkong.roster.models import Leave, RosterAssignment
 from fangkong.sites.models import Site
 from fangkong.sites.photos import PhotoError, process_photo
 
@@ -580,3 +585,111 @@ def reports_escalate(*, now: datetime | None = None) -> int:
             _pass_up(report, now)
             moved += 1
     return moved
+
+
+def _require_leader_of(actor: Any, unit: Any) -> None:
+    if not can_supervise(actor) or not unit_in_scope(actor, unit):
+        raise PermissionDeniedError(_("Only leaders of the unit do this."))
+
+
+@transaction.atomic
+def squad_create(*, actor: Any, unit: Unit, name: str, members: list[Staff]) -> ReserveSquad:
+    _require_leader_of(actor, unit)
+    errors = FieldErrors()
+    name = " ".join((name or "").split())
+    if not name or len(name) > 60:
+        errors.add("name", _("Name the squad, in at most 60 characters."), "name_required")
+    if not members or len(members) > 200:
+        errors.add("member_ids", _("From 1 to 200 members."), "members")
+    if any(not unit_in_scope(actor, m.unit) for m in members):
+        errors.add("member_ids", _("This person is outside your jurisdiction."), "leader_scope")
+    errors.raise_if_any()
+    squad = ReserveSquad.objects.create(unit=unit, name=name, state_since=timezone.now())
+    squad.members.set(members)
+    audit_record(actor=actor, action="duty.squad_create", target=squad)
+    return squad
+
+
+def _squad_presence(squad: ReserveSquad, site: Site | None, now: datetime) -> None:
+    for staff_id in squad.members.values_list("pk", flat=True):
+        row, created = Presence.objects.select_for_update().get_or_create(
+            staff_id=staff_id, defaults={"site": site, "present": site is not None, "at": now}
+        )
+        if not created and now >= row.at:
+            row.site, row.present, row.at = site, site is not None, now
+            row.save(update_fields=["site", "present", "at"])
+
+
+@transaction.atomic
+def squad_move(
+    *, actor: Any, squad: ReserveSquad, state: str, site: Site | None = None
+) -> ReserveSquad:
+    """Dispatch a squad to a post, or record it returned or standing by again; a dispatch
+    puts its members present at the post, a return takes them off it."""
+    squad = ReserveSquad.objects.select_for_update().select_related("unit").get(pk=squad.pk)
+    _require_leader_of(actor, squad.unit)
+    errors = FieldErrors()
+    if state not in SquadState.values:
+        errors.add("state", _("Choose one of the listed values."), "invalid_choice")
+    elif state == SquadState.DISPATCHED and site is None:
+        errors.add("site_id", _("Choose the post."), "site_required")
+    elif state == squad.state and site == squad.site:
+        errors.add("state", _("The squad is in this state already."), "same_state")
+    errors.raise_if_any()
+    now = timezone.now()
+    squad.state, squad.state_since = state, now
+    squad.site = site if state == SquadState.DISPATCHED else None
+    squad.save(update_fields=["state", "state_since", "site"])
+    SquadMove.objects.create(
+        squad=squad, state=state, site=squad.site, at=now,
+        by=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    _squad_presence(squad, squad.site, now)
+    audit_record(actor=actor, action="duty.squad_move", target=squad, extra={"state": state})
+    return squad
+
+
+@transaction.atomic
+def recall_issue(*, actor: Any, unit: Unit, starts_on: date, reason: str) -> RecallOrder:
+    """停止休假、全员返岗: leave of the unit's subtree from ``starts_on`` on is cancelled (leave
+    already begun ends the day before), kept on the order as it was, and each person affected
+    gets a notice on their own page."""
+    _require_leader_of(actor, unit)
+    errors = FieldErrors()
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > 200:
+        errors.add("reason", _("State the reason, in at most 200 characters."), "reason_required")
+    if starts_on < timezone.localdate():
+        errors.add("starts_on", _("A recall cancels leave from today on."), "starts_in_past")
+    errors.raise_if_any()
+    leaves = list(
+        Leave.objects.select_for_update()
+        .filter(staff__unit__path__startswith=unit.path, ends_on__gte=starts_on)
+        .order_by("staff_id", "starts_on")
+    )
+    cancelled = [
+        {
+            "staff": lv.staff_id,
+            "starts_on": lv.starts_on.isoformat(),
+            "ends_on": lv.ends_on.isoformat(),
+            "kind": lv.kind,
+        }
+        for lv in leaves
+    ]
+    order = RecallOrder.objects.create(
+        unit=unit, starts_on=starts_on, reason=reason, cancelled=cancelled,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    for leave in leaves:
+        if leave.starts_on >= starts_on:
+            leave.delete()
+        else:
+            leave.ends_on = starts_on - timedelta(days=1)
+            leave.save(update_fields=["ends_on"])
+    staff_ids = sorted({lv.staff_id for lv in leaves})
+    RecallNotice.objects.bulk_create(RecallNotice(order=order, staff_id=s) for s in staff_ids)
+    audit_record(
+        actor=actor, action="duty.recall", target=order, reason=reason,
+        extra={"unit": unit.pk, "leave_cancelled": len(leaves)},
+    )  # fmt: skip
+    return order

@@ -31,4 +31,5 @@ urlpatterns = [
         {"action": "close"},
         name="report_close",
     ),
+    path("squads/", views.squads, name="squads"),
 ]

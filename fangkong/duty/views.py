@@ -22,7 +22,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.duty import exports, selectors, services
-from fangkong.duty.choices import CHECKLIST, ReportKind, SignFlag, SignKind
+from fangkong.duty.choices import CHECKLIST, ReportKind, SignFlag, SignKind, SquadState
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
 
@@ -280,6 +280,7 @@ def me(request: HttpRequest) -> HttpResponse:
     context = {
         "row": selectors.fatigue_of(staff=staff),
         "recent": selectors.own_sign_ins(staff=staff),
+        "recalls": selectors.own_recalls(staff=staff),
     }
     return render(request, "duty/me.html", context)
 
@@ -333,3 +334,50 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
     except services.PermissionDeniedError as exc:
         messages.error(request, str(exc))
     return redirect("duty:reports")
+
+
+def _squads_post(request: HttpRequest) -> None:
+    try:
+        if request.POST.get("action") == "recall":
+            unit = jurisdiction_root(request.user)
+            starts_on = parse_date(request.POST.get("starts_on", "")[:10]) or timezone.localdate()
+            order = services.recall_issue(
+                actor=request.user,
+                unit=unit,
+                starts_on=starts_on,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(
+                request, _("Recall issued: %(n)s leave cancelled.") % {"n": len(order.cancelled)}
+            )
+            return
+        value = request.POST.get("squad", "")
+        squad = selectors.squad_get_for_user(
+            user=request.user, squad_id=int(value) if value.isdigit() else 0
+        )
+        state = request.POST.get("state", "")
+        site = _site_param(request) if state == SquadState.DISPATCHED else None
+        services.squad_move(actor=request.user, squad=squad, state=state, site=site)
+        messages.success(request, _("Squad updated."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    except (services.PermissionDeniedError, selectors.ReserveSquad.DoesNotExist) as exc:
+        messages.error(request, str(exc) or _("Not found."))
+
+
+@login_required
+def squads(request: HttpRequest) -> HttpResponse:
+    """Reserve squads (standing by, dispatched, returned) and recall orders."""
+    if request.method == "POST":
+        _squads_post(request)
+        return redirect("duty:squads")
+    staff = getattr(request.user, "staff", None)
+    context = {
+        "squads": selectors.squad_list_for_user(user=request.user)[:100],
+        "recalls": selectors.recall_list_for_user(user=request.user)[:20],
+        "posts": selectors.own_posts(staff=staff) if staff is not None else [],
+        "states": SquadState.choices,
+        "can_lead": services.can_supervise(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "duty/squads.html", context)

@@ -533,7 +533,9 @@ def report_acknowledge(*, actor: Any, report: SituationReport) -> SituationRepor
     """A leader of the level the report waits at (or above it) acknowledges it there; it
     then goes on up to the next level."""
     report = (
-        SituationReport.objects.select_for_update().select_related("unit__parent").get(pk=report.pk)
+        SituationReport.objects.select_for_update(of=("self",))
+        .select_related("unit__parent")
+        .get(pk=report.pk)
     )
     staff = actor_staff(actor)
     if not can_acknowledge(actor, report):
@@ -575,7 +577,7 @@ def reports_escalate(*, now: datetime | None = None) -> int:
             continue
         with transaction.atomic():
             report = (
-                SituationReport.objects.select_for_update()
+                SituationReport.objects.select_for_update(of=("self",))
                 .select_related("unit__parent")
                 .get(pk=report_id)
             )

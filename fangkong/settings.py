@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "fangkong.roster",
     "fangkong.command",
     "fangkong.supplies",
+    "fangkong.duty",
     "fangkong.demo",
     "fangkong.jobs",
 ]

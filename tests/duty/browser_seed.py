@@ -1,0 +1,61 @@
+"""Seed of the duty browser test: a Ganzhou post with two officers, alice and bob, on every
+shift of today's published rosters (one roster per shift, as one duty a day is a roster's
+rule), and the brigade's duty leader."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from fangkong.org.choices import RoleCode, StaffKind, UnitKind
+from fangkong.org.models import Role, Staff, Unit
+from fangkong.roster.choices import DutyRole, RosterStatus
+from fangkong.roster.models import Roster, RosterAssignment
+from fangkong.sites.models import Site
+
+PASSWORD = "duty-browser-1"
+SITE = {"lng": 100.5, "lat": 38.95}
+
+
+def unit(code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
+    path = (parent.path if parent else "/") + code + "/"
+    return Unit.objects.create(code=code, name=name, kind=kind, parent=parent, path=path)
+
+
+def person(unit_: Unit, username: str, name: str, role: str, badge: str) -> Staff:
+    user = get_user_model().objects.create(
+        username=username, first_name=name, password=make_password(PASSWORD)
+    )
+    staff = Staff.objects.create(
+        unit=unit_, user=user, name=name, kind=StaffKind.OFFICER, badge_number=badge
+    )
+    staff.roles.set(Role.objects.filter(code=role))
+    return staff
+
+
+def run() -> None:
+    for code in RoleCode.values:
+        Role.objects.get_or_create(code=code)
+    top = unit("620700", "张掖市公安局交警支队", UnitKind.DETACHMENT)
+    ganzhou = unit("620702", "甘州大队", UnitKind.BRIGADE, top)
+    site = Site.objects.create(
+        code="GZ-001", name="G30张掖东收费站", kind="toll_station", unit=ganzhou, **SITE
+    )
+    alice = person(ganzhou, "alice", "李警官", RoleCode.CHECKPOINT, "200001")
+    bob = person(ganzhou, "bob", "赵警官", RoleCode.CHECKPOINT, "200002")
+    person(ganzhou, "leader", "王带班", RoleCode.DUTY_LEADER, "200003")
+    today = timezone.localdate()
+    for version, shift in enumerate(("night", "day", "evening"), start=1):
+        roster = Roster.objects.create(
+            unit=ganzhou, start=today, days=1, status=RosterStatus.PUBLISHED, version=version
+        )
+        for staff in (alice, bob):
+            RosterAssignment.objects.create(
+                roster=roster,
+                date=today,
+                shift=shift,
+                site=site,
+                staff=staff,
+                role=DutyRole.OFFICER,
+            )

@@ -1,0 +1,105 @@
+"""Supervision visits: checklist, findings, photos, fixes closed with who and how; posts not
+visited today; the weekly summary per unit as Excel and PDF."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import load_workbook
+from PIL import Image
+
+from fangkong.core.models import AuditLog
+from fangkong.duty import selectors
+from fangkong.duty.models import Fix, Inspection
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/duty/inspections"
+
+
+def visit(post: Any, **changes: Any) -> dict[str, Any]:
+    deadline = (timezone.localdate() + timedelta(days=2)).isoformat()
+    data = {
+        "site_id": post.site.pk,
+        "checklist": {"staffed": True, "protective_gear": False},
+        "findings": "辅警未戴口罩",
+        "fixes": [{"text": "补发口罩并督促佩戴", "deadline": deadline}],
+    }
+    data.update(changes)
+    return data
+
+
+def test_visit_fix_and_close(post: Any, tree: Any) -> None:
+    leader = login(post.leader)
+    assert [s.pk for s in selectors.posts_not_visited(path=tree.ganzhou.path)] == [post.site.pk]
+    created = leader.post(URL, visit(post), content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["checklist"] == {"staffed": True, "protective_gear": False}
+    [fix] = created.json()["fixes"]
+    assert list(selectors.posts_not_visited(path=tree.ganzhou.path)) == []
+    closed = login(post.alice).post(
+        f"/api/v1/duty/fixes/{fix['id']}/close", {"note": "已补发"}, content_type="application/json"
+    )
+    assert closed.status_code == 200
+    assert closed.json()["closed_by_name"] == "alice"
+    again = leader.post(
+        f"/api/v1/duty/fixes/{fix['id']}/close", {"note": "x"}, content_type="application/json"
+    )
+    assert again.json()["code"] == "already_closed"
+    assert leader.get("/api/v1/duty/fixes").json() == []
+
+
+def test_only_leaders_record_visits(post: Any) -> None:
+    answer = login(post.alice).post(URL, visit(post), content_type="application/json")
+    assert answer.status_code == 403
+
+
+def test_bad_visit_is_a_422(post: Any) -> None:
+    leader = login(post.leader)
+    unknown = leader.post(
+        URL, visit(post, checklist={"nope": True}), content_type="application/json"
+    )
+    assert unknown.json()["code"] == "checklist_unknown"
+    past = visit(post, fixes=[{"text": "x", "deadline": "2020-01-01"}])
+    assert leader.post(URL, past, content_type="application/json").json()["code"] == "fix_deadline"
+
+
+def test_visit_page_with_photo(post: Any, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="JPEG")
+    photo = SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
+    data = {"site": post.site.pk, "item_staffed": "yes", "findings": "良好", "photos": photo}
+    answer = login(post.leader).post("/duty/inspections/", data)
+    assert answer.status_code == 302
+    inspection = Inspection.objects.get()
+    assert inspection.checklist["staffed"] is True
+    assert inspection.checklist["protective_gear"] is False
+    assert inspection.photos.count() == 1
+    page = login(post.leader).get("/duty/inspections/")
+    assert "良好" in page.content.decode()
+
+
+def test_weekly_summary_excel_and_pdf(post: Any) -> None:
+    leader = login(post.leader)
+    leader.post(URL, visit(post), content_type="application/json")
+    week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    asked = leader.get("/duty/summary.xlsx", {"week": week.isoformat()})
+    assert asked.status_code == 200  # the reason form
+    xlsx = leader.post(f"/duty/summary.xlsx?week={week.isoformat()}", {"reason": "周报"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxml")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    row = next(r for r in values if r[0] == post.site.name)
+    assert row[2] == 1  # one visit
+    assert row[4] == 1  # protective gear failed once
+    pdf = leader.post(f"/duty/summary.pdf?week={week.isoformat()}", {"reason": "周报"})
+    assert pdf.content.startswith(b"%PDF")
+    assert AuditLog.objects.filter(action="duty.summary_export").count() == 2
+    assert Fix.objects.count() == 1

@@ -221,7 +221,11 @@ def site_counters(request: HttpRequest, site_id: int) -> HttpResponse:
     context = {
         "site": site,
         "counters": selectors.site_counters(site=site),
-        "recent": selectors.check_list_for_user(user=request.user, site=site)[:15],
+        "recent": selectors.check_list_for_user(
+            user=request.user,
+            site=site,
+            since=selectors.local_day_bounds(timezone.localdate())[0],
+        )[:15],
         "updated_at": timezone.now(),
     }
     return render(request, "screening/partials/site_counters.html", context)

@@ -46,6 +46,25 @@ def test_a_week_of_checks_fills_the_dashboard() -> None:
     )
 
 
+@pytest.mark.django_db
+def test_checks_carry_real_looking_documents_plates_temperatures_and_officers() -> None:
+    from fangkong.lib.idnumber import validate
+    from fangkong.lib.plate import parse_plate
+    from fangkong.registration.models import Vehicle
+
+    demo_load(now=NOW, checks=700)
+    checks = list(Check.objects.select_related("person", "officer", "site"))
+    numbers = {c.person.doc_number for c in checks if c.person.doc_type == "resident_id"}
+    assert len(numbers) > 50 and not [c for c in checks if c.person.doc_type != "resident_id"]
+    assert all(not validate(number).warnings for number in numbers)
+    kinds = Counter(parse_plate(v.plate).kind_hint for v in Vehicle.objects.all())
+    assert kinds["ordinary"] and kinds["small_new_energy"]
+    assert sum(1 for v in Vehicle.objects.all() if v.plate.startswith("甘G")) > 0
+    assert all(c.temperature is not None and 35 < c.temperature < 39 for c in checks)
+    assert sum(c.officer is not None for c in checks) > 0.9 * len(checks)
+    assert all(c.officer is None or c.officer.unit_id for c in checks)
+
+
 def _mean_by_kind(per_site: Counter) -> dict[str, float]:
     by_kind: dict[str, list[int]] = {}
     for site in Site.objects.all():

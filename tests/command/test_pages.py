@@ -88,7 +88,7 @@ def test_units_workbook_reopens_with_the_figures(sites: Any, commander: Any) -> 
     sites = {r[0]: r[3] for r in book["防控点"].iter_rows(min_row=2, values_only=True)}
     assert sites[sites_linze_name] == 3
     hours = list(book["分时段"].iter_rows(min_row=2, values_only=True))
-    assert len(hours) == 24 and sum(h[1] for h in hours) == 3
+    assert len(hours) == 24 and sum(h[1] or 0 for h in hours) == 3
 
 
 @time_machine.travel(NOW, tick=False)

@@ -261,7 +261,9 @@ def report_summary(data: dict[str, Any]) -> str:
 def report_for(*, unit: Unit, day: date) -> tuple[AnalysisReport, dict[str, Any]]:
     """The unit's report of the day (unsaved if nobody has touched it yet) and its figures:
     frozen once signed, live before."""
-    report = AnalysisReport.objects.filter(unit=unit, day=day).select_related("signed_by").first()
+    report = (
+        AnalysisReport.objects.filter(unit=unit, day=day).select_related("signed_by__staff").first()
+    )
     if report is None:
         report = AnalysisReport(unit=unit, day=day)
     if report.status == ReportStatus.SIGNED:

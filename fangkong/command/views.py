@@ -40,6 +40,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import jurisdiction_root, scope_q
+from fangkong.core.names import person_name
 from fangkong.core.params import FIRST_DAY, LAST_DAY, MAX_SPAN_DAYS
 from fangkong.core.text import validate_text
 from fangkong.org.models import Unit
@@ -207,7 +208,7 @@ def _report_day(value: str) -> date:
 def _status_line(report: AnalysisReport) -> str:
     if report.signed:
         return _("Signed by %(name)s at %(time)s") % {
-            "name": report.signed_by.get_username() if report.signed_by else "—",
+            "name": person_name(report.signed_by) if report.signed_by else "—",
             "time": timezone.localtime(report.signed_at).strftime("%Y-%m-%d %H:%M"),
         }
     return _("Draft: figures as of %(time)s") % {

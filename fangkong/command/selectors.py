@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -285,6 +297,13 @@ def daily_trends(*, scope: Scope, first: date, last: date) -> list[dict[str, Any
     return [{"date": d, **{k: sums.get(d, {}).get(k, 0) for k in keys}} for d in days]
 
 
+def _last_check_hour() -> Subquery:
+    """The site's last hour with a check: one index seek per site on (site, hour), where a
+    MAX over a join would read every rollup the site ever had."""
+    rows = SiteHourRollup.objects.filter(site=OuterRef("pk"), persons__gt=0)
+    return Subquery(rows.order_by("-hour").values("hour")[:1])
+
+
 def _quiet_since(now: datetime, hours: int) -> datetime:
     # Rollups know the hour of a check, not its minute: a site is silent when none of the last
     # ``hours`` clock hours, the current one included, has a check.
@@ -316,18 +335,21 @@ def quiet_sites(
             for h in range(quiet_hours - 1)]  # fmt: skip
     running = [current - timedelta(days=d) for d in range(1, USUAL_DAYS + 1)]
     window_start = since - timedelta(days=USUAL_DAYS)
-    busy = Q(hour_rollups__persons__gt=0)
     sites = (
         scoped_sites(scope)
         .filter(status=SiteStatus.OPEN)
+        # Only the rollups of the two weeks are joined (a LEFT JOIN: a site without any stays).
         .annotate(
-            recent=_sum("hour_rollups__persons", Q(hour_rollups__hour__gte=since)),
-            usual_done=_sum("hour_rollups__persons", Q(hour_rollups__hour__in=done)),
-            usual_running=_sum("hour_rollups__persons", Q(hour_rollups__hour__in=running)),
-            first_hour=Min(
-                "hour_rollups__hour", filter=busy & Q(hour_rollups__hour__gte=window_start)
-            ),
-            last_hour=Max("hour_rollups__hour", filter=busy),
+            last_weeks=FilteredRelation(
+                "hour_rollups", condition=Q(hour_rollups__hour__gte=window_start)
+            )
+        )
+        .annotate(
+            recent=_sum("last_weeks__persons", Q(last_weeks__hour__gte=since)),
+            usual_done=_sum("last_weeks__persons", Q(last_weeks__hour__in=done)),
+            usual_running=_sum("last_weeks__persons", Q(last_weeks__hour__in=running)),
+            first_hour=Min("last_weeks__hour", filter=Q(last_weeks__persons__gt=0)),
+            last_hour=_last_check_hour(),
         )
         .filter(recent=0)
         .select_related("unit")
@@ -370,12 +392,12 @@ def site_volumes(
     sites = (
         scoped_sites(scope)
         .annotate(
-            volume=_sum(
-                "hour_rollups__persons",
-                Q(hour_rollups__hour__gte=start, hour_rollups__hour__lt=end),
-            ),
-            last_hour=Max("hour_rollups__hour", filter=Q(hour_rollups__persons__gt=0)),
+            in_day=FilteredRelation(
+                "hour_rollups",
+                condition=Q(hour_rollups__hour__gte=start, hour_rollups__hour__lt=end),
+            )
         )
+        .annotate(volume=_sum("in_day__persons"), last_hour=_last_check_hour())
         .select_related("unit")
         .order_by("unit__path", "code")
     )

@@ -151,7 +151,7 @@ def me(request: HttpRequest) -> HttpResponse:
     context = {
         "day": day,
         "unit": scope.unit,
-        "totals": {k: sum(u[k] for u in units) for k in ("today", "yesterday", "last_week")},
+        "totals": {k: sum(u[k] for u in units) for k in selectors.TOTALS},
         "outcomes": selectors.outcome_split(scope=scope, first=day, last=day),
         "quiet": selectors.quiet_sites(scope=scope),
         "units": units,

@@ -17,7 +17,9 @@ rollup path over ``--repeat`` runs, ``naive_ms`` (median of the naive path), ``s
 ``speedup_cpu``: meaningful on SQLite, which runs in this process), ``same_figures``,
 ``report_pdf_s`` (median of three: the detachment's daily report, data and PDF), ``database_mb``
 (the database on disk), ``load_peak_rss_mb`` (this process at the end of the load) and
-``peak_rss_mb`` (at the end, the naive queries included).
+``peak_rss_mb`` (at the end, the naive queries included), and ``page_p95_ms`` /
+``page_median_ms``: the dashboard as the commander's browser opens it (the HTML page, the
+supplies block it loads at once), through Django's test client.
 ``--quick`` is 200,000 checks over 14 days.
 """
 
@@ -64,15 +66,15 @@ def rollup_figures(scope: Any, day: date, first: date) -> dict[str, Any]:
         "units": {
             u["name"]: (
                 u["today"],
-                u["yesterday"],
-                u["last_week"],
+                u["yesterday_full"],  # the naive path counts whole days
+                u["last_week_full"],
                 u["persuade_return"],
                 u["refer_health"],
             )
             for u in units
         },
         "hourly": [
-            (p["persons"], p["persuade_return"], p["refer_health"])
+            (p["persons"] or 0, p["persuade_return"] or 0, p["refer_health"] or 0)
             for p in selectors.hourly_series(scope=scope, day=day)
         ],
         "outcomes": {
@@ -190,6 +192,30 @@ def detachment_report_pdf(top: Any, day: date) -> bytes:
     return report_pdf(data=data, status_line="", remarks="")
 
 
+def dashboard_page(client: Any) -> None:
+    """What the commander's browser asks the application for when the dashboard opens: the
+    page (its figures inside, drawn without a further request) and the supplies block it
+    loads at once. The figures' API is asked only at the first refresh, a minute later."""
+    from django.urls import reverse
+
+    for url in (
+        reverse("command:dashboard"),
+        reverse("supplies:dashboard_block"),
+    ):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code}")
+
+
+def page_client() -> Any:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(get_user_model().objects.get(username="commander"))
+    return client
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     import django
 
@@ -229,6 +255,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     p95 = _p95(rollup_times)
     naive_ms = statistics.median(naive_times)
     report_times, _, pdf = _timed(lambda: detachment_report_pdf(top, day), 3)
+    client = page_client()
+    dashboard_page(client)  # warm, as a page in use would be
+    page_times, _, _ = _timed(lambda: dashboard_page(client), args.repeat)
     if connection.vendor == "sqlite":
         name = Path(connection.settings_dict["NAME"])
         size = sum(p.stat().st_size for p in name.parent.glob(name.name + "*"))
@@ -251,6 +280,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "naive_cpu_ms": round(statistics.median(naive_cpu), 1),
         "speedup_cpu": round(statistics.median(naive_cpu) / _p95(rollup_cpu), 1),
         "same_figures": fast == slow,
+        "page_p95_ms": round(_p95(page_times), 1),
+        "page_median_ms": round(statistics.median(page_times), 1),
         "report_pdf_s": round(statistics.median(report_times) / 1000, 2),
         "report_pdf_bytes": len(pdf),
         "database_mb": round(size / 2**20),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fangkong.core.excel import workbook_bytes
+from fangkong.sites.choices import SiteKind
 
 
 def write_rows(sheet: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
@@ -27,13 +29,15 @@ def unit_table_headers() -> list[str]:
     return [
         _("Unit"),
         _("Persons today"),
-        _("Yesterday"),
-        _("Same day last week"),
+        _("Yesterday, same time"),
+        _("Same weekday last week, same time"),
         _("Day-on-day change (%)"),
         _("Change on last week (%)"),
         _("Vehicles"),
         _("Persuaded to return"),
         _("Referred to health"),
+        _("Yesterday, whole day"),
+        _("Same weekday last week, whole day"),
     ]
 
 
@@ -49,26 +53,51 @@ def unit_table_rows(units: list[dict[str, Any]]) -> list[list[Any]]:
             u["vehicles"],
             u["persuade_return"],
             u["refer_health"],
+            u.get("yesterday_full", ""),
+            u.get("last_week_full", ""),
         ]
         for u in units
     ]
 
 
+def _title(sheet: Worksheet, title: str) -> None:
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+
+
+def _local_hour(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:00") if moment else ""
+
+
+def _kind_label(kind: str) -> str:
+    return str(SiteKind(kind).label) if kind in SiteKind.values else kind
+
+
 def dashboard_workbook(*, title: str, data: dict[str, Any]) -> bytes:
     """The dashboard's tables, a sheet each: units first, then sites, the hourly and daily
-    series, origins and the alerts."""
+    series, origins and the alerts. Each sheet has the title row (unit, day, to what time);
+    kinds are named, times are local."""
     book = Workbook()
+    title = _("%(title)s (to %(time)s)") % {
+        "title": title,
+        "time": timezone.localtime(data["until"]).strftime("%Y-%m-%d %H:%M"),
+    }
     units = book.active
     units.title = _("Units")
-    units.append([title])
-    units["A1"].font = Font(bold=True, size=13)
+    _title(units, title)
     write_rows(units, unit_table_headers(), unit_table_rows(data["units"]))
     sheets: list[tuple[str, list[str], list[list[Any]]]] = [
         (
             _("Sites"),
             [_("Site"), _("Unit"), _("Kind"), _("Persons today"), _("Quiet")],
             [
-                [s["name"], s["unit"], s["kind"], s["volume"], _("yes") if s["quiet"] else ""]
+                [
+                    s["name"],
+                    s["unit"],
+                    _kind_label(s["kind"]),
+                    s["volume"],
+                    _("yes") if s["quiet"] else "",
+                ]
                 for s in data["sites"]
             ],
         ),
@@ -101,9 +130,9 @@ def dashboard_workbook(*, title: str, data: dict[str, Any]) -> bytes:
         ),
         (
             _("Quiet sites"),
-            [_("Site"), _("Unit"), _("Last check")],
+            [_("Site"), _("Unit"), _("Last check (hour)"), _("Persons usually in these hours")],
             [
-                [q["name"], q["unit"], q["last_hour"].isoformat() if q["last_hour"] else ""]
+                [q["name"], q["unit"], _local_hour(q["last_hour"]), q.get("usual")]
                 for q in data["quiet"]
             ],
         ),
@@ -114,5 +143,7 @@ def dashboard_workbook(*, title: str, data: dict[str, Any]) -> bytes:
         ),
     ]
     for name, headers, rows in sheets:
-        write_rows(book.create_sheet(name), headers, rows)
+        sheet = book.create_sheet(name)
+        _title(sheet, title)
+        write_rows(sheet, headers, rows)
     return workbook_bytes(book)

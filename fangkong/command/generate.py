@@ -12,9 +12,10 @@ import random
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TextIO
 
 from django.db import connection, transaction
@@ -22,10 +23,11 @@ from django.utils import timezone
 
 from fangkong.command.rollups import RollupBatch, local_zone
 from fangkong.core.identity import blind_index_of
+from fangkong.lib.idnumber import checksum_char
 from fangkong.registration.models import Person, TravelGroup, Vehicle
 from fangkong.screening.models import Check
 from fangkong.sites.choices import SiteKind
-from fangkong.sites.models import Site
+from fangkong.sites.models import Site, SiteAssignment
 
 OUTCOME_WEIGHTS = {
     "pass": 84,
@@ -96,9 +98,21 @@ class Traveller:
     name_index: str
 
 
-def person_pool(count: int, names: Sequence[str] = ()) -> list[Traveller]:
-    tag = uuid.uuid4().hex[:8]
-    persons = [Person(doc_type="passport", doc_number=f"G{tag}{i:07d}") for i in range(count)]
+def person_pool(
+    count: int, names: Sequence[str] = (), rng: random.Random | None = None
+) -> list[Traveller]:
+    """``count`` persons with synthetic resident ID numbers (see ``synthetic_id_number``), none
+    already in the database."""
+    rng = rng or random.Random()
+    numbers = _unused(
+        count,
+        lambda: synthetic_id_number(rng),
+        lambda batch: {
+            blind_index_of("document", f"resident_id:{number}"): number for number in batch
+        },
+        lambda keys: Person.objects.filter(doc_index__in=keys).values_list("doc_index", flat=True),
+    )
+    persons = [Person(doc_type="resident_id", doc_number=number) for number in numbers]
     created = Person.objects.bulk_create(persons, batch_size=2000)
     name_field = Check._meta.get_field("name")
     sealed: dict[str, tuple[str, str]] = {}
@@ -111,20 +125,109 @@ def person_pool(count: int, names: Sequence[str] = ()) -> list[Traveller]:
     return travellers
 
 
-def vehicle_pool(count: int) -> list[int]:
-    tag = uuid.uuid4().hex[:4].upper()
-    vehicles = [Vehicle(plate=f"测{tag}{i:06d}", kind="car") for i in range(count)]
+def vehicle_pool(count: int, rng: random.Random | None = None) -> list[int]:
+    """``count`` vehicles with plates in real formats (see ``synthetic_plate``), none already in
+    the database."""
+    rng = rng or random.Random()
+    plates = _unused(
+        count,
+        lambda: synthetic_plate(rng),
+        lambda batch: {plate: plate for plate in batch},
+        lambda keys: Vehicle.objects.filter(plate__in=keys).values_list("plate", flat=True),
+    )
+    vehicles = [Vehicle(plate=plate, kind="") for plate in plates]
     return [v.pk for v in Vehicle.objects.bulk_create(vehicles, batch_size=2000)]
+
+
+def _unused(
+    count: int,
+    draw: Callable[[], str],
+    keyed: Callable[[set[str]], dict[str, str]],
+    taken: Callable[[list[str]], Iterable[str]],
+) -> list[str]:
+    """``count`` distinct drawn values whose key is not ``taken`` yet, looked up in chunks."""
+    found: dict[str, str] = {}
+    while len(found) < count:
+        batch = {draw() for _ in range(min(2000, count - len(found)))}
+        by_key = {key: value for key, value in keyed(batch).items() if key not in found}
+        for key in taken(list(by_key)):
+            by_key.pop(key, None)
+        found |= by_key
+    return list(found.values())[:count]
+
+
+# Where the synthetic residents were born: districts and counties of Zhangye and of the
+# neighbouring provinces (GB/T 2260), most from Zhangye itself.
+ID_REGIONS = (
+    ("620702", 30), ("620721", 6), ("620722", 6), ("620723", 5), ("620724", 5),
+    ("620725", 5), ("620102", 6), ("620302", 2), ("620902", 3), ("620602", 3),
+    ("630102", 3), ("640104", 3), ("150104", 2), ("152921", 2), ("650102", 2),
+    ("610113", 3), ("510104", 2),
+)  # fmt: skip
+
+
+def synthetic_id_number(rng: random.Random) -> str:
+    """A made-up resident ID number in the real format: a real region, a birth date between
+    1950 and 2005, a sequence in the little-used 9xx block, the check character. Like any
+    synthetic number it can equal a real one by chance; it is drawn, never copied."""
+    region = rng.choices([r for r, _ in ID_REGIONS], [w for _, w in ID_REGIONS])[0]
+    birth = date(1950, 1, 1) + timedelta(days=rng.randrange(56 * 365))
+    first17 = f"{region}{birth:%Y%m%d}9{rng.randrange(100):02d}"
+    return first17 + checksum_char(first17)
+
+
+# Where vehicles come from (GA 36 office codes): Zhangye (甘G) first, then the rest of Gansu
+# and the neighbouring provinces along the Hexi corridor.
+PLATE_OFFICES = (
+    ("甘G", 60), ("甘A", 8), ("甘B", 3), ("甘C", 3), ("甘F", 5), ("甘H", 4),
+    ("青A", 4), ("宁A", 3), ("蒙M", 2), ("新A", 3), ("陕A", 3), ("川A", 2),
+)  # fmt: skip
+PLATE_DIGITS = "0123456789"
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def synthetic_plate(rng: random.Random) -> str:
+    """A plate in a real format: ordinary (five characters, at most two letters), one in ten
+    a small new-energy plate (D or F, then five), one in forty a large new-energy one."""
+    office = rng.choices([o for o, _ in PLATE_OFFICES], [w for _, w in PLATE_OFFICES])[0]
+    kind = rng.random()
+    if kind < 0.1:
+        return f"{office}{rng.choice('DF')}{rng.choice(PLATE_LETTERS + PLATE_DIGITS)}" + "".join(
+            rng.choice(PLATE_DIGITS) for _ in range(4)
+        )
+    if kind < 0.125:
+        return office + "".join(rng.choice(PLATE_DIGITS) for _ in range(5)) + rng.choice("DF")
+    serial = [rng.choice(PLATE_DIGITS) for _ in range(5)]
+    for position in rng.sample(range(5), rng.choice((0, 1, 1, 2))):
+        serial[position] = rng.choice(PLATE_LETTERS)
+    return office + "".join(serial)
+
+
+def site_officers() -> dict[int, list[int]]:
+    """The staff assigned to each site, who sign its synthetic checks."""
+    officers: dict[int, list[int]] = {}
+    for site_id, staff_id in SiteAssignment.objects.order_by("staff_id").values_list(
+        "site_id", "staff_id"
+    ):
+        officers.setdefault(site_id, []).append(staff_id)
+    return officers
+
+
+def synthetic_temperature(rng: random.Random, outcome: str) -> Decimal:
+    """A forehead reading: normal, but one referred to health services often has a fever."""
+    if outcome == "refer_health" and rng.random() < 0.6:
+        return Decimal(f"{rng.uniform(37.3, 38.6):.1f}")
+    return Decimal(f"{min(37.2, max(35.9, rng.gauss(36.5, 0.25))):.1f}")
 
 
 def _insert_checks_sql() -> str:
     table = Check._meta.db_table
     columns = (
-        "site_id, person_id, name, name_index, phone, phone_index, vehicle_kind, group_id, "
-        "temperature, recommended, outcome, reasons, override_reason, note, policy_version, "
-        "checked_at, received_at, idempotency_key"
+        "site_id, person_id, officer_id, name, name_index, phone, phone_index, vehicle_kind, "
+        "group_id, temperature, recommended, outcome, reasons, override_reason, note, "
+        "policy_version, checked_at, received_at, idempotency_key"
     )
-    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 18)})"  # noqa: S608
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 19)})"  # noqa: S608
 
 
 def _hour_counts(checks: int, hours: list[datetime]) -> list[int]:
@@ -178,8 +281,9 @@ def checks_generate(
     end = (end or timezone.now()).replace(minute=0, second=0, microsecond=0)
     hours = [end - timedelta(hours=days * 24 - i) for i in range(days * 24)]
     with transaction.atomic():
-        travellers = person_pool(min(persons, max(checks // 5, 100)), names)
-        vehicle_ids = vehicle_pool(min(5_000, max(checks // 50, 10)))
+        travellers = person_pool(min(persons, max(checks // 5, 100)), names, rng)
+        vehicle_ids = vehicle_pool(min(5_000, max(checks // 50, 10)), rng)
+        officers = site_officers()
     plans = _plans(rng, sites, hours, _hour_counts(checks, hours))
     keys = _Keys()
     started = time.perf_counter()
@@ -192,7 +296,7 @@ def checks_generate(
             if size >= batch_size:
                 break
         with transaction.atomic():
-            groups += _batch(rng, batch, travellers, vehicle_ids, keys)
+            groups += _batch(rng, batch, travellers, vehicle_ids, officers, keys)
         done += size
         _progress(progress, done, checks, started)
     return GenerateResult(checks=done, groups=groups, seconds=time.perf_counter() - started)
@@ -215,6 +319,7 @@ def _batch(
     plans: list[tuple[int, datetime, int, str]],
     travellers: list[Traveller],
     vehicle_ids: list[int],
+    officers: dict[int, list[int]],
     keys: _Keys,
 ) -> int:
     """One batch: travel groups (a passage of two or more people, and some of one, come in a
@@ -235,6 +340,8 @@ def _batch(
     rows = []
     for (site, at, people, origin), vehicle in zip(plans, in_vehicle, strict=True):
         group_id = next(group_ids) if vehicle else None
+        on_duty = officers.get(site)
+        officer = rng.choice(on_duty) if on_duty else None
         if group_id is not None:
             rollups.add_vehicle(site_id=site, at=at)
         for _ in range(people):
@@ -245,13 +352,14 @@ def _batch(
                 (
                     site,
                     traveller.person_id,
+                    officer,
                     traveller.name,
                     traveller.name_index,
                     "",
                     "",
                     "",
                     group_id,
-                    None,
+                    synthetic_temperature(rng, outcome),
                     recommended,
                     outcome,
                     "[]",

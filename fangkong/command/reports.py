@@ -107,12 +107,11 @@ def _override_sites(scope: selectors.Scope, day: date) -> list[dict[str, Any]]:
 
 
 def _persuade_peaks(hourly: list[dict[str, Any]]) -> list[dict[str, int]]:
-    total = sum(p["persuade_return"] for p in hourly)
-    average = total / 24
+    # The hours still to come (None) of today's draft count as none.
+    counts = [(p["hour"], p["persuade_return"] or 0) for p in hourly]
+    average = sum(n for _hour, n in counts) / 24
     return [
-        {"hour": p["hour"], "count": p["persuade_return"]}
-        for p in hourly
-        if p["persuade_return"] >= PEAK_MINIMUM and p["persuade_return"] >= 2 * average
+        {"hour": hour, "count": n} for hour, n in counts if n >= PEAK_MINIMUM and n >= 2 * average
     ]
 
 
@@ -262,7 +261,9 @@ def report_summary(data: dict[str, Any]) -> str:
 def report_for(*, unit: Unit, day: date) -> tuple[AnalysisReport, dict[str, Any]]:
     """The unit's report of the day (unsaved if nobody has touched it yet) and its figures:
     frozen once signed, live before."""
-    report = AnalysisReport.objects.filter(unit=unit, day=day).select_related("signed_by").first()
+    report = (
+        AnalysisReport.objects.filter(unit=unit, day=day).select_related("signed_by__staff").first()
+    )
     if report is None:
         report = AnalysisReport(unit=unit, day=day)
     if report.status == ReportStatus.SIGNED:

@@ -39,9 +39,11 @@ class DashboardFilter(Schema):
 class UnitFigureOut(Schema):
     unit_id: int | None
     name: str
-    today: int
-    yesterday: int
-    last_week: int
+    today: int = Field(description="Persons today, to now (or the whole day, for a past day).")
+    yesterday: int = Field(description="Persons yesterday, to the same time of day.")
+    last_week: int = Field(description="Persons on the same weekday last week, to that time.")
+    yesterday_full: int
+    last_week_full: int
     vehicles: int
     persuade_return: int
     refer_health: int
@@ -53,16 +55,20 @@ class TotalsOut(Schema):
     today: int
     yesterday: int
     last_week: int
+    yesterday_full: int
+    last_week_full: int
     persuade_return: int
     refer_health: int
 
 
 class HourPointOut(Schema):
+    """An hour of the day; the hours still to come have no figures (null)."""
+
     hour: int
-    persons: int
-    vehicles: int
-    persuade_return: int
-    refer_health: int
+    persons: int | None
+    vehicles: int | None
+    persuade_return: int | None
+    refer_health: int | None
 
 
 class OutcomesOut(Schema):
@@ -101,6 +107,10 @@ class QuietSiteOut(Schema):
     name: str
     unit: str
     last_hour: datetime | None
+    usual: float | None = Field(
+        description="Persons the site usually sees in these hours (mean of its last two weeks);"
+        " null for an open site with no check in two weeks."
+    )
 
 
 class SiteVolumeOut(Schema):
@@ -127,6 +137,7 @@ class UnderstaffedSiteOut(Schema):
 class DashboardOut(Schema):
     day: date
     first: date
+    until: datetime = Field(description="The figures of the day go to this moment.")
     unit: str
     totals: TotalsOut
     units: list[UnitFigureOut]
@@ -135,5 +146,6 @@ class DashboardOut(Schema):
     origins: list[OriginOut]
     trends: list[TrendOut]
     quiet: list[QuietSiteOut]
+    roster_published: bool = Field(description="A published roster covers today.")
     understaffed: list[UnderstaffedSiteOut]
     sites: list[SiteVolumeOut]

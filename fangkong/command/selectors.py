@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +41,22 @@ from fangkong.core.jurisdiction import jurisdiction_root, sees_everything
 from fangkong.lib.divisions import division_name
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
-from fangkong.roster.selectors import understaffed_now
+from fangkong.roster.choices import RosterStatus
+from fangkong.roster.models import Roster
+from fangkong.roster.selectors import MAX_ROSTER_DAYS, understaffed_now
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 
 DEFAULT_QUIET_HOURS = 2
+TOTALS = (
+    "today",
+    "yesterday",
+    "last_week",
+    "yesterday_full",
+    "last_week_full",
+    "persuade_return",
+    "refer_health",
+)
 
 
 @dataclass(frozen=True)
@@ -97,14 +120,32 @@ def _change(now: int, before: int) -> float | None:
     return round((now - before) * 100.0 / before, 1) if before else None
 
 
-def _day_bucket(days: dict[str, date]) -> Case:
-    """The local day a rollup hour belongs to, as a plain CASE over the hour column: cheaper
-    than a time-zone conversion per row, which SQLite would do in Python."""
-    return Case(
-        *[When(_between(d, d), then=Value(name)) for name, d in days.items()],
-        default=Value(""),
-        output_field=CharField(),
-    )
+def until_for(day: date, now: datetime) -> datetime:
+    """How far into ``day`` its figures go: now for today, the end of the day for a past day
+    (and the start of it for a day to come)."""
+    start, end = day_bounds(day)
+    return min(max(now, start), end)
+
+
+def _parts(days: dict[str, date], until: datetime) -> Case:
+    """Which part of which day a rollup hour is in, as a plain CASE over the hour column
+    (cheaper than a time-zone conversion per row, which SQLite would do in Python):
+    ``<day>:done`` for the hours before the time of day ``until`` is at, ``<day>:now`` for
+    the hour it is in, ``<day>:rest`` for the hours after."""
+    offset = until - day_bounds(days["today"])[0]
+    whens = []
+    for name, d in days.items():
+        start, end = day_bounds(d)
+        if offset >= end - start:
+            whens.append(When(hour__gte=start, hour__lt=end, then=Value(f"{name}:done")))
+            continue
+        cut = hour_start(start + offset)
+        whens += [
+            When(hour__gte=start, hour__lt=cut, then=Value(f"{name}:done")),
+            When(hour=cut, then=Value(f"{name}:now")),
+            When(hour__gt=cut, hour__lt=end, then=Value(f"{name}:rest")),
+        ]
+    return Case(*whens, default=Value(""), output_field=CharField())
 
 
 def _bucket_of(unit_path: str, children: list[Unit]) -> str:
@@ -114,12 +155,17 @@ def _bucket_of(unit_path: str, children: list[Unit]) -> str:
     return "self"
 
 
-def unit_figures(*, scope: Scope, day: date) -> list[dict[str, Any]]:
-    """Today, yesterday and the same day last week for each unit of the next level (each one
-    summing its subtree), and a row for the sites the unit holds itself, if any.
+def unit_figures(*, scope: Scope, day: date, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Today to the time of day it is now, against yesterday and the same weekday last week
+    to the same time of day (a fair comparison at 10:26 is not with the whole of yesterday),
+    with their full-day figures beside; for each unit of the next level (each one summing its
+    subtree), and a row for the sites the unit holds itself, if any.
 
-    The database sums per unit path and day (a few dozen rows); the units of the next level
-    are summed from those here, which is cheaper than a pattern match per rollup row."""
+    Rollups count by the hour, so the hour now running counts on the earlier days in
+    proportion to the minutes gone. The database sums per unit path and part of a day (a few
+    dozen rows); the units of the next level are summed from those here."""
+    until = until_for(day, now or timezone.now())
+    share = (until - hour_start(until)).total_seconds() / 3600
     children = next_level_units(scope)
     days = {"today": day, "yesterday": day - timedelta(days=1), "week": day - timedelta(days=7)}
     within = Q()
@@ -129,41 +175,55 @@ def unit_figures(*, scope: Scope, day: date) -> list[dict[str, Any]]:
     sums = (
         rollup_hours(scope)
         .filter(within)
-        .annotate(d=_day_bucket(days))
+        .annotate(d=_parts(days, until))
         .values("unit_path", "d")
         .annotate(**{m: _sum(m) for m in measures})
         .order_by()
     )
-    rows: dict[str, dict[str, int]] = {}
+    rows: dict[str, dict[str, float]] = {}
     for r in sums:
         row = rows.setdefault(_bucket_of(r["unit_path"], children), {})
+        name, _sep, part = r["d"].partition(":")
         for m in measures:
-            key = f"{r['d']}_{m}"
-            row[key] = row.get(key, 0) + r[m]
+            full = f"{name}_{m}_full"
+            row[full] = row.get(full, 0) + r[m]
+            if part != "rest":
+                weight = share if part == "now" and name != "today" else 1
+                key = f"{name}_{m}"
+                row[key] = row.get(key, 0) + r[m] * weight
     units: list[tuple[str, int | None, str]] = [(str(c.pk), c.pk, c.name) for c in children]
     if "self" in rows and scope.unit is not None:
         units.append(("self", scope.unit.pk, scope.unit.name))
     return [_unit_row(unit_id, name, rows.get(key, {})) for key, unit_id, name in units]
 
 
-def _unit_row(unit_id: int | None, name: str, row: dict[str, Any]) -> dict[str, Any]:
-    today, yesterday, week = (row.get(f"{d}_persons", 0) for d in ("today", "yesterday", "week"))
+def _unit_row(unit_id: int | None, name: str, row: dict[str, float]) -> dict[str, Any]:
+    def get(key: str) -> int:
+        return int(row.get(key, 0) + 0.5)  # half up: a half-hour's share of one check is one
+
+    today, yesterday, week = (get(f"{d}_persons") for d in ("today", "yesterday", "week"))
     return {
         "unit_id": unit_id,
         "name": name,
         "today": today,
         "yesterday": yesterday,
         "last_week": week,
-        "vehicles": row.get("today_vehicles", 0),
-        "persuade_return": row.get("today_outcome_persuade_return", 0),
-        "refer_health": row.get("today_outcome_refer_health", 0),
+        "yesterday_full": get("yesterday_persons_full"),
+        "last_week_full": get("week_persons_full"),
+        "vehicles": get("today_vehicles"),
+        "persuade_return": get("today_outcome_persuade_return"),
+        "refer_health": get("today_outcome_refer_health"),
         "change_day": _change(today, yesterday),
         "change_week": _change(today, week),
     }
 
 
-def hourly_series(*, scope: Scope, day: date) -> list[dict[str, Any]]:
-    """24 points, by local hour of the day."""
+def hourly_series(*, scope: Scope, day: date, now: datetime | None = None) -> list[dict[str, Any]]:
+    """24 points, by local hour of the day; the hours still to come have no figures (None),
+    so that a chart does not draw them as zeros."""
+    until = until_for(day, now or timezone.now())
+    start, _end = day_bounds(day)
+    last = int((until - start).total_seconds() // 3600)  # the hour ``until`` falls in
     sums = (
         rollup_hours(scope)
         .filter(_between(day, day))
@@ -178,7 +238,10 @@ def hourly_series(*, scope: Scope, day: date) -> list[dict[str, Any]]:
     )
     by_hour = {hour_start(r["hour"]).astimezone(local_zone()).hour: r for r in sums}
     keys = ("persons", "vehicles", "persuade_return", "refer_health")
-    return [{"hour": h, **{k: by_hour.get(h, {}).get(k, 0) for k in keys}} for h in range(24)]
+    return [
+        {"hour": h, **{k: by_hour.get(h, {}).get(k, 0) if h <= last else None for k in keys}}
+        for h in range(24)
+    ]
 
 
 def outcome_split(*, scope: Scope, first: date, last: date) -> dict[str, int]:
@@ -234,28 +297,107 @@ def daily_trends(*, scope: Scope, first: date, last: date) -> list[dict[str, Any
     return [{"date": d, **{k: sums.get(d, {}).get(k, 0) for k in keys}} for d in days]
 
 
+def _last_check_hour() -> Subquery:
+    """The site's last hour with a check: one index seek per site on (site, hour), where a
+    MAX over a join would read every rollup the site ever had."""
+    rows = SiteHourRollup.objects.filter(site=OuterRef("pk"), persons__gt=0)
+    return Subquery(rows.order_by("-hour").values("hour")[:1])
+
+
 def _quiet_since(now: datetime, hours: int) -> datetime:
-    # Rollups know the hour of a check, not its minute: a site is quiet when none of the last
+    # Rollups know the hour of a check, not its minute: a site is silent when none of the last
     # ``hours`` clock hours, the current one included, has a check.
     return hour_start(now) - timedelta(hours=hours - 1)
 
 
-def site_volumes(
-    *, scope: Scope, day: date, quiet_hours: int = DEFAULT_QUIET_HOURS, now: datetime | None = None
+# A silent site is raised when it usually sees at least this many persons in those hours:
+# with a Poisson traffic of 3, a silence by chance happens one time in twenty.
+QUIET_EXPECTED_PERSONS = 3
+USUAL_DAYS = 14
+
+
+def quiet_sites(
+    *, scope: Scope, quiet_hours: int = DEFAULT_QUIET_HOURS, now: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Each site's volume on the day and whether it is quiet (open, no recent check)."""
+    """Open sites with no check in the last ``quiet_hours`` clock hours although they usually
+    see people then (静默卡点): each site against its own traffic in the same hours of its
+    last two weeks (the days since its first check, if fewer), so a county road at 3 a.m. is
+    not raised like a toll station at noon. An open site with no check at all in two weeks is
+    raised too. ``usual`` is the persons it usually sees in those hours, None for such a site.
+
+    Those hours of earlier days count the hour now running in proportion to the minutes gone;
+    one query, over the site-hour rollups of the last two weeks."""
     now = now or timezone.now()
     since = _quiet_since(now, quiet_hours)
+    current = hour_start(now)
+    share = (now - current).total_seconds() / 3600
+    done = [since - timedelta(days=d) + timedelta(hours=h) for d in range(1, USUAL_DAYS + 1)
+            for h in range(quiet_hours - 1)]  # fmt: skip
+    running = [current - timedelta(days=d) for d in range(1, USUAL_DAYS + 1)]
+    window_start = since - timedelta(days=USUAL_DAYS)
+    sites = (
+        scoped_sites(scope)
+        .filter(status=SiteStatus.OPEN)
+        # Only the rollups of the two weeks are joined (a LEFT JOIN: a site without any stays).
+        .annotate(
+            last_weeks=FilteredRelation(
+                "hour_rollups", condition=Q(hour_rollups__hour__gte=window_start)
+            )
+        )
+        .annotate(
+            recent=_sum("last_weeks__persons", Q(last_weeks__hour__gte=since)),
+            usual_done=_sum("last_weeks__persons", Q(last_weeks__hour__in=done)),
+            usual_running=_sum("last_weeks__persons", Q(last_weeks__hour__in=running)),
+            first_hour=Min("last_weeks__hour", filter=Q(last_weeks__persons__gt=0)),
+            last_hour=_last_check_hour(),
+        )
+        .filter(recent=0)
+        .select_related("unit")
+        .order_by("last_hour", "unit__path", "code")
+    )
+    quiet = []
+    for s in sites:
+        usual = None
+        if s.first_hour is not None:
+            days = min(USUAL_DAYS, max(1, (since - s.first_hour).days))
+            usual = (s.usual_done + share * s.usual_running) / days
+            if usual < QUIET_EXPECTED_PERSONS:
+                continue
+        quiet.append(
+            {
+                "id": s.pk,
+                "name": s.name,
+                "unit": s.unit.name,
+                "last_hour": s.last_hour,
+                "usual": round(usual, 1) if usual is not None else None,
+            }
+        )
+    return quiet
+
+
+def site_volumes(
+    *,
+    scope: Scope,
+    day: date,
+    quiet_hours: int = DEFAULT_QUIET_HOURS,
+    now: datetime | None = None,
+    quiet: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Each site's volume on the day and whether it is quiet (see ``quiet_sites``, whose
+    answer the caller may pass when it has it)."""
+    if quiet is None:
+        quiet = quiet_sites(scope=scope, quiet_hours=quiet_hours, now=now)
+    quiet_ids = {q["id"] for q in quiet}
     start, end = day_bounds(day)
     sites = (
         scoped_sites(scope)
         .annotate(
-            volume=_sum(
-                "hour_rollups__persons",
-                Q(hour_rollups__hour__gte=start, hour_rollups__hour__lt=end),
-            ),
-            last_hour=Max("hour_rollups__hour", filter=Q(hour_rollups__persons__gt=0)),
+            in_day=FilteredRelation(
+                "hour_rollups",
+                condition=Q(hour_rollups__hour__gte=start, hour_rollups__hour__lt=end),
+            )
         )
+        .annotate(volume=_sum("in_day__persons"), last_hour=_last_check_hour())
         .select_related("unit")
         .order_by("unit__path", "code")
     )
@@ -270,28 +412,21 @@ def site_volumes(
             "lng": s.lng,
             "volume": s.volume,
             "last_hour": s.last_hour,
-            "quiet": s.status == SiteStatus.OPEN and (s.last_hour is None or s.last_hour < since),
+            "quiet": s.pk in quiet_ids,
         }
         for s in sites
     ]
 
 
-def quiet_sites(
-    *, scope: Scope, quiet_hours: int = DEFAULT_QUIET_HOURS, now: datetime | None = None
-) -> list[dict[str, Any]]:
-    """Open sites with no check in the last ``quiet_hours`` hours (静默卡点)."""
-    since = _quiet_since(now or timezone.now(), quiet_hours)
-    sites = (
-        scoped_sites(scope)
-        .filter(status=SiteStatus.OPEN)
-        .annotate(last_hour=Max("hour_rollups__hour", filter=Q(hour_rollups__persons__gt=0)))
-        .filter(Q(last_hour__lt=since) | Q(last_hour__isnull=True))
-        .select_related("unit")
-        .order_by("last_hour", "unit__path", "code")
-    )
-    return [
-        {"id": s.pk, "name": s.name, "unit": s.unit.name, "last_hour": s.last_hour} for s in sites
-    ]
+def roster_published_for(*, scope: Scope, day: date) -> bool:
+    """Whether a published roster of a unit within the scope covers ``day``: without one the
+    dashboard says so, rather than that every post is staffed."""
+    rosters = Roster.objects.filter(
+        status=RosterStatus.PUBLISHED,
+        start__lte=day,
+        start__gte=day - timedelta(days=MAX_ROSTER_DAYS),
+    ).filter(unit__path__startswith=scope.path)
+    return any(r.start + timedelta(days=r.days) > day for r in rosters.only("start", "days"))
 
 
 def dashboard(
@@ -303,22 +438,23 @@ def dashboard(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Everything the dashboard page shows, in one answer (about ten queries)."""
+    now = now or timezone.now()
     first = first or day - timedelta(days=13)
-    units = unit_figures(scope=scope, day=day)
+    units = unit_figures(scope=scope, day=day, now=now)
+    quiet = quiet_sites(scope=scope, quiet_hours=quiet_hours, now=now)
     return {
         "day": day,
         "first": first,
+        "until": timezone.localtime(until_for(day, now)),
         "unit": scope.unit.name if scope.unit else "",
-        "totals": {
-            k: sum(u[k] for u in units)
-            for k in ("today", "yesterday", "last_week", "persuade_return", "refer_health")
-        },
+        "totals": {k: sum(u[k] for u in units) for k in TOTALS},
         "units": units,
-        "hourly": hourly_series(scope=scope, day=day),
+        "hourly": hourly_series(scope=scope, day=day, now=now),
         "outcomes": outcome_split(scope=scope, first=day, last=day),
         "origins": origin_top(scope=scope, first=first, last=day),
         "trends": daily_trends(scope=scope, first=first, last=day),
-        "quiet": quiet_sites(scope=scope, quiet_hours=quiet_hours, now=now),
-        "understaffed": understaffed_now(unit_path=scope.path, now=now or timezone.now()),
-        "sites": site_volumes(scope=scope, day=day, quiet_hours=quiet_hours, now=now),
+        "quiet": quiet,
+        "roster_published": roster_published_for(scope=scope, day=timezone.localdate(now)),
+        "understaffed": understaffed_now(unit_path=scope.path, now=now),
+        "sites": site_volumes(scope=scope, day=day, now=now, quiet=quiet),
     }

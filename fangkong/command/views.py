@@ -40,6 +40,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import jurisdiction_root, scope_q
+from fangkong.core.names import person_name
 from fangkong.core.params import FIRST_DAY, LAST_DAY, MAX_SPAN_DAYS
 from fangkong.core.text import validate_text
 from fangkong.org.models import Unit
@@ -103,8 +104,9 @@ def chart_labels() -> dict[str, Any]:
         "hourSuffix": _(":00"),
         "noQuiet": _("Every open site has checked someone recently."),
         "noUnderstaffed": _("Every post of the shift on duty is staffed."),
-        "lastCheck": _("last check"),
-        "never": _("no check recorded"),
+        "noRoster": _("No roster is published for today: staffing cannot be checked."),
+        "usual": _("usually %s persons in these hours"),
+        "never": _("no check in two weeks"),
         "volume": _("Persons today"),
         "openSite": _("Open site page"),
         "updated": _("Updated"),
@@ -149,7 +151,7 @@ def me(request: HttpRequest) -> HttpResponse:
     context = {
         "day": day,
         "unit": scope.unit,
-        "totals": {k: sum(u[k] for u in units) for k in ("today", "yesterday", "last_week")},
+        "totals": {k: sum(u[k] for u in units) for k in selectors.TOTALS},
         "outcomes": selectors.outcome_split(scope=scope, first=day, last=day),
         "quiet": selectors.quiet_sites(scope=scope),
         "units": units,
@@ -206,7 +208,7 @@ def _report_day(value: str) -> date:
 def _status_line(report: AnalysisReport) -> str:
     if report.signed:
         return _("Signed by %(name)s at %(time)s") % {
-            "name": report.signed_by.get_username() if report.signed_by else "—",
+            "name": person_name(report.signed_by) if report.signed_by else "—",
             "time": timezone.localtime(report.signed_at).strftime("%Y-%m-%d %H:%M"),
         }
     return _("Draft: figures as of %(time)s") % {

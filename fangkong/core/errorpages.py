@@ -14,11 +14,32 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 API_PREFIX = "/api/"
+CITIZEN_PREFIXES = ("/r/", "/passes/apply")
 # Seconds a client is asked to wait before trying again when the database is busy.
 RETRY_AFTER_S = 2
+
+
+_TITLES = {
+    400: gettext_lazy("Bad request"),
+    403: gettext_lazy("No access"),
+    404: gettext_lazy("Page not found"),
+    500: gettext_lazy("Server error"),
+    503: gettext_lazy("System busy"),
+}
+
+
+def _static_or_none(path: str) -> str | None:
+    # An error page must not fail itself: without collected static files (their manifest),
+    # it goes without its style rather than raising in the handler.
+    try:
+        return static(path)
+    except ValueError:
+        return None
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -40,7 +61,16 @@ def error_response(
             body["errors"] = errors
         response: HttpResponse = JsonResponse(body, status=status)
     else:
-        html = render_to_string("core/error.html", {"status": status, "message": message})
+        context = {
+            "status": status,
+            "title": _TITLES.get(status, _("Error")),
+            "message": message,
+            # Citizens come by a site's QR code and have no menu to go back to.
+            "citizen": request.path_info.startswith(CITIZEN_PREFIXES),
+            "css": _static_or_none("core/fangkong.css"),
+            "icon": _static_or_none("core/icons/favicon.svg"),
+        }
+        html = render_to_string("core/error.html", context)
         response = HttpResponse(html, status=status)
     if status == 503:
         response["Retry-After"] = str(RETRY_AFTER_S)
@@ -63,7 +93,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_response(request, status=404, code="not_found", message=_("Not found."))
+    message = _("There is no page at this address. It may have moved, or the link is mistyped.")
+    return error_response(request, status=404, code="not_found", message=message)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -295,7 +295,6 @@ def load_sites(ctx: DemoContext) -> None:
 TRAVEL_ORIGINS = ("620102", "620702", "620722", "640104", "630104", "510104", "610113")
 PURPOSES = ("返乡", "返岗复工", "运输生活物资", "就医", "探亲", "公务")
 VEHICLE_KINDS = ("car", "car", "car", "truck", "bus", "supply")
-PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 @demo_layer("registrations")
@@ -308,7 +307,7 @@ def load_registrations(ctx: DemoContext) -> None:
     their planned time."""
     if ctx.checks <= 0:
         return
-    from fangkong.command.generate import local_hour_weights, site_weight
+    from fangkong.command.generate import local_hour_weights, site_weight, synthetic_plate
     from fangkong.lib.idnumber import checksum_char
     from fangkong.registration.selectors import site_accepted_kinds
     from fangkong.registration.services import registration_create
@@ -352,7 +351,7 @@ def load_registrations(ctx: DemoContext) -> None:
         if kind == "road":
             data |= {
                 "role": "driver",
-                "plate": f"甘G{rng.choice(PLATE_LETTERS)}{rng.randrange(10**4):04d}",
+                "plate": synthetic_plate(rng),
                 "vehicle_kind": rng.choice(VEHICLE_KINDS),
                 "origin": rng.choice(TRAVEL_ORIGINS),
                 "destination": site.name[:2] + "市区",
@@ -388,7 +387,8 @@ def load_registrations(ctx: DemoContext) -> None:
 # Last: the checks need the sites.
 @demo_layer("checks")
 def load_checks(ctx: DemoContext) -> None:
-    """A week of checks at every site, shaped by the hour of day, with their rollups."""
+    """Eight days of checks at every site (so that the same weekday last week has a whole day),
+    shaped by the hour of day, with their rollups."""
     if ctx.checks <= 0:
         return
     from fangkong.command.generate import checks_generate
@@ -396,7 +396,7 @@ def load_checks(ctx: DemoContext) -> None:
     names = NameGenerator(random.Random(f"{ctx.seed}:travellers"))
     pool = ["".join(names.draw(female=i % 2 == 1)) for i in range(min(2_000, ctx.checks // 5 + 1))]
     result = checks_generate(
-        checks=ctx.checks, days=7, end=ctx.now, seed=ctx.seed, progress=None, names=pool
+        checks=ctx.checks, days=8, end=ctx.now, seed=ctx.seed, progress=None, names=pool
     )
     ctx.counts["checks"] += result.checks
 

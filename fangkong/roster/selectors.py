@@ -226,3 +226,23 @@ def key_site_ids(roster: Roster) -> set[int]:
             "site_id", flat=True
         )
     )
+
+
+def duty_now(*, staff: Staff, now: datetime) -> RosterAssignment | None:
+    """The staff member's duty on the shift running now, by the published rosters: where the
+    officer's app opens (a night duty that began yesterday evening is yesterday's)."""
+    local = timezone.localtime(now)
+    duties = (
+        RosterAssignment.objects.filter(
+            staff=staff,
+            roster__status=RosterStatus.PUBLISHED,
+            date__gte=local.date() - timedelta(days=1),
+            date__lte=local.date(),
+        )
+        .select_related("roster", "site")
+        .order_by("-date")
+    )
+    for duty in duties:
+        if running_shift(duty.roster.pattern, local) == (duty.date, duty.shift):
+            return duty
+    return None

@@ -25,6 +25,7 @@ from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import user_unit
 from fangkong.org.permissions import can_reveal_identity
 from fangkong.registration.choices import DocumentType
+from fangkong.roster.selectors import duty_now
 from fangkong.screening import presenters, selectors, services
 from fangkong.screening.choices import Outcome
 from fangkong.screening.forms import PolicyForm, RevealForm, RiskAreaImportForm
@@ -33,7 +34,7 @@ from fangkong.screening.models import Check
 from fangkong.screening.policy import complete_rules, policy_client_json, policy_row_at
 from fangkong.screening.policy import policy_versions as stored_versions
 from fangkong.sites.models import Site
-from fangkong.sites.selectors import site_get_for_user
+from fangkong.sites.selectors import site_get_for_user, site_id_assigned_to
 
 # What the service worker keeps for the officer app to open without a network.
 OFFICER_STATIC = (
@@ -62,6 +63,8 @@ def officer(request: HttpRequest) -> HttpResponse:
     staff = getattr(request.user, "staff", None)
     config = {
         "sites": sites,
+        # The site of the officer's duty on the shift running now: the app opens on it.
+        "dutySite": _duty_site_id(staff),
         "policy": policy_client_json(),
         "strings": client_strings(),
         "user": {
@@ -80,6 +83,17 @@ def officer(request: HttpRequest) -> HttpResponse:
         "documents": [{"value": v, "label": str(label)} for v, label in DocumentType.choices],
     }
     return render(request, "screening/officer.html", {"config": config})
+
+
+def _duty_site_id(staff: Any) -> int | None:
+    """The site of the shift running now by the published rosters, else the site the officer
+    is assigned to (the last one, if several)."""
+    if staff is None:
+        return None
+    duty = duty_now(staff=staff, now=timezone.now())
+    if duty is not None and duty.site_id is not None:
+        return duty.site_id
+    return site_id_assigned_to(staff=staff)
 
 
 @cache
@@ -219,7 +233,11 @@ def site_counters(request: HttpRequest, site_id: int) -> HttpResponse:
     context = {
         "site": site,
         "counters": selectors.site_counters(site=site),
-        "recent": selectors.check_list_for_user(user=request.user, site=site)[:15],
+        "recent": selectors.check_list_for_user(
+            user=request.user,
+            site=site,
+            since=selectors.local_day_bounds(timezone.localdate())[0],
+        )[:15],
         "updated_at": timezone.now(),
     }
     return render(request, "screening/partials/site_counters.html", context)

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 
 from fangkong.core.jurisdiction import scope_q
-from fangkong.sites.models import Site, SitePhoto
+from fangkong.sites.models import Site, SiteAssignment, SitePhoto
 
 
 def site_list_for_user(
@@ -53,6 +53,12 @@ def site_get_for_user(*, user: Any, site_id: int, details: bool = False) -> Site
     if details:
         sites = sites.prefetch_related("photos", "status_changes__changed_by", "staff__unit")
     return sites.get(pk=site_id)
+
+
+def site_id_assigned_to(*, staff: Any) -> int | None:
+    """The site a staff member is assigned to (the last one, if several), or None."""
+    assigned = SiteAssignment.objects.filter(staff=staff).order_by("-assigned_at", "-id")
+    return assigned.values_list("site_id", flat=True).first()
 
 
 def site_photo_get_for_user(*, user: Any, photo_id: int) -> SitePhoto:

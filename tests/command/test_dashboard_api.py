@@ -50,14 +50,18 @@ def test_commander_sees_each_brigade_summing_its_subtree(
     body = login(commander).get("/api/v1/command/dashboard").json()
     units = {u["name"]: u for u in body["units"]}
     assert (units["甘州大队"]["today"], units["甘州大队"]["yesterday"]) == (3, 2)
-    assert units["甘州大队"]["last_week"] == 1
+    # To 12:30: the 12:00 hour of the earlier days counts for half (rounded up).
+    assert units["甘州大队"]["last_week"] == units["甘州大队"]["last_week_full"] == 1
+    assert units["甘州大队"]["yesterday_full"] == 2
     assert units["甘州大队"]["persuade_return"] == 1
     assert units["甘州大队"]["change_day"] == 50.0
     assert (units["临泽大队"]["today"], units["临泽大队"]["refer_health"]) == (4, 1)
     assert body["totals"]["today"] == 7
     assert body["origins"][0] == {"code": "510000", "name": "四川省", "count": 3}
-    assert sum(p["persons"] for p in body["hourly"]) == 7
+    assert sum(p["persons"] or 0 for p in body["hourly"]) == 7
     assert body["hourly"][12]["persons"] == 4  # 12:25 local
+    assert body["hourly"][13]["persons"] is None  # still to come: not drawn as a zero
+    assert body["until"].startswith("2026-11-22T12:30")
     assert body["outcomes"]["vehicles"] == 4
     assert body["trends"][-1]["refer_health"] == 1
     quiet = {s["name"] for s in body["quiet"]}
@@ -82,7 +86,7 @@ def test_brigade_sees_only_its_part(traffic: Any, brigade_officer: Any, tree: An
     # A squad has no units below it: one row, for the sites it holds itself.
     assert [(u["name"], u["today"]) for u in narrowed] == [("甘州一中队", 1)]
     hourly = client.get(f"/api/v1/command/hourly?unit={tree.ganzhou_squad.pk}").json()
-    assert sum(p["persons"] for p in hourly) == 1
+    assert sum(p["persons"] or 0 for p in hourly) == 1
 
 
 @time_machine.travel(NOW, tick=False)
@@ -116,12 +120,36 @@ def test_dashboard_reads_only_rollups_in_bounded_queries(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_quiet_threshold(traffic: Any, commander: Any) -> None:
+def test_a_site_is_quiet_against_its_own_usual_traffic(sites: Any, commander: Any) -> None:
+    # 12:30 local. Each site is judged by its own last days in the same hours.
+    busy, night, checked = sites["ganzhou"][0], sites["ganzhou"][1], sites["ganzhou"][2]
+    never = sites["linze"][1]
+    for site in (busy, night, checked, never):
+        site.status = SiteStatus.OPEN
+        site.save()
+    for days in (1, 2, 3):
+        for _ in range(5):  # five persons at 11:40 every day
+            make_check(busy, at=NOW - timedelta(days=days, minutes=50))
+            make_check(checked, at=NOW - timedelta(days=days, minutes=50))
+        make_check(night, at=NOW - timedelta(days=days, hours=9))  # one at 03:30
+    make_check(checked, at=NOW - timedelta(minutes=10))
     scope = selectors.scope_for_user(user=commander)
-    names = {s["name"] for s in selectors.quiet_sites(scope=scope, quiet_hours=1)}
-    assert traffic["ganzhou"][0].name in names  # last check 11:30, not in the 12:00 hour
-    names = {s["name"] for s in selectors.quiet_sites(scope=scope, quiet_hours=2)}
-    assert traffic["ganzhou"][0].name not in names
+    quiet = {s["name"]: s["usual"] for s in selectors.quiet_sites(scope=scope, quiet_hours=2)}
+    assert quiet.get(busy.name) == 5.0  # silent since 11:00, usually five by now
+    assert night.name not in quiet  # a county road at noon: nobody expected
+    assert checked.name not in quiet
+    assert never.name in quiet and quiet[never.name] is None  # open, no check in two weeks
+    # Over the last hour only, the busy site's usual traffic is none: not raised.
+    quiet = {s["name"] for s in selectors.quiet_sites(scope=scope, quiet_hours=1)}
+    assert busy.name not in quiet and never.name in quiet
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_roster_published_is_said_as_such(traffic: Any, commander: Any) -> None:
+    body = login(commander).get("/api/v1/command/dashboard").json()
+    assert body["roster_published"] is False and body["understaffed"] == []
+    page = login(commander).get("/command/").content.decode()
+    assert "今日未发布勤务排班" in page
 
 
 def test_understaffed_sites_of_the_shift_on_duty(sites: Any, tree: Any, commander: Any) -> None:

@@ -85,10 +85,14 @@ def test_units_workbook_reopens_with_the_figures(sites: Any, commander: Any) -> 
         "静默卡点",
         "当班警力不足",
     ]
-    sites = {r[0]: r[3] for r in book["防控点"].iter_rows(min_row=2, values_only=True)}
-    assert sites[sites_linze_name] == 3
-    hours = list(book["分时段"].iter_rows(min_row=2, values_only=True))
-    assert len(hours) == 24 and sum(h[1] for h in hours) == 3
+    sites = {r[0]: r for r in book["防控点"].iter_rows(min_row=3, values_only=True)}
+    assert sites[sites_linze_name][3] == 3
+    assert sites[sites_linze_name][2] in {"公安检查站", "收费站", "国道卡口", "县乡道路卡口"} or (
+        sites[sites_linze_name][2] and not sites[sites_linze_name][2].isascii()
+    )  # a label, not a code
+    assert "截至" in book["防控点"]["A1"].value  # the title row, to what time
+    hours = list(book["分时段"].iter_rows(min_row=3, values_only=True))
+    assert len(hours) == 24 and sum(h[1] or 0 for h in hours) == 3
 
 
 @time_machine.travel(NOW, tick=False)

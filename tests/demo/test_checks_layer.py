@@ -29,13 +29,13 @@ def test_a_week_of_checks_fills_the_dashboard() -> None:
     result = demo_load(now=NOW, checks=700)
     assert result.counts["checks"] == Check.objects.count() == 700
     first = Check.objects.order_by("checked_at").first()
-    assert first is not None and NOW - timedelta(days=7, hours=1) <= first.checked_at < NOW
+    assert first is not None and NOW - timedelta(days=8, hours=1) <= first.checked_at < NOW
     # Travellers have real-looking names, and every check is in the rollups.
     names = {check.name for check in Check.objects.all()}
     assert "测试人员" not in names and all(2 <= len(name) <= 3 for name in names)
     top = Unit.objects.get(parent__isnull=True)
     day = timezone.localdate(NOW)
-    trends = daily_trends(scope=Scope(unit=top), first=day - timedelta(days=7), last=day)
+    trends = daily_trends(scope=Scope(unit=top), first=day - timedelta(days=8), last=day)
     assert sum(t["persons"] for t in trends) == 700
     assert sum(SiteDayRollup.objects.values_list("persons", flat=True)) == 700
     # Busier at expressway exits than on county roads.
@@ -44,6 +44,25 @@ def test_a_week_of_checks_fills_the_dashboard() -> None:
         _mean_by_kind(per_site)[SiteKind.TOLL_STATION]
         > 2 * _mean_by_kind(per_site)[SiteKind.COUNTY_ROAD]
     )
+
+
+@pytest.mark.django_db
+def test_checks_carry_real_looking_documents_plates_temperatures_and_officers() -> None:
+    from fangkong.lib.idnumber import validate
+    from fangkong.lib.plate import parse_plate
+    from fangkong.registration.models import Vehicle
+
+    demo_load(now=NOW, checks=700)
+    checks = list(Check.objects.select_related("person", "officer", "site"))
+    numbers = {c.person.doc_number for c in checks if c.person.doc_type == "resident_id"}
+    assert len(numbers) > 50 and not [c for c in checks if c.person.doc_type != "resident_id"]
+    assert all(not validate(number).warnings for number in numbers)
+    kinds = Counter(parse_plate(v.plate).kind_hint for v in Vehicle.objects.all())
+    assert kinds["ordinary"] and kinds["small_new_energy"]
+    assert sum(1 for v in Vehicle.objects.all() if v.plate.startswith("甘G")) > 0
+    assert all(c.temperature is not None and 35 < c.temperature < 39 for c in checks)
+    assert sum(c.officer is not None for c in checks) > 0.9 * len(checks)
+    assert all(c.officer is None or c.officer.unit_id for c in checks)
 
 
 def _mean_by_kind(per_site: Counter) -> dict[str, float]:

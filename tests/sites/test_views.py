@@ -75,10 +75,10 @@ def test_anonymous_users_are_sent_to_log_in(sites) -> None:
 
 
 @pytest.mark.django_db
-def test_home_leads_to_the_map(commander) -> None:
+def test_home_leads_the_commander_to_the_dashboard(commander) -> None:
     response = login(commander).get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("sites:map")
+    assert response["Location"] == reverse("command:dashboard")
 
 
 @pytest.mark.django_db

@@ -136,13 +136,17 @@
   }
 
   function drawUnderstaffed(data) {
+    if (!data.roster_published) {
+      drawSiteAlerts("understaffed-list", [], L10N.noRoster, () => "");
+      return;
+    }
     drawSiteAlerts("understaffed-list", data.understaffed, L10N.noUnderstaffed, (s) => s.text);
   }
 
   function drawQuiet(data) {
-    drawSiteAlerts("quiet-list", data.quiet, L10N.noQuiet, (s) => (s.last_hour
-      ? L10N.lastCheck + " " + new Date(s.last_hour).toLocaleString()
-      : L10N.never));
+    drawSiteAlerts("quiet-list", data.quiet, L10N.noQuiet, (s) => (s.usual === null
+      ? L10N.never
+      : L10N.usual.replace("%s", s.usual)));
   }
 
   let map = null;
@@ -194,10 +198,12 @@
     text("kpi-today", data.totals.today);
     text("kpi-yesterday", data.totals.yesterday);
     text("kpi-week", data.totals.last_week);
+    text("kpi-yesterday-full", data.totals.yesterday_full);
+    text("kpi-week-full", data.totals.last_week_full);
     text("kpi-persuade", data.totals.persuade_return);
     text("kpi-refer", data.totals.refer_health);
     text("kpi-quiet", data.quiet.length);
-    text("kpi-understaffed", data.understaffed.length);
+    text("kpi-understaffed", data.roster_published ? data.understaffed.length : "—");
     [drawHourly, drawOutcomes, drawOrigins, drawTrends, drawUnits, drawQuiet, drawUnderstaffed,
       drawMap]
       .forEach((draw) => {

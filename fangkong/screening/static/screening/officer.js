@@ -79,7 +79,10 @@
     });
     var saved = localStorage.getItem(SITE_KEY);
     var ids = config.sites.map(function (s) { return String(s.id); });
-    if (saved && ids.indexOf(saved) >= 0) select.value = saved;
+    var duty = config.dutySite === null || config.dutySite === undefined ? '' : String(config.dutySite);
+    // The site of the shift on duty now comes first; then the last one chosen here.
+    if (duty && ids.indexOf(duty) >= 0) select.value = duty;
+    else if (saved && ids.indexOf(saved) >= 0) select.value = saved;
     else if (ids.length === 1) select.value = ids[0];
     select.addEventListener('change', function () {
       localStorage.setItem(SITE_KEY, select.value);

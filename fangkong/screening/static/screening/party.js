@@ -8,6 +8,13 @@
 (function () {
   'use strict';
 
+  /* A new-energy plate (GA 36-2018: eight characters) is green with black letters; the others
+   * are drawn blue. */
+  function plateClass(plate) {
+    var bare = String(plate).replace(/[\s·.\-]/g, '');
+    return bare.length === 8 && bare.charAt(0) !== '使' ? 'plate new-energy' : 'plate';
+  }
+
   var Kit = window.FangkongKit;
   var Rules = window.FangkongRules;
   var OutboxLib = window.FangkongOutbox;
@@ -249,7 +256,7 @@
       panel.textContent = '';
       var head = el('div', { className: 'partyhead' }, [
         el('button', { type: 'button', className: 'back', dataset: { action: 'back' }, text: '‹ ' + UI.back }),
-        party.plate ? el('b', { className: 'plate', text: party.plate }) : el('b', { text: party.manual ? UI.walk_up : UI.on_foot }),
+        party.plate ? el('b', { className: plateClass(party.plate), text: party.plate }) : el('b', { text: party.manual ? UI.walk_up : UI.on_foot }),
         party.vehicle ? kindPicker() : null,
         party.vehicle && party.vehicle.pass_state !== 'none' ? el('span', { className: 'passstate ' + party.vehicle.pass_state, text: UI.pass_states[party.vehicle.pass_state] }) : null,
         party.origin ? el('div', { className: 'origin', text: UI.from + ' ' + party.origin + (party.destination ? ' → ' + party.destination : '') }) : null

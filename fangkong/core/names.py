@@ -1,0 +1,28 @@
+"""People's names as they are said: family name first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def family_first(family: str, given: str) -> str:
+    """Chinese order, no space; Latin names keep a space between the two."""
+    if (family + given).isascii():
+        return f"{family} {given}".strip()
+    return family + given
+
+
+def person_name(user: Any) -> str:
+    """A user as people call them: the staff member's name, else the account's names in
+    Chinese order, else the username. Only a staff row already loaded is used, so that a list
+    of changes does not cost a query per row (``select_related("…__staff")`` to have it)."""
+    if user is None:
+        return ""
+    state = getattr(user, "_state", None)
+    staff = state.fields_cache.get("staff") if state is not None else None
+    if staff is not None and getattr(staff, "name", ""):
+        return str(staff.name)
+    family, given = getattr(user, "last_name", ""), getattr(user, "first_name", "")
+    if family or given:
+        return family_first(family, given)
+    return user.get_username() if hasattr(user, "get_username") else str(user)

@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "fangkong.roster",
     "fangkong.command",
     "fangkong.supplies",
+    "fangkong.intel",
     "fangkong.demo",
     "fangkong.jobs",
 ]

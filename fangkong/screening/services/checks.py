@@ -22,6 +22,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
 from fangkong.core.validation import clean_document, clean_phone
+from fangkong.intel import services as intel_services
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_reveal_identity
 from fangkong.registration.choices import DocumentType, VehicleKind
@@ -345,6 +346,7 @@ def check_record(
         return Recorded(stored, False)
     if vehicle_kind:
         _vehicle_confirm(group.vehicle, vehicle_kind)
+    check.alerts = intel_services.alerts_for(check=check)  # a person or plate on a list
     if check.overridden:
         audit_record(
             actor=user,

@@ -68,7 +68,7 @@ SOURCES: list[Source] = [
         RecordType.VEHICLE_PASS,
         MatchBasis.DOCUMENT,
         MatchKind.EXACT,
-        f"""SELECT e.id, vp.id, p.id, NULL, vp.unit_id, vp.created_at {_PERSON_DOC}
+        f"""SELECT e.id, vp.id, p.id, CAST(NULL AS BIGINT), vp.unit_id, vp.created_at {_PERSON_DOC}
         JOIN screening_vehiclepassdriver d ON d.person_id = p.id
         JOIN screening_vehiclepass vp ON vp.id = d.vehicle_pass_id
         WHERE e.watch_list_id = %s AND e.doc_index <> ''""",
@@ -97,7 +97,7 @@ SOURCES: list[Source] = [
         RecordType.VEHICLE_PASS,
         MatchBasis.PHONE,
         MatchKind.EXACT,
-        """SELECT e.id, vp.id, NULL, NULL, vp.unit_id, vp.created_at
+        """SELECT e.id, vp.id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), vp.unit_id, vp.created_at
         FROM intel_listentry e
         JOIN screening_vehiclepass vp ON vp.contact_phone_index = e.phone_index
         WHERE e.watch_list_id = %s AND e.phone_index <> ''""",
@@ -106,7 +106,7 @@ SOURCES: list[Source] = [
         RecordType.TRAVEL_GROUP,
         MatchBasis.PLATE,
         MatchKind.EXACT,
-        """SELECT e.id, g.id, NULL, g.site_id, s.unit_id, g.created_at
+        """SELECT e.id, g.id, CAST(NULL AS BIGINT), g.site_id, s.unit_id, g.created_at
         FROM intel_listentry e
         JOIN registration_vehicle v ON v.plate = e.plate
         JOIN registration_travelgroup g ON g.vehicle_id = v.id
@@ -117,7 +117,7 @@ SOURCES: list[Source] = [
         RecordType.VEHICLE_PASS,
         MatchBasis.PLATE,
         MatchKind.EXACT,
-        """SELECT e.id, vp.id, NULL, NULL, vp.unit_id, vp.created_at
+        """SELECT e.id, vp.id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), vp.unit_id, vp.created_at
         FROM intel_listentry e
         JOIN screening_vehiclepass vp ON vp.plate = e.plate
         WHERE e.watch_list_id = %s AND e.plate <> ''""",
@@ -140,7 +140,7 @@ SOURCES: list[Source] = [
         RecordType.TRAVEL_GROUP,
         MatchBasis.PLATE_NEAR,
         MatchKind.CANDIDATE,
-        f"""SELECT e.id, g.id, NULL, g.site_id, s.unit_id, g.created_at
+        f"""SELECT e.id, g.id, CAST(NULL AS BIGINT), g.site_id, s.unit_id, g.created_at
         FROM intel_listentry e
         JOIN registration_vehicle v
           ON length(v.plate) = length(e.plate) AND substr(v.plate, 1, 2) = substr(e.plate, 1, 2)

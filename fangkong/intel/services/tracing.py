@@ -44,24 +44,24 @@ _INSERT = """INSERT INTO intel_tracecontact
     ON CONFLICT DO NOTHING"""
 _GATE = "CASE WHEN s.kind = 'community_gate' THEN 'same_gate' ELSE 'same_site' END"
 _CONTACTS = (
-    """SELECT r.person_id AS person_id, 'same_group', ev.person_id, r.site_id, r.created_at,
+    """SELECT r.person_id AS person_id, 'same_group', ev.person_id AS via_id, r.site_id, r.created_at,
         COALESCE(v.plate, ''), ''
     FROM intel_traceevent ev
     JOIN registration_registration r ON r.group_id = ev.group_id_ref
     LEFT JOIN registration_vehicle v ON v.id = ev.vehicle_id
     WHERE ev.trace_id = %s AND ev.degree = %s AND ev.group_id_ref IS NOT NULL""",
-    f"""SELECT c.person_id AS person_id, {_GATE}, ev.person_id, c.site_id, c.checked_at, '', ''
+    f"""SELECT c.person_id AS person_id, {_GATE}, ev.person_id AS via_id, c.site_id, c.checked_at, '', ''
     FROM intel_traceevent ev
     JOIN screening_check c ON c.site_id = ev.site_id AND c.checked_at BETWEEN ev.lo AND ev.hi
     JOIN sites_site s ON s.id = ev.site_id
     WHERE ev.trace_id = %s AND ev.degree = %s""",  # noqa: S608 - constants only
-    f"""SELECT r.person_id AS person_id, {_GATE}, ev.person_id, r.site_id, r.created_at, '', ''
+    f"""SELECT r.person_id AS person_id, {_GATE}, ev.person_id AS via_id, r.site_id, r.created_at, '', ''
     FROM intel_traceevent ev
     JOIN registration_registration r
       ON r.site_id = ev.site_id AND r.created_at BETWEEN ev.lo AND ev.hi
     JOIN sites_site s ON s.id = ev.site_id
     WHERE ev.trace_id = %s AND ev.degree = %s""",  # noqa: S608 - constants only
-    """SELECT r.person_id AS person_id, 'same_vehicle', ev.person_id, r.site_id, r.created_at,
+    """SELECT r.person_id AS person_id, 'same_vehicle', ev.person_id AS via_id, r.site_id, r.created_at,
         v.plate, ''
     FROM intel_traceevent ev
     JOIN registration_vehicle v ON v.id = ev.vehicle_id
@@ -69,7 +69,8 @@ _CONTACTS = (
     JOIN registration_registration r ON r.group_id = g.id
     WHERE ev.trace_id = %s AND ev.degree = %s""",
 )
-_TRAIN = """SELECT p.id AS person_id, 'same_train', %s, NULL, NULL, '', e.train
+_TRAIN = """SELECT p.id AS person_id, 'same_train', CAST(%s AS BIGINT), CAST(NULL AS BIGINT),
+        CAST(NULL AS TIMESTAMP), '', e.train
     FROM intel_listentry e
     JOIN intel_watchlist w ON w.id = e.watch_list_id
     JOIN registration_person p ON p.doc_index = e.doc_index
@@ -94,13 +95,7 @@ def _person_by_document(errors: FieldErrors, number: str) -> Person | None:
 def _clean_case(errors: FieldErrors, case_kind: str, case: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if case_kind == CaseKind.PERSON:
-        number = documents.normalize_document(
-            DocumentType.RESIDENT_ID, case.get("doc_number") or ""
-        )
-        key = blind_index_of("document", f"{DocumentType.RESIDENT_ID}:{number}")
-        out["person"] = Person.objects.filter(doc_index=key).first()
-        if out["person"] is None:
-            errors.add("doc_number", _("No record holds this document number."), "person_unknown")
+        out["person"] = _person_by_document(errors, str(case.get("doc_number") or ""))
     elif case_kind == CaseKind.PLATE:
         try:
             out["plate"] = plates.normalize_plate(case.get("plate") or "")

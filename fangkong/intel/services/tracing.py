@@ -44,24 +44,28 @@ _INSERT = """INSERT INTO intel_tracecontact
     ON CONFLICT DO NOTHING"""
 _GATE = "CASE WHEN s.kind = 'community_gate' THEN 'same_gate' ELSE 'same_site' END"
 _CONTACTS = (
-    """SELECT r.person_id AS person_id, 'same_group', ev.person_id AS via_id, r.site_id, r.created_at,
+    """SELECT r.person_id AS person_id, 'same_group',
+        ev.person_id AS via_id, r.site_id, r.created_at,
         COALESCE(v.plate, ''), ''
     FROM intel_traceevent ev
     JOIN registration_registration r ON r.group_id = ev.group_id_ref
     LEFT JOIN registration_vehicle v ON v.id = ev.vehicle_id
     WHERE ev.trace_id = %s AND ev.degree = %s AND ev.group_id_ref IS NOT NULL""",
-    f"""SELECT c.person_id AS person_id, {_GATE}, ev.person_id AS via_id, c.site_id, c.checked_at, '', ''
+    f"""SELECT c.person_id AS person_id, {_GATE},
+        ev.person_id AS via_id, c.site_id, c.checked_at, '', ''
     FROM intel_traceevent ev
     JOIN screening_check c ON c.site_id = ev.site_id AND c.checked_at BETWEEN ev.lo AND ev.hi
     JOIN sites_site s ON s.id = ev.site_id
     WHERE ev.trace_id = %s AND ev.degree = %s""",  # noqa: S608 - constants only
-    f"""SELECT r.person_id AS person_id, {_GATE}, ev.person_id AS via_id, r.site_id, r.created_at, '', ''
+    f"""SELECT r.person_id AS person_id, {_GATE},
+        ev.person_id AS via_id, r.site_id, r.created_at, '', ''
     FROM intel_traceevent ev
     JOIN registration_registration r
       ON r.site_id = ev.site_id AND r.created_at BETWEEN ev.lo AND ev.hi
     JOIN sites_site s ON s.id = ev.site_id
     WHERE ev.trace_id = %s AND ev.degree = %s""",  # noqa: S608 - constants only
-    """SELECT r.person_id AS person_id, 'same_vehicle', ev.person_id AS via_id, r.site_id, r.created_at,
+    """SELECT r.person_id AS person_id, 'same_vehicle',
+        ev.person_id AS via_id, r.site_id, r.created_at,
         v.plate, ''
     FROM intel_traceevent ev
     JOIN registration_vehicle v ON v.id = ev.vehicle_id

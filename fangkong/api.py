@@ -24,6 +24,7 @@ from fangkong.core.errors import PermissionDeniedError, error_payload
 from fangkong.core.ratelimit import RateLimited
 from fangkong.core.schemas import ApiError
 from fangkong.core.views import docs_login
+from fangkong.intel.api import router as intel_router
 from fangkong.jobs.api import router as jobs_router
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
@@ -155,3 +156,4 @@ api.add_router("/", roster_router)
 api.add_router("/", passes_router)
 api.add_router("/", jobs_router)
 api.add_router("/", supplies_router)
+api.add_router("/", intel_router)

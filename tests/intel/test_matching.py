@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.intel.choices import ListStatus, MatchBasis, MatchStatus
-from fangkong.intel.models import Match, MatchTask, WatchList
+from fangkong.intel.models import ListEntry, Match, MatchTask, WatchList
 from fangkong.intel.services import lists, matching
 from fangkong.registration.models import birth_key
 from tests.factories import PersonFactory
@@ -56,6 +56,9 @@ def test_import_matches_exactly_and_queues_candidates(
     assert watch_list.duplicate_count == 1
     assert watch_list.problem_count >= 2  # the bad ID number, and the row with nothing left
     assert watch_list.upload in (b"", memoryview(b""))
+    stored = ListEntry.objects.get(watch_list=watch_list, row=2)
+    assert stored.doc_number == world["reg"].person.doc_number and stored.name == "甲"
+    assert ListEntry.objects.get(watch_list=watch_list, row=3).phone == "13900000002"
     found = {(m.basis, m.record_type, m.record_id, m.status) for m in Match.objects.all()}
     assert (MatchBasis.DOCUMENT, "registration", world["reg"].pk, "matched") in found
     assert (MatchBasis.DOCUMENT, "check", world["check"].pk, "matched") in found

@@ -157,10 +157,12 @@ def _world(args: argparse.Namespace) -> dict[str, Any]:
     check_rows = []
     for i in range(args.checks):
         at = _stamp(end - timedelta(seconds=rng.randrange(7 * 86400)), vendor)
+        person = rng.randrange(persons)
+        # A check copies the phone its registration declared.
         check_rows.append(
             (
                 rng.choice(site_ids),
-                rng.randrange(persons) + 1,
+                person + 1,
                 "pass",
                 "pass",
                 "[]",
@@ -174,7 +176,7 @@ def _world(args: argparse.Namespace) -> dict[str, Any]:
                 "",
                 "",
                 "",
-                "",
+                phone_index[person],
             )
         )
     _insert(

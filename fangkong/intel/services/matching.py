@@ -6,6 +6,12 @@ index-driven joins, never a Python loop. A match is stored once per entry and re
 unique constraint and ``ON CONFLICT DO NOTHING``): the first source to find it gives its
 basis, exact sources before candidate ones.
 
+A site is joined as ``s.id = +r.site_id``: the unary plus keeps SQLite from reaching the
+records through their site index (which, where most rows have no phone, it would otherwise
+prefer to the phone index); PostgreSQL's planner is unaffected. Where checks mostly carry no
+phone, SQLite's statistics make their phone index look useless: ``CROSS JOIN`` (kept in the
+order written by SQLite, planned as any join by PostgreSQL) has it probe them by phone.
+
 Other apps add their records (key persons, grid residents) with :func:`register_source`: a
 ``SELECT`` of ``entry_id, record_id, person_id, site_id, unit_id, seen_at`` from the list's
 entries ``e`` with ``e.watch_list_id = %s``.
@@ -52,7 +58,7 @@ SOURCES: list[Source] = [
         MatchKind.EXACT,
         f"""SELECT e.id, r.id, p.id, r.site_id, s.unit_id, r.created_at {_PERSON_DOC}
         JOIN registration_registration r ON r.person_id = p.id
-        JOIN sites_site s ON s.id = r.site_id
+        JOIN sites_site s ON s.id = +r.site_id
         WHERE e.watch_list_id = %s AND e.doc_index <> ''""",
     ),
     Source(
@@ -61,7 +67,7 @@ SOURCES: list[Source] = [
         MatchKind.EXACT,
         f"""SELECT e.id, c.id, p.id, c.site_id, s.unit_id, c.checked_at {_PERSON_DOC}
         JOIN screening_check c ON c.person_id = p.id
-        JOIN sites_site s ON s.id = c.site_id
+        JOIN sites_site s ON s.id = +c.site_id
         WHERE e.watch_list_id = %s AND e.doc_index <> ''""",
     ),
     Source(
@@ -80,7 +86,7 @@ SOURCES: list[Source] = [
         """SELECT e.id, r.id, r.person_id, r.site_id, s.unit_id, r.created_at
         FROM intel_listentry e
         JOIN registration_registration r ON r.phone_index = e.phone_index
-        JOIN sites_site s ON s.id = r.site_id
+        JOIN sites_site s ON s.id = +r.site_id
         WHERE e.watch_list_id = %s AND e.phone_index <> ''""",
     ),
     Source(
@@ -89,9 +95,9 @@ SOURCES: list[Source] = [
         MatchKind.EXACT,
         """SELECT e.id, c.id, c.person_id, c.site_id, s.unit_id, c.checked_at
         FROM intel_listentry e
-        JOIN screening_check c ON c.phone_index = e.phone_index
-        JOIN sites_site s ON s.id = c.site_id
-        WHERE e.watch_list_id = %s AND e.phone_index <> ''""",
+        CROSS JOIN screening_check c
+        JOIN sites_site s ON s.id = +c.site_id
+        WHERE e.watch_list_id = %s AND e.phone_index <> '' AND c.phone_index = e.phone_index""",
     ),
     Source(
         RecordType.VEHICLE_PASS,
@@ -110,7 +116,7 @@ SOURCES: list[Source] = [
         FROM intel_listentry e
         JOIN registration_vehicle v ON v.plate = e.plate
         JOIN registration_travelgroup g ON g.vehicle_id = v.id
-        JOIN sites_site s ON s.id = g.site_id
+        JOIN sites_site s ON s.id = +g.site_id
         WHERE e.watch_list_id = %s AND e.plate <> ''""",
     ),
     Source(
@@ -132,7 +138,7 @@ SOURCES: list[Source] = [
         JOIN registration_registration r
           ON r.name_index = e.name_index AND r.phone_tail = e.phone_tail
         JOIN registration_person p ON p.id = r.person_id AND p.birth_index = e.birth_index
-        JOIN sites_site s ON s.id = r.site_id
+        JOIN sites_site s ON s.id = +r.site_id
         WHERE e.watch_list_id = %s AND e.name_index <> '' AND e.birth_index <> ''
           AND e.phone_tail <> ''""",
     ),
@@ -146,7 +152,7 @@ SOURCES: list[Source] = [
           ON length(v.plate) = length(e.plate) AND substr(v.plate, 1, 2) = substr(e.plate, 1, 2)
           AND v.plate <> e.plate AND ({_NEAR_PLATE}) = 1
         JOIN registration_travelgroup g ON g.vehicle_id = v.id
-        JOIN sites_site s ON s.id = g.site_id
+        JOIN sites_site s ON s.id = +g.site_id
         WHERE e.watch_list_id = %s AND e.plate <> ''
           AND NOT EXISTS (SELECT 1 FROM registration_vehicle x WHERE x.plate = e.plate)""",  # noqa: S608
     ),

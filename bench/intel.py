@@ -18,8 +18,8 @@ server, dropped afterwards), then times:
 - ``trace_vs_duckdb``: the site-window join of K cases' whereabouts to the check-ins, ours over
   DuckDB's; ``trace_s`` is ``tracing.trace_run`` for the K cases end to end.
 
-The last line of stdout is one JSON object. ``--quick`` is 200,000 registrations, a 20,000-row
-list, 200,000 checks and 50 cases; the targets are 3,000,000 / 100,000 / 3,000,000 / 200.
+The last line of stdout is one JSON object. ``--quick`` is 100,000 registrations, a 10,000-row
+list, 100,000 checks and 50 cases; the targets are 3,000,000 / 100,000 / 3,000,000 / 200.
 DuckDB is a dependency of the benchmark only (``requirements-bench.txt``).
 """
 
@@ -428,7 +428,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.quick:
-        args.registrations, args.list, args.checks, args.cases = 200_000, 20_000, 200_000, 50
+        args.registrations, args.list, args.checks, args.cases = 100_000, 10_000, 100_000, 50
     os.environ["FANGKONG_ENV"] = "development"
     os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
     sys.path.insert(0, str(ROOT))

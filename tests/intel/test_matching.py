@@ -135,3 +135,25 @@ def test_expired_lists_are_purged(world: Any, commander: Any, tree: Any) -> None
     assert purge_all(now=later)["intel.lists"]["lists"] == 1
     assert not WatchList.objects.filter(pk=watch_list.pk).exists()
     assert not Match.objects.exists()
+
+
+def test_the_command_imports_and_matches(world: Any, tree: Any, tmp_path: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes(HEADER, world["rows"]))
+    out, err = StringIO(), StringIO()
+    call_command(
+        "intel_import",
+        str(path),
+        unit=tree.detachment.code,
+        name="名单",
+        source="卫健委",
+        legal_basis="法",
+        stdout=out,
+        stderr=err,
+    )
+    assert "5 entries, 1 duplicates" in out.getvalue()
+    assert "100.0%" in err.getvalue()

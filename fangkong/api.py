@@ -25,6 +25,7 @@ from fangkong.core.ratelimit import RateLimited
 from fangkong.core.schemas import ApiError
 from fangkong.core.views import docs_login
 from fangkong.duty.api import router as duty_router
+from fangkong.intel.api import router as intel_router
 from fangkong.jobs.api import router as jobs_router
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
@@ -157,3 +158,4 @@ api.add_router("/", passes_router)
 api.add_router("/", jobs_router)
 api.add_router("/", supplies_router)
 api.add_router("/", duty_router)
+api.add_router("/", intel_router)

@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "fangkong.command",
     "fangkong.supplies",
     "fangkong.duty",
+    "fangkong.intel",
     "fangkong.demo",
     "fangkong.jobs",
 ]

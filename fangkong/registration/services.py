@@ -18,6 +18,7 @@ from fangkong.command.rollups import record_registrations
 from fangkong.core.audit import audit_record
 from fangkong.core.sql import execute
 from fangkong.core.writers import writer_turn
+from fangkong.intel import services as intel_services
 from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn, clean_registration
 from fangkong.registration.inserts import PreparedInsert, prepare
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
@@ -160,6 +161,7 @@ def _save(
         rows.bind("group", [group.objs[0] if group.objs else None] * len(registrations))
         rows.run()
         record_registrations(registrations)
+    intel_services.alerts_for(registrations=registrations)  # a person or plate on a list
     return registrations[0]
 
 

@@ -88,6 +88,7 @@ def test_command_runs_every_registered_step_in_order(road_site, monkeypatch) -> 
     assert calls == ["checks"]
     lines = out.getvalue().splitlines()
     assert lines == [
+        "intel.lists: lists 0, entries 0",
         "screening.checks: checks 0",
         "screening.vehicle_passes: vehicle_passes 0",
         "registration: registrations 1, travel_groups 1, persons 1",
@@ -95,6 +96,7 @@ def test_command_runs_every_registered_step_in_order(road_site, monkeypatch) -> 
         "registration.vehicles: vehicles 1",
     ]
     assert [s.name for s in retention.purge_steps()] == [
+        "intel.lists",
         "screening.checks",
         "screening.vehicle_passes",
         "registration",

@@ -25,6 +25,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
 from fangkong.core.validation import clean_document, clean_phone
+from fangkong.intel import services as intel_services
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_reveal_identity
@@ -506,6 +507,7 @@ def _check_save(check: Check, *, user: Any) -> Recorded:
         return Recorded(stored, False)
     if check.vehicle_kind:
         _vehicle_confirm(check.group.vehicle, check.vehicle_kind)
+    check.alerts = intel_services.alerts_for(check=check)  # a person or plate on a list
     if check.overridden:
         audit_record(
             actor=user,

@@ -1,0 +1,6 @@
+"""Writes of the intel app, one module per flow. ``alerts_for`` is what the checkpoint
+services call once a check or a registration is saved."""
+
+from fangkong.intel.services.alerts import alerts_for
+
+__all__ = ["alerts_for"]

@@ -1,0 +1,110 @@
+"""Alerts at the checkpoint: a person or plate on an active list is registered or checked.
+
+The screening and registration services call :func:`alerts_for` once the check or the
+registrations are saved (one line each). It looks the identifiers up in the entries of the
+lists in force (three indexed look-ups), stores an :class:`~fangkong.intel.models.Alert` per
+entry found, which flags the check or registration for the site's unit and the command
+centre, and returns what the officer is shown: the reason, no more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.intel.choices import ListPurpose, ListStatus, MatchBasis
+from fangkong.intel.models import Alert, ListEntry
+
+
+@dataclass(frozen=True)
+class AlertNotice:
+    """What the officer sees: why the person is flagged, and what to do."""
+
+    purpose: str
+    basis: str
+    message: str
+
+
+def _active_entries(doc_indexes: set[str], phone_indexes: set[str], plates: set[str]) -> Any:
+    wanted = Q(pk__in=[])
+    lookups = {"doc_index": doc_indexes, "phone_index": phone_indexes, "plate": plates}
+    for field, values in lookups.items():
+        values = {v for v in values if v}
+        if values:
+            wanted |= Q(**{f"{field}__in": values})
+    today = timezone.localdate()
+    return ListEntry.objects.filter(
+        wanted, watch_list__status=ListStatus.ACTIVE, watch_list__expires_on__gte=today
+    ).select_related("watch_list")
+
+
+def _basis(entry: ListEntry, doc: set[str], phone: set[str], plate: set[str]) -> str:
+    if entry.doc_index and entry.doc_index in doc:
+        return MatchBasis.DOCUMENT
+    if entry.phone_index and entry.phone_index in phone:
+        return MatchBasis.PHONE
+    return MatchBasis.PLATE
+
+
+def _same(entry: ListEntry, doc: str, phone: str, plate: str) -> bool:
+    return bool(
+        (entry.doc_index and entry.doc_index == doc)
+        or (entry.phone_index and entry.phone_index == phone)
+        or (entry.plate and entry.plate == plate)
+    )
+
+
+def _notice(alert: Alert, purpose: str) -> AlertNotice:
+    message = _(
+        "On an active list (%(purpose)s): hold the person, keep distance, report to the duty "
+        "leader and the command centre."
+    )
+    purpose_label = str(ListPurpose(purpose).label)
+    return AlertNotice(
+        purpose=purpose_label,
+        basis=str(MatchBasis(alert.basis).label),
+        message=message % {"purpose": purpose_label},
+    )
+
+
+def _identifiers(record: Any) -> tuple[str, str, str]:
+    group = getattr(record, "group", None)
+    vehicle = group.vehicle if group is not None and group.vehicle_id else None
+    return record.person.doc_index, record.phone_index, vehicle.plate if vehicle else ""
+
+
+def alerts_for(*, check: Any = None, registrations: Iterable[Any] = ()) -> list[AlertNotice]:
+    """Flag a saved check, or the registrations of one form, whose person or plate is on a
+    list in force; the notices to show the officer (none for most people)."""
+    records = [check] if check is not None else list(registrations)
+    if not records:
+        return []
+    found = [_identifiers(record) for record in records]
+    doc = {f[0] for f in found if f[0]}
+    phone = {f[1] for f in found if f[1]}
+    plate = {f[2] for f in found if f[2]}
+    entries = list(_active_entries(doc, phone, plate))
+    if not entries:
+        return []
+    alerts, notices = [], []
+    for record, (d, p, v) in zip(records, found, strict=True):
+        for entry in entries:
+            if not _same(entry, d, p, v):
+                continue
+            alert = Alert(
+                entry=entry,
+                basis=_basis(entry, {d}, {p}, {v}),
+                screening_check=record if check is not None else None,
+                registration=None if check is not None else record,
+                site_id=record.site_id,
+                unit_id=record.site.unit_id,
+            )
+            alerts.append(alert)
+            notices.append(_notice(alert, entry.watch_list.purpose))
+    Alert.objects.bulk_create(alerts)
+    return notices

@@ -1,0 +1,221 @@
+"""Pages of list matching and tracing: thin, over the services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.exports import export_with_reason
+from fangkong.core.jurisdiction import jurisdiction_root
+from fangkong.intel import presenters, selectors
+from fangkong.intel.forms import TraceForm, WatchListForm
+from fangkong.intel.permissions import can_work_intel
+from fangkong.intel.services import lists, matching, notices, tracing
+from fangkong.jobs.models import Job
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE = 200
+
+
+def _guard(request: HttpRequest) -> None:
+    if not can_work_intel(request.user):
+        raise PermissionDenied(_("Only analysts and unit leaders work on lists."))
+
+
+def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _get(getter: Any, **kwargs: Any) -> Any:
+    try:
+        return getter(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _follow(job: Job, back: str) -> HttpResponse:
+    return redirect(f"{reverse('jobs:detail', args=[job.pk])}?follow=1&back={quote(back)}")
+
+
+@login_required
+def list_index(request: HttpRequest) -> HttpResponse:
+    _guard(request)
+    form = WatchListForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data, upload = form.cleaned_data, form.cleaned_data["file"]
+        try:
+            watch_list = lists.watch_list_create(
+                actor=request.user,
+                unit=jurisdiction_root(request.user) or request.user.staff.unit,
+                name=data["name"],
+                source=data["source"],
+                purpose=data["purpose"],
+                legal_basis=data["legal_basis"],
+                expires_on=data["expires_on"],
+                file_name=upload.name,
+                data=upload.read(lists.tabular.read.MAX_BYTES + 1),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            job = Job.objects.filter(kind="intel.import", params__list_id=watch_list.pk).first()
+            back = reverse("intel:list", args=[watch_list.pk])
+            return _follow(job, back) if job else redirect(back)
+    context = {"form": form, "lists": selectors.watch_list_list(user=request.user)[:100]}
+    return render(request, "intel/lists.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
+    _guard(request)
+    watch_list = _get(selectors.watch_list_get_for_user, user=request.user, list_id=list_id)
+    matches = selectors.match_list(user=request.user, list_id=watch_list.pk)
+    context = {
+        "list": watch_list,
+        "counts": matching.match_counts(watch_list),
+        "matches": [presenters.match_row(m) for m in matches[:PAGE]],
+        "problems": lists.problems_rows(watch_list)[:50],
+    }
+    return render(request, "intel/list_detail.html", context)
+
+
+@login_required
+def list_report(request: HttpRequest, list_id: int) -> HttpResponse:
+    _guard(request)
+    watch_list = _get(selectors.watch_list_get_for_user, user=request.user, list_id=list_id)
+    return _attachment(lists.problems_workbook(watch_list), f"{watch_list.name}-校验.xlsx", XLSX)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    _guard(request)
+    rows = [presenters.match_row(m) for m in selectors.review_queue(user=request.user)[:PAGE]]
+    return render(request, "intel/review.html", {"matches": rows})
+
+
+@login_required
+@require_POST
+def match_review(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = _get(selectors.match_get_for_user, user=request.user, match_id=match_id)
+    try:
+        matching.match_review(
+            actor=request.user, match=match, confirm=request.POST.get("decision") == "confirm"
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from None
+    except ValidationError:
+        pass  # already reviewed: the queue shows the current state
+    return redirect("intel:review")
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    tasks = selectors.task_list(user=request.user)[:PAGE]
+    return render(request, "intel/tasks.html", {"tasks": tasks})
+
+
+@login_required
+@require_POST
+def task_acknowledge(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _get(selectors.task_get_for_user, user=request.user, task_id=task_id)
+    try:
+        matching.task_acknowledge(actor=request.user, task=task)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from None
+    return redirect("intel:tasks")
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    alerts = selectors.alert_list(user=request.user)[:PAGE]
+    return render(request, "intel/alerts.html", {"alerts": alerts})
+
+
+@login_required
+def trace_index(request: HttpRequest) -> HttpResponse:
+    _guard(request)
+    form = TraceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            trace = tracing.trace_start(
+                actor=request.user,
+                unit=jurisdiction_root(request.user) or request.user.staff.unit,
+                case_kind=data["case_kind"],
+                case=data,
+                window_minutes=data["window_minutes"],
+                days=data["days"],
+                second_degree=data["second_degree"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            job = Job.objects.filter(kind="intel.trace", params__trace_id=trace.pk).first()
+            back = reverse("intel:trace", args=[trace.pk])
+            return _follow(job, back) if job else redirect(back)
+    context = {"form": form, "traces": selectors.trace_list(user=request.user)[:50]}
+    return render(request, "intel/traces.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def trace_detail(request: HttpRequest, trace_id: int) -> HttpResponse:
+    _guard(request)
+    trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
+    contacts = selectors.contact_list(user=request.user, trace=trace)
+    audit_record(actor=request.user, action="intel.trace_view", target=trace, request=request)
+    rows = [presenters.contact_row(c) for c in contacts[:PAGE]]
+    return render(request, "intel/trace_detail.html", {"trace": trace, "contacts": rows})
+
+
+@login_required
+def trace_graph(request: HttpRequest, trace_id: int) -> HttpResponse:
+    _guard(request)
+    trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
+    contacts = selectors.contact_list(user=request.user, trace=trace)
+    return JsonResponse(presenters.trace_graph(trace, contacts[:PAGE]))
+
+
+@login_required
+def trace_export(request: HttpRequest, trace_id: int) -> HttpResponse:
+    _guard(request)
+    trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
+
+    def respond(reason: str) -> HttpResponse:
+        contacts = selectors.contact_list(user=request.user, trace=trace)
+        data = presenters.contacts_workbook(trace, contacts)
+        audit_record(
+            actor=request.user,
+            action="intel.trace_export",
+            target=trace,
+            reason=reason,
+            request=request,
+            extra={"contacts": contacts.count()},
+        )
+        return _attachment(data, f"协查-{trace.pk}.xlsx", XLSX)
+
+    return export_with_reason(request, what=_("Contacts of the trace"), respond=respond)
+
+
+@login_required
+def trace_notice(request: HttpRequest, trace_id: int) -> HttpResponse:
+    _guard(request)
+    trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
+    data = notices.notice_pdf(actor=request.user, trace=trace, request=request)
+    return _attachment(data, f"协查通告-{trace.pk}.pdf", "application/pdf")

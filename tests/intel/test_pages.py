@@ -1,0 +1,92 @@
+"""The pages: upload to a job, the list with its report, review, tasks, alerts, a trace with
+its graph, export (with a reason) and notice; refused to those without the role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from fangkong.core.models import AuditLog
+from fangkong.intel.models import Match, Trace, WatchList
+from fangkong.intel.services import tracing
+from tests.conftest import login
+from tests.factories import PersonFactory, SiteFactory, UserFactory
+from tests.intel.helpers import csv_bytes, import_list, registration_of
+from tests.jobs.worker import run_queued_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upload_runs_as_a_job_and_shows_the_list(commander: Any, sites: Any) -> None:
+    person = PersonFactory()
+    registration_of(sites["ganzhou"][0], person)
+    client = login(commander)
+    upload = SimpleUploadedFile(
+        "密接.csv", csv_bytes(["姓名", "身份证号"], [["甲", person.doc_number], ["乙", "bad"]])
+    )
+    answer = client.post(
+        reverse("intel:lists"),
+        {
+            "name": "密接",
+            "source": "卫健委",
+            "purpose": "close_contact",
+            "legal_basis": "传染病防治法",
+            "expires_on": (timezone.localdate() + timezone.timedelta(days=7)).isoformat(),
+            "file": upload,
+        },
+    )
+    assert answer.status_code == 302 and "/jobs/" in answer["Location"]
+    run_queued_jobs()
+    watch_list = WatchList.objects.get()
+    page = client.get(reverse("intel:list", args=[watch_list.pk]))
+    assert page.status_code == 200
+    assert person.doc_number not in page.content.decode()
+    assert Match.objects.count() == 1
+    report = client.get(reverse("intel:list_report", args=[watch_list.pk]))
+    assert report.content.startswith(b"PK")
+    for name in ("review", "tasks", "alerts", "traces", "lists"):
+        assert client.get(reverse(f"intel:{name}")).status_code == 200
+
+
+def test_trace_pages_export_and_notice(commander: Any, tree: Any) -> None:
+    site = SiteFactory(unit=tree.ganzhou)
+    case, contact = PersonFactory(), PersonFactory()
+    now = timezone.now()
+    registration_of(site, case, created_at=now)
+    registration_of(site, contact, created_at=now)
+    trace = tracing.trace_start(
+        actor=commander,
+        unit=tree.detachment,
+        case_kind="person",
+        case={"doc_number": case.doc_number},
+    )
+    run_queued_jobs()
+    client = login(commander)
+    page = client.get(reverse("intel:trace", args=[trace.pk]))
+    assert page.status_code == 200 and "<script>" not in page.content.decode()
+    graph = client.get(reverse("intel:trace_graph", args=[trace.pk])).json()
+    assert len(graph["nodes"]) == 2 and graph["links"][0]["label"]
+    url = reverse("intel:trace_export", args=[trace.pk])
+    assert client.post(url, {"reason": ""}).status_code == 422
+    export = client.post(url, {"reason": "协查下发"})
+    assert export.content.startswith(b"PK")
+    assert AuditLog.objects.filter(action="intel.trace_export", reason="协查下发").exists()
+    notice = client.get(reverse("intel:trace_notice", args=[trace.pk]))
+    assert notice.content.startswith(b"%PDF")
+    assert case.doc_number.encode() not in notice.content
+    assert AuditLog.objects.filter(action="intel.notice_pdf").exists()
+
+
+def test_refused_without_the_role_or_outside_the_jurisdiction(
+    commander: Any, other_officer: Any, tree: Any
+) -> None:
+    watch_list = import_list(commander, tree.ganzhou, csv_bytes(["车牌"], [["甘G12345"]]))
+    plain = UserFactory()
+    assert login(plain).get(reverse("intel:lists")).status_code == 403
+    other = login(other_officer)
+    assert other.get(reverse("intel:list", args=[watch_list.pk])).status_code == 404
+    assert Trace.objects.count() == 0

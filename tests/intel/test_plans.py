@@ -1,0 +1,67 @@
+"""Matching and tracing are joins the database answers through indexes: the plan of every
+query searches the large tables (registrations, checks, persons, groups) by an index, on
+SQLite and on PostgreSQL (where sequential scans are switched off for the look, since with
+a handful of test rows a scan is cheaper and would always be chosen)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from fangkong.intel.choices import MatchBasis
+from fangkong.intel.services import matching, tracing
+
+pytestmark = pytest.mark.django_db
+
+# The large tables, and the alias each query gives them.
+LARGE = {
+    "registration_registration": "r",
+    "screening_check": "c",
+    "registration_person": "p",
+    "registration_travelgroup": "g",
+    "screening_vehiclepassdriver": "d",
+}
+
+
+def plan(sql: str, params: list[Any]) -> str:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def scanned(text: str, sql: str) -> list[str]:
+    """The large tables of ``sql`` that the plan reads in full."""
+    out = []
+    for table, alias in LARGE.items():
+        if not re.search(rf"\b{table} {alias}\b", sql):
+            continue
+        if connection.vendor == "postgresql":
+            if re.search(rf"Seq Scan on {table}\b", text):
+                out.append(table)
+        elif re.search(rf"^SCAN {alias}\b(?! USING (COVERING )?INDEX)", text, re.M):
+            out.append(table)
+    return out
+
+
+SOURCES = [s for s in matching.SOURCES if s.basis != MatchBasis.PLATE_NEAR]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: f"{s.basis}-{s.record_type}")
+def test_matching_searches_by_index(source: matching.Source) -> None:
+    text = plan(source.select, [1])
+    assert scanned(text, source.select) == [], text
+    assert "index" in text.lower(), text
+
+
+@pytest.mark.parametrize("number", range(len(tracing._CONTACTS)))
+def test_tracing_searches_by_index(number: int) -> None:
+    select = tracing._CONTACTS[number]
+    text = plan(select, [1, 1])
+    assert scanned(text, select) == [], text

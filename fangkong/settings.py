@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "fangkong.roster",
     "fangkong.command",
     "fangkong.supplies",
+    "fangkong.grid",
     "fangkong.demo",
     "fangkong.jobs",
 ]

@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "fangkong.command",
     "fangkong.supplies",
     "fangkong.grid",
+    "fangkong.keypersons",
     "fangkong.demo",
     "fangkong.jobs",
 ]

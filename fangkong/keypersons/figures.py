@@ -1,0 +1,97 @@
+"""The command view's figures: key persons by category, measure and status per unit, today's
+follow-ups per grid cell (due, done, missing, abnormal), measures ending today, and the
+door-to-door sweep's coverage. Two grouped queries over the episodes (today's follow-ups are
+read from the marks the follow-up services keep on each episode) and one over the doors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from fangkong.grid.selectors import Coverage, sweep_coverage_for_user
+from fangkong.keypersons.choices import Status
+from fangkong.keypersons.models import Category
+from fangkong.keypersons.selectors import SWEEP_DAYS, keyperson_list_for_user
+from fangkong.org.models import Unit
+
+
+@dataclass
+class GridFigures:
+    cell_id: int | None
+    cell: str
+    community: str
+    due: int = 0
+    done: int = 0
+    missing: int = 0
+    abnormal: int = 0
+
+
+@dataclass
+class Summary:
+    day: date
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[int, dict[str, int]] = field(default_factory=dict)
+    by_measure: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_unit: dict[int, dict[str, int]] = field(default_factory=dict)
+    categories: dict[int, str] = field(default_factory=dict)
+    units: dict[int, str] = field(default_factory=dict)
+    grids: list[GridFigures] = field(default_factory=list)
+    ending_today: int = 0
+    coverage: list[Coverage] = field(default_factory=list)
+
+
+def summary_for_user(*, user: Any, day: date | None = None, coverage: bool = True) -> Summary:
+    day = day or timezone.localdate()
+    summary = Summary(day=day)
+    episodes = keyperson_list_for_user(user=user).order_by()
+    groups = episodes.values_list("community__station_id", "category_id", "measure", "status")
+    for station, category, measure, status, n in groups.annotate(n=Count("id")):
+        summary.total += n
+        summary.by_status[status] = summary.by_status.get(status, 0) + n
+        _add(summary.by_category, category, status, n)
+        _add(summary.by_measure, measure, status, n)
+        _add(summary.by_unit, station, status, n)
+    summary.categories = dict(
+        Category.objects.filter(pk__in=summary.by_category).values_list("pk", "name")
+    )
+    summary.units = dict(Unit.objects.filter(pk__in=summary.by_unit).values_list("pk", "name"))
+    summary.grids, summary.ending_today = _grids(episodes, day)
+    if coverage:
+        start = datetime.combine(day - timedelta(days=SWEEP_DAYS - 1), datetime.min.time())
+        summary.coverage = sweep_coverage_for_user(user=user, since=timezone.make_aware(start))
+    return summary
+
+
+def _add(table: dict[Any, dict[str, int]], key: Any, status: str, n: int) -> None:
+    row = table.setdefault(key, {})
+    row[status] = row.get(status, 0) + n
+
+
+def _grids(episodes: Any, day: date) -> tuple[list[GridFigures], int]:
+    under = episodes.filter(status=Status.ACTIVE, start_on__lte=day, planned_end_on__gte=day)
+    today = Q(last_followup_on=day)
+    rows = under.values_list("cell_id", "cell__name", "community__name").annotate(
+        due=Count("id"),
+        done=Count("id", filter=today & Q(followups_that_day__gte=F("followups_per_day"))),
+        abnormal=Count("id", filter=Q(abnormal_on=day)),
+        ending=Count("id", filter=Q(planned_end_on=day)),
+    )
+    grids, ending = [], 0
+    for cell_id, cell, community, due, done, abnormal, ends in rows.order_by("cell_id"):
+        grids.append(GridFigures(cell_id, cell or "", community, due, done, due - done, abnormal))
+        ending += ends
+    return grids, ending
+
+
+def by_station(summary: Summary) -> dict[str, dict[str, int]]:
+    """The per-unit figures under the units' names, for the page."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for unit_id, row in summary.by_unit.items():
+        out[summary.units.get(unit_id, "-")] = row
+    return dict(out)

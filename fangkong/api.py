@@ -24,7 +24,9 @@ from fangkong.core.errors import PermissionDeniedError, error_payload
 from fangkong.core.ratelimit import RateLimited
 from fangkong.core.schemas import ApiError
 from fangkong.core.views import docs_login
+from fangkong.grid.api import router as grid_router
 from fangkong.jobs.api import router as jobs_router
+from fangkong.keypersons.api import router as keypersons_router
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
 from fangkong.roster.api import router as roster_router
@@ -155,3 +157,5 @@ api.add_router("/", roster_router)
 api.add_router("/", passes_router)
 api.add_router("/", jobs_router)
 api.add_router("/", supplies_router)
+api.add_router("/", grid_router)
+api.add_router("/", keypersons_router)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("command/", include("fangkong.command.urls")),
     path("jobs/", include("fangkong.jobs.urls")),
     path("supplies/", include("fangkong.supplies.urls")),
+    path("keypersons/", include("fangkong.keypersons.urls")),
     # No /media/: uploaded site photos are served by sites.views.site_photo_file, which checks
     # the user's jurisdiction over the photo's site.
 ]

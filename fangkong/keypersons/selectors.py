@@ -11,8 +11,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldErrors
 from fangkong.grid.models import Door
 from fangkong.grid.scope import grid_q, grid_scope
 from fangkong.grid.selectors import doors_to_sweep
@@ -31,6 +33,7 @@ HEALTH_ROLES = frozenset(
     }
 )
 SWEEP_DAYS = 7
+REASON_MIN = 2
 
 
 def category_list() -> QuerySet[Category]:
@@ -84,6 +87,11 @@ def keyperson_detail_for_user(
     *, user: Any, key_person_id: int, reason: str, ip: str | None = None
 ) -> KeyPerson:
     """The episode for a detail view: scoped, and audited with the reason given."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < REASON_MIN:
+        errors = FieldErrors()
+        errors.add("reason", gettext("State why you view these details."), "reason_required")
+        errors.raise_if_any()
     episode = keyperson_get_for_user(user=user, key_person_id=key_person_id)
     audit_record(
         actor=user, action="keyperson.view", target=episode, reason=reason, ip=ip,

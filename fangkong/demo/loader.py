@@ -402,4 +402,5 @@ def load_checks(ctx: DemoContext) -> None:
 
 
 # Layers of other modules register themselves on import, after the ones above.
+from fangkong.demo import keypersons as _keypersons  # noqa: E402, F401
 from fangkong.demo import supplies as _supplies  # noqa: E402, F401

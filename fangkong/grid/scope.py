@@ -70,8 +70,13 @@ def grid_q(user: Any, *, community: str = "community", cell: str | None = "cell"
     if scope.everything:
         return Q()
     if scope.kind == "unit":
-        prefix = f"{community}__" if community else ""
-        return Q(**{f"{prefix}station__path__startswith": scope.unit_path})
+        if not community:
+            return Q(station__path__startswith=scope.unit_path)
+        # A semi-join on the (few) communities rather than a join of every row to its unit.
+        from fangkong.grid.models import Community
+
+        ids = Community.objects.filter(station__path__startswith=scope.unit_path).values("pk")
+        return Q(**{f"{community}_id__in": ids})
     community_key = f"{community}_id__in" if community else "pk__in"
     q = Q(pk__in=[])
     if scope.communities:

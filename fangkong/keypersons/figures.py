@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from fangkong.grid.selectors import Coverage, sweep_coverage_for_user
+from fangkong.grid.models import Door
+from fangkong.grid.selectors import Coverage, cell_list_for_user, community_list_for_user
 from fangkong.keypersons.choices import Status
 from fangkong.keypersons.models import Category
 from fangkong.keypersons.selectors import SWEEP_DAYS, keyperson_list_for_user
@@ -47,11 +48,25 @@ class Summary:
 
 
 def summary_for_user(*, user: Any, day: date | None = None, coverage: bool = True) -> Summary:
+    """The figures in ``user``'s grid scope. The communities and cells in scope are read
+    first (a few thousand rows at most), so the grouped queries over the episodes and doors
+    filter on their own columns and join nothing."""
     day = day or timezone.localdate()
     summary = Summary(day=day)
-    episodes = keyperson_list_for_user(user=user).order_by()
-    groups = episodes.values_list("community__station_id", "category_id", "measure", "status")
-    for station, category, measure, status, n in groups.annotate(n=Count("id")):
+    communities = {
+        c.pk: c for c in community_list_for_user(user=user).select_related(None).only(
+            "pk", "name", "station_id"
+        )
+    }  # fmt: skip
+    cells = {
+        c.pk: c for c in cell_list_for_user(user=user).select_related(None).only(
+            "pk", "name", "community_id"
+        )
+    }  # fmt: skip
+    episodes = keyperson_list_for_user(user=user).select_related(None).order_by()
+    groups = episodes.values_list("community_id", "category_id", "measure", "status")
+    for community, category, measure, status, n in groups.annotate(n=Count("id")):
+        station = communities[community].station_id if community in communities else None
         summary.total += n
         summary.by_status[status] = summary.by_status.get(status, 0) + n
         _add(summary.by_category, category, status, n)
@@ -61,10 +76,10 @@ def summary_for_user(*, user: Any, day: date | None = None, coverage: bool = Tru
         Category.objects.filter(pk__in=summary.by_category).values_list("pk", "name")
     )
     summary.units = dict(Unit.objects.filter(pk__in=summary.by_unit).values_list("pk", "name"))
-    summary.grids, summary.ending_today = _grids(episodes, day)
+    summary.grids, summary.ending_today = _grids(episodes, day, communities, cells)
     if coverage:
         start = datetime.combine(day - timedelta(days=SWEEP_DAYS - 1), datetime.min.time())
-        summary.coverage = sweep_coverage_for_user(user=user, since=timezone.make_aware(start))
+        summary.coverage = _coverage(cells, communities, timezone.make_aware(start))
     return summary
 
 
@@ -73,20 +88,45 @@ def _add(table: dict[Any, dict[str, int]], key: Any, status: str, n: int) -> Non
     row[status] = row.get(status, 0) + n
 
 
-def _grids(episodes: Any, day: date) -> tuple[list[GridFigures], int]:
+def _grids(
+    episodes: Any, day: date, communities: dict[int, Any], cells: dict[int, Any]
+) -> tuple[list[GridFigures], int]:
     under = episodes.filter(status=Status.ACTIVE, start_on__lte=day, planned_end_on__gte=day)
     today = Q(last_followup_on=day)
-    rows = under.values_list("cell_id", "cell__name", "community__name").annotate(
+    rows = under.values_list("cell_id", "community_id").annotate(
         due=Count("id"),
         done=Count("id", filter=today & Q(followups_that_day__gte=F("followups_per_day"))),
         abnormal=Count("id", filter=Q(abnormal_on=day)),
         ending=Count("id", filter=Q(planned_end_on=day)),
     )
     grids, ending = [], 0
-    for cell_id, cell, community, due, done, abnormal, ends in rows.order_by("cell_id"):
-        grids.append(GridFigures(cell_id, cell or "", community, due, done, due - done, abnormal))
+    for cell_id, community_id, due, done, abnormal, ends in rows.order_by("cell_id"):
+        cell = cells[cell_id].name if cell_id in cells else ""
+        community = communities[community_id].name if community_id in communities else ""
+        grids.append(GridFigures(cell_id, cell, community, due, done, due - done, abnormal))
         ending += ends
     return grids, ending
+
+
+def _coverage(
+    cells: dict[int, Any], communities: dict[int, Any], since: datetime
+) -> list[Coverage]:
+    """Doors and doors visited since ``since`` per cell: one grouped query over the doors'
+    (cell, last visit) index."""
+    rows = (
+        Door.objects.filter(cell_id__in=list(cells))
+        .values_list("cell_id")
+        .annotate(n=Count("id"), visited=Count("id", filter=Q(swept_at__gte=since)))
+        .order_by("cell_id")
+    )
+    out = []
+    for cell_id, doors, visited in rows:
+        cell = cells[cell_id]
+        community = communities.get(cell.community_id)
+        out.append(
+            Coverage(cell_id, cell.name, community.name if community else "", doors, visited)
+        )
+    return out
 
 
 def by_station(summary: Summary) -> dict[str, dict[str, int]]:

@@ -115,6 +115,23 @@ class KeyPerson(DeclaredIdentity):
             models.Index(fields=["status", "cell"], name="kp_status_cell"),
             models.Index(fields=["status", "community"], name="kp_status_community"),
             models.Index(fields=["status", "planned_end_on"], name="kp_status_end"),
+            # Covering indexes of the command view's two grouped scans (figures.py): by
+            # community, category, measure and status; and today's follow-ups per cell.
+            models.Index(fields=["community", "category", "measure", "status"], name="kp_summary"),
+            models.Index(
+                fields=[
+                    "status",
+                    "cell",
+                    "community",
+                    "start_on",
+                    "planned_end_on",
+                    "last_followup_on",
+                    "followups_that_day",
+                    "followups_per_day",
+                    "abnormal_on",
+                ],
+                name="kp_grid_today",
+            ),  # fmt: skip
         ]
         constraints = [
             # At most one open episode per person: duplicates are merged by document.

@@ -135,7 +135,7 @@ def test_grid_workers_day_and_the_command_figures(world: World, django_assert_ma
     assert sorted((d.key_person.pk, d.done, d.outstanding) for d in today.due)[0] == (kp.pk, 1, 0)
     assert len(today.doors) == 2
     station = world.users["station"]
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         summary = figures.summary_for_user(user=station)
     assert summary.total == 2 and summary.by_status == {"active": 2}
     [cell] = summary.grids

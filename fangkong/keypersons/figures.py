@@ -5,15 +5,18 @@ read from the marks the follow-up services keep on each episode) and one over th
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from fangkong.grid.models import Door
+from fangkong.grid.scope import GridScope, grid_scope
 from fangkong.grid.selectors import Coverage, cell_list_for_user, community_list_for_user
 from fangkong.keypersons.choices import Status
 from fangkong.keypersons.models import Category
@@ -47,11 +50,37 @@ class Summary:
     coverage: list[Coverage] = field(default_factory=list)
 
 
-def summary_for_user(*, user: Any, day: date | None = None, coverage: bool = True) -> Summary:
-    """The figures in ``user``'s grid scope. The communities and cells in scope are read
-    first (a few thousand rows at most), so the grouped queries over the episodes and doors
-    filter on their own columns and join nothing."""
+# The figures are kept this long for everyone with the same scope: a command view refreshed
+# by many screens computes them once a minute, not once a screen.
+SUMMARY_TTL_S = 60
+
+
+def summary_for_user(
+    *, user: Any, day: date | None = None, coverage: bool = True, fresh: bool = False
+) -> Summary:
+    """The figures in ``user``'s grid scope, at most ``SUMMARY_TTL_S`` old (``fresh``: computed
+    now). Users with the same scope share them."""
     day = day or timezone.localdate()
+    key = _cache_key(grid_scope(user), day, coverage)
+    if not fresh:
+        cached = cache.get(key)
+        if isinstance(cached, Summary):
+            return cached
+    summary = summary_compute(user=user, day=day, coverage=coverage)
+    cache.set(key, summary, SUMMARY_TTL_S)
+    return summary
+
+
+def _cache_key(scope: GridScope, day: date, coverage: bool) -> str:
+    parts = (scope.kind, scope.unit_path, sorted(scope.communities), sorted(scope.cells))
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"kp:summary:{digest}:{day.isoformat()}:{int(coverage)}"
+
+
+def summary_compute(*, user: Any, day: date, coverage: bool = True) -> Summary:
+    """The figures computed now. The communities and cells in scope are read first (a few
+    thousand rows at most), so the grouped queries over the episodes and doors filter on
+    their own columns and join nothing."""
     summary = Summary(day=day)
     communities = {
         c.pk: c for c in community_list_for_user(user=user).select_related(None).only(

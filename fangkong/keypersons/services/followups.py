@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -206,12 +207,15 @@ def followups_flag(*, day: date | None = None) -> FlagResult:
     under = KeyPerson.objects.filter(
         status=Status.ACTIVE, start_on__lte=day, planned_end_on__gte=day
     )
-    on_day = Q(followups__day=day)
+    # Per episode, the day's follow-ups through the (day, key person) index: a correlated
+    # count rather than a join of every episode to all its days of follow-ups.
+    that_day = FollowUp.objects.filter(key_person=OuterRef("pk"), day=day).order_by()
+    done = that_day.values("key_person").annotate(n=Count("pk")).values("n")
     counted = under.annotate(
-        done=Count("followups", filter=on_day),
-        bad=Count("followups", filter=on_day & Q(followups__abnormal=True)),
+        done=Coalesce(Subquery(done, output_field=IntegerField()), 0),
+        bad=Exists(that_day.filter(abnormal=True)),
     )
-    flagged = counted.filter(Q(done__lt=F("followups_per_day")) | Q(bad__gt=0)).values_list(
+    flagged = counted.filter(Q(done__lt=F("followups_per_day")) | Q(bad=True)).values_list(
         "pk", "community_id", "cell_id", "officer_id", "done", "followups_per_day", "bad"
     )
     now = timezone.now()

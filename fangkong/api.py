@@ -25,8 +25,10 @@ from fangkong.core.ratelimit import RateLimited
 from fangkong.core.schemas import ApiError
 from fangkong.core.views import docs_login
 from fangkong.duty.api import router as duty_router
+from fangkong.grid.api import router as grid_router
 from fangkong.intel.api import router as intel_router
 from fangkong.jobs.api import router as jobs_router
+from fangkong.keypersons.api import router as keypersons_router
 from fangkong.org.api import router as org_router
 from fangkong.registration.api import router as registration_router
 from fangkong.roster.api import router as roster_router
@@ -159,3 +161,5 @@ api.add_router("/", jobs_router)
 api.add_router("/", supplies_router)
 api.add_router("/", duty_router)
 api.add_router("/", intel_router)
+api.add_router("/", grid_router)
+api.add_router("/", keypersons_router)

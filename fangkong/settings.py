@@ -183,6 +183,8 @@ INSTALLED_APPS = [
     "fangkong.supplies",
     "fangkong.duty",
     "fangkong.intel",
+    "fangkong.grid",
+    "fangkong.keypersons",
     "fangkong.demo",
     "fangkong.jobs",
 ]

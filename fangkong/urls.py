@@ -38,6 +38,7 @@ urlpatterns = [
     path("supplies/", include("fangkong.supplies.urls")),
     path("duty/", include("fangkong.duty.urls")),
     path("intel/", include("fangkong.intel.urls")),
+    path("keypersons/", include("fangkong.keypersons.urls")),
     # No /media/: uploaded site photos are served by sites.views.site_photo_file, which checks
     # the user's jurisdiction over the photo's site.
 ]

@@ -404,4 +404,5 @@ def load_checks(ctx: DemoContext) -> None:
 # Layers of other modules register themselves on import, after the ones above.
 from fangkong.demo import duty as _duty  # noqa: E402, F401
 from fangkong.demo import intel as _intel  # noqa: E402, F401
+from fangkong.demo import keypersons as _keypersons  # noqa: E402, F401
 from fangkong.demo import supplies as _supplies  # noqa: E402, F401

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from fangkong.demo.prefecture import LOGINS
+from fangkong.demo.keypersons import LOGINS as GRID_LOGINS
+from fangkong.demo.prefecture import LOGINS as PREFECTURE_LOGINS
 from fangkong.org.selectors import staff_list_for_user, unit_list_for_user
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_list_for_user
@@ -28,6 +29,10 @@ class DemoLogin:
     units_seen: int
     sites_seen: int
     staff_seen: int
+
+
+# The prefecture's logins, then those of the grid (``fangkong/demo/keypersons.py``).
+LOGINS = PREFECTURE_LOGINS + GRID_LOGINS
 
 
 def demo_login_list() -> list[DemoLogin]:

@@ -14,7 +14,7 @@ import re
 
 REDACTED = "[redacted]"
 # The path segment after these prefixes is a capability token.
-TOKEN_PATHS = ("/r/pass/", "/passes/status/", "/passes/scan/")
+TOKEN_PATHS = ("/r/pass/", "/passes/status/", "/passes/scan/", "/keypersons/s/")
 SECRET_PARAMS = (
     "token",
     "plate",

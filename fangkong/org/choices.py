@@ -8,12 +8,17 @@ class UnitKind(models.TextChoices):
     SQUAD = "squad", _("Squad")
     STATION = "station", _("Police station")
     COMMAND_CENTRE = "command_centre", _("Command centre")
+    # The public-security side of the six-level grid (公安局, 分局, 警务室).
+    CITY_BUREAU = "city_bureau", _("Public security bureau")
+    BRANCH_BUREAU = "branch_bureau", _("Branch bureau")
+    POLICE_OFFICE = "police_office", _("Community police office")
 
 
 class StaffKind(models.TextChoices):
     OFFICER = "officer", _("Sworn officer")
     AUXILIARY = "auxiliary", _("Auxiliary officer")
     CIVILIAN = "civilian", _("Civilian staff")
+    GRID_WORKER = "grid_worker", _("Grid worker")
 
 
 class Rank(models.TextChoices):
@@ -41,3 +46,5 @@ class RoleCode(models.TextChoices):
     LOGISTICS = "logistics", _("Logistics")
     # Granted to the few analysts who need full personal details (case work, tracing).
     IDENTITY_REVIEW = "identity_review", _("Personal details review")
+    # 社区民警: answers for the key persons of their communities.
+    COMMUNITY_OFFICER = "community_officer", _("Community officer")

@@ -29,6 +29,7 @@ NAV_PLACES = (
     "roster:me",
     "org:units",
     "supplies:overview",
+    "keypersons:summary",
 )
 
 

@@ -26,6 +26,8 @@ ROLES: dict[str, Promise] = {
     ),
     "officer": _("Checkpoint officer of the Ganzhou brigade, on duty at %(site)s."),
     "analyst": _("Command-centre analyst: dashboards, list matching and analysis reports."),
+    "grid": _("Grid worker of the Dongjie police station: follow-ups and door visits."),
+    "community": _("Community officer of the Dongjie police station: a community's key persons."),
 }
 SEES = _("Sees: units %(units)s, sites %(sites)s, staff %(staff)s.")
 HEADER = _("Fangkong demo: %(url)s")

@@ -1,0 +1,69 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    HEALTH_LIST = "health_list", _("Health authority list")
+    CHECKPOINT = "checkpoint", _("Checkpoint referral")
+    TRACING = "tracing", _("Contact tracing")
+    GRID_SWEEP = "grid_sweep", _("Door-to-door sweep")
+    SELF_REPORT = "self_report", _("Self-report")
+    MANUAL = "manual", _("Entered by staff")
+
+
+class Measure(models.TextChoices):
+    HOME_OBSERVATION = "home_observation", _("Home medical observation")
+    CENTRAL_QUARANTINE = "central_quarantine", _("Central quarantine")
+    HEALTH_MONITORING = "health_monitoring", _("Health monitoring")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Under the measure")
+    HOSPITAL = "hospital", _("Sent to hospital")
+    LOST = "lost", _("Lost contact")
+    RELEASED = "released", _("Released")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Which status may follow which: every change is a transition with a reason.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.ACTIVE: frozenset({Status.HOSPITAL, Status.LOST, Status.RELEASED, Status.CANCELLED}),
+    Status.HOSPITAL: frozenset({Status.ACTIVE, Status.RELEASED}),
+    Status.LOST: frozenset({Status.ACTIVE, Status.HOSPITAL, Status.RELEASED}),
+    Status.RELEASED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+OPEN_STATUSES = frozenset({Status.ACTIVE, Status.HOSPITAL, Status.LOST})
+# Statuses in which daily follow-ups are due.
+FOLLOWED_STATUSES = frozenset({Status.ACTIVE})
+
+
+class TaskKind(models.TextChoices):
+    FOLLOWUP_MISSING = "followup_missing", _("Follow-up missing")
+    FOLLOWUP_ABNORMAL = "followup_abnormal", _("Follow-up abnormal")
+    RELEASE_DUE = "release_due", _("Measure ends")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class CandidateStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Taken on")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Symptom(models.TextChoices):
+    FEVER = "fever", _("Fever")
+    COUGH = "cough", _("Cough")
+    SORE_THROAT = "sore_throat", _("Sore throat")
+    FATIGUE = "fatigue", _("Fatigue")
+    BREATHING = "breathing", _("Short of breath")
+    DIARRHOEA = "diarrhoea", _("Diarrhoea")
+    SMELL_TASTE = "smell_taste", _("Loss of smell or taste")
+
+
+# A follow-up at or above this temperature is abnormal (体温≥37.3℃).
+FEVER_FROM = "37.3"

@@ -1,0 +1,166 @@
+"""The command view's figures: key persons by category, measure and status per unit, today's
+follow-ups per grid cell (due, done, missing, abnormal), measures ending today, and the
+door-to-door sweep's coverage. Two grouped queries over the episodes (today's follow-ups are
+read from the marks the follow-up services keep on each episode) and one over the doors."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from fangkong.grid.models import Door
+from fangkong.grid.scope import GridScope, grid_scope
+from fangkong.grid.selectors import Coverage, cell_list_for_user, community_list_for_user
+from fangkong.keypersons.choices import Status
+from fangkong.keypersons.models import Category
+from fangkong.keypersons.selectors import SWEEP_DAYS, keyperson_list_for_user
+from fangkong.org.models import Unit
+
+
+@dataclass
+class GridFigures:
+    cell_id: int | None
+    cell: str
+    community: str
+    due: int = 0
+    done: int = 0
+    missing: int = 0
+    abnormal: int = 0
+
+
+@dataclass
+class Summary:
+    day: date
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[int, dict[str, int]] = field(default_factory=dict)
+    by_measure: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_unit: dict[int, dict[str, int]] = field(default_factory=dict)
+    categories: dict[int, str] = field(default_factory=dict)
+    units: dict[int, str] = field(default_factory=dict)
+    grids: list[GridFigures] = field(default_factory=list)
+    ending_today: int = 0
+    coverage: list[Coverage] = field(default_factory=list)
+
+
+# The figures are kept this long for everyone with the same scope: a command view refreshed
+# by many screens computes them once a minute, not once a screen.
+SUMMARY_TTL_S = 60
+
+
+def summary_for_user(
+    *, user: Any, day: date | None = None, coverage: bool = True, fresh: bool = False
+) -> Summary:
+    """The figures in ``user``'s grid scope, at most ``SUMMARY_TTL_S`` old (``fresh``: computed
+    now). Users with the same scope share them."""
+    day = day or timezone.localdate()
+    key = _cache_key(grid_scope(user), day, coverage)
+    if not fresh:
+        cached = cache.get(key)
+        if isinstance(cached, Summary):
+            return cached
+    summary = summary_compute(user=user, day=day, coverage=coverage)
+    cache.set(key, summary, SUMMARY_TTL_S)
+    return summary
+
+
+def _cache_key(scope: GridScope, day: date, coverage: bool) -> str:
+    parts = (scope.kind, scope.unit_path, sorted(scope.communities), sorted(scope.cells))
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"kp:summary:{digest}:{day.isoformat()}:{int(coverage)}"
+
+
+def summary_compute(*, user: Any, day: date, coverage: bool = True) -> Summary:
+    """The figures computed now. The communities and cells in scope are read first (a few
+    thousand rows at most), so the grouped queries over the episodes and doors filter on
+    their own columns and join nothing."""
+    summary = Summary(day=day)
+    communities = {
+        c.pk: c for c in community_list_for_user(user=user).select_related(None).only(
+            "pk", "name", "station_id"
+        )
+    }  # fmt: skip
+    cells = {
+        c.pk: c for c in cell_list_for_user(user=user).select_related(None).only(
+            "pk", "name", "community_id"
+        )
+    }  # fmt: skip
+    episodes = keyperson_list_for_user(user=user).select_related(None).order_by()
+    groups = episodes.values_list("community_id", "category_id", "measure", "status")
+    for community, category, measure, status, n in groups.annotate(n=Count("id")):
+        station = communities[community].station_id if community in communities else None
+        summary.total += n
+        summary.by_status[status] = summary.by_status.get(status, 0) + n
+        _add(summary.by_category, category, status, n)
+        _add(summary.by_measure, measure, status, n)
+        _add(summary.by_unit, station, status, n)
+    summary.categories = dict(
+        Category.objects.filter(pk__in=summary.by_category).values_list("pk", "name")
+    )
+    summary.units = dict(Unit.objects.filter(pk__in=summary.by_unit).values_list("pk", "name"))
+    summary.grids, summary.ending_today = _grids(episodes, day, communities, cells)
+    if coverage:
+        start = datetime.combine(day - timedelta(days=SWEEP_DAYS - 1), datetime.min.time())
+        summary.coverage = _coverage(cells, communities, timezone.make_aware(start))
+    return summary
+
+
+def _add(table: dict[Any, dict[str, int]], key: Any, status: str, n: int) -> None:
+    row = table.setdefault(key, {})
+    row[status] = row.get(status, 0) + n
+
+
+def _grids(
+    episodes: Any, day: date, communities: dict[int, Any], cells: dict[int, Any]
+) -> tuple[list[GridFigures], int]:
+    under = episodes.filter(status=Status.ACTIVE, start_on__lte=day, planned_end_on__gte=day)
+    today = Q(last_followup_on=day)
+    rows = under.values_list("cell_id", "community_id").annotate(
+        due=Count("id"),
+        done=Count("id", filter=today & Q(followups_that_day__gte=F("followups_per_day"))),
+        abnormal=Count("id", filter=Q(abnormal_on=day)),
+        ending=Count("id", filter=Q(planned_end_on=day)),
+    )
+    grids, ending = [], 0
+    for cell_id, community_id, due, done, abnormal, ends in rows.order_by("cell_id"):
+        cell = cells[cell_id].name if cell_id in cells else ""
+        community = communities[community_id].name if community_id in communities else ""
+        grids.append(GridFigures(cell_id, cell, community, due, done, due - done, abnormal))
+        ending += ends
+    return grids, ending
+
+
+def _coverage(
+    cells: dict[int, Any], communities: dict[int, Any], since: datetime
+) -> list[Coverage]:
+    """Doors and doors visited since ``since`` per cell: one grouped query over the doors'
+    (cell, last visit) index."""
+    rows = (
+        Door.objects.filter(cell_id__in=list(cells))
+        .values_list("cell_id")
+        .annotate(n=Count("id"), visited=Count("id", filter=Q(swept_at__gte=since)))
+        .order_by("cell_id")
+    )
+    out = []
+    for cell_id, doors, visited in rows:
+        cell = cells[cell_id]
+        community = communities.get(cell.community_id)
+        out.append(
+            Coverage(cell_id, cell.name, community.name if community else "", doors, visited)
+        )
+    return out
+
+
+def by_station(summary: Summary) -> dict[str, dict[str, int]]:
+    """The per-unit figures under the units' names, for the page."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for unit_id, row in summary.by_unit.items():
+        out[summary.units.get(unit_id, "-")] = row
+    return dict(out)

@@ -1,0 +1,277 @@
+"""Key persons (重点人员): episodes of a measure (home observation, central quarantine, health
+monitoring) for a person, their daily follow-ups (随访), the tasks the end-of-day check gives
+the community officer, and the review queue of candidates from the checkpoints.
+
+A person (``registration.Person``, one row per document) may have several episodes one after
+another, never two open at once: a second report of the same document joins the person's open
+episode instead of making a duplicate.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.grid.models import Community, Door, GridCell
+from fangkong.keypersons.choices import (
+    CandidateStatus,
+    Measure,
+    Source,
+    Status,
+    TaskKind,
+    TaskStatus,
+)
+from fangkong.org.models import Staff
+from fangkong.registration.models import DeclaredIdentity, Person
+
+
+class Category(models.Model):
+    """A kind of key person (确诊, 疑似, 密接...): a table the command centre extends."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    # One of 四类人员: confirmed, suspected, fever not ruled out, close contact.
+    four_categories = models.BooleanField(_("one of the four categories"), default=False)
+    measure = models.CharField(
+        _("default measure"), max_length=24, choices=Measure.choices,
+        default=Measure.HOME_OBSERVATION,
+    )  # fmt: skip
+    days = models.PositiveSmallIntegerField(_("days under the measure"), default=14)
+    followups_per_day = models.PositiveSmallIntegerField(_("follow-ups a day"), default=1)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("key-person category")
+        verbose_name_plural = _("key-person categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyPerson(DeclaredIdentity):
+    """One episode: a person under a measure, at an address on the grid, with the grid worker
+    and community officer who answer for them. ``name`` and ``phone`` are as recorded for the
+    episode (encrypted); the document is the person's."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="key_episodes"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    measure = models.CharField(_("measure"), max_length=24, choices=Measure.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    start_on = models.DateField(_("start"))
+    planned_end_on = models.DateField(_("planned end"))
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    cell = models.ForeignKey(
+        GridCell, verbose_name=_("grid cell"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    door = models.ForeignKey(
+        Door, verbose_name=_("door"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    address = models.CharField(_("address"), max_length=200)
+    grid_worker = models.ForeignKey(
+        Staff, verbose_name=_("grid worker"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    officer = models.ForeignKey(
+        Staff, verbose_name=_("community officer"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    followups_per_day = models.PositiveSmallIntegerField(_("follow-ups a day"), default=1)
+    # SHA-256 of the self-report link's token; the link itself is shown once, when issued.
+    report_token_hash = models.CharField(
+        _("self-report token"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # Today's follow-ups at a glance, kept by the follow-up services (the demo and benchmark
+    # write them with their rows): the command view counts them without joining follow-ups.
+    last_followup_on = models.DateField(_("last follow-up"), null=True, blank=True)
+    followups_that_day = models.PositiveSmallIntegerField(_("follow-ups that day"), default=0)
+    abnormal_on = models.DateField(_("last abnormal follow-up"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("key person")
+        verbose_name_plural = _("key persons")
+        indexes = [
+            models.Index(fields=["status", "cell"], name="kp_status_cell"),
+            models.Index(fields=["status", "community"], name="kp_status_community"),
+            models.Index(fields=["status", "planned_end_on"], name="kp_status_end"),
+            # Covering indexes of the command view's two grouped scans (figures.py): by
+            # community, category, measure and status; and today's follow-ups per cell.
+            models.Index(fields=["community", "category", "measure", "status"], name="kp_summary"),
+            models.Index(
+                fields=[
+                    "status",
+                    "cell",
+                    "community",
+                    "start_on",
+                    "planned_end_on",
+                    "last_followup_on",
+                    "followups_that_day",
+                    "followups_per_day",
+                    "abnormal_on",
+                ],
+                name="kp_grid_today",
+            ),  # fmt: skip
+        ]
+        constraints = [
+            # At most one open episode per person: duplicates are merged by document.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status__in=["active", "hospital", "lost"]),
+                name="kp_one_open_episode",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_masked} ({self.category_id})"
+
+
+class StatusChange(models.Model):
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("key person"), on_delete=models.CASCADE,
+        related_name="status_changes",
+    )  # fmt: skip
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class FollowUp(models.Model):
+    """One daily follow-up: at the door by the grid worker, or self-reported by link."""
+
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("key person"), on_delete=models.CASCADE,
+        related_name="followups",
+    )  # fmt: skip
+    day = models.DateField(_("day"))
+    at = models.DateTimeField(_("at"))
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    self_reported = models.BooleanField(_("self-reported"), default=False)
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1)
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    at_home = models.BooleanField(_("at home"), default=True)
+    abnormal = models.BooleanField(_("abnormal"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, unique=True, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["day", "key_person"], name="kp_followup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.key_person_id} {self.day}"
+
+
+class Task(models.Model):
+    """Something the end-of-day check put on a community officer's list."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("key person"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    day = models.DateField(_("day"))
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.CASCADE, related_name="+"
+    )
+    cell = models.ForeignKey(
+        GridCell, verbose_name=_("grid cell"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    assignee = models.ForeignKey(
+        Staff, verbose_name=_("assigned to"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("created"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key_person", "day"], name="kp_task_once")
+        ]
+        indexes = [models.Index(fields=["community", "status"], name="kp_task_community")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key_person_id} {self.day}"
+
+
+class Candidate(models.Model):
+    """A check that ended in 劝返 or 移交卫健, waiting for review before anyone becomes a
+    key person: never silently."""
+
+    check_record = models.OneToOneField(
+        "screening.Check", verbose_name=_("check"), on_delete=models.CASCADE,
+        related_name="keyperson_candidate",
+    )  # fmt: skip
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20)
+    unit_path = models.CharField(_("unit path"), max_length=400, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CandidateStatus.choices,
+        default=CandidateStatus.PENDING,
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("key person"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("key-person candidate")
+        verbose_name_plural = _("key-person candidates")
+        indexes = [models.Index(fields=["status", "unit_path"], name="kp_candidate_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.check_record_id}"

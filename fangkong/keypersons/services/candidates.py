@@ -1,0 +1,126 @@
+"""Checkpoint outcomes flow in: a check that ends in 劝返 or 移交卫健 becomes a candidate in
+the review queue of the units above its site. Nobody becomes a key person silently: a
+reviewer takes the candidate on (choosing the community and category) or dismisses it, with
+a reason.
+
+The screening service may call :func:`candidate_from_check` as a check is saved; until it
+does, :func:`candidates_collect` (run with the end-of-day check) picks up the checks since a
+moment. Both are idempotent: one candidate per check.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.core.jurisdiction import sees_everything
+from fangkong.grid.models import Community, GridCell
+from fangkong.keypersons.choices import CandidateStatus, Source
+from fangkong.keypersons.models import Candidate, Category, KeyPerson
+from fangkong.keypersons.services.episodes import EpisodeIn, clean_reason, keyperson_create
+
+CANDIDATE_OUTCOMES = ("persuade_return", "refer_health")
+
+
+def candidate_from_check(check: Any) -> Candidate | None:
+    """The candidate for ``check`` if its outcome calls for one (created once)."""
+    if check.outcome not in CANDIDATE_OUTCOMES:
+        return None
+    candidate, _created = Candidate.objects.get_or_create(
+        check_record=check,
+        defaults={
+            "person_id": check.person_id,
+            "outcome": check.outcome,
+            "unit_path": check.site.unit.path,
+        },
+    )
+    return candidate
+
+
+def candidates_collect(*, since: datetime) -> int:
+    """Candidates for the checks since ``since`` that have none yet; how many were added."""
+    from fangkong.screening.models import Check
+
+    checks = (
+        Check.objects.filter(checked_at__gte=since, outcome__in=CANDIDATE_OUTCOMES)
+        .exclude(Exists(Candidate.objects.filter(check_record=OuterRef("pk"))))
+        .values_list("pk", "person_id", "outcome", "site__unit__path")
+    )
+    rows = [
+        Candidate(check_record_id=pk, person_id=person, outcome=outcome, unit_path=path)
+        for pk, person, outcome, path in checks.iterator(chunk_size=2000)
+    ]
+    Candidate.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)
+
+
+def _may_review(actor: Any, candidate: Candidate) -> bool:
+    if sees_everything(actor):
+        return True
+    staff = getattr(actor, "staff", None)
+    return staff is not None and candidate.unit_path.startswith(staff.unit.path)
+
+
+def candidate_accept(
+    *,
+    actor: Any,
+    candidate: Candidate,
+    community: Community,
+    category: Category,
+    name: str,
+    reason: str,
+    cell: GridCell | None = None,
+    address: str = "",
+) -> KeyPerson:
+    """Take the candidate on as a key person of ``community`` (merged with an open episode of
+    the same person, if any)."""
+    if not _may_review(actor, candidate):
+        raise PermissionDeniedError(_("You may not review this candidate."))
+    _pending(candidate)
+    person = candidate.person
+    episode, _created = keyperson_create(
+        actor=actor,
+        data=EpisodeIn(
+            doc_type=person.doc_type, doc_number=person.doc_number, name=name,
+            category=category, source=Source.CHECKPOINT, community=community, reason=reason,
+            cell=cell, address=address,
+        ),
+    )  # fmt: skip
+    with transaction.atomic():
+        candidate.status, candidate.key_person = CandidateStatus.ACCEPTED, episode
+        candidate.reviewed_at, candidate.reviewed_by = timezone.now(), actor
+        candidate.reason = " ".join(reason.split())[:500]
+        candidate.save(
+            update_fields=["status", "key_person", "reviewed_at", "reviewed_by", "reason"]
+        )
+        audit_record(actor=actor, action="keyperson.candidate_accept", target=candidate)
+    return episode
+
+
+@transaction.atomic
+def candidate_dismiss(*, actor: Any, candidate: Candidate, reason: str) -> Candidate:
+    if not _may_review(actor, candidate):
+        raise PermissionDeniedError(_("You may not review this candidate."))
+    errors = FieldErrors()
+    reason = clean_reason(errors, reason)
+    errors.raise_if_any()
+    _pending(candidate)
+    candidate.status, candidate.reason = CandidateStatus.DISMISSED, reason
+    candidate.reviewed_at, candidate.reviewed_by = timezone.now(), actor
+    candidate.save(update_fields=["status", "reason", "reviewed_at", "reviewed_by"])
+    audit_record(actor=actor, action="keyperson.candidate_dismiss", target=candidate, reason=reason)
+    return candidate
+
+
+def _pending(candidate: Candidate) -> None:
+    if candidate.status != CandidateStatus.PENDING:
+        errors = FieldErrors()
+        errors.add("status", _("This candidate has been reviewed already."), "reviewed")
+        errors.raise_if_any()

@@ -1,0 +1,93 @@
+"""Key persons on a phone, in Debian's Chromium against the production server: the grid
+worker records a follow-up without a connection, it waits on the phone and is sent once when
+the connection comes back; the person reports through their own link without an account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.gunicorn import chromium, running_gunicorn, server_env, set_up
+from tests.keypersons.browser_seed import PASSWORD
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    data_dir = tmp_path_factory.mktemp("fangkong-keypersons")
+    env = server_env(data_dir)
+    set_up(env, "tests.keypersons.browser_seed")
+    with running_gunicorn(env, data_dir / "gunicorn.log") as url:
+        yield url, data_dir
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+def _context(browser: Any, url: str) -> Any:
+    context = browser.new_context(
+        base_url=url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, has_touch=True
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+def test_followup_recorded_offline_syncs_once(browser: Any, server: tuple[str, Path]) -> None:
+    context = _context(browser, server[0])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/accounts/login/?next=/keypersons/today/")
+    page.fill("#id_username", "grid")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/keypersons/today/")
+    page.wait_for_selector("body[data-ready=yes]")
+    assert "王*明" in page.inner_text("#due")
+
+    context.set_offline(True)
+    page.fill("form.followup input[name=temperature]", "36.6")
+    page.click("form.followup button[type=submit]")
+    page.wait_for_function(
+        "() => document.getElementById('sync-status').dataset.waitingCount === '1'"
+    )
+    assert "待上传" in page.inner_text("#sync-status")
+
+    context.set_offline(False)
+    page.wait_for_function(
+        "() => document.getElementById('sync-status').dataset.waitingCount === '0'",
+        timeout=20_000,
+    )
+    page.wait_for_timeout(1000)  # a second send, had there been one, would have landed by now
+    episodes = page.request.get("/api/v1/keypersons").json()
+    followups = page.request.get(f"/api/v1/keypersons/{episodes[0]['id']}/followups").json()
+    assert len(followups) == 1 and followups[0]["temperature"] == "36.6"
+    page.reload()
+    assert "已随访" in page.inner_text("#due")
+    assert errors == []
+    context.close()
+
+
+def test_person_reports_through_their_link(browser: Any, server: tuple[str, Path]) -> None:
+    url, data_dir = server
+    token = (data_dir / "selfreport.txt").read_text().strip()
+    context = _context(browser, url)
+    page = context.new_page()
+    page.goto(f"/keypersons/s/{token}/")
+    assert "每日健康申报" in page.inner_text("h1")
+    page.fill("input[name=temperature]", "37.9")
+    page.check("input[value=cough]")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#done").count() == 1, page.inner_text("body")
+    page.goto("/keypersons/s/not-a-token/")
+    assert page.locator("#expired").count() == 1
+    context.close()

@@ -178,6 +178,23 @@ def org_import_start(
     )
 
 
+def org_import_guessed(*, actor: Any, kind: str, file_name: str, data: bytes) -> Any:
+    """Upload and start with the guessed columns (the API's way: no person to confirm them);
+    ``ValidationError`` names the fields no column was found for."""
+    upload = org_import_upload(actor=actor, kind=kind, file_name=file_name, data=data)
+    try:
+        return org_import_start(
+            actor=actor,
+            upload=upload,
+            sheet=upload.sheet,
+            header_row=upload.header_row,
+            mapping=upload.mapping,
+        )
+    except ValidationError:
+        default_storage.delete(upload.stored)
+        raise
+
+
 def org_import_job_run(
     *, actor: Any, params: dict[str, Any], progress: Callable[[int], None] | None = None
 ) -> Outcome:
@@ -561,6 +578,7 @@ __all__ = [
     "Upload",
     "best_sheet",
     "check_mapping",
+    "org_import_guessed",
     "org_import_job_run",
     "org_import_rows",
     "org_import_start",

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fangkong.lib import tabular
+from fangkong.org.forms import column_letter
 from fangkong.org.imports import FIELD_LABELS, FIELDS, describe, problem_message, problems_book
 from fangkong.org.services_import import best_sheet, check_mapping, org_import_rows
 
@@ -29,15 +30,6 @@ def column_index(letters: str) -> int:
     for letter in letters.upper():
         index = index * 26 + ord(letter) - 64
     return index - 1
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class Command(BaseCommand):

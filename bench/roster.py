@@ -5,6 +5,12 @@ Progress goes to stderr; the last stdout line is one JSON object with the figure
     python bench/roster.py           # the full run, about 13 minutes on 2 cores
     python bench/roster.py --quick   # under a minute: shorter limits, fewer instances
     python bench/roster.py --only instances   # one part: demo, brigade, detachment or instances
+    python bench/roster.py --only fresh --seeds 1 2 3   # instances the engine has never seen
+
+``fresh`` solves instances generated at random from a seed (:func:`random_instance`, in the
+benchmark's own text format, sized like instances 5–8) and detachments of other seeds: the
+engine's quality on problems it was not tuned on. They have no best-known value; the figures
+are the objective (evaluated from the roster), the bound, and the detachment's missing cover.
 
 The demo part loads the demo prefecture into a throw-away SQLite database and reads each
 brigade's roster problem through the app's own problem builder (``roster/problem.py``).
@@ -17,6 +23,7 @@ import atexit
 import json
 import multiprocessing
 import os
+import random
 import resource
 import shutil
 import sys
@@ -299,6 +306,101 @@ def _instance(path: Path, limit: float) -> dict:
     }
 
 
+def random_instance(seed: int) -> str:
+    """A random rostering instance in the Shift Scheduling Benchmark's text format, sized and
+    shaped like instances 5–8 (16–30 staff, 28 days, 2–4 shift types, full- and part-timers,
+    days off, requests, cover close to what the staff can work)."""
+    rng = random.Random(seed)
+    days = 28
+    names = ["E", "D", "L", "N"][: rng.randint(2, 4)]
+    shifts = [(name, 480) for name in names]
+    lines = ["SECTION_HORIZON", str(days), "", "SECTION_SHIFTS"]
+    for n, (name, minutes) in enumerate(shifts):
+        # A later shift may not be followed the next day by an earlier one.
+        lines.append(f"{name},{minutes},{'|'.join(s for s, _ in shifts[:n])}")
+    staff = [_staff_name(n) for n in range(rng.randint(16, 30))]
+    lines += ["", "SECTION_STAFF"]
+    capacity = 0.0
+    for person in staff:
+        part = rng.random() < 0.25
+        most = rng.choice([3420, 5160]) if part else 8640
+        least = most - rng.choice([960, 1440])  # room for the random days off below
+        limits = "|".join(
+            f"{name}={28 if n == 0 or rng.random() < 0.5 else rng.choice([0, 4, 8, 14])}"
+            for n, (name, _) in enumerate(shifts)
+        )
+        # As the public instances pair them: runs of at most 5 with 2 days off, of 6 with 3;
+        # part-timers may work single days.
+        run = rng.choice([5, 6])
+        rest = (1 if run == 5 else 2) if part else run - 3
+        lines.append(
+            f"{person},{limits},{most},{least},{run},{1 if part else 2},{rest},{3 if part else 2}"
+        )
+        capacity += (most + least) / 2 / 480
+    lines += ["", "SECTION_DAYS_OFF"]
+    for person in staff:
+        lines.append(",".join([person, *map(str, sorted(rng.sample(range(days), 2)))]))
+    on, off = [], []
+    for person in staff:
+        for _ in range(rng.randint(0, 10)):
+            row = f"{person},{rng.randrange(days)},{rng.choice(names)},{rng.randint(1, 3)}"
+            (on if rng.random() < 0.5 else off).append(row)
+    lines += ["", "SECTION_SHIFT_ON_REQUESTS", *sorted(set(on))]
+    lines += ["", "SECTION_SHIFT_OFF_REQUESTS", *sorted(set(off))]
+    lines += ["", "SECTION_COVER"]
+    # Demand about what the staff can work (0.9–1.05 of it), spread over the shift types.
+    per_day = capacity * rng.uniform(0.9, 1.05) / days
+    for day in range(days):
+        weights = [rng.uniform(0.5, 1.5) for _ in names]
+        for name, weight in zip(names, weights, strict=True):
+            need = max(1, round(per_day * weight / sum(weights)))
+            lines.append(f"{day},{name},{need},100,1")
+    return "\n".join(lines) + "\n"
+
+
+def _staff_name(n: int) -> str:
+    return chr(65 + n) if n < 26 else "A" + chr(65 + n - 26)
+
+
+def fresh(figures: dict, quick: bool, seeds: list[int]) -> None:
+    """Instances and detachments the engine was never tuned on."""
+    limit = 4 if quick else 60
+    seeds = seeds[:1] if quick else seeds  # --quick stays within its minute
+    results = {}
+    for seed in seeds:
+        text = random_instance(seed)
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            result = pool.submit(_instance_text, text, limit).result()
+        results[str(seed)] = result
+        log(f"random instance {seed}: {result}")
+    figures["fresh_instances"] = results
+    detachments = {}
+    for seed in seeds[:2]:
+        problem = synthetic.detachment(seed=seed, days=7) if quick else synthetic.detachment(seed)
+        result = roster_solve(problem, time_limit_s=8 if quick else 60)
+        log(f"detachment seed {seed}: {summary(result)}")
+        detachments[str(seed)] = {
+            "missing": result.missing,
+            "unavoidable": cover_bound(translate(problem).problem).missing,
+            "first_full_s": _round(result.first_full_s),
+            "objective": result.objective,
+            "hard_ok": not validate(problem, result.duties),
+        }
+    figures["fresh_detachments"] = detachments
+    figures["fresh_time_limit_s"] = limit
+
+
+def _instance_text(text: str, limit: float) -> dict:
+    options = SolveOptions(time_limit_s=limit, workers=2, part_time_s=2.0, cover_first=0.5)
+    result = nrp.solve_instance_text(text, options)
+    return {
+        "objective": result.objective,
+        "bound": result.bound,
+        "feasible": not result.violations,
+        "time_s": _round(result.wall_time_s),
+    }
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -308,8 +410,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="finish within a minute")
     parser.add_argument(
         "--only",
-        choices=["demo", "brigade", "detachment", "instances"],
+        choices=["demo", "brigade", "detachment", "instances", "fresh"],
         help="one part of the run",
+    )
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", default=[1, 2, 3], help="seeds of the fresh part"
     )
     args = parser.parse_args()
     started = time.perf_counter()
@@ -323,6 +428,8 @@ def main() -> None:
         detachment(figures, args.quick)
     if args.only in (None, "instances"):
         instances(figures, args.quick)
+    if args.only in (None, "fresh"):
+        fresh(figures, args.quick, args.seeds)
     figures["total_s"] = _round(time.perf_counter() - started)
     print(json.dumps(figures, ensure_ascii=False))
 

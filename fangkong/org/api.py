@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from fangkong.core.params import id_field, limit_field, offset_field
+from fangkong.lib.tabular.read import MAX_BYTES
 from fangkong.org import selectors
 from fangkong.org.models import Staff, Unit
-from fangkong.org.schemas import StaffOut, UnitOut
+from fangkong.org.schemas import ImportStartedOut, StaffOut, UnitOut
+from fangkong.org.services_import import org_import_guessed
 
 router = Router(tags=["org"])
 
@@ -61,3 +66,29 @@ def staff_list(request: HttpRequest, filters: Query[StaffFilter]) -> list[StaffO
     )
     staff = selectors.staff_list_for_user(user=request.user, unit=unit, subtree=True)
     return [staff_out(s) for s in staff[filters.offset : filters.offset + filters.limit]]
+
+
+@router.post("/org/imports", response={202: ImportStartedOut}, operation_id="org_import_start")
+def org_import_start(
+    request: HttpRequest,
+    kind: Form[Literal["units", "staff"]],
+    file: File[UploadedFile],
+) -> tuple[int, ImportStartedOut]:
+    """A multipart form: ``kind`` (units or staff) and ``file`` (.xlsx or .csv, 10 MB at
+    most). The columns are guessed from the header (单位名称, 上级单位, 单位类型, 区划代码;
+    姓名, 警号, 身份, 单位, 岗位, 电话, 身份证号); every row is checked and all are imported,
+    or none. Unit administrators and commanders only, within their jurisdiction."""
+    job = org_import_guessed(
+        actor=request.user,
+        kind=kind,
+        file_name=(file.name or "upload")[-200:],
+        data=file.read(MAX_BYTES + 1),
+    )
+    params = job.params
+    return 202, ImportStartedOut(
+        job_id=job.pk,
+        kind=params["kind"],
+        sheet=params["sheet"],
+        header_row=params["header_row"],
+        mapping=params["mapping"],
+    )

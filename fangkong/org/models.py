@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
-from fangkong.lib.mask import mask_phone
+from fangkong.lib.mask import mask_id_number, mask_phone
 from fangkong.org.choices import Rank, RoleCode, StaffKind, UnitKind
 
 
@@ -78,6 +78,9 @@ class Staff(models.Model):
     position = models.CharField(_("position"), max_length=50, blank=True)
     phone = EncryptedTextField(_("mobile phone"), blank=True)
     phone_index = BlindIndexField(source="phone", kind="phone")
+    # The resident ID number (公民身份号码), as the personnel list gives it.
+    id_number = EncryptedTextField(_("resident ID number"), blank=True)
+    id_number_index = BlindIndexField(source="id_number", kind="id_number")
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True)
     active = models.BooleanField(_("in service"), default=True)
     # Set for an account whose password someone else chose (the first commander's, from
@@ -97,6 +100,10 @@ class Staff(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone) if self.phone else ""
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number) if self.id_number else ""
 
     def has_role(self, code: str) -> bool:
         return any(role.code == code for role in self.roles.all())

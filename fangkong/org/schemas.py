@@ -27,3 +27,14 @@ class StaffOut(Schema):
     position: str
     phone_masked: str
     roles: list[str]
+
+
+class ImportStartedOut(Schema):
+    """An import started as a background job: follow it at ``/api/v1/jobs/{job_id}``; its
+    result holds the counts and the problems (row, field, code, cell)."""
+
+    job_id: int
+    kind: str
+    sheet: str
+    header_row: int
+    mapping: dict[str, int | None]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.org import selectors, services
 from fangkong.org.models import Unit
+from fangkong.org.permissions import can_administer_any
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -51,7 +52,8 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     top = min((u.depth for u in units), default=0)
     for unit in units:
         unit.indent = unit.depth - top
-    return render(request, "org/unit_tree.html", {"units": units})
+    context = {"units": units, "can_import": can_administer_any(request.user)}
+    return render(request, "org/unit_tree.html", context)
 
 
 @login_required

@@ -1,0 +1,178 @@
+"""Importing units and staff: upload, map the columns, then the job's result with its
+downloadable report of problems."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.errors import PermissionDeniedError
+from fangkong.jobs.models import Job
+from fangkong.jobs.selectors import job_list_for_user
+from fangkong.lib import tabular
+from fangkong.lib.tabular.read import MAX_BYTES
+from fangkong.org.forms import ImportMapForm, ImportUploadForm
+from fangkong.org.imports import FIELD_LABELS, FIELDS, KINDS, describe, problems_book
+from fangkong.org.permissions import can_administer_any
+from fangkong.org.services_import import (
+    JOB_KIND,
+    Upload,
+    org_import_start,
+    org_import_upload,
+    stored_sheets,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_ROWS = 5
+SIGNING_SALT = "org.import"
+TOKEN_MAX_AGE_S = 24 * 3600
+
+
+def _forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
+    message = str(exc) if exc else _("Only unit administrators and commanders import units.")
+    return render(request, "org/forbidden.html", {"message": message}, status=403)
+
+
+def _token(request: HttpRequest, upload: Upload) -> str:
+    return signing.dumps({"user": request.user.pk, **asdict(upload)}, salt=SIGNING_SALT)
+
+
+def _upload_of(request: HttpRequest, token: str) -> Upload | None:
+    try:
+        data = signing.loads(token, salt=SIGNING_SALT, max_age=TOKEN_MAX_AGE_S)
+    except signing.BadSignature:
+        return None
+    if data.pop("user", None) != request.user.pk:
+        return None
+    return Upload(**data)
+
+
+@login_required
+def import_new(request: HttpRequest) -> HttpResponse:
+    if not can_administer_any(request.user):
+        return _forbidden(request)
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            found = org_import_upload(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                data=upload.read(MAX_BYTES + 1),
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc)
+        else:
+            return _map_page(request, found, None)
+    jobs = job_list_for_user(user=request.user).filter(kind=JOB_KIND)[:20]
+    status = 422 if request.method == "POST" else 200
+    return render(request, "org/import_new.html", {"form": form, "jobs": jobs}, status=status)
+
+
+def _map_form(
+    request: HttpRequest, upload: Upload, data: Any
+) -> tuple[ImportMapForm, list[list[str]]]:
+    sheets = stored_sheets(upload.stored, upload.file_name)
+    chosen = (data or {}).get("sheet") or upload.sheet
+    sheet = next((s for s in sheets if s.name == chosen), sheets[0])
+    if sheet.name == upload.sheet:
+        header_row = upload.header_row
+    else:  # another sheet chosen: its own header
+        header_row = tabular.find_header(sheet, FIELDS[upload.kind]).row
+    labels = [tabular.parse_text(cell) for cell in sheet.row(header_row)]
+    fields = [(f.key, FIELD_LABELS[f.key], f.required) for f in FIELDS[upload.kind]]
+    initial: dict[str, Any] = {"sheet": sheet.name, "header_row": header_row}
+    initial["token"] = _token(request, upload)
+    initial |= {f"col_{k}": "" if v is None else str(v) for k, v in upload.mapping.items()}
+    form = ImportMapForm(
+        data, initial=initial, sheets=[s.name for s in sheets], labels=labels, fields=fields
+    )
+    last = min(header_row + PREVIEW_ROWS, len(sheet.cells))
+    preview = [
+        [tabular.parse_text(c) for c in sheet.row(n)] for n in range(header_row + 1, last + 1)
+    ]
+    return form, preview
+
+
+def _map_page(request: HttpRequest, upload: Upload, data: Any, status: int = 200) -> HttpResponse:
+    form, preview = _map_form(request, upload, data)
+    if data is not None:
+        form.is_valid()
+    context = {"form": form, "preview": preview, "upload": upload, "kind": KINDS[upload.kind]}
+    return render(request, "org/import_map.html", context, status=status)
+
+
+@login_required
+@require_POST
+def import_map(request: HttpRequest) -> HttpResponse:
+    if not can_administer_any(request.user):
+        return _forbidden(request)
+    upload = _upload_of(request, request.POST.get("token", ""))
+    if upload is None:
+        return redirect("org:import_new")
+    form, _preview = _map_form(request, upload, request.POST)
+    if form.is_valid():
+        try:
+            job = org_import_start(
+                actor=request.user,
+                upload=upload,
+                sheet=form.cleaned_data["sheet"],
+                header_row=form.cleaned_data["header_row"],
+                mapping=form.mapping(),
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc)
+        else:
+            query = urlencode({"follow": 1, "back": reverse("org:import_new")})
+            return redirect(f"{reverse('jobs:detail', args=[job.pk])}?{query}")
+    return _map_page(request, upload, request.POST, status=422)
+
+
+def _job_or_404(request: HttpRequest, job_id: int) -> Job:
+    try:
+        return job_list_for_user(user=request.user).get(pk=job_id, kind=JOB_KIND)
+    except Job.DoesNotExist:
+        raise Http404 from None
+
+
+def _problems(job: Job) -> list[tabular.Problem]:
+    return [tabular.Problem(**p) for p in job.result.get("problems", [])]
+
+
+@login_required
+def import_result(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(request, job_id)
+    problems = _problems(job)
+    context = {
+        "job": job,
+        "result": job.result,
+        "kind": KINDS.get(job.params.get("kind"), ""),
+        "problems": [describe(p) for p in problems[:200]],
+    }
+    return render(request, "org/import_result.html", context)
+
+
+@login_required
+def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(request, job_id)
+    response = HttpResponse(problems_book(_problems(job)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.xlsx"'
+    return response

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from fangkong.demo.loader import DemoContext, demo_layer
 from fangkong.demo.people import NameGenerator, PhoneGenerator
-from fangkong.grid.divisions import sub_division
+from fangkong.grid.divisions import SubDivision, sub_division
 from fangkong.grid.models import Building, Community, Door, DoorVisit, GridCell, Resident, Street
 from fangkong.keypersons.choices import Source, Status, Symptom, TaskStatus
 from fangkong.keypersons.models import Category, FollowUp, KeyPerson, StatusChange, Task
@@ -58,6 +58,14 @@ MISSED = 0.08
 ABNORMAL = 0.04
 VISITED_SHARE = 0.6
 ROAD_NAMES = ("南大街", "县府街", "东环路", "北环路", "西大街", "青年西街", "甘泉街", "长沙门街")
+
+
+def _division(code: str) -> SubDivision:
+    """A division of the packaged table, which holds every code of ``STATIONS``."""
+    division = sub_division(code)
+    if division is None:
+        raise LookupError(f"Division {code} is not in the packaged table.")
+    return division
 
 
 @demo_layer("keypersons")
@@ -103,11 +111,11 @@ def _communities(
             continue
         officers, workers = _staff_of(station)
         street = Street.objects.create(
-            code=street_code, name=sub_division(street_code).name, county_code="620702"
+            code=street_code, name=_division(street_code).name, county_code="620702"
         )
         for n, code in enumerate(codes):
             community = Community.objects.create(
-                code=code, name=sub_division(code).short_name, street=street, station=station,
+                code=code, name=_division(code).short_name, street=street, station=station,
                 officer=officers[n] if n < len(officers) else None,
             )  # fmt: skip
             communities.append(community)
@@ -234,7 +242,7 @@ def _key_persons(
         (
             Resident(
                 door=e.door,
-                cell_id=e.cell_id,
+                cell_id=e.door.cell_id,
                 person_id=e.person_id,
                 name=e.name,
                 phone=e.phone,
@@ -242,6 +250,7 @@ def _key_persons(
                 returnee=e.category.code == "risk_area_returnee",
             )  # fmt: skip
             for e in episodes
+            if e.door is not None
         ),
         label="residents",
     )
@@ -271,7 +280,7 @@ def _history(ctx: DemoContext, episodes: list[KeyPerson], rng: random.Random) ->
                     key_person=e,
                     from_status=Status.ACTIVE,
                     to_status=e.status,
-                    reason=REASONS[e.status],
+                    reason=REASONS[Status(e.status)],
                     at=at,
                 )  # fmt: skip
             )

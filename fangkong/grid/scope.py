@@ -35,6 +35,13 @@ class GridScope:
             return "cell"
         return "unit" if self.unit_path else "none"
 
+    @property
+    def path(self) -> str:
+        """The unit path of a scope of kind "unit"."""
+        if not self.unit_path:
+            raise ValueError("This scope is not a unit's.")
+        return self.unit_path
+
 
 def grid_scope(user: Any) -> GridScope:
     if sees_everything(user):
@@ -71,11 +78,11 @@ def grid_q(user: Any, *, community: str = "community", cell: str | None = "cell"
         return Q()
     if scope.kind == "unit":
         if not community:
-            return Q(station__path__startswith=scope.unit_path)
+            return Q(station__path__startswith=scope.path)
         # A semi-join on the (few) communities rather than a join of every row to its unit.
         from fangkong.grid.models import Community
 
-        ids = Community.objects.filter(station__path__startswith=scope.unit_path).values("pk")
+        ids = Community.objects.filter(station__path__startswith=scope.path).values("pk")
         return Q(**{f"{community}_id__in": ids})
     community_key = f"{community}_id__in" if community else "pk__in"
     q = Q(pk__in=[])

@@ -4,8 +4,9 @@ workers, door-to-door visits and residents. Each is one transaction with its aud
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NoReturn
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,10 +27,8 @@ NAME_MAX = 50
 STATION_KINDS = frozenset({UnitKind.STATION, UnitKind.POLICE_OFFICE, UnitKind.BRANCH_BUREAU})
 
 
-def _refuse(field: str, message: str, code: str) -> None:
-    errors = FieldErrors()
-    errors.add(field, message, code)
-    errors.raise_if_any()
+def _refuse(field: str, message: str, code: str) -> NoReturn:
+    raise ValidationError({field: [ValidationError(message, code=code)]})
 
 
 @transaction.atomic

@@ -138,7 +138,7 @@ def candidate_list_for_user(
     if scope.everything:
         rows = Candidate.objects.all()
     elif scope.kind == "unit":
-        rows = Candidate.objects.filter(unit_path__startswith=scope.unit_path)
+        rows = Candidate.objects.filter(unit_path__startswith=scope.path)
     else:
         rows = Candidate.objects.none()
     if status:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -46,7 +46,7 @@ class ImportMapForm(ServiceErrorsMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sheet"].choices = [(name, name) for name in sheets]
+        cast(forms.ChoiceField, self.fields["sheet"]).choices = [(name, name) for name in sheets]
         columns = [("", "—")] + [
             (str(n), f"{column_letter(n)}  {label}") for n, label in enumerate(labels)
         ]

@@ -15,6 +15,7 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -230,8 +231,13 @@ def org_import_rows(
     _require_admin(actor)
     extract = tabular.extract(sheet, header_row, mapping, FIELDS[kind])
     outcome = Outcome(rows=len(extract.rows), problems=list(extract.problems))
-    importer = _UnitImport(actor) if kind == UNITS else _StaffImport(actor)
-    plan = importer.check(extract.rows, outcome.problems)
+    apply: Callable[[Outcome], None]
+    if kind == UNITS:
+        units = _UnitImport(actor)
+        apply = partial(units.apply, units.check(extract.rows, outcome.problems))
+    else:
+        staff = _StaffImport(actor)
+        apply = partial(staff.apply, staff.check(extract.rows, outcome.problems))
     if progress:
         progress(50)
     if outcome.problems:
@@ -239,7 +245,7 @@ def org_import_rows(
         return outcome
     try:
         with transaction.atomic():
-            importer.apply(plan, outcome)
+            apply(outcome)
             audit_record(
                 actor=actor,
                 action="org.import",
@@ -308,8 +314,7 @@ class _UnitImport:
         self.codes_used = set(Unit.objects.values_list("code", flat=True))
 
     def check(self, rows: list[tabular.Row], problems: list[tabular.Problem]) -> list[_UnitRow]:
-        parsed = [self._row(row, problems) for row in rows]
-        parsed = [r for r in parsed if r is not None]
+        parsed = [r for r in (self._row(row, problems) for row in rows) if r is not None]
         by_code = {r.code: r for r in parsed if r.code}
         by_name: dict[str, list[_UnitRow]] = {}
         for r in parsed:

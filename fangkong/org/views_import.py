@@ -141,7 +141,7 @@ def import_map(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError as exc:
             return _forbidden(request, exc)
         else:
-            query = urlencode({"follow": 1, "back": reverse("org:import_new")})
+            query = urlencode({"follow": "1", "back": reverse("org:import_new")})
             return redirect(f"{reverse('jobs:detail', args=[job.pk])}?{query}")
     return _map_page(request, upload, request.POST, status=422)
 

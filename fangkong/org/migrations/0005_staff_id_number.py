@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_staff_password_change_required'),
+        ('org', '0004_grid_units_and_roles'),
     ]
 
     operations = [

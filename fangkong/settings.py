@@ -239,6 +239,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fangkong.core.context_processors.fangkong",
                 "fangkong.screening.context_processors.screening",
+                "fangkong.intel.context_processors.intel",
             ],
         },
     },

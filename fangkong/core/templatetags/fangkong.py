@@ -30,6 +30,8 @@ NAV_PLACES = (
     "org:units",
     "supplies:overview",
     "keypersons:summary",
+    "intel:lists",
+    "duty:leader",
 )
 
 

@@ -31,7 +31,7 @@ from fangkong.duty.models import (
 from fangkong.duty.shifts import shift_window
 from fangkong.org.choices import StaffKind
 from fangkong.org.models import Staff, Unit
-from fangkong.roster.choices import RosterStatus
+from fangkong.roster.choices import DutyRole, RosterStatus
 from fangkong.roster.models import RosterAssignment
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
@@ -74,6 +74,10 @@ class DutyRow:
     state: str
     first_in: datetime | None
     window: Window
+
+    @property
+    def role_label(self) -> str:
+        return str(DutyRole(self.role).label) if self.role in DutyRole.values else self.role
 
 
 @dataclass

@@ -11,7 +11,7 @@ from fangkong.intel.services.tracing import DEFAULT_DAYS, DEFAULT_WINDOW, MAX_DA
 
 
 class WatchListForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("List name"), max_length=100)
     source = forms.CharField(label=_("Source"), max_length=100, help_text=_("Who sent the list."))
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ListPurpose.choices)
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=200)

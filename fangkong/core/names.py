@@ -20,8 +20,9 @@ def person_name(user: Any) -> str:
         return ""
     state = getattr(user, "_state", None)
     staff = state.fields_cache.get("staff") if state is not None else None
-    if staff is not None and getattr(staff, "name", ""):
-        return str(staff.name)
+    name = getattr(staff, "name", "") if staff is not None else ""
+    if name:
+        return str(name)
     family, given = getattr(user, "last_name", ""), getattr(user, "first_name", "")
     if family or given:
         return family_first(family, given)

@@ -133,9 +133,10 @@ def _key() -> str:
 def _sign_ins(ctx: DemoContext, rng: random.Random, duties: list[RosterAssignment]) -> None:
     rows: list[SignIn] = []
     for duty in duties:
+        site = duty.site
         window = shift_window(duty.roster.pattern, duty.date, duty.shift)
-        if window is None or window.start > ctx.now:
-            continue
+        if site is None or window is None or window.start > ctx.now:
+            continue  # (_published_duties keeps only the duties at a post)
         luck = rng.random()
         if luck < 0.04:
             continue  # absent
@@ -144,12 +145,12 @@ def _sign_ins(ctx: DemoContext, rng: random.Random, duties: list[RosterAssignmen
         if came > ctx.now:
             continue
         outside = luck > 0.97
-        lat = duty.site.lat + (0.012 if outside else rng.uniform(-0.0005, 0.0005))
+        lat = site.lat + (0.012 if outside else rng.uniform(-0.0005, 0.0005))
         common = {
             "staff_id": duty.staff_id,
             "site_id": duty.site_id,
             "duty": duty,
-            "lng": duty.site.lng,
+            "lng": site.lng,
         }
         rows.append(SignIn(
             kind=SignKind.IN, at=came, lat=lat, accuracy_m=rng.randint(5, 40),
@@ -162,7 +163,7 @@ def _sign_ins(ctx: DemoContext, rng: random.Random, duties: list[RosterAssignmen
         left = window.end + timedelta(minutes=rng.randint(0, 20))
         if left <= ctx.now:
             rows.append(SignIn(
-                kind=SignKind.OUT, at=left, lat=duty.site.lat, distance_m=10,
+                kind=SignKind.OUT, at=left, lat=site.lat, distance_m=10,
                 idempotency_key=_key(), **common,
             ))  # fmt: skip
     ctx.bulk_create(SignIn, rows, label="duty_sign_ins")
@@ -247,6 +248,8 @@ def _handovers(
     rows = []
     seen: set[tuple[int, date, str]] = set()
     for duty in duties:
+        if duty.site_id is None:
+            continue  # _published_duties keeps only the duties at a post
         slot = (duty.site_id, duty.date, duty.shift)
         window = shift_window(duty.roster.pattern, duty.date, duty.shift)
         if slot in seen or window is None or window.end > ctx.now or rng.random() > 0.5:

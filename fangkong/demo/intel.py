@@ -61,9 +61,8 @@ def list_csv(ctx: DemoContext) -> bytes:
             if reg.phone and n % 3 == 0
             else ""
         )
-        plate = (
-            reg.group.vehicle.plate if reg.group_id and reg.group.vehicle_id and n % 4 == 0 else ""
-        )
+        vehicle = reg.group.vehicle if reg.group is not None else None
+        plate = vehicle.plate if vehicle is not None and n % 4 == 0 else ""
         plate = f"{plate[:2]}·{plate[2:]}" if plate else ""
         rows.append([reg.name, _messy(reg.person.doc_number, n), phone, plate, ""])
     while len(rows) < LIST_ROWS:
@@ -101,7 +100,7 @@ def _case(ctx: DemoContext) -> Any:
     return None
 
 
-def _analyst_unit() -> Unit:
+def _analyst_unit() -> Unit | None:
     return Unit.objects.filter(parent__isnull=True).order_by("path").first()
 
 

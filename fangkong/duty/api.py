@@ -30,6 +30,7 @@ from fangkong.duty.schemas import (
     PostAttendanceOut,
     PostLeaderIn,
     PostLeaderOut,
+    PostShortOut,
     PostsShortOut,
     RecallIn,
     RecallOut,
@@ -140,7 +141,7 @@ def attendance_now(request: HttpRequest, filters: Query[UnitFilter]) -> list[Pos
 def posts_short(request: HttpRequest, filters: Query[UnitFilter]) -> PostsShortOut:
     path = selectors.scope_path(request.user, _unit(request, filters.unit))
     posts = selectors.posts_short_now(path=path)
-    return PostsShortOut(count=len(posts), posts=posts)
+    return PostsShortOut(count=len(posts), posts=[PostShortOut(**post) for post in posts])
 
 
 @router.post(

@@ -99,7 +99,7 @@ def fix_out(fix: Fix) -> FixOut:
         text=fix.text,
         deadline=fix.deadline,
         status=fix.status,
-        closed_by_name=fix.closed_by.name if fix.closed_by_id else "",
+        closed_by_name=fix.closed_by.name if fix.closed_by is not None else "",
         closed_at=fix.closed_at,
         closing_note=fix.closing_note,
     )
@@ -155,12 +155,14 @@ def report_out(report: SituationReport) -> ReportOut:
         origin=report.origin.name,
         site_id=report.site_id,
         status=report.status,
-        waiting_at=report.unit.name if report.unit_id else None,
+        waiting_at=report.unit.name if report.unit is not None else None,
         waiting_since=report.waiting_since,
         steps=[
             ReportStepOut(
                 unit=step.unit.name,
-                acknowledged_by=step.acknowledged_by.name if step.acknowledged_by_id else "",
+                acknowledged_by=(
+                    step.acknowledged_by.name if step.acknowledged_by is not None else ""
+                ),
                 escalated=step.escalated,
                 at=step.at,
             )
@@ -177,7 +179,7 @@ def squad_out(squad: ReserveSquad) -> SquadOut:
         name=squad.name,
         state=squad.state,
         site_id=squad.site_id,
-        site_name=squad.site.name if squad.site_id else "",
+        site_name=squad.site.name if squad.site is not None else "",
         state_since=squad.state_since,
         members=[m.name for m in squad.members.all()],
     )

@@ -4,9 +4,10 @@ shift against the published rosters, posts short now by presence, and the sign-i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -122,10 +123,13 @@ def attendance_now(
     posts: dict[int, PostRow] = {}
     planned: set[tuple[int, int]] = set()
     for duty, window in running:
-        post = posts.setdefault(duty.site_id, PostRow(duty.site))
-        state, first_in = attendance.duty_state(window, events[(duty.site_id, duty.staff_id)], now)
+        site_id, site = duty.site_id, duty.site
+        if site_id is None or site is None:
+            continue  # running_duties keeps only the duties at a post
+        post = posts.setdefault(site_id, PostRow(site))
+        state, first_in = attendance.duty_state(window, events[(site_id, duty.staff_id)], now)
         post.planned.append(DutyRow(duty.staff, duty.role, state, first_in, window))
-        planned.add((duty.site_id, duty.staff_id))
+        planned.add((site_id, duty.staff_id))
     _unplanned_and_flagged(posts, planned, sign_ins, now)
     return list(posts.values())
 
@@ -145,7 +149,19 @@ def _unplanned_and_flagged(
             posts[sign_in.site_id].unplanned.append(sign_in)
 
 
-def posts_short_now(*, path: str, now: datetime | None = None) -> list[dict[str, Any]]:
+class ShortPost(TypedDict):
+    """A post short of people now (the API's ``PostShortOut``)."""
+
+    id: int
+    name: str
+    unit: str
+    present: int
+    required: int
+    missing_officers: int
+    missing_auxiliaries: int
+
+
+def posts_short_now(*, path: str, now: datetime | None = None) -> list[ShortPost]:
     """Posts of the running shift, within ``path``, where fewer people are present now
     (signed in and not out) than the post requires: sworn officers first, and officers beyond
     the officer requirement standing in for auxiliaries. What the dashboard counts."""
@@ -179,13 +195,13 @@ def posts_short_now(*, path: str, now: datetime | None = None) -> list[dict[str,
         .values("pk", "name", "code", "unit__name", "required_officers", "required_auxiliaries")
         .order_by("unit__path", "code")
     ):
-        row = _shortfall(site, present[site["pk"]])
-        if row is not None:
-            short.append(row)
+        shortfall = _shortfall(site, present[site["pk"]])
+        if shortfall is not None:
+            short.append(shortfall)
     return short
 
 
-def _shortfall(site: dict[str, Any], present: dict[str, int]) -> dict[str, Any] | None:
+def _shortfall(site: Mapping[str, Any], present: dict[str, int]) -> ShortPost | None:
     officers = present.get(StaffKind.OFFICER, 0)
     auxiliaries = present.get(StaffKind.AUXILIARY, 0)
     missing_officers = max(0, site["required_officers"] - officers)

@@ -122,7 +122,7 @@ def _may_sign_at(staff: Staff, user: Any, site: Site, duty: RosterAssignment | N
         duty is not None
         or sees_everything(user)
         or site.unit.path.startswith(staff.unit.path)
-        or (staff.unit.parent_id is not None and site.unit.path.startswith(staff.unit.parent.path))
+        or (staff.unit.parent is not None and site.unit.path.startswith(staff.unit.parent.path))
     )
 
 
@@ -538,14 +538,15 @@ def report_acknowledge(*, actor: Any, report: SituationReport) -> SituationRepor
         .get(pk=report.pk)
     )
     staff = actor_staff(actor)
-    if not can_acknowledge(actor, report):
-        if report.status != ReportStatus.OPEN or report.unit is None:
+    unit = report.unit
+    if not can_acknowledge(actor, report) or unit is None:  # can_acknowledge needs a unit
+        if report.status != ReportStatus.OPEN or unit is None:
             errors = FieldErrors()
             errors.add("report", _("Nothing is waiting for acknowledgement."), "not_waiting")
             errors.raise_if_any()
         raise PermissionDeniedError(_("Only a leader of the level it waits at acknowledges it."))
     now = timezone.now()
-    ReportStep.objects.create(report=report, unit=report.unit, acknowledged_by=staff, at=now)
+    ReportStep.objects.create(report=report, unit=unit, acknowledged_by=staff, at=now)
     _pass_up(report, now)
     audit_record(actor=actor, action="duty.report_acknowledge", target=report)
     return report

@@ -132,7 +132,7 @@ def handovers(request: HttpRequest) -> HttpResponse:
         else:
             texts = {name: request.POST.get(name, "") for name in services.HANDOVER_FIELDS}
             try:
-                services.handover_record(actor=request.user, site=site, **texts)
+                services.handover_record(actor=request.user, site=site, at=None, **texts)
                 messages.success(request, _("Handover recorded."))
             except ValidationError as exc:
                 messages.error(request, _errors_text(exc))
@@ -340,6 +340,8 @@ def _squads_post(request: HttpRequest) -> None:
     try:
         if request.POST.get("action") == "recall":
             unit = jurisdiction_root(request.user)
+            if unit is None:  # what recall_issue answers anyone outside the unit
+                raise services.PermissionDeniedError(_("Only leaders of the unit do this."))
             starts_on = parse_date(request.POST.get("starts_on", "")[:10]) or timezone.localdate()
             order = services.recall_issue(
                 actor=request.user,

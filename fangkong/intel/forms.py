@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -22,7 +23,7 @@ class WatchListForm(forms.Form):
         label=_("File"), help_text=_("Excel .xlsx (every sheet) or CSV (UTF-8 or GBK).")
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=21)
 

@@ -31,7 +31,7 @@ def match_row(match: Match) -> dict[str, Any]:
         "basis": str(MatchBasis(match.basis).label),
         "record": str(RecordType(match.record_type).label),
         "record_id": match.record_id,
-        "site": match.site.name if match.site_id else "",
+        "site": match.site.name if match.site is not None else "",
         "unit": match.unit.name,
         "seen_at": _when(match.seen_at),
         "status": match.status,
@@ -49,7 +49,7 @@ def contact_row(contact: TraceContact) -> dict[str, Any]:
         "reason": str(ContactReason(contact.reason).label),
         "reason_code": contact.reason,
         "via_id": contact.via_id,
-        "site": contact.site.name if contact.site_id else "",
+        "site": contact.site.name if contact.site is not None else "",
         "at": _when(contact.at),
         "plate": contact.plate,
         "train": contact.train,
@@ -57,7 +57,7 @@ def contact_row(contact: TraceContact) -> dict[str, Any]:
 
 
 def case_label(trace: Trace) -> str:
-    if trace.person_id:
+    if trace.person is not None:
         return trace.person.doc_masked
     if trace.plate:
         return trace.plate
@@ -96,7 +96,7 @@ def contacts_workbook(trace: Trace, contacts: Iterable[TraceContact]) -> bytes:
             c.person.doc_number,
             c.degree,
             str(ContactReason(c.reason).label),
-            c.site.name if c.site_id else "",
+            c.site.name if c.site is not None else "",
             _when(c.at),
             c.plate,
             c.train,

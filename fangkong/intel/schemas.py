@@ -6,11 +6,13 @@ from typing import Literal
 from ninja import Field, Schema
 
 from fangkong.core.params import Day, RecordId, limit_field, offset_field
-from fangkong.intel.choices import CaseKind, ListPurpose, MatchStatus
 
-Purpose = Literal[tuple(ListPurpose.values)]  # type: ignore[valid-type]
-Status = Literal[tuple(MatchStatus.values)]  # type: ignore[valid-type]
-Case = Literal[tuple(CaseKind.values)]  # type: ignore[valid-type]
+# The values of the choices, spelt out for the type checker (tests/intel check they agree).
+Purpose = Literal[
+    "close_contact", "secondary_contact", "risk_area", "observation", "manifest", "other"
+]
+Status = Literal["matched", "pending", "confirmed", "rejected"]
+Case = Literal["person", "plate", "train"]
 
 
 class Page(Schema):

@@ -22,6 +22,7 @@ from fangkong.intel.forms import TraceForm, WatchListForm
 from fangkong.intel.permissions import can_work_intel
 from fangkong.intel.services import lists, matching, notices, tracing
 from fangkong.jobs.models import Job
+from fangkong.org.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 200
@@ -30,6 +31,15 @@ PAGE = 200
 def _guard(request: HttpRequest) -> None:
     if not can_work_intel(request.user):
         raise PermissionDenied(_("Only analysts and unit leaders work on lists."))
+
+
+def _unit(request: HttpRequest) -> Unit:
+    """The unit a list or trace is made for: the user's jurisdiction (none without a staff
+    record, who cannot work on lists)."""
+    unit = jurisdiction_root(request.user)
+    if unit is None:
+        raise PermissionDenied(_("Only analysts and unit leaders work on lists."))
+    return unit
 
 
 def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
@@ -63,7 +73,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
         try:
             watch_list = lists.watch_list_create(
                 actor=request.user,
-                unit=jurisdiction_root(request.user) or request.user.staff.unit,
+                unit=_unit(request),
                 name=data["name"],
                 source=data["source"],
                 purpose=data["purpose"],
@@ -157,7 +167,7 @@ def trace_index(request: HttpRequest) -> HttpResponse:
         try:
             trace = tracing.trace_start(
                 actor=request.user,
-                unit=jurisdiction_root(request.user) or request.user.staff.unit,
+                unit=_unit(request),
                 case_kind=data["case_kind"],
                 case=data,
                 window_minutes=data["window_minutes"],

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,9 @@ from fangkong.registration.models import (
 )
 from fangkong.screening.choices import CargoKind, Outcome, PassStatus, RiskLevel
 from fangkong.sites.models import Site
+
+if TYPE_CHECKING:
+    from fangkong.intel.services.alerts import AlertNotice
 
 
 class Policy(models.Model):
@@ -197,6 +202,8 @@ class Check(DeclaredIdentity):
     checked_at = models.DateTimeField(_("checked at"))
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    # Not stored: what check_record found on the outside lists, for the officer to see.
+    alerts: list[AlertNotice]
 
     class Meta:
         verbose_name = _("check")

@@ -3,12 +3,14 @@ notice; another brigade gets 404."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from fangkong.intel import schemas
+from fangkong.intel.choices import CaseKind, ListPurpose, MatchStatus
 from fangkong.registration.models import birth_key
 from tests.conftest import login
 from tests.factories import PersonFactory
@@ -82,3 +84,16 @@ def test_list_match_review_and_trace(commander: Any, other_officer: Any, sites: 
         f"{API}/traces", {"case_kind": "plate", "plate": "xx"}, content_type="application/json"
     )
     assert bad.status_code == 422 and "plate" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("literal", "choices"),
+    [
+        (schemas.Purpose, ListPurpose),
+        (schemas.Status, MatchStatus),
+        (schemas.Case, CaseKind),
+    ],
+)
+def test_schema_literals_are_the_choices(literal: Any, choices: Any) -> None:
+    """The API's literals are spelt out for the type checker: they are the choices' values."""
+    assert get_args(literal) == tuple(choices.values)

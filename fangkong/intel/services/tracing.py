@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,13 +190,16 @@ def _events_of_plate(trace: Trace) -> list[TraceEvent]:
 
 def _trains_of(trace: Trace) -> list[tuple[str, date]]:
     if trace.case_kind == CaseKind.TRAIN:
-        return [(trace.train, trace.travel_date)]
+        # trace_start requires the date of a train case; without one nothing travelled with it.
+        return [(trace.train, trace.travel_date)] if trace.travel_date is not None else []
     if trace.person is None:
         return []
     own = ListEntry.objects.filter(
         doc_index=trace.person.doc_index, watch_list__status=ListStatus.ACTIVE
     ).exclude(train="")
-    return sorted(set(own.exclude(travel_date=None).values_list("train", "travel_date")))
+    dated = own.exclude(travel_date=None).values_list("train", "travel_date")
+    # The ORM types the date as nullable; the entries without one are excluded above.
+    return sorted(set(cast("QuerySet[ListEntry, tuple[str, date]]", dated)))
 
 
 def _contacts_insert(trace: Trace, degree: int) -> None:

@@ -505,7 +505,8 @@ def _check_save(check: Check, *, user: Any) -> Recorded:
             check.registration,
         )
         return Recorded(stored, False)
-    if check.vehicle_kind:
+    # A kind is kept only for a group with a vehicle (check_record).
+    if check.vehicle_kind and check.group is not None and check.group.vehicle is not None:
         _vehicle_confirm(check.group.vehicle, check.vehicle_kind)
     check.alerts = intel_services.alerts_for(check=check)  # a person or plate on a list
     if check.overridden:
@@ -576,7 +577,7 @@ def _clean_reveal_reason(reason_code: str, reason: str) -> str:
 def _reveal_in_scope(user: Any, check: Check) -> bool:
     """The check, and the registration it was made from if any, captured at sites of the
     user's jurisdiction."""
-    sites = [check.site, *([check.registration.site] if check.registration_id else [])]
+    sites = [check.site, *([check.registration.site] if check.registration is not None else [])]
     return all(unit_in_scope(user, site.unit) for site in sites)
 
 

@@ -22,6 +22,7 @@ from fangkong.duty.schemas import (
     HandoverFilter,
     HandoverIn,
     HandoverOut,
+    HandoverSearchIn,
     InspectionFilter,
     InspectionIn,
     InspectionOut,
@@ -164,11 +165,25 @@ def handover_create(request: HttpRequest, payload: HandoverIn) -> tuple[int, Han
     summary="The handover log of the posts of the caller's jurisdiction, searchable",
 )
 def handover_list(request: HttpRequest, filters: Query[HandoverFilter]) -> list[HandoverOut]:
+    return _handovers(request, filters, q="")
+
+
+@router.post(
+    "/duty/handovers/search",
+    response={200: list[HandoverOut], **ERRORS},
+    operation_id="duty_handover_search",
+    summary="The handover log searched for words (by POST: the words stay out of the logs)",
+)
+def handover_search(request: HttpRequest, payload: HandoverSearchIn) -> list[HandoverOut]:
+    return _handovers(request, payload, q=payload.q)
+
+
+def _handovers(request: HttpRequest, filters: HandoverFilter, *, q: str) -> list[HandoverOut]:
     site = None
     if filters.site:
         site = selectors.site_for_sign_in(user=request.user, site_id=filters.site)
     rows = selectors.handover_list_for_user(
-        user=request.user, site=site, q=filters.q, pending=filters.pending
+        user=request.user, site=site, q=q, pending=filters.pending
     )
     return [
         presenters.handover_out(h) for h in rows[filters.offset : filters.offset + filters.limit]

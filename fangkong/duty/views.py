@@ -126,7 +126,8 @@ def handovers(request: HttpRequest) -> HttpResponse:
     """The handover log (交接班) of the posts in the user's jurisdiction, searchable, with
     the form the outgoing team fills in and the incoming leader's acknowledgement."""
     site = _site_param(request)
-    if request.method == "POST":
+    searching = request.method == "POST" and "search" in request.POST
+    if request.method == "POST" and not searching:
         if site is None:
             messages.error(request, _("Choose the post."))
         else:
@@ -137,7 +138,8 @@ def handovers(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 messages.error(request, _errors_text(exc))
         return redirect(request.get_full_path())
-    q = request.GET.get("q", "")[:100]
+    # The words searched for come by POST, so that they stay out of the access log.
+    q = request.POST.get("q", "")[:100] if searching else ""
     rows = selectors.handover_list_for_user(user=request.user, site=site, q=q)[:100]
     staff = getattr(request.user, "staff", None)
     posts = selectors.own_posts(staff=staff) if staff is not None else []

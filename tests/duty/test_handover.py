@@ -34,9 +34,13 @@ def test_handover_recorded_acknowledged_and_found(post: Any, other_officer: Any)
     again = login(post.leader).post(f"{URL}/{handover_id}/acknowledge")
     assert again.json()["code"] == "already_acknowledged"
 
-    found = login(post.leader).get(URL, {"q": "甘G12345", "site": post.site.pk})
+    search = f"{URL}/search"
+    found = login(post.leader).post(
+        search, {"q": "甘G12345", "site": post.site.pk}, content_type="application/json"
+    )
     assert [h["id"] for h in found.json()] == [handover_id]
-    assert login(post.leader).get(URL, {"q": "没有"}).json() == []
+    nothing = login(post.leader).post(search, {"q": "没有"}, content_type="application/json")
+    assert nothing.json() == []
     assert login(other_officer).get(URL).json() == []
     assert login(other_officer).post(f"{URL}/{handover_id}/acknowledge").status_code == 404
 
@@ -52,8 +56,10 @@ def test_handover_page(post: Any) -> None:
     sent = client.post("/duty/handovers/", {"site": post.site.pk, "incidents": "护栏损坏"})
     assert sent.status_code == 302
     assert Handover.objects.get().incidents == "护栏损坏"
-    page = login(post.leader).get("/duty/handovers/", {"q": "护栏"})
+    page = login(post.leader).post("/duty/handovers/", {"search": "1", "q": "护栏"})
     assert "护栏损坏" in page.content.decode()
+    missed = login(post.leader).post("/duty/handovers/", {"search": "1", "q": "没有"})
+    assert "护栏损坏" not in missed.content.decode()
     handover = Handover.objects.get()
     login(post.leader).post(f"/duty/handovers/{handover.pk}/acknowledge")
     handover.refresh_from_db()

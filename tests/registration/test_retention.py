@@ -240,6 +240,7 @@ def test_a_dry_run_counts_per_kind_and_deletes_nothing(
     assert AuditLog.objects.count() == audits
     assert out.getvalue().splitlines() == [
         "Dry run: nothing was deleted. It would delete:",
+        "intel.lists: lists 0, entries 0",
         "screening.checks: checks 1",
         "screening.vehicle_passes: vehicle_passes 1",
         "registration: registrations 2, travel_groups 1, persons 2",

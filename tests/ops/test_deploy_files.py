@@ -34,6 +34,8 @@ def directives(path: Path) -> dict[str, list[str]]:
 def test_every_timer_has_its_service_and_fires_in_beijing_time() -> None:
     assert [t.stem for t in units("timer")] == [
         "fangkong-audit",
+        "fangkong-duty-escalate",
+        "fangkong-keypersons-flag",
         "fangkong-purge",
         "fangkong-reports",
     ]

@@ -215,7 +215,7 @@
         el('div', { className: 'temprow' }, [
           el('label', { className: 'temp' }, [
             el('span', { text: UI.temperature }),
-            el('input', { dataset: { field: 'temperature' }, inputmode: 'decimal', placeholder: '36.5', autocomplete: 'off', value: person.temperature, 'aria-label': UI.temperature }),
+            el('input', { dataset: { field: 'temperature' }, inputmode: 'decimal', placeholder: '℃', autocomplete: 'off', value: person.temperature, 'aria-label': UI.temperature }),
             el('span', { className: 'unit', text: '℃' })
           ]),
           el('div', { className: 'rec', dataset: { out: 'rec' } })

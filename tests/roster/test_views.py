@@ -135,16 +135,19 @@ def test_excel_export_opens_again(roster: Roster, brigade_officer: Any) -> None:
     book = load_workbook(BytesIO(answer.content))
     assert book.sheetnames[:3] == ["按点位", "按人员", "缺员"]
     by_site = book["按点位"]
+    title = by_site["A1"].value
+    assert roster.unit.name in title and START.isoformat() in title and "勤务排班" in title
+    assert all(book[name]["A1"].value == title for name in book.sheetnames)
     with translation.override("zh-hans"):
-        assert by_site["A1"].value == translation.gettext("Site")
-    assert by_site["C1"].value == START.isoformat()
-    assert by_site["A2"].value == "带班领导"
+        assert by_site["A2"].value == translation.gettext("Site")
+    assert by_site["C2"].value == START.isoformat()
+    assert by_site["A3"].value == "带班领导"
     leader = roster.assignments.select_related("staff").get(role="leader", date=START)
-    assert leader.staff.name in by_site["C2"].value
-    places = {by_site.cell(row=r, column=1).value for r in range(2, by_site.max_row + 1)}
+    assert leader.staff.name in by_site["C3"].value
+    places = {by_site.cell(row=r, column=1).value for r in range(3, by_site.max_row + 1)}
     assert "G30张掖东收费站" in places
     people = book["按人员"]
-    names = {people.cell(row=r, column=1).value for r in range(2, people.max_row + 1)}
+    names = {people.cell(row=r, column=1).value for r in range(3, people.max_row + 1)}
     assert names == set(roster.assignments.values_list("staff__name", flat=True))
     audit = AuditLog.objects.get(action="roster.export", target_id=str(roster.pk))
     assert (audit.reason, audit.ip) == ("排班备案", "127.0.0.1")

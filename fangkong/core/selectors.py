@@ -42,6 +42,8 @@ def audit_chain_verify(
 def audit_history(target: models.Model) -> QuerySet[AuditLog]:
     """What was done to ``target``, oldest first. The caller has checked that the user may
     see ``target``."""
-    return AuditLog.objects.filter(
-        target_type=target._meta.label_lower, target_id=str(target.pk)
-    ).order_by("at", "id")
+    return (
+        AuditLog.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        .select_related("actor__staff")
+        .order_by("at", "id")
+    )

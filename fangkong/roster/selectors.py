@@ -30,7 +30,7 @@ from fangkong.sites.models import Site
 
 
 def roster_list_for_user(*, user: Any, status: str | None = None) -> QuerySet[Roster]:
-    rosters = Roster.objects.filter(scope_q(user)).select_related("unit", "created_by")
+    rosters = Roster.objects.filter(scope_q(user)).select_related("unit", "created_by__staff")
     if status:
         rosters = rosters.filter(status=status)
     return rosters.order_by("-start", "-id")

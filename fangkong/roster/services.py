@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import unit_in_scope
+from fangkong.core.names import person_name
 from fangkong.jobs.models import Job
 from fangkong.jobs.services import job_start
 from fangkong.org.models import Staff, Unit
@@ -478,7 +479,7 @@ def roster_publish(*, actor: Any, roster: Roster, accept_shortfall: bool = False
             **roster.summary,
             "accepted_shortfall": {
                 "missing": roster.missing,
-                "by": actor.get_username() if getattr(actor, "is_authenticated", False) else "",
+                "by": person_name(actor) if getattr(actor, "is_authenticated", False) else "",
                 "at": timezone.now().isoformat(),
             },
         }

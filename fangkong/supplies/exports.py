@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.core.names import person_name
 from fangkong.lib.tabular import write_workbook
 from fangkong.supplies.choices import LocationKind, MovementKind
 from fangkong.supplies.models import Movement
@@ -49,7 +50,7 @@ def ledger_workbook(movements: Iterable[Movement]) -> bytes:
             m.supplier,
             m.reference,
             m.note,
-            m.recorded_by.get_username() if m.recorded_by else "",
+            person_name(m.recorded_by) if m.recorded_by else "",
         ]
         for m in movements
     )

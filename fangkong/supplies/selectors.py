@@ -103,7 +103,7 @@ def movement_list_for_user(
     if last:
         movements = movements.filter(day__lte=last)
     return movements.select_related(
-        "location", "item", "batch", "counterpart", "recorded_by"
+        "location", "item", "batch", "counterpart", "recorded_by__staff"
     ).order_by("-at", "-id")
 
 

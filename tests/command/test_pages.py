@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from fangkong.core.models import AuditLog
 from tests.command.conftest import make_check
 from tests.conftest import login
+from tests.factories import SiteFactory
 
 NOW = datetime(2026, 11, 22, 4, 30, tzinfo=UTC)
 
@@ -58,6 +59,19 @@ def test_phone_view_shows_my_unit_today(sites: Any, brigade_officer: Any) -> Non
     assert "甘州大队" in html and "临泽大队" not in html
     assert response.context["totals"]["today"] == 1
     assert response.context["outcomes"]["outcome_refer_health"] == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_phone_view_lists_every_quiet_site_with_the_rest_behind_more(
+    tree: Any, brigade_officer: Any
+) -> None:
+    names = [f"静默卡点{n:02d}" for n in range(12)]
+    for name in names:
+        SiteFactory(unit=tree.ganzhou, name=name)
+    html = login(brigade_officer).get("/command/me/").content.decode()
+    assert all(name in html for name in names)
+    assert '<details class="more">' in html
+    assert "另有 4 个" in html
 
 
 @time_machine.travel(NOW, tick=False)

@@ -23,8 +23,11 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.jurisdiction import user_unit
 from fangkong.lib.divisions import division_name, division_path
 from fangkong.org.permissions import can_administer, can_administer_any
+from fangkong.registration.choices import RegistrationKind
+from fangkong.registration.selectors import site_accepted_kinds
 from fangkong.sites import selectors, services
 from fangkong.sites.choices import ROAD_KINDS, SiteKind, SiteStatus
 from fangkong.sites.forms import PhotoForm, SiteFilterForm, SiteForm, StatusForm
@@ -104,7 +107,8 @@ def site_list(request: HttpRequest) -> HttpResponse:
     filters = SiteFilterForm(request.GET or None, user=request.user)
     sites = selectors.site_list_for_user(user=request.user, **filters.filters())
     page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filters": filters, "page": page}
+    unit = user_unit(request.user)
+    context = {"filters": filters, "page": page, "poster_unit": unit}
     template = "sites/partials/site_table.html" if request.htmx else "sites/site_list.html"
     return render(request, template, context)
 
@@ -142,7 +146,22 @@ def _detail_context(
         "status_form": status_form,
         "map_config": map_config(),
         "kind_colour": KIND_COLOURS.get(site.kind, "#555"),
+        "registration_links": _registration_links(site),
     }
+
+
+def _registration_links(site: Site) -> list[dict[str, str]]:
+    """The self-registration forms the site offers, with their QR codes and A4 posters."""
+    labels = dict(RegistrationKind.choices)
+    return [
+        {
+            "label": str(labels.get(kind, kind)),
+            "form": reverse("registration:form", args=[site.code, kind]),
+            "qr": reverse("registration:site_qr", args=[site.pk, kind]),
+            "poster": reverse("registration:site_poster", args=[site.pk, kind]),
+        }
+        for kind in site_accepted_kinds(site)
+    ]
 
 
 @login_required

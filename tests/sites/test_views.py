@@ -118,6 +118,23 @@ def test_detail_renders_for_personas_in_jurisdiction(request, sites, persona: st
     assert "变更状态" in body  # admins may change the status
 
 
+@pytest.mark.django_db
+def test_site_page_links_its_registration_forms_qr_codes_and_posters(
+    sites, brigade_officer
+) -> None:
+    site = sites["ganzhou"][0]  # a toll station: road registrations
+    client = login(brigade_officer)
+    body = client.get(f"/sites/{site.pk}/", **ZH).content.decode()
+    form = f"/r/{site.code}/road/"
+    poster = f"/r/posters/{site.pk}/road.pdf"
+    assert form in body and f"/r/qr/{site.pk}/road.svg" in body and poster in body
+    assert client.get(form).status_code == 200
+    answer = client.get(poster)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    listing = client.get("/sites/", **ZH).content.decode()
+    assert f"/r/posters/unit/{brigade_officer.staff.unit_id}.pdf" in listing
+
+
 # ---- jurisdiction ----------------------------------------------------------------------
 
 

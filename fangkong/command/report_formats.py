@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
@@ -50,7 +51,8 @@ def figure_rows(data: dict[str, Any]) -> list[list[Any]]:
 
 
 def figure_headers() -> list[str]:
-    return [_("Figure"), _("Today"), _("Yesterday"), _("Same day last week")]
+    # "The day", not "today": a report is read about a day that has passed.
+    return [_("Figure"), _("The day"), _("Day before"), _("Same day last week")]
 
 
 def report_state(unit_row: dict[str, Any]) -> str:
@@ -86,13 +88,24 @@ def unit_headers() -> list[str]:
     ]
 
 
+# Quiet sites named one by one in the report's exceptions; the rest are counted.
+QUIET_LISTED = 10
+
+
 def exception_lines(data: dict[str, Any]) -> list[str]:
     exceptions = data["exceptions"]
+    quiet = exceptions["quiet_sites"]
     lines = [
         _("Quiet site: %(site)s (%(unit)s), %(hours)s hours without a check")
         % {"site": q["name"], "unit": q["unit"], "hours": q["hours"]}
-        for q in exceptions["quiet_sites"]
+        for q in quiet[:QUIET_LISTED]
     ]
+    if len(quiet) > QUIET_LISTED:
+        # The rest in one line: dozens of quiet county roads must not fill pages.
+        lines.append(
+            _("and %(count)s more quiet sites (the Excel file lists them all)")
+            % {"count": len(quiet) - QUIET_LISTED}
+        )
     lines += [
         _("Against the policy's recommendation at %(site)s: %(count)s")
         % {"site": o["name"], "count": o["count"]}
@@ -146,10 +159,22 @@ def _hourly_chart(font: str, data: dict[str, Any]) -> Drawing:
     chart.categoryAxis.labels.fontName = font
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.valueMin = 0
-    chart.lines[0].strokeColor = colors.HexColor("#1565c0")
-    chart.lines[1].strokeColor = colors.HexColor("#ef6c00")
+    series = [
+        (colors.HexColor("#1565c0"), _("Persons")),
+        (colors.HexColor("#ef6c00"), _("Persuaded to return")),
+    ]
+    for i, (colour, _label) in enumerate(series):
+        chart.lines[i].strokeColor = colour
     drawing.add(chart)
     drawing.add(String(12 * mm, 51 * mm, _("Persons by hour"), fontName=font, fontSize=9))
+    legend = Legend()
+    legend.x, legend.y = 120 * mm, 53 * mm
+    legend.fontName, legend.fontSize = font, 8
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.deltax = 30 * mm
+    legend.colorNamePairs = series
+    drawing.add(legend)
     return drawing
 
 
@@ -162,7 +187,9 @@ def _outcome_pie(font: str, data: dict[str, Any]) -> Drawing:
     pie.x, pie.y, pie.width, pie.height = 18 * mm, 6 * mm, 40 * mm, 40 * mm
     pie.data = [n for _label, n in shown]
     pie.labels = [f"{label} {n}" for label, n in shown]
-    pie.simpleLabels = 1
+    # Labels beside the pie with pointers, so that small slices' labels do not overlap.
+    pie.simpleLabels = 0
+    pie.sideLabels = 1
     pie.slices.fontName = font
     pie.slices.fontSize = 7
     for i in range(len(shown)):
@@ -233,8 +260,18 @@ def report_pdf(*, data: dict[str, Any], status_line: str, remarks: str) -> bytes
             Paragraph(escape(_("Remarks")), styles["h2"]),
             Paragraph(escape(remarks), styles["base"]),
         ]
-    doc.build(story)
+    doc.build(story, onFirstPage=_page_number(font), onLaterPages=_page_number(font))
     return out.getvalue()
+
+
+def _page_number(font: str) -> Any:
+    def draw(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.drawCentredString(A4[0] / 2, 7 * mm, _("Page %(page)s") % {"page": doc.page})
+        canvas.restoreState()
+
+    return draw
 
 
 # --- Excel -----------------------------------------------------------------------------------

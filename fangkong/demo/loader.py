@@ -387,8 +387,9 @@ def load_registrations(ctx: DemoContext) -> None:
 # Last: the checks need the sites.
 @demo_layer("checks")
 def load_checks(ctx: DemoContext) -> None:
-    """Eight days of checks at every site (so that the same weekday last week has a whole day),
-    shaped by the hour of day, with their rollups."""
+    """Nine days of checks at every site (so that yesterday's report and today's dashboard
+    both have a whole same weekday last week to compare with), shaped by the hour of day,
+    with their rollups."""
     if ctx.checks <= 0:
         return
     from fangkong.command.generate import checks_generate
@@ -396,7 +397,7 @@ def load_checks(ctx: DemoContext) -> None:
     names = NameGenerator(random.Random(f"{ctx.seed}:travellers"))
     pool = ["".join(names.draw(female=i % 2 == 1)) for i in range(min(2_000, ctx.checks // 5 + 1))]
     result = checks_generate(
-        checks=ctx.checks, days=8, end=ctx.now, seed=ctx.seed, progress=None, names=pool
+        checks=ctx.checks, days=9, end=ctx.now, seed=ctx.seed, progress=None, names=pool
     )
     ctx.counts["checks"] += result.checks
 

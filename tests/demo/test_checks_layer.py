@@ -29,13 +29,13 @@ def test_a_week_of_checks_fills_the_dashboard() -> None:
     result = demo_load(now=NOW, checks=700)
     assert result.counts["checks"] == Check.objects.count() == 700
     first = Check.objects.order_by("checked_at").first()
-    assert first is not None and NOW - timedelta(days=8, hours=1) <= first.checked_at < NOW
+    assert first is not None and NOW - timedelta(days=9, hours=1) <= first.checked_at < NOW
     # Travellers have real-looking names, and every check is in the rollups.
     names = {check.name for check in Check.objects.all()}
     assert "测试人员" not in names and all(2 <= len(name) <= 3 for name in names)
     top = Unit.objects.get(parent__isnull=True)
     day = timezone.localdate(NOW)
-    trends = daily_trends(scope=Scope(unit=top), first=day - timedelta(days=8), last=day)
+    trends = daily_trends(scope=Scope(unit=top), first=day - timedelta(days=9), last=day)
     assert sum(t["persons"] for t in trends) == 700
     assert sum(SiteDayRollup.objects.values_list("persons", flat=True)) == 700
     # Busier at expressway exits than on county roads.

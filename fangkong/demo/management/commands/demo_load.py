@@ -70,7 +70,7 @@ class Command(BaseCommand):
             "units": counts.get("units", 0),
             "sites": counts.get("sites", 0),
             "staff": counts.get("staff", 0),
-            "users": counts.get("users", 0),
+            "users": counts.get("users", 0) + counts.get("grid_logins", 0),
             "checks": counts.get("checks", 0),
             "registrations": counts.get("registrations", 0),
         }

@@ -137,3 +137,21 @@ def test_the_workers_heartbeat_is_there_for_health_checks(db):
 def test_queue_position_counts_the_jobs_ahead(brigade_officer, tree):
     first, second = start(brigade_officer, tree.ganzhou), start(brigade_officer, tree.ganzhou)
     assert selectors.queue_position(first) == 0 and selectors.queue_position(second) == 1
+
+
+def test_the_progress_partial_escapes_what_users_named(brigade_officer, tree):
+    """A job's title (a list's or a file's name), its best values and its error are text that
+    users chose: the partial htmx swaps in must show them as text, never as markup."""
+    hostile = '<img src=x onerror="alert(1)">'
+    job = start(brigade_officer, tree.ganzhou, steps=2)
+    Job.objects.filter(pk=job.pk).update(
+        title=hostile,
+        best=[{"label": "Steps done", "value": hostile}],
+        status=JobStatus.FAILED,
+        error=hostile,
+        finished_at=timezone.now(),
+    )
+    body = login(brigade_officer).get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
+    text = body.content.decode()
+    assert "<img" not in text
+    assert text.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 3

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -36,6 +34,8 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from _scratch import scratch_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "fangkong_bench_duty"
@@ -183,12 +183,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _postgres_admin(url: str) -> Any:
-    import psycopg
-
-    return psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 sign-ins, fewer runs")
@@ -204,27 +198,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.signins, args.repeat = 1_000, 30
-    os.environ["FANGKONG_ENV"] = "development"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="fangkong-bench-") as data_dir:
-        os.environ["FANGKONG_DATA_DIR"] = data_dir
-        os.environ["FANGKONG_MEDIA_ROOT"] = str(Path(data_dir) / "media")
-        if args.postgres:
-            admin = _postgres_admin(args.postgres)
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-            os.environ["FANGKONG_DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + BENCH_DB
-        else:
-            os.environ.pop("FANGKONG_DATABASE_URL", None)
-        try:
-            figures = run(args)
-        finally:
-            if args.postgres:
-                from django.db import connections
-
-                connections.close_all()
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    with scratch_environment(args.postgres, BENCH_DB):
+        figures = run(args)
     print(json.dumps(figures))
 
 

@@ -37,6 +37,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from _scratch import scratch_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "wt_intel_bench"
 SITES = 100
@@ -407,12 +409,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _postgres_admin(url: str) -> Any:
-    import psycopg
-
-    return psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a scaled-down run, under a minute")
@@ -429,27 +425,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.registrations, args.list, args.checks, args.cases = 100_000, 10_000, 100_000, 50
-    os.environ["FANGKONG_ENV"] = "development"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="fangkong-bench-") as data_dir:
-        os.environ["FANGKONG_DATA_DIR"] = data_dir
-        os.environ["FANGKONG_MEDIA_ROOT"] = str(Path(data_dir) / "media")
-        if args.postgres:
-            admin = _postgres_admin(args.postgres)
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-            os.environ["FANGKONG_DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + BENCH_DB
-        else:
-            os.environ.pop("FANGKONG_DATABASE_URL", None)
-        try:
-            figures = run(args)
-        finally:
-            if args.postgres:
-                from django.db import connections
-
-                connections.close_all()
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    with scratch_environment(args.postgres, BENCH_DB):
+        figures = run(args)
     print(json.dumps(figures))
 
 

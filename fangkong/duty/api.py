@@ -39,6 +39,9 @@ from fangkong.duty.schemas import (
     ReportIn,
     ReportKeyReusedOut,
     ReportOut,
+    SecondmentFilter,
+    SecondmentIn,
+    SecondmentOut,
     SignInFilter,
     SignInIn,
     SignInOut,
@@ -48,6 +51,7 @@ from fangkong.duty.schemas import (
     SquadOut,
     UnitFilter,
 )
+from fangkong.org.models import Unit
 from fangkong.org.selectors import staff_get_for_user, unit_get_for_user
 
 router = Router(tags=["duty"])
@@ -114,8 +118,9 @@ def sign_in_list(request: HttpRequest, filters: Query[SignInFilter]) -> list[Sig
     rows = selectors.sign_in_list_for_user(
         user=request.user, site=site, since=filters.since, flagged=filters.flagged
     )
-    page = rows[filters.offset : filters.offset + filters.limit]
-    return [presenters.sign_in_out(row) for row in page]
+    page = list(rows[filters.offset : filters.offset + filters.limit])
+    seconded = selectors.secondments_of_sign_ins(page)
+    return [presenters.sign_in_out(row, seconded.get(row.pk)) for row in page]
 
 
 def _unit(request: HttpRequest, unit_id: int | None) -> Any:
@@ -275,7 +280,7 @@ def posts_not_visited(request: HttpRequest, filters: Query[UnitFilter]) -> list[
 )
 def post_leader_create(request: HttpRequest, payload: PostLeaderIn) -> tuple[int, PostLeaderOut]:
     site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
-    leader = staff_get_for_user(user=request.user, staff_id=payload.leader_id)
+    leader = selectors.staff_pick_for_user(user=request.user, staff_id=payload.leader_id)
     bound = services.post_leader_assign(
         actor=request.user,
         site=site,
@@ -388,7 +393,10 @@ def report_close(request: HttpRequest, report_id: RecordIdPath) -> ReportOut:
 @router.post("/duty/squads", response={201: SquadOut, **ERRORS}, operation_id="duty_squad_create")
 def squad_create(request: HttpRequest, payload: SquadIn) -> tuple[int, SquadOut]:
     unit = unit_get_for_user(user=request.user, unit_id=payload.unit_id)
-    members = [staff_get_for_user(user=request.user, staff_id=i) for i in set(payload.member_ids)]
+    members = [
+        selectors.staff_pick_for_user(user=request.user, staff_id=i)
+        for i in set(payload.member_ids)
+    ]
     squad = services.squad_create(actor=request.user, unit=unit, name=payload.name, members=members)
     return 201, presenters.squad_out(
         selectors.squad_get_for_user(user=request.user, squad_id=squad.pk)
@@ -438,3 +446,36 @@ def recall_create(request: HttpRequest, payload: RecallIn) -> tuple[int, RecallO
 def recall_list(request: HttpRequest, filters: Query[PageFilter]) -> list[RecallOut]:
     rows = selectors.recall_list_for_user(user=request.user)
     return [presenters.recall_out(r) for r in rows[filters.offset : filters.offset + filters.limit]]
+
+
+@router.post(
+    "/duty/secondments",
+    response={201: SecondmentOut, **ERRORS},
+    operation_id="duty_secondment_create",
+    summary="Second a person of the caller's jurisdiction to another unit for a period (下沉)",
+)
+def secondment_create(request: HttpRequest, payload: SecondmentIn) -> tuple[int, SecondmentOut]:
+    staff = staff_get_for_user(user=request.user, staff_id=payload.staff_id)
+    to_unit = Unit.objects.get(pk=payload.to_unit_id)
+    row = services.secondment_create(
+        actor=request.user,
+        staff=staff,
+        to_unit=to_unit,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        reason=payload.reason,
+    )
+    return 201, presenters.secondment_out(row)
+
+
+@router.get(
+    "/duty/secondments",
+    response={200: list[SecondmentOut], **ERRORS},
+    operation_id="duty_secondment_list",
+    summary="Secondments out of the caller's jurisdiction and into it",
+)
+def secondment_list(request: HttpRequest, filters: Query[SecondmentFilter]) -> list[SecondmentOut]:
+    rows = selectors.secondment_list_for_user(user=request.user, current=filters.current)
+    return [
+        presenters.secondment_out(r) for r in rows[filters.offset : filters.offset + filters.limit]
+    ]

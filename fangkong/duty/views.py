@@ -79,6 +79,7 @@ def _attendance_context(request: HttpRequest) -> dict[str, Any]:
         "posts": posts,
         "short": selectors.posts_short_now(path=path),
         "leaders": selectors.post_leaders_on(path=path),
+        "seconded": selectors.seconded_now(path=path),
         "unit": unit,
         "flags": dict(SignFlag.choices),
     }

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import File, Path, Query, Router
+from ninja.files import UploadedFile
 
 from fangkong.core.params import RecordId
 from fangkong.duty import presenters, selectors, services
+from fangkong.duty.models import InspectionPhoto, ReportPhoto
 from fangkong.duty.schemas import (
     ErrorOut,
     FatigueFilter,
@@ -28,6 +30,7 @@ from fangkong.duty.schemas import (
     InspectionOut,
     KeyReusedOut,
     PageFilter,
+    PhotoOut,
     PostAttendanceOut,
     PostLeaderIn,
     PostLeaderOut,
@@ -243,6 +246,33 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> l
     ]
 
 
+PHOTO_UPLOAD = (
+    "A multipart form with one file, ``photo``: JPEG, PNG or WebP, at most "
+    "FANGKONG_PHOTO_MAX_MB (10 MB) and 40 megapixels; stored re-encoded with a thumbnail, "
+    "as the web form stores them; at most 6 per record. Refused with 422 and a code: "
+    "``photo_type``, ``photo_too_large``, ``photo_too_many_pixels``, ``photo_invalid`` "
+    "(not a readable image) or ``too_many``."
+)
+
+
+@router.post(
+    "/duty/inspections/{inspection_id}/photos",
+    response={201: PhotoOut, **ERRORS},
+    operation_id="duty_inspection_photo_add",
+    summary="Add a photo to a supervision visit (multipart)",
+    description=PHOTO_UPLOAD,
+)
+def inspection_photo_add(
+    request: HttpRequest, inspection_id: RecordIdPath, photo: File[UploadedFile]
+) -> tuple[int, PhotoOut]:
+    inspection = selectors.inspection_get_for_user(user=request.user, inspection_id=inspection_id)
+    stored = services.inspection_photo_upload(
+        actor=request.user, inspection=inspection, upload=photo
+    )
+    count = InspectionPhoto.objects.filter(inspection_id=inspection.pk).count()
+    return 201, PhotoOut(id=stored.pk, width=stored.width, height=stored.height, photos=count)
+
+
 @router.get("/duty/fixes", response={200: list[FixOut], **ERRORS}, operation_id="duty_fix_list")
 def fix_list(request: HttpRequest, filters: Query[FixFilter]) -> list[FixOut]:
     rows = selectors.fix_list_for_user(user=request.user, open_only=filters.open_only)
@@ -388,6 +418,22 @@ def report_close(request: HttpRequest, report_id: RecordIdPath) -> ReportOut:
     services.report_close(actor=request.user, report=report)
     report = selectors.report_get_for_user(user=request.user, report_id=report_id)
     return presenters.report_out(report)
+
+
+@router.post(
+    "/duty/reports/{report_id}/photos",
+    response={201: PhotoOut, **ERRORS},
+    operation_id="duty_report_photo_add",
+    summary="Add a photo to an open important-situation report (multipart)",
+    description=PHOTO_UPLOAD,
+)
+def report_photo_add(
+    request: HttpRequest, report_id: RecordIdPath, photo: File[UploadedFile]
+) -> tuple[int, PhotoOut]:
+    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+    stored = services.report_photo_upload(actor=request.user, report=report, upload=photo)
+    count = ReportPhoto.objects.filter(report_id=report.pk).count()
+    return 201, PhotoOut(id=stored.pk, width=stored.width, height=stored.height, photos=count)
 
 
 @router.post("/duty/squads", response={201: SquadOut, **ERRORS}, operation_id="duty_squad_create")

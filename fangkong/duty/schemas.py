@@ -352,3 +352,12 @@ class SecondmentFilter(Schema):
     current: bool = Field(True, description="Only those running today or later")
     offset: int = offset_field()
     limit: int = limit_field(100, 500)
+
+
+class PhotoOut(Schema):
+    """A photo stored from a multipart upload (re-encoded as JPEG, bounded, with a thumbnail)."""
+
+    id: int
+    width: int
+    height: int
+    photos: int = Field(description="Photos of the record now, this one included")

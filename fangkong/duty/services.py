@@ -417,6 +417,53 @@ def inspection_photo_add(*, actor: Any, inspection: Inspection, upload: Any) -> 
     return _photo_save(InspectionPhoto(inspection=inspection, width=0, height=0), upload)
 
 
+# What a phone sends; anything else is refused before it is decoded.
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+
+
+def _check_upload(upload: Any, *, existing: int) -> None:
+    errors = FieldErrors()
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    if content_type not in PHOTO_TYPES:
+        errors.add("photo", _("Send a JPEG, PNG or WebP photo."), "photo_type")
+    elif existing >= MAX_PHOTOS:
+        errors.add("photo", _("At most 6 photos per visit."), "too_many")
+    errors.raise_if_any()
+
+
+@transaction.atomic
+def inspection_photo_upload(*, actor: Any, inspection: Inspection, upload: Any) -> InspectionPhoto:
+    """One more photo of a recorded visit (the API's multipart upload), stored as the web
+    form stores them; at most six per visit."""
+    if not can_supervise(actor):
+        raise PermissionDeniedError(_("Only leaders and the supervision team record visits."))
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _check_upload(upload, existing=inspection.photos.count())
+    photo = inspection_photo_add(actor=actor, inspection=inspection, upload=upload)
+    audit_record(
+        actor=actor, action="duty.inspection_photo", target=inspection, extra={"photo": photo.pk}
+    )
+    return photo
+
+
+@transaction.atomic
+def report_photo_upload(*, actor: Any, report: SituationReport, upload: Any) -> ReportPhoto:
+    """One more photo of an open report, by the officer who raised it or a leader who sees
+    it; at most six per report."""
+    staff = actor_staff(actor)
+    report = SituationReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    if report.raised_by_id != staff.pk and not can_supervise(actor):
+        raise PermissionDeniedError(_("Only the officer who raised it or a leader adds photos."))
+    if report.status != ReportStatus.OPEN:
+        errors = FieldErrors()
+        errors.add("report", _("This report is already closed."), "already_closed")
+        errors.raise_if_any()
+    _check_upload(upload, existing=report.photos.count())
+    photo = _photo_save(ReportPhoto(report=report, width=0, height=0), upload)
+    audit_record(actor=actor, action="duty.report_photo", target=report, extra={"photo": photo.pk})
+    return photo
+
+
 def _photo_save(photo: Any, upload: Any) -> Any:
     """Store a photo as the sites' photos are: re-encoded, bounded, with a thumbnail."""
     try:

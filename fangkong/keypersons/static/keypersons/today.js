@@ -52,6 +52,18 @@
     return { residents_seen: parseInt(data.get('residents_seen') || '0', 10) || 0 };
   }
 
+  // Any other form marked "outbox" (a sealed compound's gate and deliveries): its fields
+  // as they are, empty ones left out, the form's own marker and token aside.
+  function fieldsBody(form) {
+    var body = {};
+    new FormData(form).forEach(function (value, name) {
+      if (name === 'csrfmiddlewaretoken' || name === 'form' || value === '') return;
+      body[name] = String(value);
+    });
+    body.at = new Date().toISOString();
+    return body;
+  }
+
   function queue(form, body) {
     var key = OutboxLib.newKey();
     body.idempotency_key = key;
@@ -90,6 +102,7 @@
     });
     intercept('form.followup', followupBody);
     intercept('form.visit', visitBody);
+    intercept('form.outbox', fieldsBody);
     window.addEventListener('online', sync);
     setInterval(function () { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
     document.body.dataset.ready = 'yes';

@@ -7,16 +7,19 @@ the phone's outbox first and sends them to the API with a key, so a record is ke
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
@@ -286,3 +289,45 @@ def _sealed_post(
     except (ValidationError, PermissionDeniedError) as exc:
         return _failed(request, exc)
     return redirect(reverse("keypersons:sealed_detail", args=[area.pk]) + (anchor or ""))
+
+
+# The day's page offline: a service worker like the officer app's.
+
+TODAY_STATIC = (
+    "core/fangkong.css",
+    "core/page.js",
+    "vendor/htmx.org/htmx.min.js",
+    "keypersons/keypersons.css",
+    "screening/outbox.js",
+    "keypersons/today.js",
+)
+
+
+def _today_static_version() -> str:
+    digest = hashlib.sha256()
+    for path in (*TODAY_STATIC, "keypersons/sw.js"):
+        found = finders.find(path)
+        if isinstance(found, str):
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+@require_GET
+def today_sw(request: HttpRequest) -> HttpResponse:
+    """The service worker of the grid worker's day, served under the page's own path so that
+    its scope is the page."""
+    found = finders.find("keypersons/sw.js")
+    if not isinstance(found, str):
+        raise Http404
+    with open(found, encoding="utf-8") as handle:
+        body = handle.read()
+    precache = [static(path) for path in TODAY_STATIC]
+    head = (
+        f"const VERSION = {_today_static_version()!r};\n"
+        f"const APP_URL = {reverse('keypersons:today')!r};\n"
+        f"const PRECACHE = {precache!r};\n"
+    )
+    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response

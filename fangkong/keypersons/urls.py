@@ -6,6 +6,7 @@ app_name = "keypersons"
 urlpatterns = [
     path("", views.summary, name="summary"),
     path("today/", views.today, name="today"),
+    path("today/sw.js", grid_views.today_sw, name="today_sw"),
     path("<int:key_person_id>/", views.detail, name="detail"),
     path("<int:key_person_id>/followup/", views.followup, name="followup"),
     path("doors/<int:door_id>/visit/", views.door_visit, name="door_visit"),

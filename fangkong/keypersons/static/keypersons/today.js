@@ -7,6 +7,11 @@
   'use strict';
   var OutboxLib = window.FangkongOutbox;
   var status = document.getElementById('sync-status');
+  // The day's page works offline: its service worker keeps the page and its files.
+  if (status && status.dataset.sw && 'serviceWorker' in navigator) {
+    navigator.serviceWorker.register(status.dataset.sw, { scope: status.dataset.scope })
+      .catch(function () { /* no offline copy: the page still works online */ });
+  }
   if (!OutboxLib || !status || !window.indexedDB) return;
   var SYNC_EVERY_MS = 30000;
   var outbox = null;

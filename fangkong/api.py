@@ -26,6 +26,7 @@ from fangkong.core.schemas import ApiError
 from fangkong.core.views import docs_login
 from fangkong.duty.api import router as duty_router
 from fangkong.grid.api import router as grid_router
+from fangkong.grid.sealed_api import router as grid_sealed_router
 from fangkong.intel.api import router as intel_router
 from fangkong.jobs.api import router as jobs_router
 from fangkong.keypersons.api import router as keypersons_router
@@ -162,4 +163,5 @@ api.add_router("/", supplies_router)
 api.add_router("/", duty_router)
 api.add_router("/", intel_router)
 api.add_router("/", grid_router)
+api.add_router("/", grid_sealed_router)
 api.add_router("/", keypersons_router)

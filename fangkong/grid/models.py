@@ -10,15 +10,26 @@ their building, so a grid worker's lists filter on one indexed column.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
-from fangkong.grid.choices import BuildingKind, ResidentKind
+from fangkong.grid.choices import (
+    BuildingKind,
+    GateDirection,
+    PlacementStatus,
+    ResidentKind,
+    ResidentStatus,
+    SealedRole,
+)
 from fangkong.lib.mask import mask_name, mask_phone
 from fangkong.org.models import Staff, Unit
-from fangkong.registration.models import DeclaredIdentity, Person
+from fangkong.registration.models import DeclaredIdentity, Person, Registration
+from fangkong.sites.models import Site
 
 
 class Street(models.Model):
@@ -55,6 +66,11 @@ class Community(models.Model):
         Staff, verbose_name=_("community officer"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="communities",
     )  # fmt: skip
+    # The community gates whose QR codes its floating population registers at: the public
+    # form then offers this community's doors.
+    gates = models.ManyToManyField(
+        Site, verbose_name=_("community gates"), blank=True, related_name="grid_communities"
+    )
 
     class Meta:
         verbose_name = _("community or village")
@@ -168,14 +184,221 @@ class Resident(DeclaredIdentity):
     moved_in_on = models.DateField(_("moved in"), null=True, blank=True)
     moved_out_on = models.DateField(_("moved out"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at the door"), null=True, blank=True)
+    # Floating population (流动人口): a self-registration lands here "to verify" (not yet
+    # active); the grid worker verifies or rejects it at the door. Landlord and employer are
+    # as declared, kept on this row like the name and phone.
+    status = models.CharField(
+        _("status"), max_length=16, choices=ResidentStatus.choices,
+        default=ResidentStatus.VERIFIED,
+    )  # fmt: skip
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("self-registration"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="residents",
+    )  # fmt: skip
+    landlord_name = EncryptedTextField(_("landlord"), blank=True)
+    landlord_phone = EncryptedTextField(_("landlord's mobile phone"), blank=True)
+    landlord_phone_index = BlindIndexField(source="landlord_phone", kind="phone", db_index=False)
+    employer = models.CharField(_("employer"), max_length=100, blank=True)
+    reviewed_by = models.ForeignKey(
+        Staff, verbose_name=_("verified by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    review_note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
-        indexes = [models.Index(fields=["cell", "active"], name="grid_resident_cell")]
+        indexes = [
+            models.Index(fields=["cell", "active"], name="grid_resident_cell"),
+            models.Index(fields=["cell", "status"], name="grid_resident_cell_status"),
+        ]
 
     def __str__(self) -> str:
         return self.name_masked
+
+    @property
+    def landlord_name_masked(self) -> str:
+        return mask_name(self.landlord_name) if self.landlord_name else ""
+
+    @property
+    def landlord_phone_masked(self) -> str:
+        return mask_phone(self.landlord_phone) if self.landlord_phone else ""
+
+
+class Placement(models.Model):
+    """A floating-population self-registration whose door is not known yet (the citizen
+    typed an address that matched no door of the community): a task for the community's
+    grid workers to place them on a door, which makes the resident."""
+
+    registration = models.OneToOneField(
+        Registration, verbose_name=_("self-registration"), on_delete=models.CASCADE,
+        related_name="placement",
+    )  # fmt: skip
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.CASCADE,
+        related_name="placements",
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlacementStatus.choices,
+        default=PlacementStatus.OPEN,
+    )  # fmt: skip
+    resident = models.ForeignKey(
+        "Resident", verbose_name=_("resident"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    done_at = models.DateTimeField(_("dealt with"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        Staff, verbose_name=_("dealt with by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("resident to place")
+        verbose_name_plural = _("residents to place")
+        indexes = [models.Index(fields=["community", "status"], name="grid_placement_open")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} @ {self.community_id}"
+
+    @property
+    def declared_address(self) -> str:
+        d = self.registration.declared
+        return " ".join(str(d.get(k) or "") for k in ("address", "building", "door")).strip()
+
+
+class SealedArea(models.Model):
+    """A compound or building sealed (封控) from ``starts_at`` to ``ends_at``; ``building``
+    blank seals the whole compound (the community's named compound, ``name``)."""
+
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.PROTECT,
+        related_name="sealed_areas",
+    )  # fmt: skip
+    cell = models.ForeignKey(
+        GridCell, verbose_name=_("grid cell"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="sealed_areas",
+    )  # fmt: skip
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="sealed_areas",
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=100)
+    gate = models.CharField(_("gate"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    starts_at = models.DateTimeField(_("sealed from"))
+    ends_at = models.DateTimeField(_("sealed until"))
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        Staff, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sealed compound")
+        verbose_name_plural = _("sealed compounds")
+        ordering = ["-starts_at", "pk"]
+        indexes = [models.Index(fields=["community", "ends_at"], name="grid_sealed_community")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_sealed(self, at: datetime) -> bool:
+        return self.lifted_at is None and self.starts_at <= at < self.ends_at
+
+
+class SealedPass(DeclaredIdentity):
+    """Someone allowed through the gate of a sealed area, in a role (medical staff, supplies,
+    police...). Name and phone as the officer recorded them."""
+
+    area = models.ForeignKey(
+        SealedArea, verbose_name=_("sealed compound"), on_delete=models.CASCADE,
+        related_name="passes",
+    )  # fmt: skip
+    role = models.CharField(
+        pgettext_lazy("sealed gate", "role"), max_length=16, choices=SealedRole.choices
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gate pass")
+        verbose_name_plural = _("gate passes")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name_masked}"
+
+
+class GateEntry(DeclaredIdentity):
+    """One entry or exit at the gate of a sealed area (出入登记)."""
+
+    area = models.ForeignKey(
+        SealedArea, verbose_name=_("sealed compound"), on_delete=models.CASCADE,
+        related_name="entries",
+    )  # fmt: skip
+    direction = models.CharField(_("direction"), max_length=4, choices=GateDirection.choices)
+    role = models.CharField(
+        pgettext_lazy("sealed gate", "role"), max_length=16, choices=SealedRole.choices
+    )
+    sealed_pass = models.ForeignKey(
+        SealedPass, verbose_name=_("gate pass"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="entries",
+    )  # fmt: skip
+    temperature = models.DecimalField(
+        _("temperature"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"))
+    recorded_by = models.ForeignKey(
+        Staff, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, unique=True, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("gate entry")
+        verbose_name_plural = _("gate entries")
+        indexes = [models.Index(fields=["area", "at"], name="grid_gate_area_at")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.direction} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class Delivery(models.Model):
+    """Supplies delivered into a sealed area (物资配送): what, how much, to which door,
+    by whom."""
+
+    area = models.ForeignKey(
+        SealedArea, verbose_name=_("sealed compound"), on_delete=models.CASCADE,
+        related_name="deliveries",
+    )  # fmt: skip
+    door = models.ForeignKey(
+        Door, verbose_name=_("door"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )  # fmt: skip
+    items = models.CharField(pgettext_lazy("delivery", "supplies"), max_length=100)
+    quantity = models.DecimalField(_("quantity"), max_digits=9, decimal_places=2)
+    unit = models.CharField(_("unit of measure"), max_length=10, blank=True)
+    delivered_by = models.CharField(_("delivered by"), max_length=50)
+    at = models.DateTimeField(_("time"))
+    recorded_by = models.ForeignKey(
+        Staff, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, unique=True, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("supplies delivery")
+        verbose_name_plural = _("supplies deliveries")
+        indexes = [models.Index(fields=["area", "at"], name="grid_delivery_area_at")]
+
+    def __str__(self) -> str:
+        return f"{self.items} {self.quantity}{self.unit}"
 
 
 class DoorVisit(models.Model):

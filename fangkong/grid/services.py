@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.validation import clean_document, clean_phone
-from fangkong.grid.choices import ResidentKind
+from fangkong.grid.choices import ResidentKind, ResidentStatus
 from fangkong.grid.divisions import sub_division
 from fangkong.grid.models import Community, Door, DoorVisit, GridCell, Resident, Street
 from fangkong.org.choices import UnitKind
@@ -167,7 +167,12 @@ def resident_move_out(*, actor: Any, resident: Resident, day: date, reason: str)
     if len(reason) < 2:
         _refuse("reason", _("State why."), "reason_required")
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if locked.status not in (ResidentStatus.VERIFIED, ResidentStatus.TO_VERIFY):
+        _refuse("status", _("This resident no longer lives here."), "invalid_state")
+    if day > timezone.localdate():
+        _refuse("moved_out_on", _("The date cannot be in the future."), "date_future")
     locked.active, locked.moved_out_on = False, day
-    locked.save(update_fields=["active", "moved_out_on"])
+    locked.status = ResidentStatus.MOVED_OUT
+    locked.save(update_fields=["active", "moved_out_on", "status"])
     audit_record(actor=actor, action="grid.resident_move_out", target=locked, reason=reason[:500])
     return locked

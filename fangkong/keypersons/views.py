@@ -18,7 +18,7 @@ from fangkong.core.http import client_ip
 from fangkong.core.ratelimit import RateLimited
 from fangkong.grid import selectors as grid_selectors
 from fangkong.grid import services as grid_services
-from fangkong.keypersons import figures, selectors, services
+from fangkong.keypersons import figures, grid_views, selectors, services
 from fangkong.keypersons.forms import FollowUpForm, ReasonForm
 from fangkong.keypersons.models import KeyPerson
 
@@ -46,7 +46,8 @@ def summary(request: HttpRequest) -> HttpResponse:
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     day = selectors.today_for_user(user=request.user)
-    return render(request, "keypersons/today.html", {"day": day, "form": FollowUpForm()})
+    context = {"day": day, "form": FollowUpForm(), **grid_views.verify_context(request.user)}
+    return render(request, "keypersons/today.html", context)
 
 
 @login_required

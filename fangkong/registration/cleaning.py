@@ -252,10 +252,15 @@ def _floating(errors: FieldErrors, data: dict[str, Any], today: date, registrant
     arrival = _date(errors, data, "arrival_date", required=True)
     if arrival is not None and arrival > today:
         errors.add("arrival_date", _("The arrival date cannot be in the future."), "date_future")
+    # A door picked from the community's list (a community gate linked to the grid): the
+    # grid checks it belongs to the gate's community; the typed address is then optional.
+    door_id = _text(data, "door_id")
+    door_id = door_id if door_id.isdigit() and len(door_id) <= 12 else ""
     registrant.declared |= {
-        "address": _bounded(errors, data, "address", required=True),
-        "building": _bounded(errors, data, "building", required=True),
-        "door": _bounded(errors, data, "door", required=True),
+        "door_id": door_id,
+        "address": _bounded(errors, data, "address", required=not door_id),
+        "building": _bounded(errors, data, "building", required=not door_id),
+        "door": _bounded(errors, data, "door", required=not door_id),
         "employer": _bounded(errors, data, "employer", required=False),
         "arrival_date": arrival.isoformat() if arrival else "",
         "coming_from": _division(errors, data, "coming_from", required=True),

@@ -64,6 +64,7 @@ FLAT_FIELDS = (
     "host_name",
     "host_phone",
     "address",
+    "door_id",
     "landlord_name",
     "landlord_phone",
     "employer",
@@ -294,11 +295,24 @@ def _community_sections() -> list[Section]:
     ]
 
 
-def _floating_sections() -> list[Section]:
+def _floating_sections(doors: list[tuple[str, str]]) -> list[Section]:
+    pick = (
+        [
+            Field(
+                "door_id",
+                _("Your building and door"),
+                "select",
+                [("", _("Not in the list: type the address below")), *doors],
+            )
+        ]  # fmt: skip
+        if doors
+        else []
+    )
     return [
         Section(
             _("Where you live here"),
             [
+                *pick,
                 Field("address", _("Address (street, community)"), attrs='maxlength="100"'),
                 Field("building", _("Building"), attrs='maxlength="100"'),
                 Field("door", _("Door / flat"), attrs='maxlength="100"'),
@@ -313,14 +327,19 @@ def _floating_sections() -> list[Section]:
 
 
 def form_sections(
-    kind: str, data: dict[str, Any], errors: dict[str, str], counts: dict[str, int]
+    kind: str,
+    data: dict[str, Any],
+    errors: dict[str, str],
+    counts: dict[str, int],
+    doors: list[tuple[str, str]] | None = None,
 ) -> list[Section]:
-    """The form's sections for ``kind``, filled with ``data`` and ``errors``."""
+    """The form's sections for ``kind``, filled with ``data`` and ``errors``; ``doors`` are
+    the (id, label) pairs a floating-population form offers (the gate's community's)."""
     person = Section(_("About you"), _person_fields())
     middle = {
         RegistrationKind.ROAD: lambda: _road_sections(counts),
         RegistrationKind.COMMUNITY: _community_sections,
-        RegistrationKind.FLOATING: _floating_sections,
+        RegistrationKind.FLOATING: lambda: _floating_sections(doors or []),
     }[RegistrationKind(kind)]()
     sections = [person, *middle, _health_section()]
     for section in sections:

@@ -19,6 +19,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.sql import execute
 from fangkong.core.writers import writer_turn
 from fangkong.intel import services as intel_services
+from fangkong.registration.choices import RegistrationKind
 from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn, clean_registration
 from fangkong.registration.inserts import PreparedInsert, prepare
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
@@ -162,6 +163,10 @@ def _save(
         rows.run()
         record_registrations(registrations)
     intel_services.alerts_for(registrations=registrations)  # a person or plate on a list
+    if kind == RegistrationKind.FLOATING:
+        from fangkong.grid.floating import floating_intake  # grid builds on registration
+
+        floating_intake(registrations[0])  # a resident to verify, or a door to find
     return registrations[0]
 
 

@@ -21,6 +21,7 @@ from fangkong.lib.divisions import division_path
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
 from fangkong.registration import forms, posters, ratelimit, selectors, services
+from fangkong.registration.choices import RegistrationKind
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_get_for_user, site_list_for_user
@@ -28,6 +29,15 @@ from fangkong.sites.selectors import site_get_for_user, site_list_for_user
 
 def _unavailable(request: HttpRequest, *, status: int, site: Site | None = None) -> HttpResponse:
     return render(request, "registration/unavailable.html", {"site": site}, status=status)
+
+
+def _doors(site: Site, kind: str) -> list[tuple[str, str]]:
+    """The doors a floating-population form offers: those of the gate's community."""
+    if kind != RegistrationKind.FLOATING:
+        return []
+    from fangkong.grid.floating import site_doors  # grid builds on registration
+
+    return site_doors(site)
 
 
 def _render_form(
@@ -46,7 +56,7 @@ def _render_form(
         "site": site,
         "kind": kind,
         "title": forms.KIND_TITLES[kind],
-        "sections": forms.form_sections(kind, data, errors, counts),
+        "sections": forms.form_sections(kind, data, errors, counts, doors=_doors(site, kind)),
         "errors": errors,
         "limited": limited,
         "submission_key": submission_key,

@@ -91,3 +91,27 @@ def test_person_reports_through_their_link(browser: Any, server: tuple[str, Path
     page.goto("/keypersons/s/not-a-token/")
     assert page.locator("#expired").count() == 1
     context.close()
+
+
+def test_the_days_page_opens_without_a_connection(browser: Any, server: tuple[str, Path]) -> None:
+    """The service worker keeps the grid worker's day: once opened with signal, the page
+    (and its outbox) opens again with none."""
+    context = _context(browser, server[0])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/accounts/login/?next=/keypersons/today/")
+    page.fill("#id_username", "grid")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/keypersons/today/")
+    page.wait_for_selector("body[data-ready=yes]")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready=yes]")
+    assert "王*明" in page.inner_text("#due")
+    assert page.evaluate("fetch('/healthz').then(() => 'online', () => 'offline')") == "offline"
+    assert errors == []
+    context.close()

@@ -76,3 +76,18 @@ def test_pages_answer_for_the_logins(loaded: Any, db: Any, username: str) -> Non
     client.force_login(_login(username))
     for url in ("/keypersons/", "/keypersons/today/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_sealed_compound_with_its_gate_log_and_deliveries(loaded: Any, db: Any) -> None:
+    from fangkong.grid.sealed import sealed_list_for_user
+
+    grid, community = _login("grid"), _login("community")
+    (area,) = sealed_list_for_user(user=grid)
+    assert list(sealed_list_for_user(user=community)) == [area]
+    assert area.is_sealed(NOW) and area.building is not None
+    assert area.entries.count() > 50 and area.deliveries.count() > 20 and area.passes.exists()
+    assert not area.deliveries.exclude(door__building=area.building).exists()
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(grid)
+    for url in ("/keypersons/sealed/", f"/keypersons/sealed/{area.pk}/"):
+        assert client.get(url).status_code == 200, url

@@ -7,6 +7,11 @@
   'use strict';
   var OutboxLib = window.FangkongOutbox;
   var status = document.getElementById('sync-status');
+  // The day's page works offline: its service worker keeps the page and its files.
+  if (status && status.dataset.sw && 'serviceWorker' in navigator) {
+    navigator.serviceWorker.register(status.dataset.sw, { scope: status.dataset.scope })
+      .catch(function () { /* no offline copy: the page still works online */ });
+  }
   if (!OutboxLib || !status || !window.indexedDB) return;
   var SYNC_EVERY_MS = 30000;
   var outbox = null;
@@ -52,6 +57,18 @@
     return { residents_seen: parseInt(data.get('residents_seen') || '0', 10) || 0 };
   }
 
+  // Any other form marked "outbox" (a sealed compound's gate and deliveries): its fields
+  // as they are, empty ones left out, the form's own marker and token aside.
+  function fieldsBody(form) {
+    var body = {};
+    new FormData(form).forEach(function (value, name) {
+      if (name === 'csrfmiddlewaretoken' || name === 'form' || value === '') return;
+      body[name] = String(value);
+    });
+    body.at = new Date().toISOString();
+    return body;
+  }
+
   function queue(form, body) {
     var key = OutboxLib.newKey();
     body.idempotency_key = key;
@@ -90,6 +107,7 @@
     });
     intercept('form.followup', followupBody);
     intercept('form.visit', visitBody);
+    intercept('form.outbox', fieldsBody);
     window.addEventListener('online', sync);
     setInterval(function () { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
     document.body.dataset.ready = 'yes';

@@ -161,6 +161,8 @@ class Resident(DeclaredIdentity):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="residences"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ResidentKind.choices)
+    # 与户主关系 (户主, 配偶, 子女...), as the household register or the landlord says.
+    relation = models.CharField(_("relation to the head of household"), max_length=20, blank=True)
     outsider = models.BooleanField(_("from outside the prefecture"), default=False)
     returnee = models.BooleanField(_("returned from a risk area"), default=False)
     active = models.BooleanField(_("lives here"), default=True)

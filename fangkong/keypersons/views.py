@@ -18,6 +18,7 @@ from fangkong.core.http import client_ip
 from fangkong.core.ratelimit import RateLimited
 from fangkong.grid import selectors as grid_selectors
 from fangkong.grid import services as grid_services
+from fangkong.grid.services_import import importable_communities
 from fangkong.keypersons import figures, selectors, services
 from fangkong.keypersons.forms import (
     FollowUpForm,
@@ -46,6 +47,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         "by_category": [(s.categories.get(k, ""), v) for k, v in s.by_category.items()],
         "releases": selectors.release_list_for_user(user=request.user)[:100],
         "candidates": selectors.candidate_list_for_user(user=request.user).count(),
+        "may_import": bool(importable_communities(request.user)),
     }
     return render(request, "keypersons/summary.html", context)
 

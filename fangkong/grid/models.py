@@ -54,6 +54,10 @@ class Community(models.Model):
         Staff, verbose_name=_("community officer"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="communities",
     )  # fmt: skip
+    # Where the community shows on the command map (its committee's office), WGS-84 like the
+    # sites; none until someone sets it.
+    lng = models.FloatField(_("longitude (WGS-84)"), null=True, blank=True)
+    lat = models.FloatField(_("latitude (WGS-84)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("community or village")

@@ -28,6 +28,8 @@ from fangkong.keypersons.schemas import (
     CandidateFilter,
     CandidateOut,
     CategoryOut,
+    CommunityMapFilter,
+    CommunityMapRow,
     CountRow,
     CoverageRow,
     DoorDueOut,
@@ -438,6 +440,27 @@ def candidate_dismiss(
     return candidate_out(
         selectors.candidate_get_for_user(user=request.user, candidate_id=candidate_id)
     )
+
+
+@router.get(
+    f"{P}/map",
+    response=list[CommunityMapRow],
+    operation_id="keyperson_map",
+    url_name="keyperson_map",
+)
+def community_map(
+    request: HttpRequest, filters: Query[CommunityMapFilter]
+) -> list[CommunityMapRow]:
+    """Key persons per community for the command map: under the measure, today's follow-ups
+    (due, done, missing, abnormal) and a state to colour it by. ``unit`` narrows to the
+    communities of that unit's stations (within the caller's scope)."""
+    unit_path = None
+    if filters.unit is not None:
+        from fangkong.org.models import Unit
+
+        unit_path = Unit.objects.values_list("path", flat=True).get(pk=filters.unit)
+    rows = figures.by_community_for_user(user=request.user, day=filters.day, unit_path=unit_path)
+    return [CommunityMapRow(**r.__dict__, state=r.state) for r in rows]
 
 
 @router.get(f"{P}/summary", response=SummaryOut, operation_id="keyperson_summary")

@@ -279,3 +279,23 @@ class SummaryOut(Schema):
     grids: list[GridRow]
     ending_today: int
     coverage: list[CoverageRow]
+
+
+class CommunityMapFilter(Schema):
+    unit: RecordId | None = None  # the command view's unit: its stations' communities
+    day: Day | None = None
+
+
+class CommunityMapRow(Schema):
+    community_id: int
+    name: str
+    station: str
+    lat: float | None  # WGS-84; None until the community's place is set
+    lng: float | None
+    active: int  # under the measure on the day
+    ending_today: int
+    due: int
+    done: int
+    missing: int
+    abnormal: int
+    state: str  # abnormal, missing, done or none

@@ -39,6 +39,7 @@ urlpatterns = [
     path("duty/", include("fangkong.duty.urls")),
     path("intel/", include("fangkong.intel.urls")),
     path("keypersons/", include("fangkong.keypersons.urls")),
+    path("grid/import/", include("fangkong.grid.urls_import")),
     # No /media/: uploaded site photos are served by sites.views.site_photo_file, which checks
     # the user's jurisdiction over the photo's site.
 ]

@@ -215,6 +215,43 @@ def _origin_bars(font: str, data: dict[str, Any]) -> Drawing:
     return drawing
 
 
+def keyperson_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """The key-person section's figures as (label, value) rows; none for a report signed
+    before the section existed."""
+    kp = data.get("keypersons")
+    if not kp:
+        return []
+    f = kp["followups"]
+    rows: list[list[Any]] = [
+        [_("Under a measure"), kp["active"]],
+        [_("New on the day"), kp["started"]],
+        [_("Ended on the day"), kp["ended"]],
+        [_("Measure ends on the day"), kp["ending"]],
+        [_("Follow-ups due"), f["due"]],
+        [_("Follow-ups done"), f["done"]],
+        [_("Follow-ups missing"), f["missing"]],
+        [_("Abnormal follow-ups"), f["abnormal"]],
+        [_("Checkpoint candidates waiting for review"), kp["candidates_pending"]],
+        [_("Returns after persuasion not yet confirmed"), kp["returns_unconfirmed"]],
+    ]
+    rows += [[_("Under a measure: %(category)s") % {"category": c["name"]}, c["count"]]
+             for c in kp["by_category"]]  # fmt: skip
+    return rows
+
+
+def keyperson_community_headers() -> list[str]:
+    return [_("Community"), _("Police station"), _("Under a measure"), _("Follow-ups done"),
+            _("Follow-ups missing"), _("Abnormal follow-ups")]  # fmt: skip
+
+
+def keyperson_community_rows(data: dict[str, Any]) -> list[list[Any]]:
+    kp = data.get("keypersons") or {}
+    return [
+        [c["name"], c["station"], c["active"], c["done"], c["missing"], c["abnormal"]]
+        for c in kp.get("communities", [])
+    ]
+
+
 def report_pdf(*, data: dict[str, Any], status_line: str, remarks: str) -> bytes:
     font = cjk_font()
     styles = _styles(font)
@@ -253,6 +290,21 @@ def report_pdf(*, data: dict[str, Any], status_line: str, remarks: str) -> bytes
                 [50 * mm, 22 * mm, 22 * mm, 26 * mm, 26 * mm, 30 * mm],
             ),
         ]
+    if data.get("keypersons"):
+        story += [
+            Paragraph(escape(_("Key persons")), styles["h2"]),
+            _table(font, [_("Figure"), _("Value")], keyperson_rows(data), [110 * mm, 30 * mm]),
+        ]
+        if keyperson_community_rows(data):
+            story += [
+                Spacer(1, 3 * mm),
+                _table(
+                    font,
+                    keyperson_community_headers(),
+                    keyperson_community_rows(data),
+                    [40 * mm, 40 * mm, 24 * mm, 24 * mm, 24 * mm, 24 * mm],
+                ),
+            ]
     lines = exception_lines(data) or [_("No exceptions.")]
     story.append(Paragraph(escape(_("Exceptions")), styles["h2"]))
     story += [Paragraph(escape("• " + line), styles["base"]) for line in lines]
@@ -308,6 +360,13 @@ def report_workbook(*, data: dict[str, Any], status_line: str, remarks: str) -> 
         [_("Division code"), _("Place of origin"), _("Persons")],
         [[o["code"], o["name"], o["count"]] for o in data["origins"]],
     )
+    if data.get("keypersons"):
+        kp_sheet = book.create_sheet(_("Key persons"))
+        write_rows(kp_sheet, [_("Figure"), _("Value")], keyperson_rows(data))
+        kp_sheet.append([])
+        kp_sheet.append(keyperson_community_headers())
+        for row in keyperson_community_rows(data):
+            kp_sheet.append(row)
     write_rows(
         book.create_sheet(_("Exceptions")),
         [_("Exception")],

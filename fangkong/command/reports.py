@@ -22,6 +22,7 @@ from fangkong.command import selectors
 from fangkong.command.choices import ReportStatus
 from fangkong.command.models import AnalysisReport
 from fangkong.command.rollups import day_bounds, local_zone
+from fangkong.keypersons.report import keyperson_section
 from fangkong.org.models import Unit
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
@@ -187,6 +188,8 @@ def report_data(*, unit: Unit, day: date, now: datetime | None = None) -> dict[s
             "override_sites": _override_sites(scope, day),
             "persuade_peaks": _persuade_peaks(hourly),
         },
+        # Key persons on the grid below the unit (fangkong/keypersons/report.py).
+        "keypersons": keyperson_section(unit_path=unit.path, day=day),
         "not_submitted": [u["name"] for u in units if u["report"] == "missing"],
         "late": [u["name"] for u in units if u["report"] == "late"],
     }
@@ -245,6 +248,23 @@ def report_summary(data: dict[str, Any]) -> str:
                 "quiet": len(exceptions["quiet_sites"]),
                 "overrides": f["overrides"],
                 "peaks": len(exceptions["persuade_peaks"]),
+            }
+        )
+    kp = data.get("keypersons")  # not in reports signed before the section existed
+    if kp and (kp["active"] or kp["started"] or kp["ended"]):
+        parts.append(
+            _(
+                "%(active)s key persons were under a measure (%(started)s new, %(ended)s "
+                "ended); %(missing)s of %(due)s follow-ups were missing and %(abnormal)s "
+                "abnormal."
+            )
+            % {
+                "active": kp["active"],
+                "started": kp["started"],
+                "ended": kp["ended"],
+                "missing": kp["followups"]["missing"],
+                "due": kp["followups"]["due"],
+                "abnormal": kp["followups"]["abnormal"],
             }
         )
     if data["not_submitted"]:

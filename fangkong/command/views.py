@@ -25,6 +25,9 @@ from fangkong.command.report_formats import (
     exception_lines,
     figure_headers,
     figure_rows,
+    keyperson_community_headers,
+    keyperson_community_rows,
+    keyperson_rows,
     report_pdf,
     report_workbook,
     unit_headers,
@@ -111,6 +114,12 @@ def chart_labels() -> dict[str, Any]:
         "openSite": _("Open site page"),
         "updated": _("Updated"),
         "refreshFailed": _("Refresh failed; retrying in a minute."),
+        "sitesLayer": _("Sites"),
+        "communitiesLayer": _("Key persons by community"),
+        "underMeasure": _("under the measure"),
+        "followupsDone": _("follow-ups done today"),
+        "followupsMissing": _("not yet followed up"),
+        "followupsAbnormal": _("abnormal"),
     }
 
 
@@ -133,6 +142,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "refreshSeconds": 60,
             "siteUrl": reverse("sites:detail", args=[0]),
             "outlineUrl": static("geo/zhangye.geojson"),
+            # Key persons per community, a layer of the map (the grid scope decides what).
+            "communitiesUrl": reverse("api:keyperson_map"),
             "labels": chart_labels(),
         },
     }
@@ -239,6 +250,9 @@ def report_detail(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
         "figure_rows": figure_rows(data),
         "unit_headers": unit_headers(),
         "unit_rows": unit_rows(data),
+        "keyperson_rows": keyperson_rows(data),
+        "keyperson_community_headers": keyperson_community_headers(),
+        "keyperson_community_rows": keyperson_community_rows(data),
         "exceptions": exception_lines(data),
         "may_sign": not report.signed and can_sign_report(request.user, unit),
         "units": Unit.objects.filter(scope_q(request.user, unit_field="")).order_by("path"),

@@ -14,6 +14,7 @@ follow-ups written, as the services keep them.
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -101,6 +102,22 @@ def _staff_of(unit: Unit) -> tuple[list[Staff], list[Staff]]:
     return officers, grid + auxiliaries
 
 
+# The centre of 张掖 (甘州区), WGS-84, for a station without sites.
+CITY_CENTRE = (100.4498, 38.9260)
+
+
+def _centre(station: Unit) -> tuple[float, float]:
+    """The middle of the station's sites (and its sub-units'), as (lng, lat)."""
+    from fangkong.sites.models import Site
+
+    points = list(
+        Site.objects.filter(unit__path__startswith=station.path).values_list("lng", "lat")
+    )
+    if not points:
+        return CITY_CENTRE
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
 def _communities(
     ctx: DemoContext, stations: dict[str, Unit], rng: random.Random
 ) -> tuple[list[Community], list[GridCell]]:
@@ -113,10 +130,15 @@ def _communities(
         street = Street.objects.create(
             code=street_code, name=_division(street_code).name, county_code="620702"
         )
+        centre = _centre(station)
         for n, code in enumerate(codes):
+            # Around the station's sites, a few hundred metres apart, for the command map.
+            angle = 2 * math.pi * n / max(len(codes), 1)
             community = Community.objects.create(
                 code=code, name=_division(code).short_name, street=street, station=station,
                 officer=officers[n] if n < len(officers) else None,
+                lng=round(centre[0] + 0.008 * math.cos(angle), 6),
+                lat=round(centre[1] + 0.006 * math.sin(angle), 6),
             )  # fmt: skip
             communities.append(community)
             for c in range(CELLS_PER_COMMUNITY):

@@ -71,6 +71,10 @@ class Community(models.Model):
     gates = models.ManyToManyField(
         Site, verbose_name=_("community gates"), blank=True, related_name="grid_communities"
     )
+    # Where the community shows on the command map (its committee's office), WGS-84 like the
+    # sites; none until someone sets it.
+    lng = models.FloatField(_("longitude (WGS-84)"), null=True, blank=True)
+    lat = models.FloatField(_("latitude (WGS-84)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("community or village")
@@ -178,6 +182,8 @@ class Resident(DeclaredIdentity):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="residences"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ResidentKind.choices)
+    # 与户主关系 (户主, 配偶, 子女...), as the household register or the landlord says.
+    relation = models.CharField(_("relation to the head of household"), max_length=20, blank=True)
     outsider = models.BooleanField(_("from outside the prefecture"), default=False)
     returnee = models.BooleanField(_("returned from a risk area"), default=False)
     active = models.BooleanField(_("lives here"), default=True)

@@ -14,12 +14,22 @@ from fangkong.grid.models import Community, GridCell
 from fangkong.grid.selectors import cell_get_for_user, community_get_for_user, door_get_for_user
 from fangkong.keypersons import figures, selectors, services
 from fangkong.keypersons.choices import Measure
-from fangkong.keypersons.models import Candidate, Category, FollowUp, KeyPerson, Task
+from fangkong.keypersons.models import (
+    Candidate,
+    Category,
+    FollowUp,
+    HealthHandover,
+    KeyPerson,
+    ReturnReferral,
+    Task,
+)
 from fangkong.keypersons.schemas import (
     CandidateAcceptIn,
     CandidateFilter,
     CandidateOut,
     CategoryOut,
+    CommunityMapFilter,
+    CommunityMapRow,
     CountRow,
     CoverageRow,
     DoorDueOut,
@@ -27,6 +37,8 @@ from fangkong.keypersons.schemas import (
     FollowUpIn,
     FollowUpOut,
     GridRow,
+    HandoverIn,
+    HandoverOut,
     KeyPersonDetailOut,
     KeyPersonFilter,
     KeyPersonIn,
@@ -34,6 +46,9 @@ from fangkong.keypersons.schemas import (
     NoteIn,
     ReasonIn,
     ReportLinkOut,
+    ReturnConfirmIn,
+    ReturnIn,
+    ReturnOut,
     SelfReportIn,
     SelfReportOut,
     StatusChangeOut,
@@ -296,13 +311,92 @@ def releases(request: HttpRequest) -> list[dict]:
     return [keyperson_out(kp) for kp in selectors.release_list_for_user(user=request.user)[:500]]
 
 
+def return_out(r: ReturnReferral) -> ReturnOut:
+    by = r.confirmed_by
+    return ReturnOut(
+        check_id=r.check_record_id, destination=r.destination, state=r.state,
+        recorded_at=r.recorded_at, confirmed_at=r.confirmed_at, confirmed_how=r.confirmed_how,
+        confirmed_by=(by.get_full_name() or by.get_username()) if by else "", note=r.note,
+    )  # fmt: skip
+
+
+def handover_out(h: HealthHandover) -> HandoverOut:
+    return HandoverOut(
+        check_id=h.check_record_id, receiver_name=h.receiver_name,
+        receiver_unit=h.receiver_unit, handed_at=h.handed_at, recorded_at=h.recorded_at,
+        note=h.note,
+    )  # fmt: skip
+
+
 def candidate_out(c: Candidate) -> CandidateOut:
     check = c.check_record
+    # A missing reverse one-to-one raises an AttributeError: getattr gives None.
+    referral = getattr(check, "keyperson_return", None)
+    handover = getattr(check, "keyperson_handover", None)
     return CandidateOut(
         id=c.pk, check_id=check.pk, outcome=c.outcome, site=check.site.name,
         checked_at=check.checked_at, document=c.person.doc_masked, status=c.status,
         key_person_id=c.key_person_id,
+        return_to=return_out(referral) if referral is not None else None,
+        handover=handover_out(handover) if handover is not None else None,
     )  # fmt: skip
+
+
+def _check(request: HttpRequest, check_id: int) -> object:
+    """A check of the caller's jurisdiction that ended in 劝返 or 移交卫健 (404 otherwise)."""
+    from fangkong.screening.selectors import check_get_for_user
+
+    check = check_get_for_user(user=request.user, check_id=check_id)
+    if check.outcome not in services.candidates.CANDIDATE_OUTCOMES:
+        raise Candidate.DoesNotExist
+    return check
+
+
+@router.post(
+    f"{P}/checks/{{check_id}}/return",
+    response={200: ReturnOut},
+    operation_id="keyperson_check_return",
+)
+def check_return(request: HttpRequest, check_id: RecordId, payload: ReturnIn) -> ReturnOut:
+    """Where a person persuaded to return (劝返) was sent; may change until confirmed."""
+    referral = services.return_record(
+        actor=request.user, check=_check(request, check_id), destination=payload.destination,
+        note=payload.note,
+    )  # fmt: skip
+    return return_out(referral)
+
+
+@router.post(
+    f"{P}/checks/{{check_id}}/return/confirm",
+    response={200: ReturnOut},
+    operation_id="keyperson_check_return_confirm",
+)
+def check_return_confirm(
+    request: HttpRequest, check_id: RecordId, payload: ReturnConfirmIn
+) -> ReturnOut:
+    """The confirmation that the person arrived (``arrived``) or left the prefecture
+    (``left``): who (the caller), when and how."""
+    referral = services.return_confirm(
+        actor=request.user, check=_check(request, check_id), state=payload.state,
+        how=payload.how, at=payload.at, note=payload.note,
+    )  # fmt: skip
+    return return_out(referral)
+
+
+@router.post(
+    f"{P}/checks/{{check_id}}/handover",
+    response={201: HandoverOut},
+    operation_id="keyperson_check_handover",
+)
+def check_handover(
+    request: HttpRequest, check_id: RecordId, payload: HandoverIn
+) -> tuple[int, HandoverOut]:
+    """The handover of a person referred to the health authority (移交卫健), once."""
+    handover = services.handover_record(
+        actor=request.user, check=_check(request, check_id), receiver_name=payload.receiver_name,
+        receiver_unit=payload.receiver_unit, handed_at=payload.handed_at, note=payload.note,
+    )  # fmt: skip
+    return 201, handover_out(handover)
 
 
 @router.get(f"{P}/candidates", response=list[CandidateOut], operation_id="keyperson_candidates")
@@ -346,6 +440,27 @@ def candidate_dismiss(
     return candidate_out(
         selectors.candidate_get_for_user(user=request.user, candidate_id=candidate_id)
     )
+
+
+@router.get(
+    f"{P}/map",
+    response=list[CommunityMapRow],
+    operation_id="keyperson_map",
+    url_name="keyperson_map",
+)
+def community_map(
+    request: HttpRequest, filters: Query[CommunityMapFilter]
+) -> list[CommunityMapRow]:
+    """Key persons per community for the command map: under the measure, today's follow-ups
+    (due, done, missing, abnormal) and a state to colour it by. ``unit`` narrows to the
+    communities of that unit's stations (within the caller's scope)."""
+    unit_path = None
+    if filters.unit is not None:
+        from fangkong.org.models import Unit
+
+        unit_path = Unit.objects.values_list("path", flat=True).get(pk=filters.unit)
+    rows = figures.by_community_for_user(user=request.user, day=filters.day, unit_path=unit_path)
+    return [CommunityMapRow(**r.__dict__, state=r.state) for r in rows]
 
 
 @router.get(f"{P}/summary", response=SummaryOut, operation_id="keyperson_summary")

@@ -68,3 +68,19 @@ class Symptom(models.TextChoices):
 
 # A follow-up at or above this temperature is abnormal (体温≥37.3℃).
 FEVER_FROM = "37.3"
+
+
+class ReturnState(models.TextChoices):
+    """Where a person persuaded to return (劝返) is known to be."""
+
+    SENT = "sent", _("Sent back, not yet confirmed")
+    ARRIVED = "arrived", _("Arrived at the destination")
+    LEFT = "left", _("Left the prefecture")
+
+
+class ConfirmedHow(models.TextChoices):
+    PHONE = "phone", _("Phone call with the person")
+    DESTINATION_POLICE = "destination_police", _("Police at the destination")
+    EXIT_CHECKPOINT = "exit_checkpoint", _("Recorded at an exit checkpoint")
+    HEALTH_CODE = "health_code", _("Health code or travel record")
+    OTHER = "other", _("Other")

@@ -164,3 +164,67 @@ def by_station(summary: Summary) -> dict[str, dict[str, int]]:
     for unit_id, row in summary.by_unit.items():
         out[summary.units.get(unit_id, "-")] = row
     return dict(out)
+
+
+@dataclass
+class CommunityFigures:
+    """One community on the command map: its key persons under the measure today and their
+    follow-ups (due, done, still missing, abnormal)."""
+
+    community_id: int
+    name: str
+    station: str
+    lat: float | None
+    lng: float | None
+    active: int = 0
+    ending_today: int = 0
+    due: int = 0
+    done: int = 0
+    missing: int = 0
+    abnormal: int = 0
+
+    @property
+    def state(self) -> str:
+        """``abnormal`` (an abnormal follow-up today), ``missing`` (follow-ups not yet done),
+        ``done`` (all done) or ``none`` (nobody under the measure)."""
+        if self.abnormal:
+            return "abnormal"
+        if self.missing:
+            return "missing"
+        return "done" if self.due else "none"
+
+
+def by_community_for_user(
+    *, user: Any, day: date | None = None, unit_path: str | None = None
+) -> list[CommunityFigures]:
+    """Every community in ``user``'s grid scope (within ``unit_path``, if given) with its
+    figures of ``day``: one grouped query over the episodes."""
+    day = day or timezone.localdate()
+    communities = community_list_for_user(user=user).select_related("station")
+    if unit_path:
+        communities = communities.filter(station__path__startswith=unit_path)
+    rows = {
+        c.pk: CommunityFigures(c.pk, c.name, c.station.name, c.lat, c.lng)
+        for c in communities.order_by("code")
+    }
+    under = (
+        keyperson_list_for_user(user=user)
+        .select_related(None)
+        .order_by()
+        .filter(
+            status=Status.ACTIVE, start_on__lte=day, planned_end_on__gte=day,
+            community_id__in=list(rows),
+        )
+    )  # fmt: skip
+    today = Q(last_followup_on=day)
+    grouped = under.values_list("community_id").annotate(
+        due=Count("id"),
+        done=Count("id", filter=today & Q(followups_that_day__gte=F("followups_per_day"))),
+        abnormal=Count("id", filter=Q(abnormal_on=day)),
+        ending=Count("id", filter=Q(planned_end_on=day)),
+    )
+    for community_id, due, done, abnormal, ending in grouped:
+        row = rows[community_id]
+        row.active = row.due = due
+        row.done, row.missing, row.abnormal, row.ending_today = done, due - done, abnormal, ending
+    return list(rows.values())

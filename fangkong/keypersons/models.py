@@ -17,7 +17,9 @@ from django.utils.translation import pgettext_lazy
 from fangkong.grid.models import Community, Door, GridCell
 from fangkong.keypersons.choices import (
     CandidateStatus,
+    ConfirmedHow,
     Measure,
+    ReturnState,
     Source,
     Status,
     TaskKind,
@@ -278,3 +280,69 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} {self.check_record_id}"
+
+
+class CheckFollowThrough(models.Model):
+    """What became of a check's outcome, recorded by the unit of its site."""
+
+    unit_path = models.CharField(_("unit path"), max_length=400, db_index=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReturnReferral(CheckFollowThrough):
+    """A check that ended in 劝返: where the person was sent and, later, the confirmation
+    that they arrived there or left the prefecture (who confirmed it, when and how)."""
+
+    check_record = models.OneToOneField(
+        "screening.Check", verbose_name=_("check"), on_delete=models.CASCADE,
+        related_name="keyperson_return",
+    )  # fmt: skip
+    destination = models.CharField(_("sent to"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ReturnState.choices, default=ReturnState.SENT
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    confirmed_how = models.CharField(
+        _("confirmed how"), max_length=24, choices=ConfirmedHow.choices, blank=True
+    )
+    confirmed_note = models.CharField(_("confirmation note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("return after persuasion")
+        verbose_name_plural = _("returns after persuasion")
+        indexes = [models.Index(fields=["state", "unit_path"], name="kp_return_state")]
+
+    def __str__(self) -> str:
+        return f"{self.check_record_id} → {self.destination}"
+
+
+class HealthHandover(CheckFollowThrough):
+    """A check that ended in 移交卫健: who of the health authority received the person, of
+    which unit, and when."""
+
+    check_record = models.OneToOneField(
+        "screening.Check", verbose_name=_("check"), on_delete=models.CASCADE,
+        related_name="keyperson_handover",
+    )  # fmt: skip
+    receiver_name = models.CharField(_("received by"), max_length=50)
+    receiver_unit = models.CharField(_("receiving unit"), max_length=100)
+    handed_at = models.DateTimeField(_("handed over at"))
+
+    class Meta:
+        verbose_name = _("handover to the health authority")
+        verbose_name_plural = _("handovers to the health authority")
+
+    def __str__(self) -> str:
+        return f"{self.check_record_id} → {self.receiver_unit}"

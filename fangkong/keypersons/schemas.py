@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from fangkong.core.params import Day, RecordId, limit_field, offset_field
+from fangkong.core.params import Day, Moment, RecordId, limit_field, offset_field
 
 
 class CategoryOut(Schema):
@@ -177,6 +177,45 @@ class TodayOut(Schema):
     tasks: list[TaskOut]
 
 
+class ReturnOut(Schema):
+    check_id: int
+    destination: str
+    state: str  # sent, arrived, left
+    recorded_at: datetime
+    confirmed_at: datetime | None
+    confirmed_how: str
+    confirmed_by: str
+    note: str
+
+
+class HandoverOut(Schema):
+    check_id: int
+    receiver_name: str
+    receiver_unit: str
+    handed_at: datetime
+    recorded_at: datetime
+    note: str
+
+
+class ReturnIn(Schema):
+    destination: str = Field(..., max_length=200)
+    note: str = Field("", max_length=200)
+
+
+class ReturnConfirmIn(Schema):
+    state: str = Field(..., max_length=12, description="arrived or left")
+    how: str = Field(..., max_length=24)
+    at: Moment | None = None
+    note: str = Field("", max_length=200)
+
+
+class HandoverIn(Schema):
+    receiver_name: str = Field(..., max_length=50)
+    receiver_unit: str = Field(..., max_length=100)
+    handed_at: Moment | None = None
+    note: str = Field("", max_length=200)
+
+
 class CandidateOut(Schema):
     id: int
     check_id: int
@@ -186,6 +225,8 @@ class CandidateOut(Schema):
     document: str  # masked
     status: str
     key_person_id: int | None
+    return_to: ReturnOut | None = None  # 劝返: where the person was sent, the confirmation
+    handover: HandoverOut | None = None  # 移交卫健: who received the person
 
 
 class CandidateFilter(Schema):
@@ -238,3 +279,23 @@ class SummaryOut(Schema):
     grids: list[GridRow]
     ending_today: int
     coverage: list[CoverageRow]
+
+
+class CommunityMapFilter(Schema):
+    unit: RecordId | None = None  # the command view's unit: its stations' communities
+    day: Day | None = None
+
+
+class CommunityMapRow(Schema):
+    community_id: int
+    name: str
+    station: str
+    lat: float | None  # WGS-84; None until the community's place is set
+    lng: float | None
+    active: int  # under the measure on the day
+    ending_today: int
+    due: int
+    done: int
+    missing: int
+    abnormal: int
+    state: str  # abnormal, missing, done or none

@@ -143,7 +143,12 @@ def candidate_list_for_user(
         rows = Candidate.objects.none()
     if status:
         rows = rows.filter(status=status)
-    return rows.select_related("check_record", "check_record__site").order_by("-created_at", "pk")
+    return rows.select_related(
+        "check_record",
+        "check_record__site",
+        "check_record__keyperson_return",
+        "check_record__keyperson_handover",
+    ).order_by("-created_at", "pk")
 
 
 def candidate_get_for_user(*, user: Any, candidate_id: int) -> Candidate:

@@ -18,9 +18,17 @@ from fangkong.core.http import client_ip
 from fangkong.core.ratelimit import RateLimited
 from fangkong.grid import selectors as grid_selectors
 from fangkong.grid import services as grid_services
+from fangkong.grid.services_import import importable_communities
 from fangkong.keypersons import figures, grid_views, selectors, services
-from fangkong.keypersons.forms import FollowUpForm, ReasonForm
-from fangkong.keypersons.models import KeyPerson
+from fangkong.keypersons.forms import (
+    FollowUpForm,
+    HandoverForm,
+    ReasonForm,
+    ReturnConfirmForm,
+    ReturnForm,
+)
+from fangkong.keypersons.models import Candidate, HealthHandover, KeyPerson, ReturnReferral
+from fangkong.screening.choices import Outcome as OutcomeChoices
 
 
 def _keyperson_or_404(request: HttpRequest, key_person_id: int) -> KeyPerson:
@@ -39,6 +47,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         "by_category": [(s.categories.get(k, ""), v) for k, v in s.by_category.items()],
         "releases": selectors.release_list_for_user(user=request.user)[:100],
         "candidates": selectors.candidate_list_for_user(user=request.user).count(),
+        "may_import": bool(importable_communities(request.user)),
     }
     return render(request, "keypersons/summary.html", context)
 
@@ -145,3 +154,92 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
     context = {"form": form, "done": done, "ends": ends, "name": episode.name_masked,
                "days_left": (ends - timezone.localdate()).days}  # fmt: skip
     return render(request, "keypersons/self_report.html", context)
+
+
+# --- what became of a checkpoint outcome ----------------------------------------------------
+
+OUTCOME_FORMS: dict[str, type[ReturnForm | ReturnConfirmForm | HandoverForm]] = {
+    "return": ReturnForm,
+    "confirm": ReturnConfirmForm,
+    "handover": HandoverForm,
+}
+
+
+def _check_or_404(request: HttpRequest, check_id: int) -> Any:
+    from fangkong.screening.models import Check
+    from fangkong.screening.selectors import check_get_for_user
+
+    try:
+        check = check_get_for_user(user=request.user, check_id=check_id)
+    except Check.DoesNotExist:
+        raise Http404 from None
+    if check.outcome not in services.candidates.CANDIDATE_OUTCOMES:
+        raise Http404
+    return check
+
+
+def _save_outcome(request: HttpRequest, check: Any, action: str, form: Any) -> None:
+    data = form.cleaned_data
+    if action == "return":
+        services.return_record(
+            actor=request.user, check=check, destination=data["destination"], note=data["note"]
+        )
+    elif action == "confirm":
+        services.return_confirm(
+            actor=request.user, check=check, state=data["state"], how=data["how"],
+            at=data["at"], note=data["note"],
+        )  # fmt: skip
+    else:
+        services.handover_record(
+            actor=request.user, check=check, receiver_name=data["receiver_name"],
+            receiver_unit=data["receiver_unit"], handed_at=data["handed_at"], note=data["note"],
+        )  # fmt: skip
+
+
+@login_required
+def check_outcome(request: HttpRequest, check_id: int) -> HttpResponse:
+    """A 劝返 check's destination and its confirmation, or a 移交卫健 check's handover."""
+    check = _check_or_404(request, check_id)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms_ = {
+        name: cls(request.POST if name == action else None) for name, cls in OUTCOME_FORMS.items()
+    }
+    status = 200
+    if action in OUTCOME_FORMS:
+        form = forms_[action]
+        if form.is_valid():
+            try:
+                _save_outcome(request, check, action, form)
+            except PermissionDeniedError as exc:
+                return render(request, "keypersons/message.html", {"message": str(exc)},
+                              status=403)  # fmt: skip
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                return redirect("keypersons:check_outcome", check_id=check.pk)
+        status = 422
+    referral = ReturnReferral.objects.filter(check_record=check).select_related(
+        "recorded_by", "confirmed_by"
+    ).first()  # fmt: skip
+    if referral is not None and not forms_["return"].is_bound:
+        forms_["return"] = ReturnForm(
+            initial={"destination": referral.destination, "note": referral.note}
+        )
+    context = {
+        "check": check,
+        "referral": referral,
+        "handover": HealthHandover.objects.filter(check_record=check)
+        .select_related("recorded_by")
+        .first(),
+        "candidate": Candidate.objects.filter(check_record=check).first(),
+        "forms": forms_,
+        "outcome_label": dict(OutcomeChoices.choices).get(check.outcome, check.outcome),
+    }
+    return render(request, "keypersons/check_outcome.html", context, status=status)
+
+
+@login_required
+def candidates(request: HttpRequest) -> HttpResponse:
+    """The review queue: checks ending in 劝返 or 移交卫健, with what became of each."""
+    rows = selectors.candidate_list_for_user(user=request.user).select_related("person")[:200]
+    return render(request, "keypersons/candidates.html", {"candidates": rows})

@@ -11,7 +11,6 @@ parent), staff by badge number.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -19,16 +18,16 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from fangkong.core import imports
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
-from fangkong.core.identity import keyring
+from fangkong.core.imports import Upload
 from fangkong.core.jurisdiction import jurisdiction_root, sees_everything
 from fangkong.lib import tabular
 from fangkong.lib.tabular.columns import label_key
@@ -40,19 +39,6 @@ JOB_KIND = "org.import"
 # Problems kept in the job's result (and its report); a file with more has bigger troubles.
 PROBLEMS_KEPT = 2000
 _CONTEXT = b"org.import"
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file read and stored for import, with the guess at its columns."""
-
-    kind: str
-    stored: str  # the storage name of the encrypted file
-    file_name: str
-    sheets: list[str]
-    sheet: str
-    header_row: int
-    mapping: dict[str, int | None]
 
 
 @dataclass
@@ -86,26 +72,12 @@ def _require_admin(actor: Any) -> None:
         raise PermissionDeniedError(_("Only unit administrators and commanders import units."))
 
 
-def _file_errors(exc: tabular.FileError) -> ValidationError:
-    errors = FieldErrors()
-    errors.add("file", problem_message(exc.code), exc.code)
-    return ValidationError(errors.errors)
-
-
 def best_sheet(sheets: list[tabular.Sheet], kind: str) -> tuple[tabular.Sheet, tabular.Header]:
-    def found(header: tabular.Header) -> int:
-        mapping = tabular.guess_columns(header.labels, FIELDS[kind])
-        return sum(1 for column in mapping.values() if column is not None)
-
-    headers = [(sheet, tabular.find_header(sheet, FIELDS[kind])) for sheet in sheets]
-    return max(headers, key=lambda pair: found(pair[1]))
+    return imports.best_sheet(sheets, FIELDS[kind])
 
 
 def stored_sheets(stored: str, file_name: str) -> list[tabular.Sheet]:
-    with default_storage.open(stored, "rb") as handle:
-        token = handle.read().decode()
-    data = base64.b64decode(keyring().decrypt(token, context=_CONTEXT))
-    return tabular.read_sheets(file_name, data)
+    return imports.upload_sheets(stored, file_name, context=_CONTEXT)
 
 
 def org_import_upload(*, actor: Any, kind: str, file_name: str, data: bytes) -> Upload:
@@ -117,42 +89,23 @@ def org_import_upload(*, actor: Any, kind: str, file_name: str, data: bytes) -> 
         errors.add("kind", _("Choose what the file holds."), "kind_invalid")
         errors.raise_if_any()
     try:
-        sheets = tabular.read_sheets(file_name, data)
+        upload = imports.upload_read(
+            kind=kind, fields=FIELDS[kind], file_name=file_name, data=data,
+            folder="org/imports", context=_CONTEXT,
+        )  # fmt: skip
     except tabular.FileError as exc:
-        raise _file_errors(exc) from None
-    sheet, header = best_sheet(sheets, kind)
-    mapping = tabular.guess_columns(header.labels, FIELDS[kind])
-    token = keyring().encrypt(base64.b64encode(data).decode(), context=_CONTEXT)
-    name = default_storage.save(f"org/imports/{uuid.uuid4().hex}.bin", ContentFile(token.encode()))
+        raise imports.file_error(exc, problem_message) from None
     audit_record(actor=actor, action="org.import_upload", extra={"kind": kind})
-    return Upload(
-        kind, name, file_name[-200:], [s.name for s in sheets], sheet.name, header.row, mapping
-    )
+    return upload
 
 
 def check_mapping(
     sheets: list[tabular.Sheet], kind: str, sheet: str, header_row: int, mapping: dict
 ) -> tabular.Sheet:
     """The chosen sheet, if the header row and columns fit it; ``ValidationError`` if not."""
-    errors = FieldErrors()
-    chosen = next((s for s in sheets if s.name == sheet), None)
-    if chosen is None:
-        errors.add("sheet", _("The file has no such sheet."), "sheet_invalid")
-        errors.raise_if_any()
-    assert chosen is not None  # noqa: S101 - raised above otherwise
-    if not 1 <= header_row < len(chosen.cells):
-        errors.add("header_row", _("The header row is not in the sheet."), "header_row_invalid")
-    for f in FIELDS[kind]:
-        column = mapping.get(f.key)
-        if column is not None and not 0 <= column < chosen.width:
-            errors.add(f.key, _("The sheet has no such column."), "column_invalid")
-        elif column is None and f.required:
-            errors.add(f.key, problem_message("column_missing"), "column_missing")
-    used = [c for c in mapping.values() if c is not None]
-    if len(used) != len(set(used)):
-        errors.add("__all__", problem_message("column_twice"), "column_twice")
-    errors.raise_if_any()
-    return chosen
+    return imports.check_mapping(
+        sheets, FIELDS[kind], sheet, header_row, mapping, message=problem_message
+    )
 
 
 @transaction.atomic

@@ -3,11 +3,9 @@ downloadable report of problems."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core import imports
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import job_list_for_user
@@ -35,7 +34,6 @@ from fangkong.org.services_import import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 5
 SIGNING_SALT = "org.import"
-TOKEN_MAX_AGE_S = 24 * 3600
 
 
 def _forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
@@ -44,17 +42,11 @@ def _forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpRespon
 
 
 def _token(request: HttpRequest, upload: Upload) -> str:
-    return signing.dumps({"user": request.user.pk, **asdict(upload)}, salt=SIGNING_SALT)
+    return imports.upload_token(request.user.pk, upload, salt=SIGNING_SALT)
 
 
 def _upload_of(request: HttpRequest, token: str) -> Upload | None:
-    try:
-        data = signing.loads(token, salt=SIGNING_SALT, max_age=TOKEN_MAX_AGE_S)
-    except signing.BadSignature:
-        return None
-    if data.pop("user", None) != request.user.pk:
-        return None
-    return Upload(**data)
+    return imports.upload_from_token(request.user.pk, token, salt=SIGNING_SALT)
 
 
 @login_required

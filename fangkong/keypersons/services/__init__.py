@@ -21,6 +21,11 @@ from fangkong.keypersons.services.followups import (
     followups_flag,
     task_done,
 )
+from fangkong.keypersons.services.outcomes import (
+    handover_record,
+    return_confirm,
+    return_record,
+)
 
 __all__ = [
     "EpisodeIn",
@@ -33,8 +38,11 @@ __all__ = [
     "followup_record",
     "followup_self_report",
     "followups_flag",
+    "handover_record",
     "keyperson_create",
     "keyperson_transition",
     "report_link_issue",
+    "return_confirm",
+    "return_record",
     "task_done",
 ]

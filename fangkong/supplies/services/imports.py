@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.core.imports import best_sheet
 from fangkong.jobs.services import job_start
 from fangkong.lib import tabular
 from fangkong.supplies.imports import FIELDS, ItemIndex, measure_matches, problem_message
@@ -32,15 +33,6 @@ from fangkong.supplies.services.stock import (
 def job_sheets(job: ImportJob) -> list[tabular.Sheet]:
     with job.file.open("rb") as handle:
         return tabular.read_sheets(job.file_name, handle.read())
-
-
-def _best_sheet(sheets: list[tabular.Sheet], fields: Any) -> tuple[tabular.Sheet, tabular.Header]:
-    def found(header: tabular.Header) -> int:
-        mapping = tabular.guess_columns(header.labels, fields)
-        return sum(1 for column in mapping.values() if column is not None)
-
-    headers = [(sheet, tabular.find_header(sheet, fields)) for sheet in sheets]
-    return max(headers, key=lambda pair: found(pair[1]))
 
 
 @transaction.atomic
@@ -65,7 +57,7 @@ def import_upload(
         errors.add("file", problem_message(exc.code), exc.code)
         errors.raise_if_any()
         raise
-    sheet, header = _best_sheet(sheets, FIELDS[kind])
+    sheet, header = best_sheet(sheets, FIELDS[kind])
     mapping = tabular.guess_columns(header.labels, FIELDS[kind])
     job = ImportJob(
         kind=kind,

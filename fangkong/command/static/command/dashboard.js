@@ -151,6 +151,63 @@
 
   let map = null;
   let layer = null;
+  let communityLayer = null;
+
+  const COMMUNITY_COLOURS = {
+    abnormal: ["#c62828", "#ef5350"],
+    missing: ["#e65100", "#ffa726"],
+    done: ["#2e7d32", "#66bb6a"],
+    none: ["#607d8b", "#b0bec5"],
+  };
+
+  /* A community's tooltip as a node: its name comes from the division table or an import. */
+  function communityTooltip(c) {
+    const box = document.createElement("span");
+    const name = document.createElement("b");
+    name.textContent = c.name;
+    box.append(name, " · " + c.station);
+    [
+      [c.active, L10N.underMeasure],
+      [c.done + "/" + c.due, L10N.followupsDone],
+      [c.missing, L10N.followupsMissing],
+      [c.abnormal, L10N.followupsAbnormal],
+    ].forEach(([value, label]) => {
+      box.append(document.createElement("br"), value + " " + label);
+    });
+    return box;
+  }
+
+  function drawCommunities(rows) {
+    communityLayer.clearLayers();
+    const max = Math.max(1, ...rows.map((c) => c.active));
+    rows.forEach((c) => {
+      if (c.lat === null || c.lng === null) return;
+      const colours = COMMUNITY_COLOURS[c.state] || COMMUNITY_COLOURS.none;
+      const marker = L.circleMarker([c.lat, c.lng], {
+        radius: 4 + 16 * Math.sqrt(c.active / max),
+        color: colours[0],
+        fillColor: colours[1],
+        fillOpacity: 0.7,
+        weight: 2,
+        className: "community-marker state-" + c.state,
+      });
+      marker.bindTooltip(() => communityTooltip(c));
+      marker.addTo(communityLayer);
+    });
+  }
+
+  /* The key-person layer has its own source: the grid scope, the day and the unit filter. */
+  function refreshCommunities() {
+    if (!config.communitiesUrl || !communityLayer) return;
+    const page = new URLSearchParams(window.location.search);
+    const query = new URLSearchParams();
+    ["unit", "day"].forEach((k) => { if (page.get(k)) query.set(k, page.get(k)); });
+    fetch(config.communitiesUrl + "?" + query.toString(),
+      { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(drawCommunities)
+      .catch(() => {});
+  }
 
   /* A marker's tooltip as a node: a site's name is whatever its unit typed, and Leaflet puts
    * a string tooltip into the page as HTML. */
@@ -170,7 +227,13 @@
         L.geoJSON(geo, { interactive: false, style: { color: "#5c6b7a", weight: 1, fillOpacity: 0.05 } }).addTo(map);
       }).catch(() => {});
       layer = L.layerGroup().addTo(map);
+      communityLayer = L.layerGroup().addTo(map);
+      const overlays = {};
+      overlays[L10N.sitesLayer] = layer;
+      overlays[L10N.communitiesLayer] = communityLayer;
+      L.control.layers(null, overlays, { collapsed: false }).addTo(map);
     }
+    refreshCommunities();
     layer.clearLayers();
     const max = Math.max(1, ...data.sites.map((s) => s.volume));
     const points = [];

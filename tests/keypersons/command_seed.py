@@ -1,0 +1,63 @@
+"""Seed of the command-view browser test: a Ganzhou station with two communities (one placed
+on the map), key persons with today's follow-ups, and two checks of its site that ended in
+劝返 and 移交卫健. Everyone logs in as ``root``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from fangkong.grid import services as grid_services
+from fangkong.grid.models import Building, Door, GridCell
+from fangkong.keypersons import services
+from fangkong.keypersons.models import Category
+from fangkong.org.choices import RoleCode, UnitKind
+from fangkong.org.models import Role
+from fangkong.screening.models import Check
+from tests.factories import PersonFactory, SiteFactory, _resident_id
+from tests.keypersons.browser_seed import PASSWORD, unit
+
+
+def run() -> None:
+    for code in RoleCode.values:
+        Role.objects.get_or_create(code=code)
+    top = unit("620700", "张掖市公安局", UnitKind.CITY_BUREAU)
+    station = unit("620702200100", "甘州区东街派出所", UnitKind.STATION, top)
+    root = get_user_model().objects.create(
+        username="root", is_superuser=True, is_staff=True, password=make_password(PASSWORD)
+    )
+    site = SiteFactory(unit=station, name="甘州东收费站", lng=100.47, lat=38.94)
+    places = [("620702001001", 100.451, 38.928), ("620702001005", None, None)]
+    for n, (code, lng, lat) in enumerate(places):
+        community = grid_services.community_create(actor=root, code=code, station=station)
+        community.lng, community.lat = lng, lat
+        community.save(update_fields=["lng", "lat"])
+        cell = GridCell.objects.create(community=community, code=f"C{n}", name=f"第{n + 1}网格")
+        building = Building.objects.create(cell=cell, name="1号楼")
+        door = Door.objects.create(building=building, cell=cell, label="101", address="1号楼101")
+        for k in range(3 - n):
+            kp, _created = services.keyperson_create(
+                actor=root,
+                data=services.EpisodeIn(
+                    doc_type="resident_id", doc_number=_resident_id(500 + 10 * n + k),
+                    name=f"居民{k}", category=Category.objects.get(code="close_contact"),
+                    source="manual", community=community, cell=cell, door=door,
+                    reason="流调推送密接",
+                ),
+            )  # fmt: skip
+            if k == 0:
+                services.followup_record(
+                    actor=root, key_person=kp,
+                    data=services.FollowUpIn(temperature=Decimal("38.1")),
+                )  # fmt: skip
+    for key, outcome in (("r", "persuade_return"), ("h", "refer_health")):
+        Check.objects.create(
+            site=site, person=PersonFactory(), temperature="37.9", recommended=outcome,
+            outcome=outcome, reasons=[], policy_version=1,
+            checked_at=timezone.now() - timedelta(hours=1), idempotency_key=key,
+        )  # fmt: skip
+    services.candidates_collect(since=timezone.now() - timedelta(days=1))

@@ -1,0 +1,101 @@
+"""Key persons on the command view and the checkpoint follow-through, in Debian's Chromium
+against the production server: the map's community layer draws a marker per placed community
+with a tooltip built as DOM nodes, and a 劝返 check's destination and confirmation are recorded
+on a phone. With ``FANGKONG_SHOTS=<dir>`` the pages are also saved as screenshots."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.gunicorn import chromium, running_gunicorn, server_env, set_up
+from tests.keypersons.browser_seed import PASSWORD
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+SHOTS = os.environ.get("FANGKONG_SHOTS", "")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("fangkong-kp-command")
+    env = server_env(data_dir)
+    set_up(env, "tests.keypersons.command_seed")
+    with running_gunicorn(env, data_dir / "gunicorn.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+def _page(browser: Any, url: str, viewport: dict[str, int]) -> Any:
+    context = browser.new_context(
+        base_url=url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def test_map_draws_the_community_layer(browser: Any, server: str) -> None:
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = _page(browser, server, viewport)
+        errors: list[str] = []
+        page.on("pageerror", lambda error, seen=errors: seen.append(str(error)))
+        page.goto("/command/")
+        # One community is placed on the map, the other is not: one marker, coloured by the
+        # abnormal follow-up of the day.
+        page.wait_for_selector("path.community-marker")
+        assert page.locator("path.community-marker").count() == 1
+        assert page.locator("path.community-marker.state-abnormal").count() == 1
+        assert page.locator(".leaflet-control-layers-overlays label").count() == 2
+        page.locator("path.community-marker").hover(force=True)
+        tooltip = page.wait_for_selector(".leaflet-tooltip")
+        assert "交通巷社区" in tooltip.inner_text() and "3" in tooltip.inner_text()
+        assert errors == []
+        page.locator("#command-map").scroll_into_view_if_needed()
+        _shot(page, f"command-map-{name}")
+        page.context.close()
+
+
+def test_return_recorded_and_confirmed_on_a_phone(browser: Any, server: str) -> None:
+    page = _page(browser, server, PHONE)
+    page.goto("/keypersons/candidates/")
+    _shot(page, "candidates-phone")
+    page.click("#kp-candidates a:has-text('登记劝返去向')")
+    page.fill("#id_destination", "酒泉市肃州区")
+    page.click("#kp-return form button[type=submit]")
+    page.wait_for_selector("#kp-confirm-form")
+    page.select_option("#id_state", "left")
+    page.select_option("#id_how", "exit_checkpoint")
+    page.click("#kp-confirm-form button[type=submit]")
+    page.wait_for_selector("#kp-confirmed")
+    assert "已离开本州市" in page.inner_text("#kp-return-state")
+    _shot(page, "check-return-phone")
+    desktop = _page(browser, server, DESKTOP)
+    desktop.goto("/keypersons/candidates/")
+    assert "酒泉市肃州区" in desktop.inner_text("#kp-candidates")
+    _shot(desktop, "candidates-desktop")
+    desktop.click("#kp-candidates a:has-text('登记移交')")
+    _shot(desktop, "check-handover-desktop")
+    page.context.close()
+    desktop.context.close()

@@ -8,6 +8,7 @@ with N but the database. Never run this against a production database.
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
@@ -36,6 +37,10 @@ OUTCOME_WEIGHTS = {
     "persuade_return": 5,
     "refer_health": 2,
 }
+# Health-code colours as officers saw them in the field: nearly all green, a few yellow, rare
+# red. The default policy sends yellow to a test and red to the health services.
+HEALTH_CODE_WEIGHTS = {"green": 955, "yellow": 38, "red": 7}
+HEALTH_CODE_OUTCOMES = {"yellow": "test_then_pass", "red": "refer_health"}
 # Provinces people come from, most from Gansu itself.
 ORIGINS = ("620702", "620102", "640104", "630104", "510104", "610113", "110105", "310101")
 ORIGIN_WEIGHTS = (50, 15, 8, 7, 6, 6, 4, 4)
@@ -220,6 +225,27 @@ def synthetic_temperature(rng: random.Random, outcome: str) -> Decimal:
     return Decimal(f"{min(37.2, max(35.9, rng.gauss(36.5, 0.25))):.1f}")
 
 
+def _decision(
+    rng: random.Random, outcomes: list[str], weights: list[int]
+) -> tuple[str, str, str, str]:
+    """A person's health-code colour, the officer's outcome, the policy's recommendation and
+    the reasons (as JSON): a yellow or red code sets the recommendation, with its rule as the
+    reason, as the default policy would; a green one leaves the usual mix of outcomes."""
+    colours = list(HEALTH_CODE_WEIGHTS)
+    colour = rng.choices(colours, list(HEALTH_CODE_WEIGHTS.values()))[0]
+    if colour in HEALTH_CODE_OUTCOMES:
+        outcome = HEALTH_CODE_OUTCOMES[colour]
+        return (
+            colour,
+            outcome,
+            outcome,
+            json.dumps([{"code": f"health_code_{colour}", "params": {}}]),
+        )
+    outcome = rng.choices(outcomes, weights)[0]
+    recommended = outcome if rng.random() > 0.01 else "pass"
+    return colour, outcome, recommended, "[]"
+
+
 def _insert_checks_sql() -> str:
     table = Check._meta.db_table
     columns = (
@@ -345,8 +371,7 @@ def _batch(
         if group_id is not None:
             rollups.add_vehicle(site_id=site, at=at)
         for _ in range(people):
-            outcome = rng.choices(outcomes, weights)[0]
-            recommended = outcome if rng.random() > 0.01 else "pass"
+            colour, outcome, recommended, reasons = _decision(rng, outcomes, weights)
             traveller = rng.choice(travellers)
             rows.append(
                 (
@@ -362,7 +387,7 @@ def _batch(
                     synthetic_temperature(rng, outcome),
                     recommended,
                     outcome,
-                    "[]",
+                    reasons,
                     "",
                     "",
                     1,
@@ -376,7 +401,9 @@ def _batch(
                 checked_at=at,
                 outcome=outcome,
                 recommended=recommended,
-                colour="unknown",
+                # A check keeps no colour of its own, only a rule that a yellow or red code
+                # set (``rollups.check_colour``): a green code counts as not known.
+                colour=colour if colour in HEALTH_CODE_OUTCOMES else "unknown",
                 origin=origin if group_id is not None else None,
             )
     with connection.cursor() as cursor:

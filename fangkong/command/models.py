@@ -135,8 +135,10 @@ class OriginRollup(models.Model):
 
 
 class AnalysisReport(models.Model):
-    """研判报告: a unit's daily analysis. The figures are computed live while it is a draft
-    and frozen into ``data`` when the duty leader signs it off."""
+    """研判报告: a unit's daily analysis. The command-centre analyst drafts it (remarks and a
+    judgement; the figures are computed live while it is a draft) and the duty leader signs it
+    off, which freezes the figures into ``data``. Who drafted and who signed, and when, are kept
+    and printed in the signature block."""
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="analysis_reports"
@@ -147,6 +149,16 @@ class AnalysisReport(models.Model):
     )
     data = models.JSONField(_("figures"), default=dict, blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
+    judgement = models.TextField(_("judgement"), blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    drafted_at = models.DateTimeField(_("drafted at"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("signed by"),

@@ -252,7 +252,17 @@ def keyperson_community_rows(data: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
-def report_pdf(*, data: dict[str, Any], status_line: str, remarks: str) -> bytes:
+Signatures = list[tuple[str, str, str]]  # (role, name, local time), see report_signatures
+
+
+def report_pdf(
+    *,
+    data: dict[str, Any],
+    status_line: str,
+    remarks: str,
+    judgement: str = "",
+    signatures: Signatures | None = None,
+) -> bytes:
     font = cjk_font()
     styles = _styles(font)
     out = io.BytesIO()
@@ -308,13 +318,33 @@ def report_pdf(*, data: dict[str, Any], status_line: str, remarks: str) -> bytes
     lines = exception_lines(data) or [_("No exceptions.")]
     story.append(Paragraph(escape(_("Exceptions")), styles["h2"]))
     story += [Paragraph(escape("• " + line), styles["base"]) for line in lines]
-    if remarks:
-        story += [
-            Paragraph(escape(_("Remarks")), styles["h2"]),
-            Paragraph(escape(remarks), styles["base"]),
-        ]
+    for heading, text in ((_("Judgement"), judgement), (_("Remarks"), remarks)):
+        if text:
+            story += [
+                Paragraph(escape(heading), styles["h2"]),
+                Paragraph(escape(text), styles["base"]),
+            ]
+    if signatures:
+        story += [Spacer(1, 6 * mm), _signature_table(font, signatures)]
     doc.build(story, onFirstPage=_page_number(font), onLaterPages=_page_number(font))
     return out.getvalue()
+
+
+def _signature_table(font: str, signatures: Signatures) -> Table:
+    """起草人 / 签发人 side by side, each with the name and the time, kept together on a page."""
+    cells = [[f"{role}：{name}", time] for role, name, time in signatures]
+    table = Table([sum(cells, [])], colWidths=[45 * mm, 40 * mm] * len(cells))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 10),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.HexColor("#90a4ae")),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
 
 
 def _page_number(font: str) -> Any:
@@ -330,7 +360,14 @@ def _page_number(font: str) -> Any:
 # --- Excel -----------------------------------------------------------------------------------
 
 
-def report_workbook(*, data: dict[str, Any], status_line: str, remarks: str) -> bytes:
+def report_workbook(
+    *,
+    data: dict[str, Any],
+    status_line: str,
+    remarks: str,
+    judgement: str = "",
+    signatures: Signatures | None = None,
+) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = pgettext("daily report", "Report")
@@ -345,6 +382,13 @@ def report_workbook(*, data: dict[str, Any], status_line: str, remarks: str) -> 
     write_rows(sheet, figure_headers(), figure_rows(data))
     sheet.append([_("Day-on-day change (%)"), data["change_day"]])
     sheet.append([_("Change on last week (%)"), data["change_week"]])
+    if judgement:
+        sheet.append([])
+        sheet.append([_("Judgement"), judgement])
+    # The signature block: role, name, time.
+    sheet.append([])
+    for role, name, time in signatures or []:
+        sheet.append([role, name, time])
     write_rows(book.create_sheet(_("Units")), unit_headers(), unit_rows(data))
     hourly = [
         [p["hour"], p["persons"], p["vehicles"], p["persuade_return"], p["refer_health"]]

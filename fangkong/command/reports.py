@@ -22,6 +22,7 @@ from fangkong.command import selectors
 from fangkong.command.choices import ReportStatus
 from fangkong.command.models import AnalysisReport
 from fangkong.command.rollups import day_bounds, local_zone
+from fangkong.core.names import person_name
 from fangkong.keypersons.report import keyperson_section
 from fangkong.org.models import Unit
 from fangkong.sites.choices import SiteStatus
@@ -282,10 +283,27 @@ def report_for(*, unit: Unit, day: date) -> tuple[AnalysisReport, dict[str, Any]
     """The unit's report of the day (unsaved if nobody has touched it yet) and its figures:
     frozen once signed, live before."""
     report = (
-        AnalysisReport.objects.filter(unit=unit, day=day).select_related("signed_by__staff").first()
+        AnalysisReport.objects.filter(unit=unit, day=day)
+        .select_related("signed_by__staff", "drafted_by__staff")
+        .first()
     )
     if report is None:
         report = AnalysisReport(unit=unit, day=day)
     if report.status == ReportStatus.SIGNED:
         return report, report.data
     return report, report_data(unit=unit, day=day)
+
+
+def report_signatures(report: AnalysisReport) -> list[tuple[str, str, str]]:
+    """The signature block: who drafted the report and who signed it, each by name (family
+    name first) with the local time, or a dash while nobody has."""
+
+    def line(label: str, user: Any, at: datetime | None) -> tuple[str, str, str]:
+        if user is None or at is None:
+            return label, "—", ""
+        return label, person_name(user), timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+
+    return [
+        line(_("Drafted by"), report.drafted_by, report.drafted_at),
+        line(_("Signed by"), report.signed_by, report.signed_at),
+    ]

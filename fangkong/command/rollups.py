@@ -49,9 +49,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, Q
-from django.db.models.functions import TruncDate, TruncHour
+from django.db.models import Count, F, Min, Q, TextField
+from django.db.models.functions import Cast, TruncDate, TruncHour
+from django.utils import timezone
 
 from fangkong.command.models import (
     CODE_COLUMNS,
@@ -104,6 +106,22 @@ def health_colour(declared: Any) -> str:
     return colour if colour in _COLOURS else "unknown"
 
 
+def check_colour(check: Check, declared: Any) -> str:
+    """A check's health-code colour: what its registration declared; for a check without a
+    registration (a walk-up, a synthetic check), the health-code rule among its reasons, the
+    colour the officer saw. ``_check_colour_q`` is the same rule in SQL, for the rebuild."""
+    if check.registration_id:
+        return health_colour(declared)
+    codes = {r.get("code") for r in check.reasons or [] if isinstance(r, dict)}
+    return next((c for c in _COLOURS if f"health_code_{c}" in codes), "unknown")
+
+
+def _check_colour_q(colour: str) -> Q:
+    return Q(registration__declared__health_code=colour) | Q(
+        registration__isnull=True, reasons_text__contains=f'"health_code_{colour}"'
+    )
+
+
 class RollupBatch:
     """Counter deltas gathered in memory and written with one UPSERT per row."""
 
@@ -141,6 +159,8 @@ class RollupBatch:
         self.hours[(site_id, hour_start(created_at))][f"reg_{kind}"] += 1
 
     def flush(self) -> None:
+        if any(hour <= hour_start(timezone.now()) - timedelta(days=1) for _s, hour in self.hours):
+            history_changed()
         if self.hours:
             _upsert_counters(SiteHourRollup, "hour", COUNTER_COLUMNS, self.hours.items())
         if self.days:
@@ -150,6 +170,34 @@ class RollupBatch:
         self.hours.clear()
         self.days.clear()
         self.origins.clear()
+
+
+# The dashboard keeps each site's usual traffic, read from rollups at least a day old, for an
+# hour (``selectors.usual_traffic``). A count added to such an hour (a late offline sync, the
+# generator, a rebuild) moves this version on, which drops every kept answer.
+HISTORY_VERSION_KEY = "command-history-version"
+
+
+def history_version() -> int:
+    version = django_cache.get(HISTORY_VERSION_KEY)
+    if version is None:
+        version = 1
+        django_cache.add(HISTORY_VERSION_KEY, version, timeout=None)
+    return int(version)
+
+
+def history_changed() -> None:
+    """Move the version on now, and again when the transaction commits: an answer computed
+    in between, from the data before the commit, is dropped too."""
+
+    def bump() -> None:
+        try:
+            django_cache.incr(HISTORY_VERSION_KEY)
+        except ValueError:
+            django_cache.set(HISTORY_VERSION_KEY, 2, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 @cache
@@ -272,7 +320,7 @@ def record_check(check: Check) -> None:
         checked_at=check.checked_at,
         outcome=check.outcome,
         recommended=check.recommended,
-        colour=health_colour(declared),
+        colour=check_colour(check, declared),
         origin=origin,
     )
     batch.flush()
@@ -299,12 +347,11 @@ def _check_hours(start: datetime, end: datetime) -> Iterable[dict[str, Any]]:
         for column in OUTCOME_COLUMNS
     }
     colour_counts = {
-        f"code_{colour}": Count("id", filter=Q(registration__declared__health_code=colour))
-        for colour in _COLOURS
+        f"code_{colour}": Count("id", filter=_check_colour_q(colour)) for colour in _COLOURS
     }
     return (
         Check.objects.filter(checked_at__gte=start, checked_at__lt=end)
-        .annotate(h=TruncHour("checked_at", tzinfo=UTC))
+        .annotate(h=TruncHour("checked_at", tzinfo=UTC), reasons_text=Cast("reasons", TextField()))
         .values("site_id", "h")
         .annotate(
             persons=Count("id"),
@@ -395,6 +442,7 @@ def rollups_rebuild(*, first_day: date, last_day: date) -> dict[str, int]:
     start, _ = day_bounds(first_day)
     _, end = day_bounds(last_day)
     with transaction.atomic():
+        history_changed()
         hours = _rebuilt_hours(start, end)
         days = _rebuilt_days(start, end)
         origins = _rebuilt_origins(start, end)

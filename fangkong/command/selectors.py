@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -35,7 +36,7 @@ from fangkong.command.models import (
     SiteDayRollup,
     SiteHourRollup,
 )
-from fangkong.command.rollups import day_bounds, hour_start, local_zone
+from fangkong.command.rollups import day_bounds, history_version, hour_start, local_zone
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.jurisdiction import jurisdiction_root, sees_everything
 from fangkong.lib.divisions import division_name
@@ -325,44 +326,36 @@ def quiet_sites(
     not raised like a toll station at noon. An open site with no check at all in two weeks is
     raised too. ``usual`` is the persons it usually sees in those hours, None for such a site.
 
-    Those hours of earlier days count the hour now running in proportion to the minutes gone;
-    one query, over the site-hour rollups of the last two weeks."""
+    Those hours of earlier days count the hour now running in proportion to the minutes gone.
+    Two parts: the silent sites now (one query over the last hours), and each site's usual
+    traffic, which reads only days before today and is kept for the hour (``usual_traffic``)."""
     now = now or timezone.now()
     since = _quiet_since(now, quiet_hours)
-    current = hour_start(now)
-    share = (now - current).total_seconds() / 3600
-    done = [since - timedelta(days=d) + timedelta(hours=h) for d in range(1, USUAL_DAYS + 1)
-            for h in range(quiet_hours - 1)]  # fmt: skip
-    running = [current - timedelta(days=d) for d in range(1, USUAL_DAYS + 1)]
+    share = (now - hour_start(now)).total_seconds() / 3600
     window_start = since - timedelta(days=USUAL_DAYS)
+    usual_by_site = usual_traffic(scope=scope, since=since, current=hour_start(now))
     sites = (
         scoped_sites(scope)
         .filter(status=SiteStatus.OPEN)
-        # Only the rollups of the two weeks are joined (a LEFT JOIN: a site without any stays).
         .annotate(
-            last_weeks=FilteredRelation(
-                "hour_rollups", condition=Q(hour_rollups__hour__gte=window_start)
-            )
+            lately=FilteredRelation("hour_rollups", condition=Q(hour_rollups__hour__gte=since))
         )
-        .annotate(
-            recent=_sum("last_weeks__persons", Q(last_weeks__hour__gte=since)),
-            usual_done=_sum("last_weeks__persons", Q(last_weeks__hour__in=done)),
-            usual_running=_sum("last_weeks__persons", Q(last_weeks__hour__in=running)),
-            first_hour=Min("last_weeks__hour", filter=Q(last_weeks__persons__gt=0)),
-            last_hour=_last_check_hour(),
-        )
+        .annotate(recent=_sum("lately__persons"), last_hour=_last_check_hour())
         .filter(recent=0)
         .select_related("unit")
         .order_by("last_hour", "unit__path", "code")
     )
     quiet = []
     for s in sites:
+        done, running, first_hour = usual_by_site.get(s.pk, (0, 0, None))
         usual = None
-        if s.first_hour is not None:
-            days = min(USUAL_DAYS, max(1, (since - s.first_hour).days))
-            usual = (s.usual_done + share * s.usual_running) / days
+        if first_hour is not None:
+            days = min(USUAL_DAYS, max(1, (since - first_hour).days))
+            usual = (done + share * running) / days
             if usual < QUIET_EXPECTED_PERSONS:
                 continue
+        elif s.last_hour is not None and s.last_hour >= window_start:
+            continue  # first checked within the day: no earlier traffic to expect
         quiet.append(
             {
                 "id": s.pk,
@@ -373,6 +366,50 @@ def quiet_sites(
             }
         )
     return quiet
+
+
+def usual_traffic(
+    *, scope: Scope, since: datetime, current: datetime
+) -> dict[int, tuple[int, int, datetime | None]]:
+    """Per site: persons in the quiet hours (``since`` to ``current``) of each of the last two
+    weeks' days, persons in the hour ``current`` of those days, and its first hour with a
+    check in them. Only hours at least a day old are read, so the answer is kept in the cache
+    for the hour; a check that arrives late for such an hour (an offline sync) drops it at
+    once (``rollups.history_changed``)."""
+    key = ":".join(
+        (
+            "command-usual",
+            str(history_version()),
+            scope.path,
+            scope.kind,
+            since.isoformat(),
+            current.isoformat(),
+        )
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cast(dict[int, tuple[int, int, datetime | None]], cached)
+    hours = int((current - since).total_seconds() // 3600)
+    done = [since - timedelta(days=d) + timedelta(hours=h) for d in range(1, USUAL_DAYS + 1)
+            for h in range(hours)]  # fmt: skip
+    running = [current - timedelta(days=d) for d in range(1, USUAL_DAYS + 1)]
+    rows = (
+        SiteHourRollup.objects.filter(
+            site__in=scoped_sites(scope).values("pk"),
+            hour__gte=since - timedelta(days=USUAL_DAYS),
+            hour__lte=current - timedelta(days=1),
+        )
+        .values("site_id")
+        .annotate(
+            done=_sum("persons", Q(hour__in=done)),
+            running=_sum("persons", Q(hour__in=running)),
+            first=Min("hour", filter=Q(persons__gt=0)),
+        )
+        .order_by()
+    )
+    usual = {r["site_id"]: (r["done"], r["running"], r["first"]) for r in rows}
+    cache.set(key, usual, timeout=3600)
+    return usual
 
 
 def site_volumes(

@@ -33,10 +33,11 @@ from fangkong.command.report_formats import (
     unit_headers,
     unit_rows,
 )
-from fangkong.command.reports import report_for
+from fangkong.command.reports import report_for, report_signatures
 from fangkong.command.services import (
     analysis_report_save,
     analysis_report_sign,
+    can_draft_report,
     can_sign_report,
 )
 from fangkong.core.audit import audit_record
@@ -254,6 +255,8 @@ def report_detail(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
         "keyperson_community_headers": keyperson_community_headers(),
         "keyperson_community_rows": keyperson_community_rows(data),
         "exceptions": exception_lines(data),
+        "signatures": report_signatures(report),
+        "may_draft": not report.signed and can_draft_report(request.user, unit),
         "may_sign": not report.signed and can_sign_report(request.user, unit),
         "units": Unit.objects.filter(scope_q(request.user, unit_field="")).order_by("path"),
     }
@@ -267,18 +270,20 @@ def report_sign(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
     action = analysis_report_sign if "sign" in request.POST else analysis_report_save
     try:
         validate_text(request.POST.get("remarks", ""))
+        validate_text(request.POST.get("judgement", ""))
         action(
             user=request.user,
             unit=unit,
             day=_report_day(day),
             remarks=request.POST.get("remarks", "")[:2000],
+            judgement=request.POST.get("judgement", "")[:2000],
         )
     except PermissionDeniedError as exc:
         return HttpResponseForbidden(str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        done = _("The report is signed.") if "sign" in request.POST else _("Remarks saved.")
+        done = _("The report is signed.") if "sign" in request.POST else _("Draft saved.")
         messages.success(request, done)
     return redirect("command:report", unit_id=unit.pk, day=day)
 
@@ -293,7 +298,13 @@ def _report_file(request: HttpRequest, unit_id: int, day: str, fmt: str) -> Http
             "pdf": (report_pdf, "application/pdf"),
             "xlsx": (report_workbook, XLSX),
         }[fmt]
-        body = render_file(data=data, status_line=_status_line(report), remarks=report.remarks)
+        body = render_file(
+            data=data,
+            status_line=_status_line(report),
+            remarks=report.remarks,
+            judgement=report.judgement,
+            signatures=report_signatures(report),
+        )
         audit_record(
             actor=request.user,
             action=f"command.report_{fmt}",

@@ -406,5 +406,6 @@ def load_checks(ctx: DemoContext) -> None:
 from fangkong.demo import duty as _duty  # noqa: E402, F401
 from fangkong.demo import intel as _intel  # noqa: E402, F401
 from fangkong.demo import keypersons as _keypersons  # noqa: E402, F401
+from fangkong.demo import passes as _passes  # noqa: E402, F401
 from fangkong.demo import sealed as _sealed  # noqa: E402, F401
 from fangkong.demo import supplies as _supplies  # noqa: E402, F401

@@ -161,7 +161,12 @@ def pass_list(request: HttpRequest) -> HttpResponse:
         status = ""
     rows = passes.vehicle_pass_list_for_user(user=request.user, status=status or None)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": PassStatus.choices}
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": PassStatus.choices,
+        "today": passes.local_today(),  # an approved pass past its last day shows as expired
+    }
     template = "partials/list_table.html" if request.htmx else "list.html"
     return render(request, TEMPLATES + template, context)
 

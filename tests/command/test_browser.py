@@ -85,19 +85,59 @@ def test_dashboard_draws_and_refreshes_without_reload(browser: Any, server: Any)
     assert page.errors == []
 
 
-def test_wall_display_is_dark_and_phone_view_fits(browser: Any, server: Any) -> None:
+# The wall's panels that must be on the screen, whole: charts, the map, the lists, the units.
+WALL_PANELS = (
+    ".kpis",
+    "#chart-hourly",
+    "#chart-outcomes",
+    "#chart-origins",
+    "#chart-trends",
+    "#command-map",
+    "#quiet-list",
+    "#understaffed-list",
+    "#supplies-card",
+    "#duty-card",
+    "#units-table",
+)
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
+def test_wall_display_fits_the_screen(browser: Any, server: Any, width: int, height: int) -> None:
     url, _env = server
-    page = _page(browser, url, viewport={"width": 1920, "height": 1080})
+    page = _page(browser, url, viewport={"width": width, "height": height})
     page.goto("/command/?wall=1")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(6, 22, 39)"
     assert page.locator(".topbar").is_hidden()
     page.wait_for_selector("#chart-hourly canvas")
-    screenshot(page, "wall")
+    page.wait_for_selector("#duty-card h2")
+    assert page.evaluate("document.documentElement.scrollHeight") <= height
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for selector in WALL_PANELS:
+        box = page.locator(selector).bounding_box()
+        assert box and box["height"] > 40, selector
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, selector
+    # The map is drawn, not blank: every site's marker inside the visible map.
+    map_box = page.locator("#command-map").bounding_box()
+    assert map_box and map_box["height"] > height / 4
+    markers = page.locator("#command-map path.site-marker")
+    assert markers.count() == 3
+    for i in range(3):
+        marker = markers.nth(i).bounding_box()
+        assert marker and map_box["y"] <= marker["y"] <= map_box["y"] + map_box["height"]
+    # The type grows with the screen.
+    title = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+    assert title >= (40 if height > 2000 else 20)
+    screenshot(page, f"wall-{width}")
+    assert page.errors == []
+
+
+def test_phone_view_fits(browser: Any, server: Any) -> None:
+    url, _env = server
     phone = _page(browser, url, viewport={"width": 390, "height": 844}, is_mobile=True)
     phone.goto("/command/me/")
     assert "今日查验人数" in phone.text_content("main")
     screenshot(phone, "me")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
-    assert page.errors == [] and phone.errors == []
+    assert phone.errors == []

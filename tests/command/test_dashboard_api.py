@@ -145,6 +145,25 @@ def test_a_site_is_quiet_against_its_own_usual_traffic(sites: Any, commander: An
 
 
 @time_machine.travel(NOW, tick=False)
+def test_usual_traffic_is_kept_for_the_hour_and_dropped_by_a_late_check(
+    sites: Any, commander: Any, django_assert_num_queries: Any
+) -> None:
+    night = sites["ganzhou"][1]
+    night.status = SiteStatus.OPEN
+    night.save()
+    for days in (1, 2, 3):
+        make_check(night, at=NOW - timedelta(days=days, hours=9))  # one at 03:30
+    scope = selectors.scope_for_user(user=commander)
+    assert night.name not in {s["name"] for s in selectors.quiet_sites(scope=scope)}
+    with django_assert_num_queries(1):  # the silent sites; their usual traffic is kept
+        selectors.quiet_sites(scope=scope)
+    for _ in range(10):  # yesterday at 11:40, synced late from an officer's phone
+        make_check(night, at=NOW - timedelta(days=1, minutes=50))
+    quiet = {s["name"]: s["usual"] for s in selectors.quiet_sites(scope=scope)}
+    assert quiet[night.name] == 3.3  # ten persons over its three days
+
+
+@time_machine.travel(NOW, tick=False)
 def test_no_roster_published_is_said_as_such(traffic: Any, commander: Any) -> None:
     body = login(commander).get("/api/v1/command/dashboard").json()
     assert body["roster_published"] is False and body["understaffed"] == []

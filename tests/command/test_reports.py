@@ -180,3 +180,61 @@ def test_report_generate_command(day_of_checks: Any, tree: Any, tmp_path: Any) -
     assert AnalysisReport.objects.filter(day=DAY, status=ReportStatus.DRAFT).count() == 4
     assert (tmp_path / "report-620700-2026-11-21.pdf").stat().st_size > 1000
     assert (tmp_path / "report-620702-2026-11-21.xlsx").exists()
+
+
+@pytest.fixture
+def analyst(tree: Any) -> Any:
+    user = _persona(tree.ganzhou, "ganzhou-analyst", RoleCode.ANALYST)
+    user.staff.name = "杨明"
+    user.staff.save(update_fields=["name"])
+    return user
+
+
+def test_the_analyst_drafts_and_the_leader_signs(
+    day_of_checks: Any, tree: Any, analyst: Any, duty_leader: Any, commander: Any, tmp_path: Any
+) -> None:
+    duty_leader.staff.name = "张伟"
+    duty_leader.staff.save(update_fields=["name"])
+    url = f"/command/reports/{tree.ganzhou.pk}/{DAY}/"
+    drafting = login(analyst)
+    page = drafting.get(url).content.decode()
+    assert 'name="judgement"' in page and "签发并锁定" not in page  # drafts, does not sign
+    with time_machine.travel(LATER, tick=False):
+        drafting.post(url + "sign/", {"judgement": "态势平稳", "remarks": "无", "save": "1"})
+    refused = drafting.post(url + "sign/", {"judgement": "x", "sign": "1"})
+    assert refused.status_code == 403
+    report = AnalysisReport.objects.get()
+    assert (report.judgement, report.drafted_by, report.status) == ("态势平稳", analyst, "draft")
+    assert AuditLog.objects.filter(action="command.report_draft", actor=analyst).count() == 1
+    with time_machine.travel(LATER + timedelta(minutes=30), tick=False):
+        login(duty_leader).post(
+            url + "sign/", {"judgement": "态势平稳", "remarks": "无", "sign": "1"}
+        )
+    report.refresh_from_db()
+    assert report.signed and report.drafted_by == analyst and report.signed_by == duty_leader
+    signatures = login(commander).get(url).content.decode()
+    assert "起草人" in signatures and "杨明" in signatures and "2026-11-22 09:00" in signatures
+    assert "签发人" in signatures and "张伟" in signatures and "2026-11-22 09:30" in signatures
+    pdf = login(commander).post(url + "report.pdf", {"reason": "报送上级"})
+    (tmp_path / "r.pdf").write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    assert re.search(r"起草人：杨明\s+2026-11-22 09:00\s+签发人：张伟\s+2026-11-22 09:30", text), (
+        text
+    )
+    assert "研判意见" in text and "态势平稳" in text
+    workbook = login(commander).post(url + "report.xlsx", {"reason": "报送上级"})
+    sheet = load_workbook(BytesIO(workbook.content)).worksheets[0]
+    rows = [r[:3] for r in sheet.iter_rows(values_only=True)]
+    assert ("起草人", "杨明", "2026-11-22 09:00") in rows
+    assert ("签发人", "张伟", "2026-11-22 09:30") in rows
+    assert ("研判意见", "态势平稳", None) in rows
+
+
+def test_an_unsigned_report_shows_no_signer(day_of_checks: Any, tree: Any, commander: Any) -> None:
+    page = login(commander).get(f"/command/reports/{tree.ganzhou.pk}/{DAY}/").content.decode()
+    assert re.search(r"<dt>签发人</dt><dd>— ", page), page

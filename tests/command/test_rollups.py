@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -192,6 +193,13 @@ def test_generated_checks_keep_the_rollups_exact(sites: Any) -> None:
     generated = snapshot()
     rollups_rebuild(first_day=date(2026, 11, 18), last_day=date(2026, 11, 23))
     assert snapshot() == generated
+    # Health codes as officers see them: a few yellow sent to a test, rare red to health.
+    codes = SiteHourRollup.objects.aggregate(red=Sum("code_red"), yellow=Sum("code_yellow"))
+    assert 0 < codes["red"] < codes["yellow"] < 600 * 0.1
+    red = Check.objects.filter(reasons__0__code="health_code_red")
+    assert red.count() == codes["red"] and set(red.values_list("outcome", flat=True)) == {
+        "refer_health"
+    }
 
 
 def test_checks_recorded_by_the_screening_service_are_counted_and_outlive_the_purge(

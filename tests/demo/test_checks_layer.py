@@ -104,3 +104,23 @@ def test_a_week_of_registrations_by_hour_and_kind_of_site() -> None:
             counted[(row.site_id, row.hour, kind)] += getattr(row, f"reg_{kind}")
     expected = Counter((r.site_id, hour_start(r.created_at), r.kind) for r in registrations)
     assert +counted == expected
+
+
+@pytest.mark.django_db
+def test_passes_in_every_state_and_health_codes_on_checks() -> None:
+    from fangkong.screening.models import VehiclePass
+    from fangkong.screening.passes import local_today
+
+    demo_load(now=NOW, checks=700)
+    states = Counter(VehiclePass.objects.values_list("status", flat=True))
+    assert set(states) == {"applied", "approved", "rejected", "revoked"}
+    today = local_today()
+    expired = VehiclePass.objects.filter(status="approved", valid_to__lt=today)
+    valid = VehiclePass.objects.filter(status="approved", valid_to__gte=today)
+    assert expired.exists() and valid.exists()
+    decided = VehiclePass.objects.exclude(status="applied")
+    assert not decided.filter(decided_by__isnull=True).exists()
+    assert not VehiclePass.objects.filter(drivers__isnull=True).exists()
+    red = Check.objects.filter(reasons__0__code="health_code_red").count()
+    yellow = Check.objects.filter(reasons__0__code="health_code_yellow").count()
+    assert 0 < red < yellow < 700 * 0.1

@@ -148,6 +148,16 @@ def _find_by_short_code_and_record(page: Any) -> None:
     confirm.click()
 
     page.wait_for_selector("#party", state="hidden")
+    # The toast that says so covers nothing: a tap where it shows reaches what is beneath,
+    # and takes it away.
+    toast = page.locator("#toast")
+    toast.wait_for(state="visible")
+    shot(page, "officer-toast")
+    box = toast.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    assert page.evaluate(f"document.elementFromPoint({x}, {y}).id") != "toast"
+    page.mouse.click(x, y)
+    toast.wait_for(state="hidden", timeout=1000)
     stored = stored_checks(page, lambda c: c["plate"] == PLATE, 2)
     page.wait_for_function("() => document.getElementById('outbox-count').textContent === '0'")
     assert sorted((c["person"]["name"], c["outcome"], c["recommended"]) for c in stored) == [

@@ -552,3 +552,15 @@ def test_api_operations_are_named(tree) -> None:
         "vehicle_pass_reject",
         "vehicle_pass_revoke",
     }
+
+
+def test_the_list_shows_an_approved_pass_past_its_days_as_expired(
+    tree, brigade_officer, frozen
+) -> None:
+    vehicle_pass = approved(tree, brigade_officer)
+    client = login(brigade_officer)
+    page = client.get("/passes/?status=approved").content.decode()
+    assert "已批准" in page and "通行证已过期" not in page
+    frozen.move_to(datetime(2026, 12, 20, 12, 0, tzinfo=SHANGHAI))
+    page = login(brigade_officer).get("/passes/?status=approved").content.decode()
+    assert vehicle_pass.number in page and "通行证已过期" in page

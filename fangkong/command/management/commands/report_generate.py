@@ -14,7 +14,7 @@ from django.utils import timezone
 from fangkong.command.models import AnalysisReport
 from fangkong.command.report_files import report_file_save
 from fangkong.command.report_formats import report_pdf, report_workbook
-from fangkong.command.reports import report_for
+from fangkong.command.reports import report_for, report_signatures
 from fangkong.org.models import Unit
 
 
@@ -48,7 +48,13 @@ class Command(BaseCommand):
             report, data = report_for(unit=unit, day=day)
             if out or options["save"]:
                 status = report.get_status_display()
-                kwargs = {"data": data, "status_line": str(status), "remarks": report.remarks}
+                kwargs: dict[str, Any] = {
+                    "data": data,
+                    "status_line": str(status),
+                    "remarks": report.remarks,
+                    "judgement": report.judgement,
+                    "signatures": report_signatures(report),
+                }
                 files = {"pdf": report_pdf(**kwargs), "xlsx": report_workbook(**kwargs)}
                 self._write(files, unit_code=unit.code, day=day, out=out, save=options["save"])
             self.stdout.write(f"{unit.code} {day} {report.status}: {data['summary']}")

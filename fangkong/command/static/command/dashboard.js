@@ -9,13 +9,22 @@
   const L10N = config.labels;
   const wall = document.body.classList.contains("wall");
   const theme = wall ? "dark" : null;
+  // On the wall the charts' type grows with the screen, as the page's does (command.css):
+  // 1 on a 1080-line screen, 2 on a 2160-line one.
+  const scale = wall ? Math.max(1, window.innerHeight / 1080) : 1;
+  const axisLabel = { fontSize: Math.round(12 * scale) };
   const charts = {};
 
   function chart(id) {
     if (!charts[id]) {
       const el = document.getElementById(id);
       charts[id] = echarts.init(el, theme, { renderer: "canvas" });
-      if (wall) charts[id].setOption({ backgroundColor: "transparent" });
+      if (wall) {
+        charts[id].setOption({
+          backgroundColor: "transparent",
+          textStyle: { fontSize: Math.round(12 * scale) },
+        });
+      }
     }
     return charts[id];
   }
@@ -33,9 +42,9 @@
     chart("chart-hourly").setOption({
       tooltip: FangkongCharts.tooltip("axis"),
       legend: { data: [L10N.persons, L10N.vehicles, L10N.persuadeReturn, L10N.referHealth] },
-      grid: { left: 40, right: 16, top: 36, bottom: 28 },
-      xAxis: { type: "category", data: data.hourly.map((p) => p.hour + L10N.hourSuffix) },
-      yAxis: { type: "value", minInterval: 1 },
+      grid: { left: 40 * scale, right: 16 * scale, top: 36 * scale, bottom: 28 * scale },
+      xAxis: { type: "category", axisLabel, data: data.hourly.map((p) => p.hour + L10N.hourSuffix) },
+      yAxis: { type: "value", minInterval: 1, axisLabel },
       series: [
         { name: L10N.persons, type: "line", smooth: true, data: data.hourly.map((p) => p.persons) },
         { name: L10N.vehicles, type: "line", smooth: true, data: data.hourly.map((p) => p.vehicles) },
@@ -63,9 +72,9 @@
     const rows = data.origins.slice().reverse();
     chart("chart-origins").setOption({
       tooltip: FangkongCharts.tooltip("axis"),
-      grid: { left: 110, right: 24, top: 10, bottom: 24 },
-      xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: rows.map((r) => r.name) },
+      grid: { left: 110 * scale, right: 24 * scale, top: 10 * scale, bottom: 24 * scale },
+      xAxis: { type: "value", minInterval: 1, axisLabel },
+      yAxis: { type: "category", axisLabel, data: rows.map((r) => r.name) },
       series: [{ name: L10N.persons, type: "bar", data: rows.map((r) => r.count), color: "#1565c0" }],
     });
   }
@@ -74,9 +83,9 @@
     chart("chart-trends").setOption({
       tooltip: FangkongCharts.tooltip("axis"),
       legend: { data: [L10N.persuadeReturn, L10N.referHealth] },
-      grid: { left: 40, right: 16, top: 36, bottom: 28 },
-      xAxis: { type: "category", data: data.trends.map((t) => t.date.slice(5)) },
-      yAxis: { type: "value", minInterval: 1 },
+      grid: { left: 40 * scale, right: 16 * scale, top: 36 * scale, bottom: 28 * scale },
+      xAxis: { type: "category", axisLabel, data: data.trends.map((t) => t.date.slice(5)) },
+      yAxis: { type: "value", minInterval: 1, axisLabel },
       series: [
         { name: L10N.persuadeReturn, type: "bar", color: "#ef6c00", data: data.trends.map((t) => t.persuade_return) },
         { name: L10N.referHealth, type: "bar", color: "#c62828", data: data.trends.map((t) => t.refer_health) },

@@ -50,6 +50,13 @@
     box.hidden = false;
     clearTimeout(toast.timer);
     toast.timer = setTimeout(function () { box.hidden = true; }, 4000);
+    if (!toast.listening) {
+      // The officer moving on (a tap anywhere, a scroll) takes the message away at once.
+      var hide = function () { box.hidden = true; };
+      document.addEventListener('pointerdown', hide, true);
+      window.addEventListener('scroll', hide, { passive: true });
+      toast.listening = true;
+    }
   }
 
   window.FangkongKit = { el: el, field: field, fmt: fmt, maskName: maskName, timeText: timeText, toast: toast };

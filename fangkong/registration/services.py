@@ -9,18 +9,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.command.rollups import record_registrations
 from fangkong.core.audit import audit_record
-from fangkong.core.sql import execute
 from fangkong.core.writers import writer_turn
 from fangkong.intel import services as intel_services
 from fangkong.registration.cleaning import CleanRegistration, GroupIn, PersonIn, clean_registration
-from fangkong.registration.inserts import PreparedInsert, prepare
+from fangkong.registration.fastpath import (
+    PreparedInsert,
+    prepare,
+    registration_id_by_key,
+    short_code_taken,
+)
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.registration.people import persons_prepare
 from fangkong.registration.selectors import site_accepts
@@ -45,20 +49,6 @@ def _pass_hours() -> int:
     return int(getattr(settings, "PASS_VALID_HOURS", 24))
 
 
-# The two look-ups every registration makes are plain indexed SQL: compiling the ORM query
-# costs ten times more than running it, and this is the hottest write path there is.
-_CODE_TAKEN_SQL = (
-    "SELECT 1 FROM registration_registration WHERE short_code = %s AND valid_until > %s LIMIT 1"
-)
-_BY_KEY_SQL = (
-    "SELECT id FROM registration_registration WHERE submission_key = %s ORDER BY id LIMIT 1"
-)
-
-
-def _adapt_datetime(value: datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
 def _draw_code() -> str:
     # 32 divides 256, so a random byte modulo 32 picks every character alike.
     return "".join(SHORT_CODE_ALPHABET[b % 32] for b in secrets.token_bytes(SHORT_CODE_LENGTH))
@@ -68,17 +58,16 @@ def _short_code(now: datetime) -> str:
     # 32**6 is about a billion codes, so a clash among the passes valid at once is rare and
     # another draw settles it. Two requests drawing the same code at the same instant is
     # rarer still; the officer would then see both passes and tell them apart by name.
-    valid_after = _adapt_datetime(now)
     for _attempt in range(10):
         code = _draw_code()
-        if execute(_CODE_TAKEN_SQL, [code, valid_after]).fetchone() is None:
+        if not short_code_taken(code, now):
             return code
     raise RuntimeError("no free short code after 10 draws")
 
 
 def _existing(submission_key: str) -> Registration | None:
-    row = execute(_BY_KEY_SQL, [submission_key]).fetchone()
-    return Registration.objects.get(pk=row[0]) if row else None
+    pk = registration_id_by_key(submission_key)
+    return Registration.objects.get(pk=pk) if pk is not None else None
 
 
 def _check_input(*, site: Site, kind: str, submission_key: str) -> None:

@@ -22,6 +22,7 @@ from fangkong.command import selectors
 from fangkong.command.choices import ReportStatus
 from fangkong.command.models import AnalysisReport
 from fangkong.command.rollups import day_bounds, local_zone
+from fangkong.core.names import person_name
 from fangkong.org.models import Unit
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
@@ -269,3 +270,15 @@ def report_for(*, unit: Unit, day: date) -> tuple[AnalysisReport, dict[str, Any]
     if report.status == ReportStatus.SIGNED:
         return report, report.data
     return report, report_data(unit=unit, day=day)
+
+
+def report_status_line(report: AnalysisReport) -> str:
+    """Who signed the report and when, or that it is a draft of figures as of now."""
+    if report.signed:
+        return _("Signed by %(name)s at %(time)s") % {
+            "name": person_name(report.signed_by) if report.signed_by else "—",
+            "time": timezone.localtime(report.signed_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    return _("Draft: figures as of %(time)s") % {
+        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    }

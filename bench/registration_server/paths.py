@@ -17,7 +17,6 @@ import secrets
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +31,14 @@ def orm_save(*, site: Any, kind: str, submission_key: str, cleaned: Any, now: An
     from fangkong.core.writers import writer_turn
     from fangkong.intel import services as intel_services
     from fangkong.registration import services as s
-    from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
+    from fangkong.registration.models import Person, Registration, Vehicle
 
     code = s._draw_code()
     while Registration.objects.filter(short_code=code, valid_until__gt=now).exists():
         code = s._draw_code()
-    common = {
-        "created_at": now,
-        "kind": kind,
-        "site": site,
-        "submission_key": submission_key,
-        "pass_token": secrets.token_urlsafe(32),
-        "short_code": code,
-        "valid_until": now + timedelta(hours=s._pass_hours()),
-    }
-    registrations = [s._registration(p, common) for p in cleaned.people]
+    registrations = s._registrations(
+        cleaned, site=site, kind=kind, submission_key=submission_key, now=now, code=code
+    )
     persons = [Person(doc_type=p.doc_type, doc_number=p.doc_number) for p in cleaned.people]
     group_in, vehicle, group = cleaned.group, None, None
     with writer_turn(), transaction.atomic():
@@ -58,16 +50,9 @@ def orm_save(*, site: Any, kind: str, submission_key: str, cleaned: Any, now: An
                 update_fields=["plate"],
             )
         if group_in is not None:
-            group = TravelGroup.objects.create(
-                created_at=now,
-                site=site,
-                vehicle=vehicle,
-                vehicle_kind=group_in.vehicle_kind if group_in.plate else "",
-                origin_division=group_in.origin,
-                places_passed=group_in.places_passed,
-                destination=group_in.destination,
-                purpose=group_in.purpose,
-            )
+            group = s._travel_group(site, group_in, now)
+            group.vehicle = vehicle
+            group.save()
         Person.objects.bulk_create(
             persons, update_conflicts=True, unique_fields=["doc_index"], update_fields=["doc_index"]
         )

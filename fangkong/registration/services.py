@@ -129,16 +129,9 @@ def _save(
     vehicle = _vehicle_get_or_create(cleaned.group)
     persons, person_insert = persons_prepare([(p.doc_type, p.doc_number) for p in cleaned.people])
     group = _group_insert(site, cleaned.group, now)
-    common = {
-        "created_at": now,
-        "kind": kind,
-        "site": site,
-        "submission_key": submission_key,
-        "pass_token": secrets.token_urlsafe(32),
-        "short_code": _short_code(now),
-        "valid_until": now + timedelta(hours=_pass_hours()),
-    }
-    registrations = [_registration(p, common) for p in cleaned.people]
+    registrations = _registrations(
+        cleaned, site=site, kind=kind, submission_key=submission_key, now=now, code=_short_code(now)
+    )
     rows = prepare(registrations)
     with writer_turn(), transaction.atomic():
         vehicle.run()
@@ -152,6 +145,28 @@ def _save(
         record_registrations(registrations)
     intel_services.alerts_for(registrations=registrations)  # a person or plate on a list
     return registrations[0]
+
+
+def _registrations(
+    cleaned: CleanRegistration,
+    *,
+    site: Site,
+    kind: str,
+    submission_key: str,
+    now: datetime,
+    code: str,
+) -> list[Registration]:
+    """The registrations of the form's people, unsaved, all sharing one pass."""
+    common = {
+        "created_at": now,
+        "kind": kind,
+        "site": site,
+        "submission_key": submission_key,
+        "pass_token": secrets.token_urlsafe(32),
+        "short_code": code,
+        "valid_until": now + timedelta(hours=_pass_hours()),
+    }
+    return [_registration(p, common) for p in cleaned.people]
 
 
 def _registration(p: PersonIn, common: dict[str, Any]) -> Registration:
@@ -180,9 +195,11 @@ def _vehicle_get_or_create(group: GroupIn | None) -> PreparedInsert:
 
 def _group_insert(site: Site, group: GroupIn | None, now: datetime) -> PreparedInsert:
     """The travel group of a road form, its vehicle bound once the vehicle has its key."""
-    if group is None:
-        return prepare([])
-    travel_group = TravelGroup(
+    return prepare([] if group is None else [_travel_group(site, group, now)])
+
+
+def _travel_group(site: Site, group: GroupIn, now: datetime) -> TravelGroup:
+    return TravelGroup(
         created_at=now,
         site=site,
         vehicle_kind=group.vehicle_kind if group.plate else "",
@@ -191,7 +208,6 @@ def _group_insert(site: Site, group: GroupIn | None, now: datetime) -> PreparedI
         destination=group.destination,
         purpose=group.purpose,
     )
-    return prepare([travel_group])
 
 
 def _unreferenced_persons(person_ids: set[int]) -> Any:

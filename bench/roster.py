@@ -271,10 +271,12 @@ def detachment(figures: dict, quick: bool) -> None:
     figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def instances(figures: dict, quick: bool) -> None:
+def instances(
+    figures: dict, quick: bool, limit_s: float | None = None, names: list[str] | None = None
+) -> None:
     folder = bench_data() / "shift-scheduling"
-    names = ["Instance1", "Instance2", "Instance3"] if quick else list(BEST_KNOWN)
-    limit = 4 if quick else 60
+    names = names or (["Instance1", "Instance2", "Instance3"] if quick else list(BEST_KNOWN))
+    limit = limit_s or (4 if quick else 60)
     results = {}
     for name in names:
         path = folder / f"{name}.txt"
@@ -362,9 +364,15 @@ def _staff_name(n: int) -> str:
     return chr(65 + n) if n < 26 else "A" + chr(65 + n - 26)
 
 
-def fresh(figures: dict, quick: bool, seeds: list[int]) -> None:
+def fresh(
+    figures: dict,
+    quick: bool,
+    seeds: list[int],
+    limit_s: float | None = None,
+    detachments_too: bool = True,
+) -> None:
     """Instances and detachments the engine was never tuned on."""
-    limit = 4 if quick else 60
+    limit = limit_s or (4 if quick else 60)
     seeds = seeds[:1] if quick else seeds  # --quick stays within its minute
     results = {}
     for seed in seeds:
@@ -374,10 +382,13 @@ def fresh(figures: dict, quick: bool, seeds: list[int]) -> None:
         results[str(seed)] = result
         log(f"random instance {seed}: {result}")
     figures["fresh_instances"] = results
+    figures["fresh_time_limit_s"] = limit
+    if not detachments_too:
+        return
     detachments = {}
     for seed in seeds[:2]:
         problem = synthetic.detachment(seed=seed, days=7) if quick else synthetic.detachment(seed)
-        result = roster_solve(problem, time_limit_s=8 if quick else 60)
+        result = roster_solve(problem, time_limit_s=limit_s or (8 if quick else 60))
         log(f"detachment seed {seed}: {summary(result)}")
         detachments[str(seed)] = {
             "missing": result.missing,
@@ -387,7 +398,6 @@ def fresh(figures: dict, quick: bool, seeds: list[int]) -> None:
             "hard_ok": not validate(problem, result.duties),
         }
     figures["fresh_detachments"] = detachments
-    figures["fresh_time_limit_s"] = limit
 
 
 def _instance_text(text: str, limit: float) -> dict:
@@ -416,6 +426,15 @@ def main() -> None:
     parser.add_argument(
         "--seeds", type=int, nargs="+", default=[1, 2, 3], help="seeds of the fresh part"
     )
+    parser.add_argument(
+        "--limit", type=float, help="time limit (s) of each instance and fresh problem"
+    )
+    parser.add_argument(
+        "--instances", nargs="+", help="instance names of the instances part (Instance1 …)"
+    )
+    parser.add_argument(
+        "--no-detachments", action="store_true", help="fresh part: the random instances only"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     figures: dict = {"quick": args.quick, "cpus": os.cpu_count()}
@@ -427,9 +446,9 @@ def main() -> None:
     if args.only in (None, "detachment"):
         detachment(figures, args.quick)
     if args.only in (None, "instances"):
-        instances(figures, args.quick)
+        instances(figures, args.quick, args.limit, args.instances)
     if args.only in (None, "fresh"):
-        fresh(figures, args.quick, args.seeds)
+        fresh(figures, args.quick, args.seeds, args.limit, not args.no_detachments)
     figures["total_s"] = _round(time.perf_counter() - started)
     print(json.dumps(figures, ensure_ascii=False))
 

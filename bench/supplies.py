@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -40,6 +39,8 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
+
+from _scratch import scratch_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "fangkong_bench_supplies"
@@ -222,12 +223,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _postgres_admin(url: str) -> Any:
-    import psycopg
-
-    return psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="92 days, fewer runs")
@@ -243,27 +238,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.days, args.repeat, args.issues = 92, 30, 100
-    os.environ["FANGKONG_ENV"] = "development"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="fangkong-bench-") as data_dir:
-        os.environ["FANGKONG_DATA_DIR"] = data_dir
-        os.environ["FANGKONG_MEDIA_ROOT"] = str(Path(data_dir) / "media")
-        if args.postgres:
-            admin = _postgres_admin(args.postgres)
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-            os.environ["FANGKONG_DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + BENCH_DB
-        else:
-            os.environ.pop("FANGKONG_DATABASE_URL", None)
-        try:
-            figures = run(args)
-        finally:
-            if args.postgres:
-                from django.db import connections
-
-                connections.close_all()
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    with scratch_environment(args.postgres, BENCH_DB):
+        figures = run(args)
     print(json.dumps(figures))
 
 

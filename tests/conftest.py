@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,23 @@ from fangkong.org.choices import RoleCode, StaffKind, UnitKind
 from fangkong.org.models import Role, Unit
 from tests.factories import SiteFactory, StaffFactory, UnitFactory, UserFactory
 from tests.redis_cache import shared_cache  # noqa: F401 - a fixture for every test module
+
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With FANGKONG_TEST_DATABASE_ONLY=1 (the PostgreSQL leg of `make test`), run only the
+    tests that use the database: the others ran already on SQLite and would run the same."""
+    if os.environ.get("FANGKONG_TEST_DATABASE_ONLY") != "1":
+        return
+    keep, skip = [], []
+    for item in items:
+        uses = getattr(item, "fixturenames", ())
+        database = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(uses)
+        (keep if database else skip).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

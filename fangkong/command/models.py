@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.command.choices import ReportStatus
 from fangkong.org.models import Unit
@@ -119,7 +120,7 @@ class OriginRollup(models.Model):
     date = models.DateField(_("date"))
     # The province's division code: two digits and "0000".
     origin = models.CharField(_("province of origin"), max_length=6)
-    count = _counter(_("persons"))
+    count = _counter(pgettext_lazy("count", "persons"))
 
     class Meta:
         verbose_name = _("origin rollup")

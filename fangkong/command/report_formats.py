@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -84,7 +85,7 @@ def unit_headers() -> list[str]:
         _("Vehicles"),
         _("Persuaded to return"),
         _("Referred to health"),
-        _("Report"),
+        pgettext("daily report", "Report"),
     ]
 
 
@@ -280,7 +281,7 @@ def _page_number(font: str) -> Any:
 def report_workbook(*, data: dict[str, Any], status_line: str, remarks: str) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Report")
+    sheet.title = pgettext("daily report", "Report")
     title = _("%(unit)s daily analysis report, %(day)s") % {
         "unit": data["unit"]["name"],
         "day": data["day"],

@@ -25,6 +25,7 @@ from fangkong.duty.models import (
     Inspection,
     Presence,
     ReportStep,
+    Secondment,
     SignIn,
     SituationReport,
 )
@@ -55,6 +56,7 @@ def load_duty(ctx: DemoContext) -> None:
     _inspections(ctx, rng, brigade, sites, first)
     _handovers(ctx, rng, duties, _leaders(brigade))
     _unplanned(ctx, brigade, sites)
+    _secondment(ctx, brigade, sites)
     _reports(ctx, brigade, sites)
 
 
@@ -284,6 +286,30 @@ def _unplanned(ctx: DemoContext, brigade: Unit, sites: list[Site]) -> None:
     )], label="duty_sign_ins")  # fmt: skip
     Presence.objects.update_or_create(
         staff=spare, defaults={"site": sites[0], "present": True, "at": at}
+    )
+
+
+def _secondment(ctx: DemoContext, brigade: Unit, sites: list[Site]) -> None:
+    """A detachment headquarters officer seconded to the brigade for ten days (机关警力下沉),
+    signed in at one of its posts: both units' duty pages show him."""
+    if brigade.parent is None or not sites:
+        return
+    officer = Staff.objects.filter(unit=brigade.parent, kind=StaffKind.OFFICER).last()
+    if officer is None:
+        return
+    today = timezone.localdate(ctx.now)
+    ctx.bulk_create(Secondment, [Secondment(
+        staff=officer, from_unit=brigade.parent, to_unit=brigade, starts_on=today - timedelta(
+            days=3), ends_on=today + timedelta(days=7), reason="机关警力下沉，支援卡点执勤",
+    )], label="duty_secondments")  # fmt: skip
+    site = sites[min(1, len(sites) - 1)]
+    at = ctx.now - timedelta(hours=2)
+    ctx.bulk_create(SignIn, [SignIn(
+        staff=officer, site=site, kind=SignKind.IN, at=at, lat=site.lat, lng=site.lng,
+        distance_m=8, idempotency_key=_key(),
+    )], label="duty_sign_ins")  # fmt: skip
+    Presence.objects.update_or_create(
+        staff=officer, defaults={"site": site, "present": True, "at": at}
     )
 
 

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import File, Path, Query, Router
+from ninja.files import UploadedFile
 
 from fangkong.core.params import RecordId
 from fangkong.duty import presenters, selectors, services
+from fangkong.duty.models import InspectionPhoto, ReportPhoto
 from fangkong.duty.schemas import (
     ErrorOut,
     FatigueFilter,
@@ -28,6 +30,7 @@ from fangkong.duty.schemas import (
     InspectionOut,
     KeyReusedOut,
     PageFilter,
+    PhotoOut,
     PostAttendanceOut,
     PostLeaderIn,
     PostLeaderOut,
@@ -39,6 +42,9 @@ from fangkong.duty.schemas import (
     ReportIn,
     ReportKeyReusedOut,
     ReportOut,
+    SecondmentFilter,
+    SecondmentIn,
+    SecondmentOut,
     SignInFilter,
     SignInIn,
     SignInOut,
@@ -48,6 +54,7 @@ from fangkong.duty.schemas import (
     SquadOut,
     UnitFilter,
 )
+from fangkong.org.models import Unit
 from fangkong.org.selectors import staff_get_for_user, unit_get_for_user
 
 router = Router(tags=["duty"])
@@ -114,8 +121,9 @@ def sign_in_list(request: HttpRequest, filters: Query[SignInFilter]) -> list[Sig
     rows = selectors.sign_in_list_for_user(
         user=request.user, site=site, since=filters.since, flagged=filters.flagged
     )
-    page = rows[filters.offset : filters.offset + filters.limit]
-    return [presenters.sign_in_out(row) for row in page]
+    page = list(rows[filters.offset : filters.offset + filters.limit])
+    seconded = selectors.secondments_of_sign_ins(page)
+    return [presenters.sign_in_out(row, seconded.get(row.pk)) for row in page]
 
 
 def _unit(request: HttpRequest, unit_id: int | None) -> Any:
@@ -238,6 +246,33 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> l
     ]
 
 
+PHOTO_UPLOAD = (
+    "A multipart form with one file, ``photo``: JPEG, PNG or WebP, at most "
+    "FANGKONG_PHOTO_MAX_MB (10 MB) and 40 megapixels; stored re-encoded with a thumbnail, "
+    "as the web form stores them; at most 6 per record. Refused with 422 and a code: "
+    "``photo_type``, ``photo_too_large``, ``photo_too_many_pixels``, ``photo_invalid`` "
+    "(not a readable image) or ``too_many``."
+)
+
+
+@router.post(
+    "/duty/inspections/{inspection_id}/photos",
+    response={201: PhotoOut, **ERRORS},
+    operation_id="duty_inspection_photo_add",
+    summary="Add a photo to a supervision visit (multipart)",
+    description=PHOTO_UPLOAD,
+)
+def inspection_photo_add(
+    request: HttpRequest, inspection_id: RecordIdPath, photo: File[UploadedFile]
+) -> tuple[int, PhotoOut]:
+    inspection = selectors.inspection_get_for_user(user=request.user, inspection_id=inspection_id)
+    stored = services.inspection_photo_upload(
+        actor=request.user, inspection=inspection, upload=photo
+    )
+    count = InspectionPhoto.objects.filter(inspection_id=inspection.pk).count()
+    return 201, PhotoOut(id=stored.pk, width=stored.width, height=stored.height, photos=count)
+
+
 @router.get("/duty/fixes", response={200: list[FixOut], **ERRORS}, operation_id="duty_fix_list")
 def fix_list(request: HttpRequest, filters: Query[FixFilter]) -> list[FixOut]:
     rows = selectors.fix_list_for_user(user=request.user, open_only=filters.open_only)
@@ -275,7 +310,7 @@ def posts_not_visited(request: HttpRequest, filters: Query[UnitFilter]) -> list[
 )
 def post_leader_create(request: HttpRequest, payload: PostLeaderIn) -> tuple[int, PostLeaderOut]:
     site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
-    leader = staff_get_for_user(user=request.user, staff_id=payload.leader_id)
+    leader = selectors.staff_pick_for_user(user=request.user, staff_id=payload.leader_id)
     bound = services.post_leader_assign(
         actor=request.user,
         site=site,
@@ -385,10 +420,29 @@ def report_close(request: HttpRequest, report_id: RecordIdPath) -> ReportOut:
     return presenters.report_out(report)
 
 
+@router.post(
+    "/duty/reports/{report_id}/photos",
+    response={201: PhotoOut, **ERRORS},
+    operation_id="duty_report_photo_add",
+    summary="Add a photo to an open important-situation report (multipart)",
+    description=PHOTO_UPLOAD,
+)
+def report_photo_add(
+    request: HttpRequest, report_id: RecordIdPath, photo: File[UploadedFile]
+) -> tuple[int, PhotoOut]:
+    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
+    stored = services.report_photo_upload(actor=request.user, report=report, upload=photo)
+    count = ReportPhoto.objects.filter(report_id=report.pk).count()
+    return 201, PhotoOut(id=stored.pk, width=stored.width, height=stored.height, photos=count)
+
+
 @router.post("/duty/squads", response={201: SquadOut, **ERRORS}, operation_id="duty_squad_create")
 def squad_create(request: HttpRequest, payload: SquadIn) -> tuple[int, SquadOut]:
     unit = unit_get_for_user(user=request.user, unit_id=payload.unit_id)
-    members = [staff_get_for_user(user=request.user, staff_id=i) for i in set(payload.member_ids)]
+    members = [
+        selectors.staff_pick_for_user(user=request.user, staff_id=i)
+        for i in set(payload.member_ids)
+    ]
     squad = services.squad_create(actor=request.user, unit=unit, name=payload.name, members=members)
     return 201, presenters.squad_out(
         selectors.squad_get_for_user(user=request.user, squad_id=squad.pk)
@@ -438,3 +492,36 @@ def recall_create(request: HttpRequest, payload: RecallIn) -> tuple[int, RecallO
 def recall_list(request: HttpRequest, filters: Query[PageFilter]) -> list[RecallOut]:
     rows = selectors.recall_list_for_user(user=request.user)
     return [presenters.recall_out(r) for r in rows[filters.offset : filters.offset + filters.limit]]
+
+
+@router.post(
+    "/duty/secondments",
+    response={201: SecondmentOut, **ERRORS},
+    operation_id="duty_secondment_create",
+    summary="Second a person of the caller's jurisdiction to another unit for a period (下沉)",
+)
+def secondment_create(request: HttpRequest, payload: SecondmentIn) -> tuple[int, SecondmentOut]:
+    staff = staff_get_for_user(user=request.user, staff_id=payload.staff_id)
+    to_unit = Unit.objects.get(pk=payload.to_unit_id)
+    row = services.secondment_create(
+        actor=request.user,
+        staff=staff,
+        to_unit=to_unit,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        reason=payload.reason,
+    )
+    return 201, presenters.secondment_out(row)
+
+
+@router.get(
+    "/duty/secondments",
+    response={200: list[SecondmentOut], **ERRORS},
+    operation_id="duty_secondment_list",
+    summary="Secondments out of the caller's jurisdiction and into it",
+)
+def secondment_list(request: HttpRequest, filters: Query[SecondmentFilter]) -> list[SecondmentOut]:
+    rows = selectors.secondment_list_for_user(user=request.user, current=filters.current)
+    return [
+        presenters.secondment_out(r) for r in rows[filters.offset : filters.offset + filters.limit]
+    ]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SignKind(models.TextChoices):
@@ -24,7 +25,7 @@ class Attendance(models.TextChoices):
 
 
 class FixStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("case state", "Open")
     CLOSED = "closed", _("Closed")
 
 
@@ -37,7 +38,7 @@ class ReportKind(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("case state", "Open")
     CLOSED = "closed", _("Closed")
 
 

@@ -518,3 +518,41 @@ class RecallNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.staff_id}"
+
+
+class Secondment(models.Model):
+    """Staff sent from their unit to another for a period (机关警力下沉). In the period the
+    receiving unit's duty views (presence, sign-ins, fatigue, squads, pickers) count them as
+    its own; the home unit still sees them, marked as seconded. Jurisdiction is otherwise
+    unchanged: the person stays a member of ``from_unit``."""
+
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="secondments"
+    )
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("home unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("seconded to"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to (inclusive)"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("secondment")
+        verbose_name_plural = _("secondments")
+        ordering = ["-starts_on", "-id"]
+        indexes = [
+            models.Index(fields=["to_unit", "starts_on", "ends_on"]),
+            models.Index(fields=["staff", "starts_on", "ends_on"]),
+        ]
+
+    def __str__(self) -> str:
+        period = f"{self.starts_on}–{self.ends_on}"
+        return f"{self.staff_id} {self.from_unit_id}→{self.to_unit_id} {period}"

@@ -9,6 +9,7 @@ from fangkong.duty.models import (
     PostLeader,
     RecallOrder,
     ReserveSquad,
+    Secondment,
     SignIn,
     SituationReport,
 )
@@ -23,13 +24,35 @@ from fangkong.duty.schemas import (
     RecallOut,
     ReportOut,
     ReportStepOut,
+    SecondmentOut,
     SignInOut,
     SquadOut,
 )
 from fangkong.duty.selectors import FatigueRow, PostRow
 
 
-def sign_in_out(sign_in: SignIn) -> SignInOut:
+def seconded_label(secondment: Secondment | None) -> str | None:
+    if secondment is None:
+        return None
+    return f"{secondment.from_unit.name} → {secondment.to_unit.name}"
+
+
+def secondment_out(row: Secondment) -> SecondmentOut:
+    return SecondmentOut(
+        id=row.pk,
+        staff_id=row.staff_id,
+        staff_name=row.staff.name,
+        from_unit_id=row.from_unit_id,
+        from_unit=row.from_unit.name,
+        to_unit_id=row.to_unit_id,
+        to_unit=row.to_unit.name,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        reason=row.reason,
+    )
+
+
+def sign_in_out(sign_in: SignIn, seconded: Secondment | None = None) -> SignInOut:
     return SignInOut(
         id=sign_in.pk,
         staff_id=sign_in.staff_id,
@@ -44,6 +67,7 @@ def sign_in_out(sign_in: SignIn) -> SignInOut:
         flag=sign_in.flag,
         reason=sign_in.reason,
         late_minutes=sign_in.late_minutes,
+        seconded=seconded_label(seconded),
     )
 
 
@@ -60,6 +84,7 @@ def post_attendance_out(post: PostRow) -> PostAttendanceOut:
                 first_in=row.first_in,
                 shift_start=row.window.start,
                 shift_end=row.window.end,
+                seconded=seconded_label(row.seconded),
             )
             for row in post.planned
         ],
@@ -142,6 +167,7 @@ def fatigue_out(row: FatigueRow) -> FatigueOut:
         max_days=row.limits[0],
         max_hours_7d=row.limits[1],
         over=row.over,
+        seconded=seconded_label(row.seconded),
     )
 
 

@@ -47,6 +47,9 @@ class SignInOut(Schema):
     flag: str
     reason: str
     late_minutes: int
+    seconded: str | None = Field(
+        None, description="下沉: 'home unit → receiving unit' while the person is seconded"
+    )
 
 
 class SignInFilter(Schema):
@@ -69,6 +72,9 @@ class DutyStateOut(Schema):
     first_in: datetime | None
     shift_start: datetime
     shift_end: datetime
+    seconded: str | None = Field(
+        None, description="下沉: 'home unit → receiving unit' while the person is seconded"
+    )
 
 
 class PostAttendanceOut(Schema):
@@ -231,6 +237,9 @@ class FatigueOut(Schema):
     max_days: int
     max_hours_7d: int
     over: list[str] = Field(description="Limits exceeded: days, hours")
+    seconded: str | None = Field(
+        None, description="下沉: 'home unit → receiving unit' while the person is seconded"
+    )
 
 
 class ReportIn(Schema):
@@ -316,3 +325,39 @@ class RecallOut(Schema):
 class PageFilter(Schema):
     offset: int = offset_field()
     limit: int = limit_field(100, 500)
+
+
+class SecondmentIn(Schema):
+    staff_id: RecordId
+    to_unit_id: RecordId
+    starts_on: Day
+    ends_on: Day
+    reason: str = Field("", max_length=200)
+
+
+class SecondmentOut(Schema):
+    id: int
+    staff_id: int
+    staff_name: str
+    from_unit_id: int
+    from_unit: str
+    to_unit_id: int
+    to_unit: str
+    starts_on: date
+    ends_on: date
+    reason: str
+
+
+class SecondmentFilter(Schema):
+    current: bool = Field(True, description="Only those running today or later")
+    offset: int = offset_field()
+    limit: int = limit_field(100, 500)
+
+
+class PhotoOut(Schema):
+    """A photo stored from a multipart upload (re-encoded as JPEG, bounded, with a thumbnail)."""
+
+    id: int
+    width: int
+    height: int
+    photos: int = Field(description="Photos of the record now, this one included")

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fangkong.core.jurisdiction import jurisdiction_root, scope_q, sees_everything
@@ -26,6 +27,7 @@ from fangkong.duty.models import (
     RecallNotice,
     RecallOrder,
     ReserveSquad,
+    Secondment,
     SignIn,
     SituationReport,
 )
@@ -46,6 +48,111 @@ def scope_path(user: Any, unit: Unit | None = None) -> str:
         return "/"
     root = jurisdiction_root(user)
     return root.path if root is not None else "/nowhere/"
+
+
+def secondments_on(day: date) -> QuerySet[Secondment]:
+    """Secondments (机关警力下沉) running on ``day``."""
+    return Secondment.objects.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+def seconded_in(*, path: str, day: date) -> QuerySet[Secondment, Any]:
+    """The ids of the people seconded on ``day`` to a unit within ``path``."""
+    return secondments_on(day).filter(to_unit__path__startswith=path).values("staff_id")
+
+
+def staff_of_q(*, path: str, day: date, field: str = "staff") -> Q:
+    """Rows whose person (``field``; the staff row itself when empty) is of a unit within
+    ``path``, or seconded to one on ``day``: the people a unit's duty views count."""
+    if not field:
+        return Q(unit__path__startswith=path) | Q(pk__in=seconded_in(path=path, day=day))
+    return Q(**{f"{field}__unit__path__startswith": path}) | Q(
+        **{f"{field}_id__in": seconded_in(path=path, day=day)}
+    )
+
+
+def secondment_marks(staff_ids: Any, day: date) -> dict[int, Secondment]:
+    """The secondment running on ``day`` of each of these people who has one (下沉)."""
+    rows = secondments_on(day).filter(staff_id__in=list(staff_ids))
+    return {s.staff_id: s for s in rows.select_related("from_unit", "to_unit").order_by("id")}
+
+
+def secondments_of_sign_ins(sign_ins: list[SignIn]) -> dict[int, Secondment]:
+    """The secondment each of these sign-ins was made under, by sign-in id (下沉)."""
+    if not sign_ins:
+        return {}
+    days = [timezone.localdate(s.at) for s in sign_ins]
+    rows = Secondment.objects.filter(
+        staff_id__in={s.staff_id for s in sign_ins}, starts_on__lte=max(days),
+        ends_on__gte=min(days),
+    ).select_related("from_unit", "to_unit")  # fmt: skip
+    by_staff: dict[int, list[Secondment]] = defaultdict(list)
+    for row in rows:
+        by_staff[row.staff_id].append(row)
+    found = {}
+    for sign_in, day in zip(sign_ins, days, strict=True):
+        for row in by_staff.get(sign_in.staff_id, []):
+            if row.starts_on <= day <= row.ends_on:
+                found[sign_in.pk] = row
+    return found
+
+
+@dataclass
+class SecondedRow:
+    """A person seconded now into or out of a jurisdiction, and where they are."""
+
+    secondment: Secondment
+    direction: str  # "in": to a unit of the jurisdiction; "out": from one, to elsewhere
+    site: Site | None  # the post they are present at now
+
+    @property
+    def staff(self) -> Staff:
+        return self.secondment.staff
+
+
+def seconded_now(*, path: str, now: datetime | None = None) -> list[SecondedRow]:
+    """The people seconded today into units within ``path`` or out of them (下沉), with the
+    post each is present at now: the receiving unit counts them, the home unit still sees
+    where they are."""
+    now = now or timezone.now()
+    rows = list(
+        secondments_on(timezone.localdate(now))
+        .filter(Q(to_unit__path__startswith=path) | Q(from_unit__path__startswith=path))
+        .select_related("staff", "from_unit", "to_unit")
+        .order_by("to_unit__path", "staff__name")[:500]
+    )
+    present = {
+        p.staff_id: p.site
+        for p in Presence.objects.filter(
+            staff_id__in=[r.staff_id for r in rows],
+            present=True,
+            at__gte=now - attendance.MAX_PRESENCE,
+        ).select_related("site")
+    }
+    return [
+        SecondedRow(r, "in" if r.to_unit.path.startswith(path) else "out", present.get(r.staff_id))
+        for r in rows
+    ]
+
+
+def secondment_list_for_user(*, user: Any, current: bool = False) -> QuerySet[Secondment]:
+    """Secondments out of the user's jurisdiction or into it; ``current``: only those running
+    today or later."""
+    rows = Secondment.objects.filter(
+        scope_q(user, unit_field="from_unit") | scope_q(user, unit_field="to_unit")
+    ).select_related("staff", "from_unit", "to_unit")
+    if current:
+        rows = rows.filter(ends_on__gte=timezone.localdate())
+    return rows.order_by("-starts_on", "-id")
+
+
+def staff_pick_for_user(*, user: Any, staff_id: int, day: date | None = None) -> Staff:
+    """A person the user may pick (squad member, post leader): one of their jurisdiction, or
+    one seconded to it today; ``Staff.DoesNotExist`` for any other."""
+    day = day or timezone.localdate()
+    where = scope_q(user)
+    if not sees_everything(user):
+        where |= Q(pk__in=seconded_in(path=scope_path(user), day=day))
+    return Staff.objects.filter(where).select_related("unit").get(pk=staff_id)
 
 
 def running_duties(*, path: str, now: datetime) -> list[tuple[RosterAssignment, Window]]:
@@ -75,6 +182,7 @@ class DutyRow:
     state: str
     first_in: datetime | None
     window: Window
+    seconded: Secondment | None = None
 
     @property
     def role_label(self) -> str:
@@ -131,6 +239,10 @@ def attendance_now(
         post.planned.append(DutyRow(duty.staff, duty.role, state, first_in, window))
         planned.add((site_id, duty.staff_id))
     _unplanned_and_flagged(posts, planned, sign_ins, now)
+    marks = secondment_marks({staff_id for _site, staff_id in planned}, timezone.localdate(now))
+    for post in posts.values():
+        for row in post.planned:
+            row.seconded = marks.get(row.staff.pk)
     return list(posts.values())
 
 
@@ -223,9 +335,19 @@ def _shortfall(site: Mapping[str, Any], present: dict[str, int]) -> ShortPost | 
 def sign_in_list_for_user(
     *, user: Any, site: Site | None = None, since: datetime | None = None, flagged: bool = False
 ) -> QuerySet[SignIn]:
-    rows = SignIn.objects.filter(scope_q(user, unit_field="site__unit")).select_related(
-        "staff", "site", "site__unit"
-    )
+    """Sign-ins at the posts of the user's jurisdiction, and those its people made elsewhere
+    while seconded (下沉) from it."""
+    where = scope_q(user, unit_field="site__unit")
+    rows = SignIn.objects.all()
+    if where:
+        seconded_out = Secondment.objects.filter(
+            scope_q(user, unit_field="from_unit"),
+            staff_id=OuterRef("staff_id"),
+            starts_on__lte=OuterRef("day"),
+            ends_on__gte=OuterRef("day"),
+        )
+        rows = rows.annotate(day=TruncDate("at")).filter(where | Q(Exists(seconded_out)))
+    rows = rows.select_related("staff", "site", "site__unit")
     if site is not None:
         rows = rows.filter(site=site)
     if since is not None:
@@ -245,9 +367,18 @@ def own_posts(*, staff: Staff, now: datetime | None = None) -> list[Site]:
     today = timezone.localdate(now or timezone.now())
     duty_sites = list(Site.objects.filter(roster_duties_for_sign_in(staff, today)).distinct())
     others = Site.objects.filter(
-        unit__path__startswith=staff.unit.path, status=SiteStatus.OPEN
+        seconded_posts_q(staff, today) | Q(unit__path__startswith=staff.unit.path),
+        status=SiteStatus.OPEN,
     ).exclude(pk__in=[s.pk for s in duty_sites])
     return duty_sites + list(others.order_by("code")[:200])
+
+
+def seconded_posts_q(staff: Staff, day: date) -> Q:
+    """The posts of the units ``staff`` is seconded to on ``day`` (下沉)."""
+    where = Q(pk__in=[])
+    for path in secondments_on(day).filter(staff=staff).values_list("to_unit__path", flat=True):
+        where |= Q(unit__path__startswith=path)
+    return where
 
 
 def roster_duties_for_sign_in(staff: Staff, today: Any) -> Q:
@@ -266,7 +397,8 @@ def site_for_sign_in(*, user: Any, site_id: int) -> Site:
     staff = getattr(user, "staff", None)
     where = scope_q(user)
     if staff is not None:
-        where |= roster_duties_for_sign_in(staff, timezone.localdate())
+        today = timezone.localdate()
+        where |= roster_duties_for_sign_in(staff, today) | seconded_posts_q(staff, today)
     return Site.objects.filter(where).select_related("unit", "duty_settings").get(pk=site_id)
 
 
@@ -410,6 +542,7 @@ class FatigueRow:
     fatigue: attendance.Fatigue
     limits: tuple[int, int]
     over: list[str]
+    seconded: Secondment | None = None
 
 
 DEFAULT_LIMITS = (12, 60)
@@ -436,13 +569,14 @@ def fatigue_list(
     """Hours and days actually worked, from sign-ins, of the people of ``path`` who signed
     in lately; by default only those over their unit's limits, the most tired first."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
     events: dict[int, list[Event]] = defaultdict(list)
     for staff_id, kind, at in SignIn.objects.filter(
-        staff__unit__path__startswith=path, at__gte=now - FATIGUE_LOOKBACK, at__lte=now
+        staff_of_q(path=path, day=today), at__gte=now - FATIGUE_LOOKBACK, at__lte=now
     ).values_list("staff_id", "kind", "at"):
         events[staff_id].append(Event(kind, timezone.localtime(at)))
     limits = limits_by_path()
-    today = timezone.localdate(now)
+    marks = secondment_marks(events, today)
     rows = []
     for staff in Staff.objects.filter(pk__in=events).select_related("unit"):
         spans = attendance.worked_spans(events[staff.pk], timezone.localtime(now))
@@ -450,7 +584,7 @@ def fatigue_list(
         unit_limits = limits_for(staff.unit, limits)
         over = tired.over(max_days=unit_limits[0], max_hours_7d=unit_limits[1])
         if over or not over_only:
-            rows.append(FatigueRow(staff, tired, unit_limits, over))
+            rows.append(FatigueRow(staff, tired, unit_limits, over, marks.get(staff.pk)))
     return sorted(rows, key=lambda r: (-r.fatigue.consecutive_days, -r.fatigue.hours_7d))
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
-from fangkong.core.jurisdiction import sees_everything, unit_in_scope
+from fangkong.core.jurisdiction import jurisdiction_root, sees_everything, unit_in_scope
 from fangkong.duty.attendance import late_minutes
 from fangkong.duty.choices import (
     CHECKLIST_CODES,
@@ -38,6 +38,7 @@ from fangkong.duty.models import (
     ReportPhoto,
     ReportStep,
     ReserveSquad,
+    Secondment,
     SignIn,
     SituationReport,
     SquadMove,
@@ -115,14 +116,28 @@ def _duty_for(staff: Staff, site: Site, at: datetime) -> RosterAssignment | None
     return None
 
 
-def _may_sign_at(staff: Staff, user: Any, site: Site, duty: RosterAssignment | None) -> bool:
-    # A person signs in at the posts of their unit's subtree, or at any post where a
-    # published roster puts them (staff seconded from another unit, 机关警力下沉).
+def _paths_up(path: str) -> list[str]:
+    """ "/a/b/c/" → ["/a/", "/a/b/", "/a/b/c/"]: the unit and every unit above it."""
+    codes = path.strip("/").split("/")
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def _may_sign_at(
+    staff: Staff, user: Any, site: Site, duty: RosterAssignment | None, at: datetime
+) -> bool:
+    # A person signs in at the posts of their unit's subtree, at any post where a published
+    # roster puts them, or at the posts of a unit they are seconded to (机关警力下沉).
     return (
         duty is not None
         or sees_everything(user)
         or site.unit.path.startswith(staff.unit.path)
         or (staff.unit.parent is not None and site.unit.path.startswith(staff.unit.parent.path))
+        or Secondment.objects.filter(
+            staff=staff,
+            starts_on__lte=timezone.localdate(at),
+            ends_on__gte=timezone.localdate(at),
+            to_unit__path__in=_paths_up(site.unit.path),
+        ).exists()
     )
 
 
@@ -192,7 +207,7 @@ def sign_in_record(
     _clean(errors, kind=kind, at=at, lat=lat, lng=lng, reason=reason)
     errors.raise_if_any()
     duty = _duty_for(staff, site, at)
-    if not _may_sign_at(staff, actor, site, duty):
+    if not _may_sign_at(staff, actor, site, duty, at):
         raise PermissionDeniedError(_("You cannot sign in at this post."))
     flag, distance = _position_flag(site, lat, lng)
     late = 0
@@ -301,6 +316,20 @@ def handover_acknowledge(*, actor: Any, handover: Handover) -> Handover:
     return handover
 
 
+def staff_in_scope(actor: Any, staff: Staff, day: date | None = None) -> bool:
+    """A person of the actor's jurisdiction, or one seconded to it on ``day`` (today)."""
+    if unit_in_scope(actor, staff.unit):
+        return True
+    root = jurisdiction_root(actor)
+    day = day or timezone.localdate()
+    return (
+        root is not None
+        and Secondment.objects.filter(
+            staff=staff, starts_on__lte=day, ends_on__gte=day, to_unit__path__startswith=root.path
+        ).exists()
+    )
+
+
 # Leaders and the supervision team record visits; anyone in the jurisdiction closes a fix.
 SUPERVISION_ROLES = frozenset({RoleCode.COMMANDER, RoleCode.UNIT_ADMIN, RoleCode.DUTY_LEADER})
 MAX_PHOTOS = 6
@@ -388,6 +417,53 @@ def inspection_photo_add(*, actor: Any, inspection: Inspection, upload: Any) -> 
     return _photo_save(InspectionPhoto(inspection=inspection, width=0, height=0), upload)
 
 
+# What a phone sends; anything else is refused before it is decoded.
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+
+
+def _check_upload(upload: Any, *, existing: int) -> None:
+    errors = FieldErrors()
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    if content_type not in PHOTO_TYPES:
+        errors.add("photo", _("Send a JPEG, PNG or WebP photo."), "photo_type")
+    elif existing >= MAX_PHOTOS:
+        errors.add("photo", _("At most 6 photos per visit."), "too_many")
+    errors.raise_if_any()
+
+
+@transaction.atomic
+def inspection_photo_upload(*, actor: Any, inspection: Inspection, upload: Any) -> InspectionPhoto:
+    """One more photo of a recorded visit (the API's multipart upload), stored as the web
+    form stores them; at most six per visit."""
+    if not can_supervise(actor):
+        raise PermissionDeniedError(_("Only leaders and the supervision team record visits."))
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _check_upload(upload, existing=inspection.photos.count())
+    photo = inspection_photo_add(actor=actor, inspection=inspection, upload=upload)
+    audit_record(
+        actor=actor, action="duty.inspection_photo", target=inspection, extra={"photo": photo.pk}
+    )
+    return photo
+
+
+@transaction.atomic
+def report_photo_upload(*, actor: Any, report: SituationReport, upload: Any) -> ReportPhoto:
+    """One more photo of an open report, by the officer who raised it or a leader who sees
+    it; at most six per report."""
+    staff = actor_staff(actor)
+    report = SituationReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    if report.raised_by_id != staff.pk and not can_supervise(actor):
+        raise PermissionDeniedError(_("Only the officer who raised it or a leader adds photos."))
+    if report.status != ReportStatus.OPEN:
+        errors = FieldErrors()
+        errors.add("report", _("This report is already closed."), "already_closed")
+        errors.raise_if_any()
+    _check_upload(upload, existing=report.photos.count())
+    photo = _photo_save(ReportPhoto(report=report, width=0, height=0), upload)
+    audit_record(actor=actor, action="duty.report_photo", target=report, extra={"photo": photo.pk})
+    return photo
+
+
 def _photo_save(photo: Any, upload: Any) -> Any:
     """Store a photo as the sites' photos are: re-encoded, bounded, with a thumbnail."""
     try:
@@ -433,7 +509,7 @@ def post_leader_assign(
     if not can_supervise(actor) or not unit_in_scope(actor, site.unit):
         raise PermissionDeniedError(_("Only leaders of the post's unit bind leaders to posts."))
     errors = FieldErrors()
-    if not unit_in_scope(actor, leader.unit):
+    if not staff_in_scope(actor, leader):
         errors.add("leader_id", _("This person is outside your jurisdiction."), "leader_scope")
     if ends_on < starts_on or (ends_on - starts_on).days > 366:
         errors.add("ends_on", _("The period ends after it starts, within a year."), "period")
@@ -604,7 +680,7 @@ def squad_create(*, actor: Any, unit: Unit, name: str, members: list[Staff]) -> 
         errors.add("name", _("Name the squad, in at most 60 characters."), "name_required")
     if not members or len(members) > 200:
         errors.add("member_ids", _("From 1 to 200 members."), "members")
-    if any(not unit_in_scope(actor, m.unit) for m in members):
+    if any(not staff_in_scope(actor, m) for m in members):
         errors.add("member_ids", _("This person is outside your jurisdiction."), "leader_scope")
     errors.raise_if_any()
     squad = ReserveSquad.objects.create(unit=unit, name=name, state_since=timezone.now())
@@ -696,3 +772,45 @@ def recall_issue(*, actor: Any, unit: Unit, starts_on: date, reason: str) -> Rec
         extra={"unit": unit.pk, "leave_cancelled": len(leaves)},
     )  # fmt: skip
     return order
+
+
+@transaction.atomic
+def secondment_create(
+    *,
+    actor: Any,
+    staff: Staff,
+    to_unit: Unit,
+    starts_on: date,
+    ends_on: date,
+    reason: str = "",
+) -> Secondment:
+    """Second ``staff`` from their unit to ``to_unit`` for a period (机关警力下沉), ordered by
+    a leader of the person's unit. In the period the receiving unit counts them in its duty
+    views; they stay members of their own unit."""
+    _require_leader_of(actor, staff.unit)
+    errors = FieldErrors()
+    reason = " ".join((reason or "").split())
+    if len(reason) > 200:
+        errors.add("reason", _("At most 200 characters."), "too_long")
+    if to_unit.pk == staff.unit_id:
+        errors.add("to_unit_id", _("Choose another unit than the person's own."), "same_unit")
+    if ends_on < starts_on or (ends_on - starts_on).days > 366:
+        errors.add("ends_on", _("The period ends after it starts, within a year."), "period")
+    elif ends_on < timezone.localdate():
+        errors.add("ends_on", _("The period is over already."), "period_over")
+    overlapping = Secondment.objects.filter(
+        staff=staff, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).exists()
+    if overlapping:
+        errors.add("starts_on", _("This person is seconded elsewhere in that period."), "overlap")
+    errors.raise_if_any()
+    secondment = Secondment.objects.create(
+        staff=staff, from_unit=staff.unit, to_unit=to_unit, starts_on=starts_on,
+        ends_on=ends_on, reason=reason,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="duty.secondment", target=secondment, reason=reason,
+        extra={"staff": staff.pk, "from_unit": staff.unit_id, "to_unit": to_unit.pk},
+    )  # fmt: skip
+    return secondment

@@ -7,6 +7,7 @@ app_name = "duty"
 urlpatterns = [
     path("", views.leader, name="leader"),
     path("post/", views.post_sign_in, name="post"),
+    path("post/sw.js", views.post_sw, name="post_sw"),
     path("dashboard-block", views.dashboard_block, name="dashboard_block"),
     path("handovers/", views.handovers, name="handovers"),
     path(

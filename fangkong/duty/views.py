@@ -3,20 +3,24 @@ attendance page, and the dashboard's "posts short now" card. Thin: selectors do 
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core.audit import audit_record
 from fangkong.core.exports import export_with_reason
@@ -52,6 +56,49 @@ def _strings() -> dict[str, str]:
     }
 
 
+# What the sign-in page loads: cached by its service worker so that it opens offline.
+POST_STATIC = (
+    "core/fangkong.css",
+    "core/page.js",
+    "core/icons/favicon.svg",
+    "vendor/htmx.org/htmx.min.js",
+    "duty/duty.css",
+    "screening/outbox.js",
+    "duty/signin.js",
+)
+
+
+@cache
+def _post_static_version() -> str:
+    digest = hashlib.sha256()
+    for path in (*POST_STATIC, "duty/sw.js"):
+        found = finders.find(path)
+        if found:
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+@require_GET
+def post_sw(request: HttpRequest) -> HttpResponse:
+    """The sign-in page's service worker, served under the page's path so that its scope is
+    the page (as the screening officer app's)."""
+    found = finders.find("duty/sw.js")
+    if not found:
+        raise Http404
+    with open(found, encoding="utf-8") as handle:
+        body = handle.read()
+    head = (
+        f"const VERSION = {_post_static_version()!r};\n"
+        f"const APP_URL = {reverse('duty:post')!r};\n"
+        f"const PRECACHE = {[static(path) for path in POST_STATIC]!r};\n"
+    )
+    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("duty:post")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 @login_required
 def post_sign_in(request: HttpRequest) -> HttpResponse:
     """The officer's sign-in page (phone): the posts they may sign in at, their recent
@@ -63,7 +110,12 @@ def post_sign_in(request: HttpRequest) -> HttpResponse:
     config = {
         "sites": [{"id": s.pk, "name": s.name, "lat": s.lat, "lng": s.lng} for s in posts],
         "user": request.user.get_username(),
-        "urls": {"signins": "/api/v1/duty/signins", "login": reverse("login")},
+        "urls": {
+            "signins": "/api/v1/duty/signins",
+            "login": reverse("login"),
+            "sw": reverse("duty:post_sw"),
+            "scope": reverse("duty:post"),
+        },
         "kinds": {"in": SignKind.IN, "out": SignKind.OUT},
         "strings": _strings(),
     }
@@ -79,6 +131,7 @@ def _attendance_context(request: HttpRequest) -> dict[str, Any]:
         "posts": posts,
         "short": selectors.posts_short_now(path=path),
         "leaders": selectors.post_leaders_on(path=path),
+        "seconded": selectors.seconded_now(path=path),
         "unit": unit,
         "flags": dict(SignFlag.choices),
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
 from fangkong.grid.choices import BuildingKind, ResidentKind
@@ -190,7 +191,7 @@ class DoorVisit(models.Model):
         Staff, verbose_name=_("visited by"), null=True, on_delete=models.SET_NULL,
         related_name="+",
     )  # fmt: skip
-    at = models.DateTimeField(_("visited at"))
+    at = models.DateTimeField(pgettext_lazy("door visit", "visited at"))
     residents_seen = models.PositiveSmallIntegerField(_("residents seen"), default=0)
     outsiders = models.PositiveSmallIntegerField(_("outsiders"), default=0)
     returnees = models.PositiveSmallIntegerField(_("returnees"), default=0)

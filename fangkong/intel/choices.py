@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ListPurpose(models.TextChoices):
@@ -41,7 +42,7 @@ class MatchStatus(models.TextChoices):
     MATCHED = "matched", _("Matched")
     PENDING = "pending", _("Awaiting review")
     CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("match review", "Rejected")
 
 
 # The statuses that count as matches: a candidate counts only once a person confirms it.

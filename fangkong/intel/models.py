@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
 from fangkong.intel.choices import (
@@ -197,7 +198,7 @@ class MatchTask(models.Model):
     deadline = models.DateTimeField(_("deadline"))
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
+        verbose_name=pgettext_lazy("task", "acknowledged by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

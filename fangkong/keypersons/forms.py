@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.keypersons.choices import Symptom
 
@@ -15,7 +16,7 @@ class FollowUpForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )  # fmt: skip
     symptoms = forms.MultipleChoiceField(
-        label=_("Symptoms"), choices=Symptom.choices, required=False,
+        label=pgettext_lazy("follow-up", "Symptoms"), choices=Symptom.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     at_home = forms.BooleanField(label=_("At home"), required=False, initial=True)

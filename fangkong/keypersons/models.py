@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.grid.models import Community, Door, GridCell
 from fangkong.keypersons.choices import (
@@ -41,7 +42,7 @@ class Category(models.Model):
     days = models.PositiveSmallIntegerField(_("days under the measure"), default=14)
     followups_per_day = models.PositiveSmallIntegerField(_("follow-ups a day"), default=1)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("in use"), default=True)
+    active = models.BooleanField(pgettext_lazy("category", "in use"), default=True)
 
     class Meta:
         verbose_name = _("key-person category")
@@ -151,7 +152,9 @@ class StatusChange(models.Model):
         KeyPerson, verbose_name=_("key person"), on_delete=models.CASCADE,
         related_name="status_changes",
     )  # fmt: skip
-    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=12, choices=Status.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=500)
     at = models.DateTimeField(_("at"))
@@ -224,7 +227,7 @@ class Task(models.Model):
         _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
     created_at = models.DateTimeField(_("created"))
-    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_at = models.DateTimeField(pgettext_lazy("time done", "done"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
 from fangkong.lib import idnumber
@@ -200,7 +201,9 @@ class Registration(DeclaredIdentity):
         on_delete=models.CASCADE,
         related_name="registrations",
     )
-    role = models.CharField(_("role"), max_length=16, choices=TravelRole.choices, blank=True)
+    role = models.CharField(
+        pgettext_lazy("travel", "role"), max_length=16, choices=TravelRole.choices, blank=True
+    )
     # The last four digits are shown on every masked display anyway; kept clear so an officer
     # can find a registration at the site by them.
     phone_tail = models.CharField(_("phone last digits"), max_length=4, blank=True, db_index=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.org.choices import RoleCode
@@ -170,7 +170,7 @@ class Roster(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
+        verbose_name=pgettext_lazy("roster", "created by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -218,7 +218,7 @@ class RosterAssignment(models.Model):
     staff = models.ForeignKey(
         Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="duties"
     )
-    role = models.CharField(_("role"), max_length=16, choices=DutyRole.choices)
+    role = models.CharField(pgettext_lazy("duty", "role"), max_length=16, choices=DutyRole.choices)
 
     class Meta:
         verbose_name = _("duty")
@@ -252,7 +252,7 @@ class RosterShortage(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    role = models.CharField(_("role"), max_length=16, choices=DutyRole.choices)
+    role = models.CharField(pgettext_lazy("duty", "role"), max_length=16, choices=DutyRole.choices)
     missing = models.PositiveSmallIntegerField(_("missing"))
     eligible = models.PositiveSmallIntegerField(_("eligible staff"), default=0)
     # [[reason code, people], ...], most frequent first.

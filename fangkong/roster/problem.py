@@ -1,5 +1,6 @@
 """The roster problem read from the database: the unit's open sites, active staff, leave,
-shift pattern and rules, as the pure engine's :class:`PoliceProblem`."""
+shift pattern and rules, the leaders bound to key posts and the hours actually worked before
+the period (:mod:`.history`), as the pure engine's :class:`PoliceProblem`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 
 from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Staff, Unit
+from fangkong.roster import history
 from fangkong.roster.choices import PATTERN_SHIFTS, PatternKind
 from fangkong.roster.engine import police
 from fangkong.roster.models import KeySite, Leave, RosterRules, ShiftPattern
@@ -107,11 +109,11 @@ def build_input(
         .order_by("unit__path", "kind", "badge_number")
     )
     leave: dict[int, set[date]] = defaultdict(set)
-    for row in Leave.objects.filter(
+    for span in Leave.objects.filter(
         staff__in=staff_rows, starts_on__lte=end, ends_on__gte=start
     ).values("staff_id", "starts_on", "ends_on"):
-        first, last = max(row["starts_on"], start), min(row["ends_on"], end)
-        leave[row["staff_id"]] |= set(dates_of(first, (last - first).days + 1))
+        first, last = max(span["starts_on"], start), min(span["ends_on"], end)
+        leave[span["staff_id"]] |= set(dates_of(first, (last - first).days + 1))
     home: dict[int, int] = {}
     for staff_id, site_id in SiteAssignment.objects.filter(site__in=sites).values_list(
         "staff_id", "site_id"
@@ -139,11 +141,13 @@ def build_input(
     )
     engine_staff = []
     kept: dict[str, Staff] = {}
+    worked = history.worked_before([row.pk for row in staff_rows], start)
     for row in staff_rows:
         roles = _staff_roles(row)
         if not roles:
             continue
         kept[str(row.pk)] = row
+        before = worked.get(row.pk, history.Worked())
         engine_staff.append(
             police.Staff(
                 id=str(row.pk),
@@ -152,6 +156,8 @@ def build_input(
                 unit=unit.code,
                 home_site=str(home[row.pk]) if row.pk in home else None,
                 leave=frozenset(leave.get(row.pk, ())),
+                history=dict(before.minutes),
+                last_off=before.last_off,
             )
         )
     rules = rules_for_unit(unit)
@@ -165,5 +171,6 @@ def build_input(
         wartime=wartime,
         wartime_rules=police_rules(rules, wartime=True),
         previous=previous,
+        post_leaders=history.post_leaders([site.pk for site in sites], start, days),
     )
     return RosterInput(problem, kept, {str(s.pk): s for s in sites})

@@ -105,10 +105,14 @@ def site_calendar(
     for item in [*assignments, *shortages]:
         if item.site_id:
             sites[item.site_id] = item.site
+    # A key post's bound leader (包保) leads it: a lead row above the post's shifts.
+    led = {a.site_id for a in assignments if a.shift == LEAD_SHIFT.id}
+    led |= {g.site_id for g in shortages if g.shift == LEAD_SHIFT.id}
     keys = [(None, LEAD_SHIFT.id)] + [
         (site_id, code)
         for site_id in sorted(sites, key=lambda s: sites[s].code)
-        for code, _label in roster_shifts(roster)
+        for code in ([LEAD_SHIFT.id] if site_id in led else [])
+        + [code for code, _label in roster_shifts(roster)]
     ]
     grid = {key: [Cell() for _ in dates] for key in keys}
     for duty in assignments:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemCategory(models.TextChoices):
@@ -36,7 +37,7 @@ class LocationKind(models.TextChoices):
 
 
 class MovementKind(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("stock movement", "Received")
     ISSUED = "issued", _("Issued")
     TRANSFERRED = "transferred", _("Transferred")
     USED = "used", _("Used")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fangkong.core.names import person_name
 from fangkong.lib.tabular import write_workbook
@@ -21,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def ledger_workbook(movements: Iterable[Movement]) -> bytes:
     headers = [
         _("Time"),
-        _("Location"),
+        pgettext("supplies store", "Location"),
         _("Kind"),
         _("Item"),
         _("Batch number"),
@@ -31,7 +32,7 @@ def ledger_workbook(movements: Iterable[Movement]) -> bytes:
         _("From / to"),
         _("Recipient"),
         _("Supplier or donor"),
-        _("Document number"),
+        pgettext("delivery note", "Document number"),
         _("Note"),
         _("Recorded by"),
     ]
@@ -77,7 +78,7 @@ def stock_rows(rows: Iterable[StockRow]) -> list[list[object]]:
 def stock_headers() -> list[str]:
     return [
         _("Unit"),
-        _("Location"),
+        pgettext("supplies store", "Location"),
         _("Kind"),
         _("Item"),
         _("Unit of measure"),

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import EncryptedTextField
 from fangkong.lib.mask import mask_phone
@@ -175,7 +176,9 @@ class Movement(models.Model):
     )
     recipient = models.CharField(_("recipient"), max_length=100, blank=True)
     supplier = models.CharField(_("supplier or donor"), max_length=100, blank=True)
-    reference = models.CharField(_("document number"), max_length=50, blank=True)
+    reference = models.CharField(
+        pgettext_lazy("delivery note", "document number"), max_length=50, blank=True
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         USER, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -372,7 +375,9 @@ class Issue(models.Model):
         USER, verbose_name=_("prepared by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     prepared_at = models.DateTimeField(_("prepared"), auto_now_add=True)
-    signed_name = models.CharField(_("signed by"), max_length=50, blank=True)
+    signed_name = models.CharField(
+        pgettext_lazy("issue receipt", "signed by"), max_length=50, blank=True
+    )
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
     signature = models.ImageField(_("signature"), upload_to=signature_path, blank=True)
     signature_recorded_by = models.ForeignKey(
@@ -553,7 +558,9 @@ class ImportJob(models.Model):
     file = models.FileField(_("file"), upload_to=import_file_path)
     file_name = models.CharField(_("file name"), max_length=200)
     supplier = models.CharField(_("supplier"), max_length=100, blank=True)
-    reference = models.CharField(_("document number"), max_length=50, blank=True)
+    reference = models.CharField(
+        pgettext_lazy("delivery note", "document number"), max_length=50, blank=True
+    )
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     header_row = models.PositiveIntegerField(_("header row"), default=1)
     mapping = models.JSONField(_("column mapping"), default=dict)

@@ -84,7 +84,9 @@ def test_a_missing_key_is_named() -> None:
     assert caught.value.key_id == "k1"
 
 
-@pytest.mark.parametrize("spec", [f"k$1:{K1}", f"k1:{K1},k1:{K2}", f"a b:{K1}"])
+@pytest.mark.parametrize(
+    "spec", [f"k$1:{K1}", f"k1:{K1},k1:{K2}", f"a b:{K1}"], ids=["dollar", "twice", "space"]
+)
 def test_key_ids_must_be_plain_and_unique(spec: str) -> None:
     with pytest.raises(KeyringError):
         Keyring.parse(spec)
@@ -364,6 +366,7 @@ def test_pass_pages_and_pdfs_show_a_missing_key(one_key, settings, tree, brigade
         ("ENCRYPTION_KEYS", f"k1:{K1},k1:{K2}", "fangkong.E001"),
         ("BLIND_INDEX_KEY", "not base64!", "fangkong.E002"),
     ],
+    ids=["short", "twice", "not-base64"],
 )
 def test_the_system_check_names_bad_keys(settings, name: str, value: str, check_id: str) -> None:
     from fangkong.core.checks import keys_check

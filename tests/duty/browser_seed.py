@@ -16,6 +16,8 @@ from fangkong.sites.models import Site
 
 PASSWORD = "duty-browser-1"
 SITE = {"lng": 100.5, "lat": 38.95}
+# Another brigade's post and officer (dave), apart from Ganzhou's duties: the offline page test.
+OTHER_SITE = {"lng": 100.16, "lat": 39.14}
 
 
 def unit(code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
@@ -59,3 +61,8 @@ def run() -> None:
                 staff=staff,
                 role=DutyRole.OFFICER,
             )
+    linze = unit("620723", "临泽大队", UnitKind.BRIGADE, top)
+    Site.objects.create(
+        code="LZ-001", name="G30临泽收费站", kind="toll_station", unit=linze, **OTHER_SITE
+    )
+    person(linze, "dave", "孙警官", RoleCode.CHECKPOINT, "200004")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser.gunicorn import chromium, running_gunicorn, server_env, set_up
-from tests.duty.browser_seed import PASSWORD, SITE
+from tests.duty.browser_seed import OTHER_SITE, PASSWORD, SITE
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -107,3 +107,38 @@ def test_offline_sign_in_syncs_once_and_the_leader_sees_the_absence(
     came = leader.locator("#attendance tr", has_text="李警官").get_attribute("data-state")
     assert came in ("present", "late")
     assert alice.errors == [] and leader.errors == []
+
+
+def test_the_sign_in_page_opens_offline_and_a_sign_in_made_there_syncs_once(
+    browser: Any, server: str
+) -> None:
+    dave = page_for(
+        browser, server, "dave", viewport=PHONE, has_touch=True,
+        geolocation={"latitude": OTHER_SITE["lat"], "longitude": OTHER_SITE["lng"]},
+        permissions=["geolocation"],
+    )  # fmt: skip
+    dave.goto("/duty/post/")
+    # The service worker has installed and cached the page; the page is now under its control.
+    dave.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    dave.reload()
+    dave.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    dave.context.set_offline(True)
+    dave.reload()  # no network: the service worker serves the page and its scripts
+    navigation = "performance.getEntriesByType('navigation')[0].deliveryType"
+    assert dave.evaluate(navigation) == "cache-storage"
+    assert dave.evaluate("fetch('/healthz').then(() => 'online', () => 'offline')") == "offline"
+    dave.wait_for_function("() => window.FangkongDuty && window.FangkongDuty.store()")
+    assert dave.locator("#duty-net").get_attribute("data-state") == "offline"
+    dave.click("#duty-in")
+    dave.wait_for_function("() => document.getElementById('duty-outbox-count').textContent === '1'")
+
+    dave.context.set_offline(False)
+    dave.evaluate("() => window.dispatchEvent(new Event('online'))")
+    dave.wait_for_function("() => document.getElementById('duty-outbox-count').textContent === '0'")
+    dave.click("#duty-sync")  # nothing left to send twice
+    stored = dave.request.get("/api/v1/duty/signins").json()
+    assert [(s["staff_name"], s["site_name"], s["flag"]) for s in stored] == [
+        ("孙警官", "G30临泽收费站", "")
+    ]
+    assert dave.errors == []

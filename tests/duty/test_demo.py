@@ -53,3 +53,13 @@ def test_the_leader_sees_the_running_shift(loaded: Any, db: Any) -> None:
     assert Fix.objects.filter(status="open").exists()
     assert Handover.objects.filter(acknowledged_at__isnull=True).count() == 3
     assert SituationReport.objects.filter(status="open").count() == 2
+
+
+def test_a_headquarters_officer_is_seconded_to_the_brigade(loaded: Any, db: Any) -> None:
+    from fangkong.org.models import Unit
+
+    brigade = Unit.objects.get(code="620702000000")
+    with time_machine.travel(NOW, tick=False):
+        [row] = selectors.seconded_now(path=brigade.path)
+    assert row.direction == "in" and row.site is not None
+    assert row.secondment.from_unit == brigade.parent

@@ -82,6 +82,25 @@ def test_unacknowledged_reports_go_up_by_themselves(post: Any, tree: Any, clock:
     assert report.unit == tree.detachment
 
 
+def test_escalation_runs_as_a_job(post: Any, tree: Any, clock: Any) -> None:
+    from io import StringIO
+
+    from fangkong.jobs.models import Job
+    from tests.jobs.worker import run_queued_jobs
+
+    squad_officer = person(tree.ganzhou_squad, "squad", "officer", RoleCode.CHECKPOINT)
+    services.report_raise(
+        actor=squad_officer, kind="epidemic", text="发现发热人员", at=timezone.now(),
+        idempotency_key="report-0002",
+    )  # fmt: skip
+    clock.shift(timedelta(minutes=31))
+    call_command("duty_escalate", "--job", stdout=StringIO())
+    assert run_queued_jobs() == 1
+    job = Job.objects.get(kind="duty.escalate")
+    assert job.status == "succeeded" and job.result == {"moved": 1}
+    assert SituationReport.objects.get().unit == tree.ganzhou
+
+
 def test_other_brigade_sees_nothing(post: Any, other_officer: Any) -> None:
     login(post.alice).post(URL, body(), content_type="application/json")
     assert login(other_officer).get(URL).json() == []

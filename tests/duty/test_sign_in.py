@@ -228,3 +228,15 @@ def test_duty_state_rules() -> None:
     assert attendance.duty_state(WINDOW, [early, out], T0 + timedelta(hours=4))[0] == "left"
     too_early = Event("in", T0 - timedelta(hours=3))
     assert attendance.duty_state(WINDOW, [too_early], T0 + timedelta(hours=1))[0] == "absent"
+
+
+def test_the_sign_in_pages_service_worker_is_scoped_to_it(post: Any) -> None:
+    response = login(post.alice).get("/duty/post/sw.js")
+    assert response.status_code == 200
+    assert response["Service-Worker-Allowed"] == "/duty/post/"
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    assert "const APP_URL = '/duty/post/';" in body
+    assert "/static/duty/signin.js" in body and "/static/screening/outbox.js" in body
+    page = login(post.alice).get("/duty/post/").content.decode()
+    assert '"sw": "/duty/post/sw.js"' in page

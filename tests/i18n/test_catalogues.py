@@ -3,9 +3,12 @@ translation has a Chinese translation in its app's catalogue, none of them fuzzy
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,34 @@ def test_catalogue_is_complete_and_current(app: Path, tmp_path: Path) -> None:
     )
     po = (copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     assert _untranslated(po) == []
+
+
+_ENTRY = re.compile(
+    r'(?:msgctxt (?P<ctx>(?:"[^\n]*"\n)+))?msgid (?P<id>(?:"[^\n]*"\n)+)'
+    r'(?:msgid_plural (?:"[^\n]*"\n)+)?msgstr(?:\[0\])? (?P<str>(?:"[^\n]*"\n?)+)'
+)
+
+
+def _unquote(lines: str | None) -> str:
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', lines or "")
+    return json.loads('"' + "".join(parts) + '"')
+
+
+def test_a_string_means_one_thing_in_every_app() -> None:
+    """Django merges every app's catalogue into one, and the first app in INSTALLED_APPS wins:
+    a msgid translated one way in the roster and another in key persons shows the roster's
+    words on the key-person pages. A string that means something else in another app takes a
+    context (pgettext); one that means the same is translated the same."""
+    translations: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for app in APPS:
+        po = (app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+        for entry in _ENTRY.finditer(po):
+            if msgid := _unquote(entry["id"]):
+                key = (_unquote(entry["ctx"]), msgid)
+                translations[key][app.name] = _unquote(entry["str"])
+    conflicts = {
+        f"{ctx}|{msgid}" if ctx else msgid: apps
+        for (ctx, msgid), apps in translations.items()
+        if len(set(apps.values())) > 1
+    }
+    assert conflicts == {}

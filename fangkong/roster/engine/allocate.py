@@ -28,8 +28,9 @@ def allocate(
     duties: list[Duty] = []
     for a in assignments:
         cls, role, unit = translation.posts[a.post]
-        if cls is None:
-            duties.append(Duty(a.person, _date(problem, a.day), a.shift, None, role, unit))
+        if cls is None:  # a duty leader: of the unit, or of a key post (包保)
+            site = translation.leader_sites.get(a.post)
+            duties.append(Duty(a.person, _date(problem, a.day), a.shift, site, role, unit))
         else:
             cells[(a.day, a.shift, cls, role)].append(a.person)
     yesterday: dict[tuple[str, int], str] = {}

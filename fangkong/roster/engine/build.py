@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .model import Assignment, CoverDemand, Person, Post, Problem
+from .model import Assignment, CoverDemand, Person, Post, Problem, history_minutes, history_run
 
 # A literal, or the constants 0 / 1 for cells fixed by the input or outside a neighbourhood.
 Term = cp_model.IntVar | int
@@ -254,7 +254,11 @@ class ModelBuilder:
         if rules.min_total_minutes is not None:
             self._add(minutes >= rules.min_total_minutes)
         if rules.max_consecutive_shifts is not None:
-            self._window_limit(cells.work, rules.max_consecutive_shifts)
+            limit = rules.max_consecutive_shifts
+            # The run worked before the period continues into it (at most ``limit`` days of
+            # it matter, and then no window is made of constants alone).
+            before: list[Term] = [1] * min(history_run(cells.person), limit)
+            self._window_limit(before + cells.work, limit)
         if rules.max_consecutive_nights is not None:
             nights = [
                 sum(cells.shift_on.get((d, s.id), 0) for s in self.problem.shifts if s.night)
@@ -283,7 +287,13 @@ class ModelBuilder:
             minutes = self.shifts[shift].minutes
             daily[day] += minutes * term
             most[day] = max(most[day], minutes)
-        self._sliding_limit(daily, min(7, self.problem.days), limit, most)
+        width = min(7, self.problem.days)
+        if cells.person.history:  # the weeks reaching back before the period
+            before = history_minutes(cells.person, 7, limit)
+            daily, most, width = [*before, *daily], [0] * len(before) + most, 7
+            if len(daily) < width:
+                return
+        self._sliding_limit(daily, width, limit, most)
 
     def _sliding_limit(
         self, series: Sequence[cp_model.LinearExprT], width: int, limit: int, most: list[int]

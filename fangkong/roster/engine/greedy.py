@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from .build import Cell, Duty, able_people, allowed, fairness_targets
-from .model import FairnessGoal, Problem
+from .model import FairnessGoal, Problem, history_minutes, history_run
 
 # Rounds of filling, from the share of the demand that can be covered up to the whole of it.
 SHARE_ROUNDS = 4
@@ -102,6 +102,14 @@ class _Filler:
             self.worked[index[person]][day] = shift
             self.staffed[(day, shift, post)] += 1
         self.fixed_days = {(index[p], d) for p, d in fixed}
+        # Work actually done before the period: the run of days, and the minutes of the days
+        # the weekly windows reach (indexed -1, -2, ... from the end).
+        self.history_run = [history_run(p) for p in problem.people]
+        self.history_minutes: list[dict[int, int]] = []
+        for p in problem.people:
+            limit = p.rules.max_minutes_per_week
+            minutes = history_minutes(p, 7, limit) if p.history else []
+            self.history_minutes.append({d - len(minutes): m for d, m in enumerate(minutes)})
         self.weekend_of = {d: n for n, days in enumerate(problem.weekends()) for d in days}
         needed = {d.needs for d in problem.dependencies}
         self.demands_by_day = defaultdict(list)
@@ -385,7 +393,10 @@ class _Filler:
             if rule.first == shift and worked.get(day + rule.gap_days) == rule.then:
                 return False
         if rules.max_consecutive_shifts is not None:
-            if _run_through(worked, day, lambda s: True) > rules.max_consecutive_shifts:
+            run = _run_through(worked, day, lambda s: True)
+            if all(d in worked for d in range(day)):  # the run reaches back before the period
+                run += self.history_run[index]
+            if run > rules.max_consecutive_shifts:
                 return False
         if rules.max_consecutive_nights is not None and self.shifts[shift].night:
             if (
@@ -396,9 +407,15 @@ class _Filler:
         minutes = self.shifts[shift].minutes
         if rules.max_minutes_per_week is not None:
             width = min(7, self.problem.days)
-            for first in range(max(0, day - width + 1), min(day, self.problem.days - width) + 1):
+            before = self.history_minutes[index]
+            if before:  # the weeks reaching back before the period count it too
+                width = 7
+            earliest = -len(before)
+            last = max(earliest, min(day, self.problem.days - width))
+            for first in range(max(earliest, day - width + 1), last + 1):
                 window = range(first, first + width)
                 used = sum(self.shifts[worked[d]].minutes for d in window if d in worked)
+                used += sum(before[d] for d in window if d < 0)
                 if used + minutes > rules.max_minutes_per_week:
                     return False
         if rules.max_total_minutes is not None:

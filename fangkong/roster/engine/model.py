@@ -86,6 +86,35 @@ class Person:
     busy: Mapping[int, str] = field(default_factory=dict)
     groups: frozenset[str] | None = None  # groups (sites) the person may serve; None: all
     home_group: str | None = None
+    # Minutes worked on each day just before day 0, oldest first (the last is day -1): the
+    # consecutive-day and weekly-minute limits look back into it (hours actually worked).
+    history: tuple[int, ...] = ()
+
+
+def history_run(person: Person) -> int:
+    """The run of days worked that ends the day before the period."""
+    run = 0
+    for minutes in reversed(person.history):
+        if not minutes:
+            break
+        run += 1
+    return run
+
+
+def history_minutes(person: Person, width: int, limit: int | None) -> list[int]:
+    """The minutes of the ``width - 1`` days before the period, as the weekly windows that
+    reach back into them count them: each window's share is at most ``limit``, so that a
+    person who worked more than the limit is kept off until the excess drops out of the
+    window, rather than making the model infeasible."""
+    days = list(person.history[-(width - 1) :]) if width > 1 else []
+    days = [0] * (width - 1 - len(days)) + days
+    if limit is None:
+        return days
+    left = limit
+    for day in range(len(days) - 1, -1, -1):  # suffix sums at most the limit
+        days[day] = max(0, min(days[day], left))
+        left -= days[day]
+    return days
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from .model import (
     Assignment,
@@ -77,6 +77,8 @@ class Weights:
     # officers every post needs (auxiliaries may not stand without one), then auxiliaries;
     # at key posts (重点卡点) each of these counts ``key_factor`` times.
     uncovered_leader: int = 100_000  # per day without a duty leader
+    # per day a key post's bound leader (包保领导) does not lead it
+    uncovered_post_leader: int = 50_000
     uncovered: int = 10_000  # per missing sworn officer on a post
     uncovered_auxiliary: int = 5_000  # per missing auxiliary on a post
     key_factor: int = 3
@@ -91,6 +93,9 @@ class Weights:
     off_home_site: int = 2  # per duty away from the person's home site
     site_change: int = 3  # per change of site between consecutive working days
     change: int = 200  # per (person, day) changed from the previous roster
+    # Hours actually worked before the period above a fair week (see ``Staff.history``):
+    # per day of the period's start the person is rostered while still owed that rest.
+    carried_hours: int = 20
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,12 @@ class Staff:
     home_site: str | None = None
     leave: frozenset[date] = frozenset()
     unavailable: frozenset[tuple[date, str]] = frozenset()  # (date, shift id)
+    # Minutes actually worked on the days before the period (from sign-ins, or the published
+    # roster for days not over yet): the run of days and the weekly hours continue into it.
+    history: Mapping[date, int] = field(default_factory=dict)
+    # When the last work before the period ended (local time): no shift starts before the
+    # minimum rest after it.
+    last_off: datetime | None = None
 
     @property
     def units(self) -> frozenset[str]:
@@ -131,6 +142,16 @@ class ShiftRequest:
     shift: str | None
     on: bool
     weight: int = 20
+
+
+@dataclass(frozen=True)
+class PostLeader:
+    """A leader bound to a key post (包保) on ``days``: they, and only they, lead that post
+    (the 24-hour lead duty at the site) on each of those days the rules allow."""
+
+    site: str
+    staff: str
+    days: frozenset[date]
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,7 @@ class PoliceProblem:
     requests: tuple[ShiftRequest, ...] = ()
     previous: tuple[Duty, ...] = ()
     weights: Weights = Weights()
+    post_leaders: tuple[PostLeader, ...] = ()
 
     @property
     def effective_rules(self) -> PoliceRules:
@@ -183,6 +205,32 @@ def leader_post(unit: str) -> str:
 
 def site_post(site: str, role: str) -> str:
     return f"{site}/{role}"
+
+
+def site_leader_post(site: str) -> str:
+    """The post of a key site's bound leader; its skill has the same name."""
+    return f"lead@site:{site}"
+
+
+def site_leader_skill(site: str) -> str:
+    return f"{LEADER}@site:{site}"
+
+
+def may_lead_post(staff: Staff) -> bool:
+    """A bound leader leads the post if a sworn officer or a duty leader (not an auxiliary)."""
+    return bool(staff.roles & {OFFICER, LEADER})
+
+
+def bound_leaders(problem: PoliceProblem) -> dict[tuple[str, date], str]:
+    """(site, day) -> the staff bound to lead the key post that day, within the period."""
+    sites = {s.id for s in problem.sites}
+    days = set(problem.dates)
+    return {
+        (b.site, day): b.staff
+        for b in problem.post_leaders
+        if b.site in sites
+        for day in sorted(b.days & days)
+    }
 
 
 # -- input checks --------------------------------------------------------------------------
@@ -221,6 +269,9 @@ def check(problem: PoliceProblem) -> None:
             raise RosterInputError("unknown_site", f"staff.{person.id}.sites", "unknown site")
         if person.home_site is not None and person.home_site not in site_ids:
             raise RosterInputError("unknown_site", f"staff.{person.id}.home_site", "unknown site")
+    for bound in problem.post_leaders:
+        if bound.site not in site_ids:
+            raise RosterInputError("unknown_site", "post_leaders", f"no site {bound.site!r}")
     for request in problem.requests:
         if request.staff not in staff_ids:
             raise RosterInputError("unknown_staff", "requests", f"no staff {request.staff!r}")
@@ -329,6 +380,7 @@ class Translation:
     posts: Mapping[str, tuple[str | None, str, str]]  # post id -> (class, role, unit)
     classes: Mapping[str, tuple[str, ...]]  # class id -> its sites
     day_index: Mapping[date, int] = field(default_factory=dict)
+    leader_sites: Mapping[str, str] = field(default_factory=dict)  # post -> its key site
 
     def class_of(self, site: str) -> str:
         return next(c for c, sites in self.classes.items() if site in sites)
@@ -397,6 +449,14 @@ def translate(
                 )
                 for d in range(problem.days)
             ]
+    leader_sites: dict[str, str] = {}
+    for (site_id, day), _staff in bound_leaders(problem).items():
+        post = site_leader_post(site_id)
+        posts[post] = (None, LEADER, sites[site_id].unit)
+        leader_sites[post] = site_id
+        demands.append(
+            CoverDemand(index[day], LEAD_SHIFT.id, post, 1, weights.uncovered_post_leader, 100)
+        )
     rules = problem.effective_rules
     general_rules = Rules(
         max_consecutive_shifts=rules.max_consecutive_days,
@@ -408,17 +468,23 @@ def translate(
     people = tuple(
         _person(p, problem, index, general_rules, busy or {}, classes) for p in problem.staff
     )
-    translation = Translation(Problem(0, (), (), ()), posts, classes, index)
+    translation = Translation(Problem(0, (), (), ()), posts, classes, index, leader_sites)
     general = Problem(
         days=problem.days,
         shifts=problem.shift_types(),
         people=people,
         demands=tuple(demands),
         posts=tuple(
-            Post(pid, skill=_skill(role, unit), group=cls or "")
+            Post(
+                pid,
+                skill=site_leader_skill(leader_sites[pid])
+                if pid in leader_sites
+                else _skill(role, unit),
+                group=cls or "",
+            )
             for pid, (cls, role, unit) in posts.items()
         ),
-        requests=_requests(problem, index),
+        requests=_requests(problem, index) + _carried_requests(problem, index),
         forbidden=forbidden_successions(problem),
         start_weekday=problem.start.weekday(),
         dependencies=tuple(dependencies),
@@ -464,6 +530,8 @@ def _person(
     skills = {r for r in staff.roles if r != LEADER}
     if LEADER in staff.roles:
         skills |= {_skill(LEADER, u) for u in staff.units}
+    if may_lead_post(staff):
+        skills |= {site_leader_skill(b.site) for b in problem.post_leaders if b.staff == staff.id}
     units = {s.id: s.unit for s in problem.sites}
     groups = frozenset(
         c
@@ -476,11 +544,68 @@ def _person(
         skills=frozenset(skills),
         rules=rules,
         days_off=frozenset(index[d] for d in staff.leave if d in index),
-        unavailable=frozenset((index[d], s) for d, s in staff.unavailable if d in index),
+        unavailable=frozenset((index[d], s) for d, s in staff.unavailable if d in index)
+        | _resting(staff, problem, index),
         busy={index[d]: s for d, s in busy.get(staff.id, {}).items() if d in index},
         groups=groups,
         home_group=home,
+        history=_history(staff, problem),
     )
+
+
+# How far back the hours actually worked reach: the longest run the rules look at.
+HISTORY_DAYS = 14
+
+
+def _history(staff: Staff, problem: PoliceProblem) -> tuple[int, ...]:
+    """Minutes worked on each of the days before the period, oldest first."""
+    if not staff.history:
+        return ()
+    first = problem.start - timedelta(days=HISTORY_DAYS)
+    return tuple(
+        max(0, int(staff.history.get(first + timedelta(days=k), 0))) for k in range(HISTORY_DAYS)
+    )
+
+
+def _resting(
+    staff: Staff, problem: PoliceProblem, index: Mapping[date, int]
+) -> frozenset[tuple[int, str]]:
+    """Shifts that start within the minimum rest after the last work before the period."""
+    if staff.last_off is None:
+        return frozenset()
+    rested = staff.last_off + timedelta(hours=problem.effective_rules.min_rest_hours)
+    cells = set()
+    for day, i in index.items():
+        midnight = datetime(day.year, day.month, day.day, tzinfo=staff.last_off.tzinfo)
+        if midnight - timedelta(days=1) > rested:
+            break
+        for shift in problem.shift_types():
+            if midnight + timedelta(minutes=shift.start_minute) < rested:
+                cells.add((i, shift.id))
+    return frozenset(cells)
+
+
+def carried_hours(staff: Staff, problem: PoliceProblem) -> float:
+    """Hours actually worked in the 7 days before the period above a fair week (the period's
+    demand shared over the staff would give about 5 shifts: 40 hours), 0 if none."""
+    week = [problem.start - timedelta(days=k) for k in range(1, 8)]
+    worked = sum(staff.history.get(d, 0) for d in week) / 60
+    return max(0.0, worked - FAIR_WEEK_HOURS)
+
+
+FAIR_WEEK_HOURS = 40
+
+
+def _carried_requests(problem: PoliceProblem, index: Mapping[date, int]) -> tuple[Request, ...]:
+    """Hours carried over into the balance: whoever worked more than a fair week before the
+    period is asked off the first days of it, a day per 8 hours over (soft, like a wish)."""
+    requests = []
+    weight = problem.weights.carried_hours
+    for staff in problem.staff:
+        over = carried_hours(staff, problem)
+        for day in problem.dates[: math.ceil(over / 8)]:
+            requests.append(Request(staff.id, index[day], None, False, weight))
+    return tuple(requests)
 
 
 def _requests(problem: PoliceProblem, index: Mapping[date, int]) -> tuple[Request, ...]:
@@ -524,6 +649,9 @@ def duty_assignments(translation: Translation, duties: Sequence[Duty]) -> tuple[
             continue
         if duty.site is None:
             post = post_of.get((None, duty.role, duty.unit))
+        elif duty.role == LEADER:
+            post = site_leader_post(duty.site)
+            post = post if post in translation.leader_sites else None
         else:
             cls = class_of.get(duty.site)
             unit = next((u for c, _, u in translation.posts.values() if c == cls), None)
@@ -555,6 +683,7 @@ def restricted(problem: PoliceProblem, unit: str, guests: bool = True) -> Police
         sites=sites,
         staff=tuple(staff),
         requests=tuple(r for r in problem.requests if r.staff in ids),
+        post_leaders=tuple(b for b in problem.post_leaders if b.site in site_ids),
         previous=tuple(
             d for d in problem.previous if d.staff in ids and _in_unit(d, unit, site_ids)
         ),

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .model import Person, Problem
+from .model import Person, Problem, history_minutes, history_run
 from .police import (
     AUXILIARY,
     LEAD_SHIFT,
@@ -23,7 +23,9 @@ from .police import (
     Duty,
     PoliceProblem,
     Translation,
+    bound_leaders,
     normalised_requirements,
+    site_leader_skill,
 )
 
 NO_ELIGIBLE_STAFF = "no_eligible_staff"
@@ -101,6 +103,11 @@ def site_gaps(problem: PoliceProblem, duties: Sequence[Duty]) -> list[SiteGap]:
                             have,
                         )
                     )
+    for (site_id, day), _staff in sorted(bound_leaders(problem).items()):
+        if not staffed[(day, LEAD_SHIFT.id, site_id, LEADER, "")]:
+            unit = next(s.unit for s in problem.sites if s.id == site_id)
+            day_index = (day - problem.start).days
+            gaps.append(SiteGap(day_index, LEAD_SHIFT.id, site_id, LEADER, unit, 1, 0))
     return gaps
 
 
@@ -145,6 +152,8 @@ def explain(
 def _eligible(translation: Translation, person: Person, gap: SiteGap) -> bool:
     if gap.site is None:
         return f"{LEADER}@{gap.unit}" in person.skills
+    if gap.role == LEADER:  # a key post's bound leader, the only one who may lead it
+        return site_leader_skill(gap.site) in person.skills
     if gap.role not in person.skills:
         return False
     return person.groups is None or translation.class_of(gap.site) in person.groups
@@ -176,23 +185,32 @@ class _Context:
         rules = person.rules
         trial = {**worked, day: shift}
         if rules.max_consecutive_shifts is not None:
-            if _run_through(trial, day, lambda s: True) > rules.max_consecutive_shifts:
+            run = _run_through(trial, day, lambda s: True)
+            if all(d in trial for d in range(day)):  # the run worked before the period
+                run += history_run(person)
+            if run > rules.max_consecutive_shifts:
                 return "consecutive_days"
         if rules.max_consecutive_nights is not None and self.shifts[shift].night:
             run = _run_through(trial, day, lambda s: self.shifts[s].night)
             if run > rules.max_consecutive_nights:
                 return "consecutive_nights"
-        if rules.max_minutes_per_week is not None and self._week_over(trial, day, rules):
+        if rules.max_minutes_per_week is not None and self._week_over(person, trial, day):
             return "weekly_hours"
         return "other"
 
-    def _week_over(self, trial: Mapping[int, str], day: int, rules) -> bool:
+    def _week_over(self, person: Person, trial: Mapping[int, str], day: int) -> bool:
+        limit = person.rules.max_minutes_per_week
         width = min(7, self.problem.days)
-        for first in range(max(0, day - width + 1), min(day, self.problem.days - width) + 1):
-            minutes = sum(
-                self.shifts[trial[d]].minutes for d in range(first, first + width) if d in trial
-            )
-            if minutes > rules.max_minutes_per_week:
+        before: list[int] = []
+        if person.history:  # the weeks reaching back before the period
+            before, width = history_minutes(person, 7, limit), 7
+        earliest = -len(before)
+        last = max(earliest, min(day, self.problem.days - width))
+        for first in range(max(earliest, day - width + 1), last + 1):
+            window = range(first, first + width)
+            minutes = sum(self.shifts[trial[d]].minutes for d in window if d in trial)
+            minutes += sum(before[d] for d in window if d < 0)
+            if limit is not None and minutes > limit:
                 return True
         return False
 

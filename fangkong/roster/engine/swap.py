@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 
 from .build import Cell, Duty, allowed
 from .costs import PersonCosts, Row
-from .model import Problem, Rules
+from .model import Problem, Rules, history_minutes, history_run
 
 # The longest stretch of days two people trade: a week covers a run of nights and the rest
 # days after it; longer stretches rarely keep both people's rules.
@@ -57,6 +57,12 @@ class Exchanges:
         ]
         for person, day, shift, post in frozen_cells:
             self.fixed[person][day] = (shift, post)
+        # Work actually done before the period (:func:`.model.history_run`).
+        self.history_run = [history_run(p) for p in problem.people]
+        self.history_minutes = [
+            history_minutes(p, 7, p.rules.max_minutes_per_week) if p.history else []
+            for p in problem.people
+        ]
         self.costs = PersonCosts(problem, targets)
         self.open = self.costs.open
         self.partners = _partners(problem)
@@ -71,34 +77,40 @@ class Exchanges:
         """Whether ``row`` keeps every hard rule of the person (as :mod:`.build` states them)."""
         rules = self.problem.people[person].rules
         shifts = [duty[0] if duty else None for duty in row]
-        return self._keeps_limits(rules, shifts) and self._keeps_runs(rules, shifts)
+        return self._keeps_limits(person, rules, shifts) and self._keeps_runs(person, rules, shifts)
 
-    def _keeps_limits(self, rules: Rules, shifts: list[str | None]) -> bool:
+    def _keeps_limits(self, person: int, rules: Rules, shifts: list[str | None]) -> bool:
         """Limits on counts: shifts of a kind, minutes in the period and in any week."""
         for shift, limit in rules.max_shifts.items():
             if shifts.count(shift) > limit:
                 return False
         daily = [self.minutes[s] if s else 0 for s in shifts]
         total = sum(daily)
+        days = self.days
         if rules.max_total_minutes is not None and total > rules.max_total_minutes:
             return False
         if rules.min_total_minutes is not None and total < rules.min_total_minutes:
             return False
         if rules.max_minutes_per_week is not None:
             width = min(7, self.days)
+            before = self.history_minutes[person]
+            if before:  # the weeks reaching back before the period
+                daily, days, width = before + daily, days + len(before), 7
             window = sum(daily[:width])
-            for start in range(self.days - width + 1):
+            for start in range(days - width + 1):
                 if start:
                     window += daily[start + width - 1] - daily[start - 1]
                 if window > rules.max_minutes_per_week:
                     return False
         return True
 
-    def _keeps_runs(self, rules: Rules, shifts: list[str | None]) -> bool:
+    def _keeps_runs(self, person: int, rules: Rules, shifts: list[str | None]) -> bool:
         """Rules on what follows what: runs, days off, weekends and forbidden successions."""
         worked = [s is not None for s in shifts]
         if rules.max_consecutive_shifts is not None:
-            if _longest_run(worked) > rules.max_consecutive_shifts:
+            # The run worked before the period, if the row's first day continues it.
+            before = [True] * self.history_run[person] if worked and worked[0] else []
+            if _longest_run(before + worked) > rules.max_consecutive_shifts:
                 return False
         if rules.max_consecutive_nights is not None:
             if _longest_run([s in self.nights for s in shifts]) > rules.max_consecutive_nights:

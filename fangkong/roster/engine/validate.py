@@ -10,9 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from .police import AUXILIARY, LEADER, OFFICER, Duty, PoliceProblem
+from .police import (
+    AUXILIARY,
+    LEADER,
+    OFFICER,
+    Duty,
+    PoliceProblem,
+    bound_leaders,
+    may_lead_post,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ def validate(problem: PoliceProblem, duties: Sequence[Duty]) -> list[Violation]:
     staff = {s.id: s for s in problem.staff}
     sites = {s.id: s for s in problem.sites}
     last_day = problem.start + timedelta(days=problem.days - 1)
+    bound = bound_leaders(problem)
     found: list[Violation] = []
 
     def bad(code: str, who: str | None, day: date | None, detail: str) -> None:
@@ -45,9 +54,15 @@ def validate(problem: PoliceProblem, duties: Sequence[Duty]) -> list[Violation]:
         if duty.shift not in shifts:
             bad("unknown_shift", duty.staff, duty.day, duty.shift)
             continue
-        if duty.role not in person.roles:
-            bad("wrong_role", duty.staff, duty.day, f"is not {duty.role}")
-        _check_post(problem, duty, person, sites, bad)
+        if duty.site is not None and duty.role == LEADER:
+            if bound.get((duty.site, duty.day)) != duty.staff or not may_lead_post(person):
+                bad("not_eligible", duty.staff, duty.day, f"is not bound to lead {duty.site}")
+            elif duty.shift != "lead":
+                bad("no_such_post", duty.staff, duty.day, "a key post's leader leads 24 hours")
+        else:
+            if duty.role not in person.roles:
+                bad("wrong_role", duty.staff, duty.day, f"is not {duty.role}")
+            _check_post(problem, duty, person, sites, bad)
         if duty.day in person.leave:
             bad("on_leave", duty.staff, duty.day, "rostered during leave")
         if (duty.day, duty.shift) in person.unavailable:
@@ -56,6 +71,7 @@ def validate(problem: PoliceProblem, duties: Sequence[Duty]) -> list[Violation]:
 
     for who, own in per_staff.items():
         _check_person(who, own, rules, shifts, problem, bad)
+        _check_history(staff[who], own, rules, shifts, problem, bad)
     _check_officer_present(duties, bad)
     return found
 
@@ -87,14 +103,15 @@ def _check_person(who, own: list[Duty], rules, shifts, problem, bad) -> None:
             bad("double_duty", who, day, f"{len(items)} duties on one day")
 
     # Rest: minutes between the end of one duty and the start of the next, in absolute time.
-    timed = sorted(
+    timed = list(
         (
-            (d.day - problem.start).days * 1440 + shifts[d.shift].start_minute,
+            ((d.day - problem.start).days * 1440 + shifts[d.shift].start_minute),
             shifts[d.shift].minutes,
             d,
         )
         for d in own
     )
+    timed.sort(key=lambda t: (t[0], t[1]))
     for (start, length, duty), (next_start, _, following) in zip(timed, timed[1:], strict=False):
         rest = next_start - (start + length)
         if rest < rules.min_rest_hours * 60:
@@ -126,6 +143,42 @@ def _check_person(who, own: list[Duty], rules, shifts, problem, bad) -> None:
         total = sum(minutes.get(first + timedelta(days=k), 0) for k in range(width))
         if total > rules.max_hours_per_week * 60:
             bad("weekly_hours", who, first, f"{total / 60:.0f} h in {width} days")
+
+
+def _check_history(person, own: list[Duty], rules, shifts, problem, bad) -> None:
+    """The rules that reach back before the period: the rest after the last work actually
+    done, the run of days worked, and the weekly hours (a week already over the limit only
+    asks for rest until the excess is out of it)."""
+    start = problem.start
+    if person.last_off is not None:
+        rested = person.last_off + timedelta(hours=rules.min_rest_hours)
+        for duty in own:
+            begins = datetime.combine(duty.day, time(), person.last_off.tzinfo) + timedelta(
+                minutes=shifts[duty.shift].start_minute
+            )
+            if begins < rested:
+                bad("short_rest", person.id, duty.day, "too soon after the last work done")
+    if not person.history:
+        return
+    worked = {d.day for d in own}
+    run, day = 0, start - timedelta(days=1)
+    while person.history.get(day, 0) > 0:
+        run, day = run + 1, day - timedelta(days=1)
+    day = start
+    while day in worked:
+        run, day = run + 1, day + timedelta(days=1)
+    if day > start and run > rules.max_consecutive_days:
+        bad("too_many_days", person.id, start, f"{run} days running with those before")
+    minutes: dict[date, int] = defaultdict(int)
+    for duty in own:
+        minutes[duty.day] += shifts[duty.shift].minutes
+    for back in range(1, 7):
+        first = start - timedelta(days=back)
+        before = sum(person.history.get(first + timedelta(days=k), 0) for k in range(back))
+        inside = sum(minutes.get(start + timedelta(days=k), 0) for k in range(7 - back))
+        if inside > max(0, rules.max_hours_per_week * 60 - before):
+            total = (before + inside) / 60
+            bad("weekly_hours", person.id, first, f"{total:.0f} h with those before")
 
 
 def _check_days_off(who, worked: list[date], minimum: int, bad) -> None:

@@ -128,7 +128,16 @@
     });
   }
 
+  /* The page opens offline through its service worker (duty/sw.js), as the officer app does. */
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator) || !config.urls.sw) return;
+    navigator.serviceWorker.register(config.urls.sw, { scope: config.urls.scope }).catch(function () {
+      /* Without a service worker the page still works online. */
+    });
+  }
+
   function start() {
+    registerServiceWorker();
     showNet();
     $('duty-in').addEventListener('click', function () { sign('in'); });
     $('duty-out').addEventListener('click', function () { sign('out'); });

@@ -141,9 +141,9 @@ class _Filler:
         self.place: list[dict[int, str]] = [{} for _ in problem.people]
         for (person, day), (_, post) in fixed.items():
             self.place[index[person]][day] = self.posts[post].group
-        for p, worked in enumerate(self.worked):
+        for who, worked in enumerate(self.worked):
             for day, shift in worked.items():
-                self._count_goals(p, day, shift, 1)
+                self._count_goals(who, day, shift, 1)
 
     def keep_day(self, day: int, start: Mapping[Cell, Duty]) -> None:
         kept = sorted(

@@ -307,3 +307,15 @@ def report_signatures(report: AnalysisReport) -> list[tuple[str, str, str]]:
         line(_("Drafted by"), report.drafted_by, report.drafted_at),
         line(_("Signed by"), report.signed_by, report.signed_at),
     ]
+
+
+def report_status_line(report: AnalysisReport) -> str:
+    """Who signed the report and when, or that it is a draft of figures as of now."""
+    if report.signed:
+        return _("Signed by %(name)s at %(time)s") % {
+            "name": person_name(report.signed_by) if report.signed_by else "—",
+            "time": timezone.localtime(report.signed_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    return _("Draft: figures as of %(time)s") % {
+        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    }

@@ -1,19 +1,25 @@
 """Writes of the command centre: the daily analysis report's draft (by the analyst) and its
-sign-off (by the duty leader)."""
+sign-off (by the duty leader), the scheduled drafts, and the exports (each writes its audit
+record with the reason given)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command import selectors
 from fangkong.command.choices import ReportStatus
+from fangkong.command.exports import dashboard_workbook
 from fangkong.command.models import AnalysisReport
-from fangkong.command.reports import report_data
+from fangkong.command.report_formats import report_pdf, report_workbook
+from fangkong.command.reports import report_data, report_for, report_signatures, report_status_line
+from fangkong.core.actors import Actor
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
@@ -121,3 +127,80 @@ def analysis_report_sign(
             extra={"unit": unit.code, "day": day.isoformat()},
         )
     return report
+
+
+def units_export(
+    *,
+    actor: Actor,
+    scope: selectors.Scope,
+    day: date,
+    first: date,
+    kind: str,
+    title: str,
+    reason: str,
+    ip: str | None = None,
+) -> bytes:
+    """Every table of the dashboard as filtered, in one workbook, audited as
+    ``command.units_export`` with the reason."""
+    data = selectors.dashboard(scope=scope, day=day, first=first)
+    content = dashboard_workbook(title=title, data=data)
+    audit_record(
+        actor=actor,
+        action="command.units_export",
+        target=scope.unit,
+        reason=reason,
+        ip=ip,
+        extra={"day": day.isoformat(), "kind": kind},
+    )
+    return content
+
+
+ReportFormat = Literal["pdf", "xlsx"]
+_RENDERERS = {"pdf": report_pdf, "xlsx": report_workbook}
+
+
+def _signed(report: AnalysisReport) -> dict[str, Any]:
+    """What the analyst wrote and who drafted and signed, for the report's files."""
+    return {
+        "remarks": report.remarks,
+        "judgement": report.judgement,
+        "signatures": report_signatures(report),
+    }
+
+
+def report_files(report: AnalysisReport, data: dict[str, Any]) -> dict[str, bytes]:
+    """The report as a PDF and an Excel file, by extension."""
+    status_line = report_status_line(report)
+    return {
+        extension: render(data=data, status_line=status_line, **_signed(report))
+        for extension, render in _RENDERERS.items()
+    }
+
+
+def analysis_report_export(
+    *, actor: Actor, unit: Unit, day: date, fmt: ReportFormat, reason: str, ip: str | None = None
+) -> bytes:
+    """The day's report of ``unit`` as a file, audited as ``command.report_<fmt>``."""
+    report, data = report_for(unit=unit, day=day)
+    content = _RENDERERS[fmt](data=data, status_line=report_status_line(report), **_signed(report))
+    audit_record(
+        actor=actor,
+        action=f"command.report_{fmt}",
+        target=report if report.pk else unit,
+        reason=reason,
+        ip=ip,
+        extra={"unit": unit.code, "day": day.isoformat()},
+    )
+    return content
+
+
+def analysis_report_drafts(
+    *, top: Unit, day: date
+) -> Iterator[tuple[Unit, AnalysisReport, dict[str, Any]]]:
+    """The scheduled run: a draft of the day's report for ``top`` and each unit below it,
+    with its figures, the units below first so that each report above sees the ones it sums."""
+    units = sorted(Unit.objects.filter(path__startswith=top.path), key=lambda u: -u.path.count("/"))
+    for unit in units:
+        AnalysisReport.objects.get_or_create(unit=unit, day=day)
+        report, data = report_for(unit=unit, day=day)
+        yield unit, report, data

@@ -19,8 +19,6 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fangkong.command import selectors
-from fangkong.command.exports import dashboard_workbook
-from fangkong.command.models import AnalysisReport
 from fangkong.command.report_formats import (
     exception_lines,
     figure_headers,
@@ -28,27 +26,27 @@ from fangkong.command.report_formats import (
     keyperson_community_headers,
     keyperson_community_rows,
     keyperson_rows,
-    report_pdf,
-    report_workbook,
     unit_headers,
     unit_rows,
 )
-from fangkong.command.reports import report_for, report_signatures
+from fangkong.command.reports import report_for, report_signatures, report_status_line
 from fangkong.command.services import (
+    ReportFormat,
+    analysis_report_export,
     analysis_report_save,
     analysis_report_sign,
     can_draft_report,
     can_sign_report,
+    units_export,
 )
-from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
-from fangkong.core.jurisdiction import jurisdiction_root, scope_q
-from fangkong.core.names import person_name
+from fangkong.core.http import client_ip
+from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.core.params import FIRST_DAY, LAST_DAY, MAX_SPAN_DAYS
 from fangkong.core.text import validate_text
 from fangkong.org.models import Unit
-from fangkong.org.selectors import unit_get_for_user
+from fangkong.org.selectors import unit_get_for_user, unit_list_for_user
 from fangkong.sites.choices import SiteKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -135,7 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "data": data,
         "filters": filters,
-        "units": Unit.objects.filter(scope_q(request.user, unit_field="")).order_by("path"),
+        "units": unit_list_for_user(user=request.user, counts=False),
         "kinds": SiteKind.choices,
         "wall": request.GET.get("wall") == "1",
         "config": {
@@ -183,16 +181,17 @@ def units_xlsx(request: HttpRequest) -> HttpResponse:
     title = _("%(unit)s: checks on %(day)s") % {"unit": name, "day": filters["day"]}
 
     def respond(reason: str) -> HttpResponse:
-        data = selectors.dashboard(scope=scope, day=filters["day"], first=filters["first"])
-        audit_record(
+        content = units_export(
             actor=request.user,
-            action="command.units_export",
-            target=scope.unit,
+            scope=scope,
+            day=filters["day"],
+            first=filters["first"],
+            kind=filters["kind"],
+            title=title,
             reason=reason,
-            request=request,
-            extra={"day": filters["day"].isoformat(), "kind": filters["kind"]},
+            ip=client_ip(request),
         )
-        response = HttpResponse(dashboard_workbook(title=title, data=data), content_type=XLSX)
+        response = HttpResponse(content, content_type=XLSX)
         filename = f"units-{filters['day'].isoformat()}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
@@ -217,17 +216,6 @@ def _report_day(value: str) -> date:
     return day
 
 
-def _status_line(report: AnalysisReport) -> str:
-    if report.signed:
-        return _("Signed by %(name)s at %(time)s") % {
-            "name": person_name(report.signed_by) if report.signed_by else "—",
-            "time": timezone.localtime(report.signed_at).strftime("%Y-%m-%d %H:%M"),
-        }
-    return _("Draft: figures as of %(time)s") % {
-        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    }
-
-
 @login_required
 def report_index(request: HttpRequest) -> HttpResponse:
     unit_id = _int(request.GET.get("unit"))
@@ -246,7 +234,7 @@ def report_detail(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
         "unit": unit,
         "report": report,
         "data": data,
-        "status_line": _status_line(report),
+        "status_line": report_status_line(report),
         "figure_headers": figure_headers(),
         "figure_rows": figure_rows(data),
         "unit_headers": unit_headers(),
@@ -258,7 +246,7 @@ def report_detail(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
         "signatures": report_signatures(report),
         "may_draft": not report.signed and can_draft_report(request.user, unit),
         "may_sign": not report.signed and can_sign_report(request.user, unit),
-        "units": Unit.objects.filter(scope_q(request.user, unit_field="")).order_by("path"),
+        "units": unit_list_for_user(user=request.user, counts=False),
     }
     return render(request, "command/report.html", context)
 
@@ -288,31 +276,20 @@ def report_sign(request: HttpRequest, unit_id: int, day: str) -> HttpResponse:
     return redirect("command:report", unit_id=unit.pk, day=day)
 
 
-def _report_file(request: HttpRequest, unit_id: int, day: str, fmt: str) -> HttpResponse:
+def _report_file(request: HttpRequest, unit_id: int, day: str, fmt: ReportFormat) -> HttpResponse:
     unit = _report_unit(request, unit_id)
     the_day = _report_day(day)
 
     def respond(reason: str) -> HttpResponse:
-        report, data = report_for(unit=unit, day=the_day)
-        render_file, content_type = {
-            "pdf": (report_pdf, "application/pdf"),
-            "xlsx": (report_workbook, XLSX),
-        }[fmt]
-        body = render_file(
-            data=data,
-            status_line=_status_line(report),
-            remarks=report.remarks,
-            judgement=report.judgement,
-            signatures=report_signatures(report),
-        )
-        audit_record(
+        body = analysis_report_export(
             actor=request.user,
-            action=f"command.report_{fmt}",
-            target=report if report.pk else unit,
+            unit=unit,
+            day=the_day,
+            fmt=fmt,
             reason=reason,
-            request=request,
-            extra={"unit": unit.code, "day": day},
+            ip=client_ip(request),
         )
+        content_type = "application/pdf" if fmt == "pdf" else XLSX
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="report-{unit.code}-{day}.{fmt}"'
         return response

@@ -8,18 +8,29 @@ from fangkong.core.jurisdiction import scope_q
 from fangkong.org.models import Staff, Unit
 
 
-def unit_list_for_user(*, user: Any) -> QuerySet[Unit]:
-    return (
-        Unit.objects.filter(scope_q(user, unit_field=""))
-        .select_related("parent")
-        .annotate(staff_count=Count("staff", distinct=True))
-        .order_by("path")
-    )
+def unit_list_for_user(*, user: Any, counts: bool = True) -> QuerySet[Unit]:
+    """The units of the user's jurisdiction by path; with ``counts``, each with its parent and
+    ``staff_count`` (``counts=False`` for a plain choice of unit)."""
+    units = Unit.objects.filter(scope_q(user, unit_field="")).order_by("path")
+    if not counts:
+        return units
+    return units.select_related("parent").annotate(staff_count=Count("staff", distinct=True))
 
 
 def unit_get_for_user(*, user: Any, unit_id: int) -> Unit:
     """The unit, if the user's jurisdiction covers it; ``Unit.DoesNotExist`` otherwise."""
     return Unit.objects.filter(scope_q(user, unit_field="")).get(pk=unit_id)
+
+
+def unit_get_by_code(*, code: str) -> Unit:
+    """The unit with this code, for commands run by the system; ``Unit.DoesNotExist`` if none."""
+    return Unit.objects.get(code=code)
+
+
+def unit_top() -> Unit | None:
+    """The installation's one top unit, None unless there is exactly one."""
+    roots = list(Unit.objects.filter(parent=None)[:2])
+    return roots[0] if len(roots) == 1 else None
 
 
 def staff_list_for_user(

@@ -22,7 +22,7 @@ from fangkong.core.identity import blind_index_of
 from fangkong.core.jurisdiction import scope_q, sees_everything
 from fangkong.core.validation import clean_phone
 from fangkong.org.permissions import can_verify_identity
-from fangkong.registration.inserts import PreparedInsert, prepare
+from fangkong.registration.fastpath import PreparedInsert, prepare
 from fangkong.registration.models import Person, Registration
 
 NAME_MAX = 50

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.roster.choices import LeaveKind, PatternKind
 from fangkong.roster.models import RosterRules
-from fangkong.roster.services import DEFAULT_TIME_LIMIT_S, MAX_DAYS, MAX_TIME_LIMIT_S
+from fangkong.roster.services import (
+    DEFAULT_TIME_LIMIT_S,
+    MAX_DAYS,
+    MAX_TIME_LIMIT_S,
+    RULE_FIELDS,
+)
 from fangkong.roster.widgets import PersonChoiceField
 
 
@@ -69,19 +74,7 @@ class RulesForm(forms.ModelForm):
 
     class Meta:
         model = RosterRules
-        fields = [
-            "pattern",
-            "min_rest_hours",
-            "forbid_night_to_morning",
-            "max_consecutive_days",
-            "max_consecutive_nights",
-            "max_hours_per_week",
-            "wartime",
-            "wartime_min_rest_hours",
-            "wartime_max_consecutive_days",
-            "wartime_max_consecutive_nights",
-            "wartime_max_hours_per_week",
-        ]
+        fields = ["pattern", *RULE_FIELDS]
 
 
 class QueueForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.core.actors import Actor
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import unit_in_scope
@@ -26,6 +27,7 @@ from fangkong.roster.advice import advice_summary
 from fangkong.roster.choices import PATTERN_SHIFTS, LeaveKind, PatternKind, RosterStatus
 from fangkong.roster.engine import police, rostering
 from fangkong.roster.engine.model import RosterInputError
+from fangkong.roster.export import roster_workbook
 from fangkong.roster.models import (
     ROSTER_ROLES,
     KeySite,
@@ -179,6 +181,22 @@ def shift_pattern_set(
     )
     audit_record(actor=actor, action="roster.pattern", target=pattern, extra={"kind": kind})
     return pattern
+
+
+@transaction.atomic
+def roster_settings_set(*, actor: Any, unit: Unit, pattern: str, **values: Any) -> RosterRules:
+    """The rules page's one action: the unit's shift pattern (if it changes) and its rules,
+    both or neither."""
+    if pattern != pattern_for_unit(unit):
+        shift_pattern_set(actor=actor, unit=unit, kind=pattern)
+    return roster_rules_set(actor=actor, unit=unit, **values)
+
+
+def roster_export(*, actor: Actor, roster: Roster, reason: str, ip: str | None = None) -> bytes:
+    """The roster as an Excel workbook, audited as ``roster.export`` with the reason."""
+    content = roster_workbook(roster)
+    audit_record(actor=actor, action="roster.export", target=roster, reason=reason, ip=ip)
+    return content
 
 
 # -- key posts -------------------------------------------------------------------------------

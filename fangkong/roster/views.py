@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,18 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
+from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import user_unit
 from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import jobs_active
-from fangkong.org.models import Staff
 from fangkong.org.permissions import can_administer
 from fangkong.org.selectors import staff_list_for_user
 from fangkong.roster import advice, selectors, services
 from fangkong.roster.choices import LeaveKind
-from fangkong.roster.export import roster_workbook
 from fangkong.roster.forms import (
     GenerateForm,
     LeaveForm,
@@ -183,13 +180,8 @@ def roster_export(request: HttpRequest, roster_id: int) -> HttpResponse:
     roster = _roster_or_404(request, roster_id)
 
     def respond(reason: str) -> HttpResponse:
-        content = roster_workbook(roster)
-        audit_record(
-            actor=request.user,
-            action="roster.export",
-            target=roster,
-            reason=reason,
-            request=request,
+        content = services.roster_export(
+            actor=request.user, roster=roster, reason=reason, ip=client_ip(request)
         )
         response = HttpResponse(content, content_type=XLSX)
         name = f"roster-{roster.unit.code}-{roster.start.isoformat()}.xlsx"
@@ -207,7 +199,7 @@ def roster_export(request: HttpRequest, roster_id: int) -> HttpResponse:
 def leave_list(request: HttpRequest) -> HttpResponse:
     units = selectors.rosterable_units(user=request.user)
     paths = [u.path for u in units]
-    staff = Staff.objects.none()
+    staff = staff_list_for_user(user=request.user).none()
     if units:
         top = min(units, key=lambda u: len(u.path))  # the user's own: the others lie below it
         staff = staff_list_for_user(user=request.user, unit=top, subtree=True, active=True)
@@ -238,13 +230,8 @@ def roster_rules(request: HttpRequest) -> HttpResponse:
     form = RulesForm(request.POST or None, instance=rules, initial={"pattern": pattern})
     may_change = can_administer(request.user, unit)
     if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != "pattern"}
         try:
-            with transaction.atomic():
-                kind = form.cleaned_data["pattern"]
-                if kind != pattern:
-                    services.shift_pattern_set(actor=request.user, unit=unit, kind=kind)
-                services.roster_rules_set(actor=request.user, unit=unit, **values)
+            services.roster_settings_set(actor=request.user, unit=unit, **form.cleaned_data)
         except PermissionDeniedError as exc:
             return _forbidden(exc)
         except ValidationError as exc:

@@ -57,7 +57,11 @@ def _validate_site(errors: FieldErrors, data: dict[str, Any], exclude_pk: int | 
 
 
 @transaction.atomic
-def site_create(*, actor: Any, staff_ids: Iterable[int] = (), **data: Any) -> Site:
+def site_create(
+    *, actor: Any, staff_ids: Iterable[int] = (), photo: Any = None, **data: Any
+) -> Site:
+    """Set a site up, open from now, with its staff and (optional) first photo: a refused
+    photo leaves no site behind."""
     _require_admin(actor, data["unit"])
     errors = FieldErrors()
     _validate_site(errors, data, exclude_pk=None)
@@ -73,6 +77,8 @@ def site_create(*, actor: Any, staff_ids: Iterable[int] = (), **data: Any) -> Si
     )
     _assign(site, staff_ids)
     audit_record(actor=actor, action="site.create", target=site)
+    if photo:
+        site_photo_add(actor=actor, site=site, upload=photo)
     return site
 
 

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -181,16 +180,6 @@ def _form_page(request: HttpRequest, form: SiteForm) -> HttpResponse:
     return render(request, "sites/site_form.html", context)
 
 
-@transaction.atomic
-def _create(request: HttpRequest, form: SiteForm) -> Site:
-    # One transaction around both services, so a refused photo leaves no site behind.
-    site = services.site_create(actor=request.user, staff_ids=form.staff_ids(), **form.site_data())
-    photo = form.cleaned_data.get("photo")
-    if photo:
-        services.site_photo_add(actor=request.user, site=site, upload=photo)
-    return site
-
-
 @login_required
 def site_create(request: HttpRequest) -> HttpResponse:
     if not can_administer_any(request.user):
@@ -198,7 +187,12 @@ def site_create(request: HttpRequest) -> HttpResponse:
     form = SiteForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            site = _create(request, form)
+            site = services.site_create(
+                actor=request.user,
+                staff_ids=form.staff_ids(),
+                photo=form.cleaned_data.get("photo"),
+                **form.site_data(),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         except PermissionDeniedError as exc:

@@ -36,8 +36,8 @@ def cell_costs(
     for i, person in enumerate(problem.people):
         for day, shift in person.busy.items():
             rows[i][day] = (shift, "")
-    for person, day, shift, post in roster:
-        rows[person][day] = (shift, post)
+    for who, day, shift, post in roster:
+        rows[who][day] = (shift, post)
     costs: Counter[str] = Counter()
     staffed = Counter((day, shift, post) for _, day, shift, post in roster)
     missing: dict[tuple[int, str, str], int] = {}

@@ -56,10 +56,10 @@ def evaluate(text: str, roster: Mapping[str, Sequence[str]]) -> Report:
             continue
         problems += _check_employee(row, line, length, cannot_follow)
     for row in data.get("SECTION_DAYS_OFF", []):
-        line = roster.get(row[0], [])
-        for day in row[1:]:
-            if day.strip() and int(day) < len(line) and line[int(day)]:
-                problems.append(f"{row[0]}: works on fixed day off {day}")
+        worked = roster.get(row[0], [])
+        for off in row[1:]:
+            if off.strip() and int(off) < len(worked) and worked[int(off)]:
+                problems.append(f"{row[0]}: works on fixed day off {off}")
 
     requests = 0
     for row in data.get("SECTION_SHIFT_ON_REQUESTS", []):

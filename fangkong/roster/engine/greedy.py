@@ -141,9 +141,9 @@ class _Filler:
         self.place: list[dict[int, str]] = [{} for _ in problem.people]
         for (person, day), (_, post) in fixed.items():
             self.place[index[person]][day] = self.posts[post].group
-        for person, worked in enumerate(self.worked):
+        for who, worked in enumerate(self.worked):
             for day, shift in worked.items():
-                self._count_goals(person, day, shift, 1)
+                self._count_goals(who, day, shift, 1)
 
     def keep_day(self, day: int, start: Mapping[Cell, Duty]) -> None:
         kept = sorted(
@@ -234,8 +234,8 @@ class _Filler:
     def _undo_to(self, point: int) -> None:
         """Take back every assignment and removal made since ``point``, newest first."""
         while len(self.journal) > point:
-            added, *duty = self.journal.pop()
-            self._apply(not added, *duty)
+            added, person, day, shift, post_id = self.journal.pop()
+            self._apply(not added, person, day, shift, post_id)
 
     def _able(self, post_id: str) -> list[int]:
         if post_id not in self.able:
@@ -326,7 +326,7 @@ class _Filler:
         if day in self.worked[person] and day not in mine:
             return False  # busy or fixed that day
         near = [d for d in mine if abs(d - day) <= 2]
-        choices = [(d,) for d in mine]
+        choices: list[tuple[int, ...]] = [(d,) for d in mine]
         choices += [(a, b) for i, a in enumerate(near) for b in near[i + 1 :]]
         for given_up in choices:
             if day in self.worked[person] and day not in given_up:

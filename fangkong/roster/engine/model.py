@@ -283,8 +283,8 @@ def _check_problem(problem: Problem) -> None:
         _known(dependency.needs, post_ids, "dependencies")
     for person in problem.people:
         _check_rules(person.rules, shift_ids, f"people.{person.id}")
-        for shift in person.busy.values():
-            _known(shift, shift_ids, f"people.{person.id}.busy")
+        for busy in person.busy.values():
+            _known(busy, shift_ids, f"people.{person.id}.busy")
 
 
 def _check_rules(rules: Rules, shift_ids: set[str], where: str) -> None:

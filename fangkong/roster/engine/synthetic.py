@@ -275,7 +275,7 @@ def _role_staff(rng, shape, unit, county, role, squads, numbered) -> list[Staff]
     count = round((shape.staff - shape.leaders) * share)
     mobile = round(count * shape.mobile_share)
     per_squad = _apportion(count - mobile, demand)
-    result = []
+    result: list[Staff] = []
     for squad, size in zip(squads, per_squad, strict=True):
         ids = frozenset(s.id for s in squad)
         for k in range(size):

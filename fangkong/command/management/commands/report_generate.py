@@ -11,11 +11,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from fangkong.command.models import AnalysisReport
 from fangkong.command.report_files import report_file_save
-from fangkong.command.report_formats import report_pdf, report_workbook
-from fangkong.command.reports import report_for, report_signatures
+from fangkong.command.services import analysis_report_drafts, report_files
 from fangkong.org.models import Unit
+from fangkong.org.selectors import unit_get_by_code, unit_top
 
 
 class Command(BaseCommand):
@@ -39,37 +38,23 @@ class Command(BaseCommand):
         out = Path(options["out"]) if options["out"] else None
         if out:
             out.mkdir(parents=True, exist_ok=True)
-        # The units below first, so that each report above sees the ones it sums.
-        units = sorted(
-            Unit.objects.filter(path__startswith=top.path), key=lambda u: -u.path.count("/")
-        )
-        for unit in units:
-            AnalysisReport.objects.get_or_create(unit=unit, day=day)
-            report, data = report_for(unit=unit, day=day)
+        for unit, report, data in analysis_report_drafts(top=top, day=day):
             if out or options["save"]:
-                status = report.get_status_display()
-                kwargs: dict[str, Any] = {
-                    "data": data,
-                    "status_line": str(status),
-                    "remarks": report.remarks,
-                    "judgement": report.judgement,
-                    "signatures": report_signatures(report),
-                }
-                files = {"pdf": report_pdf(**kwargs), "xlsx": report_workbook(**kwargs)}
+                files = report_files(report, data)
                 self._write(files, unit_code=unit.code, day=day, out=out, save=options["save"])
             self.stdout.write(f"{unit.code} {day} {report.status}: {data['summary']}")
 
     def _top(self, code: str | None) -> Unit:
         if code:
             try:
-                return Unit.objects.get(code=code)
+                return unit_get_by_code(code=code)
             except Unit.DoesNotExist:
                 raise CommandError(f"no unit with code {code!r}") from None
         # The timer of docs/deploy.md names no unit: an installation has one top unit.
-        roots = list(Unit.objects.filter(parent=None)[:2])
-        if len(roots) != 1:
+        top = unit_top()
+        if top is None:
             raise CommandError("give --unit: there is not exactly one top unit")
-        return roots[0]
+        return top
 
     def _write(
         self, files: dict[str, bytes], *, unit_code: str, day: date, out: Path | None, save: bool

@@ -10,7 +10,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from fangkong.core.identity import EncryptedTextField
-from fangkong.registration import inserts
+from fangkong.registration import fastpath
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def clear(field: models.Field, value: Any) -> Any:
 
 
 def assert_orm_values(objs: list[models.Model]) -> None:
-    prepared = inserts.prepare(objs)
+    prepared = fastpath.prepare(objs)
     width = len(prepared.fields)
     assert len(prepared.params) == width * len(objs)
     for row, obj in enumerate(objs):

@@ -81,9 +81,12 @@ def _open_episodes(person_ids: set[int]) -> dict[int, Any]:
 
     if not person_ids:
         return {}
-    rows = KeyPerson.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)
-    return {kp.person_id: kp for kp in rows.select_related("category").only(
-        "id", "person_id", "category__name")}  # fmt: skip
+    rows = (
+        KeyPerson.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)
+        .select_related("category")
+        .only("id", "person_id", "category__name")
+    )
+    return {kp.person_id: kp for kp in rows}
 
 
 def _measure_notice(episode: Any) -> AlertNotice:

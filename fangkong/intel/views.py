@@ -107,7 +107,7 @@ def list_columns(request: HttpRequest, list_id: int) -> HttpResponse:
         sheets = lists.upload_sheets(watch_list)
     except lists.tabular.FileError:
         # Unreadable: the job fails the list with the file's problem in its report.
-        job = lists.watch_list_start(actor=request.user, watch_list=watch_list, columns={})
+        job = lists.watch_list_start(actor=request.user, watch_list=watch_list, columns=None)
         return _follow(job, back) if job else redirect(back)
     labels, guessed = listfile.header_choices(sheets)
     fields = [(f.key, FIELD_LABELS[f.key]) for f in listfile.FIELDS]

@@ -138,3 +138,23 @@ def test_a_person_corrects_the_guessed_columns_before_the_import(
     assert Match.objects.filter(record_id__isnull=False).count() == 1
     assert client.get(url).status_code == 302  # started once: the page now follows the job
     assert Job.objects.count() == 1
+
+
+def test_an_unreadable_file_goes_straight_to_its_failed_import(commander: Any) -> None:
+    client = login(commander)
+    answer = client.post(
+        reverse("intel:lists"),
+        {
+            "name": "坏文件",
+            "source": "铁路公安",
+            "purpose": "manifest",
+            "legal_basis": "传染病防治法",
+            "expires_on": (timezone.localdate() + timezone.timedelta(days=7)).isoformat(),
+            "file": SimpleUploadedFile("名单.xlsx", b"not a workbook"),
+        },
+    )
+    columns = client.get(answer["Location"])
+    assert columns.status_code == 302 and "/jobs/" in columns["Location"]
+    run_queued_jobs()
+    watch_list = WatchList.objects.get()
+    assert watch_list.status == "failed" and watch_list.problem_count == 1

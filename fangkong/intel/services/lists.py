@@ -109,19 +109,22 @@ def upload_sheets(watch_list: WatchList) -> list[tabular.Sheet]:
     return tabular.read_sheets(watch_list.file_name, data, max_rows=listfile.MAX_ROWS)
 
 
-def watch_list_start(*, actor: Any, watch_list: WatchList, columns: dict[str, str]) -> Any:
+def watch_list_start(*, actor: Any, watch_list: WatchList, columns: dict[str, str] | None) -> Any:
     """Start the import of a list still waiting for its columns: ``columns`` maps each field
-    to the header label a person chose ("" for none). The job, once only."""
+    to the header label a person chose ("" for none); None keeps the guess (a file that
+    cannot be read, whose job fails the list with the reason). The job, once only."""
     from fangkong.jobs.models import Job
 
     if not can_work_intel(actor, watch_list.unit):
         raise PermissionDeniedError(_("You cannot import lists for this unit."))
     errors = FieldErrors()
     fields = {f.key for f in listfile.FIELDS}
-    chosen = {key: label for key, label in columns.items() if key in fields and label}
-    if len(set(chosen.values())) < len(chosen):
+    chosen = {key: label for key, label in (columns or {}).items() if key in fields and label}
+    if columns is None:
+        pass
+    elif len(set(chosen.values())) < len(chosen):
         errors.add("columns", _("Give each column to one field only."), "column_twice")
-    if not chosen.keys() & {*listfile.IDENTIFIERS, "train"}:
+    elif not chosen.keys() & {*listfile.IDENTIFIERS, "train"}:
         errors.add(
             "columns",
             _("Choose the column of document numbers, phones, plates or trains."),
@@ -136,7 +139,8 @@ def watch_list_start(*, actor: Any, watch_list: WatchList, columns: dict[str, st
         audit_record(
             actor=actor, action="intel.list_columns", target=locked, extra={"columns": chosen}
         )
-        return _import_start(actor, locked, {key: columns.get(key, "") for key in fields})
+        mapping = {key: columns.get(key, "") for key in fields} if columns is not None else {}
+        return _import_start(actor, locked, mapping)
 
 
 def watch_list_import_run(

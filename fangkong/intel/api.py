@@ -179,7 +179,7 @@ def alert_out(alert: Alert) -> AlertOut:
     return AlertOut(
         id=alert.pk,
         site=alert.site.name,
-        purpose=alert.entry.watch_list.get_purpose_display(),
+        purpose=alert.reason,
         basis=alert.get_basis_display(),
         check_id=alert.screening_check_id,
         registration_id=alert.registration_id,

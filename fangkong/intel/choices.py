@@ -36,6 +36,8 @@ class RecordType(models.TextChoices):
     CHECK = "check", _("Check")
     TRAVEL_GROUP = "travel_group", _("Travel group")
     VEHICLE_PASS = "vehicle_pass", _("Vehicle pass")
+    KEY_PERSON = "key_person", _("Key person")
+    RESIDENT = "resident", _("Grid resident")
 
 
 class MatchStatus(models.TextChoices):

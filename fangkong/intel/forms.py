@@ -28,6 +28,24 @@ class WatchListForm(forms.Form):
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=21)
 
 
+class ColumnsForm(forms.Form):
+    """A column (by its header) for each field of a list, the guessed one preselected."""
+
+    def __init__(
+        self, *args: Any, labels: list[str], fields: list[tuple[str, Any]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(label, label) for label in labels]
+        self.field_keys = [key for key, _label in fields]
+        for key, label in fields:
+            self.fields[f"col_{key}"] = forms.ChoiceField(
+                label=label, choices=choices, required=False
+            )
+
+    def columns(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"col_{key}"] for key in self.field_keys}
+
+
 class TraceForm(forms.Form):
     case_kind = forms.ChoiceField(label=_("Case"), choices=CaseKind.choices)
     doc_number = forms.CharField(label=_("Document number"), max_length=40, required=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -94,20 +94,43 @@ class ListRead:
     duplicates: int = 0
 
 
-def guess(sheet: Sheet) -> tuple[int, dict[str, int | None]]:
-    """The header row of ``sheet`` and the column of each field."""
+def guess(
+    sheet: Sheet, columns: Mapping[str, str] | None = None
+) -> tuple[int, dict[str, int | None]]:
+    """The header row of ``sheet`` and the column of each field: guessed from the headers,
+    or, for the fields in ``columns``, the column headed by the label a person chose there
+    (none for an empty label, or where this sheet has no such header)."""
     header = tabular.find_header(sheet, FIELDS)
-    return header.row, tabular.guess_columns(header.labels, FIELDS)
+    mapping = tabular.guess_columns(header.labels, FIELDS)
+    for key, label in (columns or {}).items():
+        if key in mapping:
+            mapping[key] = header.labels.index(label) if label in header.labels else None
+    return header.row, mapping
 
 
-def read_list(sheets: Sequence[Sheet]) -> ListRead:
+def header_choices(sheets: Sequence[Sheet]) -> tuple[list[str], dict[str, str]]:
+    """For the column mapping page: the header labels of the sheets (each once, in order),
+    and the guessed label of each field (from the first sheet that has one)."""
+    labels: list[str] = []
+    guessed: dict[str, str] = {f.key: "" for f in FIELDS}
+    for sheet in sheets:
+        header = tabular.find_header(sheet, FIELDS)
+        mapping = tabular.guess_columns(header.labels, FIELDS)
+        labels.extend(label for label in header.labels if label and label not in labels)
+        for key, column in mapping.items():
+            if column is not None and not guessed[key]:
+                guessed[key] = header.labels[column]
+    return labels, guessed
+
+
+def read_list(sheets: Sequence[Sheet], columns: Mapping[str, str] | None = None) -> ListRead:
     """Every entry of every sheet whose header names at least one identifier; a row without
     any readable identifier (nor a train and seat) is reported, a repeated row counted and
-    dropped."""
+    dropped. ``columns`` (field → header label) overrides the guess (:func:`guess`)."""
     result = ListRead()
     seen: set[tuple[Any, ...]] = set()
     for sheet in sheets:
-        header_row, mapping = guess(sheet)
+        header_row, mapping = guess(sheet, columns)
         if all(mapping[key] is None for key in (*IDENTIFIERS, "train")):
             continue
         extract = tabular.extract(sheet, header_row, mapping, FIELDS)

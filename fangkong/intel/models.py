@@ -218,11 +218,25 @@ class MatchTask(models.Model):
 
 
 class Alert(models.Model):
-    """A person or plate on an active list seen at a checkpoint: the check or registration
-    is flagged by this row, and the site's unit and the command centre see it."""
+    """A person or plate on an active list, or a person under an open key-person measure,
+    seen at a checkpoint: the check or registration is flagged by this row, and the site's
+    unit and the command centre see it. One of ``entry`` and ``key_person`` is set."""
 
     entry = models.ForeignKey(
-        ListEntry, verbose_name=_("list entry"), on_delete=models.CASCADE, related_name="+"
+        ListEntry,
+        verbose_name=_("list entry"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key_person = models.ForeignKey(
+        "keypersons.KeyPerson",
+        verbose_name=_("key person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     basis = models.CharField(_("matched on"), max_length=20, choices=MatchBasis.choices)
     screening_check = models.ForeignKey(
@@ -252,6 +266,13 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.basis}"
+
+    @property
+    def reason(self) -> str:
+        """Why the person was flagged: the list's purpose, or the key-person category."""
+        if self.key_person is not None:
+            return str(self.key_person.category)
+        return self.entry.watch_list.get_purpose_display() if self.entry is not None else ""
 
 
 class Trace(models.Model):

@@ -48,7 +48,9 @@ def task_get_for_user(*, user: Any, task_id: int) -> MatchTask:
 
 
 def alert_list(*, user: Any, check_id: int | None = None) -> QuerySet[Alert]:
-    rows = Alert.objects.filter(scope_q(user)).select_related("entry__watch_list", "site")
+    rows = Alert.objects.filter(scope_q(user)).select_related(
+        "entry__watch_list", "key_person__category", "site"
+    )
     if check_id is not None:
         rows = rows.filter(screening_check_id=check_id)
     return rows

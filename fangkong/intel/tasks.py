@@ -20,7 +20,8 @@ def list_import_job(ctx: JobContext) -> Outcome:
         message = gettext_noop("%(n)s entries stored.")
         ctx.report(percent=percent * 0.8, message=message, params={"n": done})
 
-    read = lists.watch_list_import_run(watch_list=watch_list, progress=progress)
+    columns = ctx.params.get("columns") or None  # as a person confirmed them, else guessed
+    read = lists.watch_list_import_run(watch_list=watch_list, progress=progress, columns=columns)
     counts: dict[str, int] = {}
     if read.entries:
         ctx.report(percent=80, message=gettext_noop("Matching."), force=True)

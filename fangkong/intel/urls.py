@@ -6,6 +6,7 @@ app_name = "intel"
 urlpatterns = [
     path("", views.list_index, name="lists"),
     path("lists/<int:list_id>/", views.list_detail, name="list"),
+    path("lists/<int:list_id>/columns/", views.list_columns, name="list_columns"),
     path("lists/<int:list_id>/report.xlsx", views.list_report, name="list_report"),
     path("review/", views.review_queue, name="review"),
     path("matches/<int:match_id>/review/", views.match_review, name="match_review"),

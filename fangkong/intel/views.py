@@ -17,8 +17,10 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import jurisdiction_root
-from fangkong.intel import presenters, selectors
-from fangkong.intel.forms import TraceForm, WatchListForm
+from fangkong.intel import listfile, presenters, selectors
+from fangkong.intel.choices import ListStatus
+from fangkong.intel.forms import ColumnsForm, TraceForm, WatchListForm
+from fangkong.intel.messages import FIELD_LABELS
 from fangkong.intel.permissions import can_work_intel
 from fangkong.intel.services import lists, matching, notices, tracing
 from fangkong.jobs.models import Job
@@ -81,15 +83,49 @@ def list_index(request: HttpRequest) -> HttpResponse:
                 expires_on=data["expires_on"],
                 file_name=upload.name,
                 data=upload.read(lists.tabular.read.MAX_BYTES + 1),
+                start=False,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            job = Job.objects.filter(kind="intel.import", params__list_id=watch_list.pk).first()
-            back = reverse("intel:list", args=[watch_list.pk])
-            return _follow(job, back) if job else redirect(back)
+            return redirect("intel:list_columns", list_id=watch_list.pk)
     context = {"form": form, "lists": selectors.watch_list_list(user=request.user)[:100]}
     return render(request, "intel/lists.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def list_columns(request: HttpRequest, list_id: int) -> HttpResponse:
+    """The columns guessed for each field of an uploaded list, for a person to correct
+    before the import job runs."""
+    _guard(request)
+    watch_list = _get(selectors.watch_list_get_for_user, user=request.user, list_id=list_id)
+    back = reverse("intel:list", args=[watch_list.pk])
+    job = Job.objects.filter(kind="intel.import", params__list_id=watch_list.pk).first()
+    if job is not None or watch_list.status != ListStatus.IMPORTING:
+        return _follow(job, back) if job else redirect(back)
+    try:
+        sheets = lists.upload_sheets(watch_list)
+    except lists.tabular.FileError:
+        # Unreadable: the job fails the list with the file's problem in its report.
+        job = lists.watch_list_start(actor=request.user, watch_list=watch_list, columns=None)
+        return _follow(job, back) if job else redirect(back)
+    labels, guessed = listfile.header_choices(sheets)
+    fields = [(f.key, FIELD_LABELS[f.key]) for f in listfile.FIELDS]
+    initial = {f"col_{key}": label for key, label in guessed.items()}
+    form = ColumnsForm(request.POST or None, initial=initial, labels=labels, fields=fields)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = lists.watch_list_start(
+                actor=request.user, watch_list=watch_list, columns=form.columns()
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return _follow(job, back) if job else redirect(back)
+    context = {"list": watch_list, "form": form, "sheets": [sheet.name for sheet in sheets]}
+    return render(request, "intel/list_columns.html", context, status=422 if form.errors else 200)
 
 
 @login_required

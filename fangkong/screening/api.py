@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from fangkong.core.http import client_ip
+from fangkong.intel import services as intel_services
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.screening import presenters, selectors, services
 from fangkong.screening.policy import area_names, policy_client_json, policy_in_force
@@ -62,6 +63,8 @@ def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, Any]:
             registration_id=payload.registration_id,
         ):
             return _key_reused(again)
+        # A retry (the first answer was lost): the officer still gets the alerts.
+        again.alerts = intel_services.alert_notices(check=again)
         return 200, presenters.check_out(again)
     site = site_get_for_user(user=request.user, site_id=payload.site_id)
     registration = None

@@ -13,6 +13,7 @@ from fangkong.screening.messages import outcome_label, reasons_out
 from fangkong.screening.models import Check
 from fangkong.screening.policy import InForce, area_names
 from fangkong.screening.schemas import (
+    CheckAlertOut,
     CheckOut,
     DecisionOut,
     LastCheckOut,
@@ -53,6 +54,10 @@ def check_out(check: Check, names: dict[str, str] | None = None) -> CheckOut:
         policy_version=check.policy_version,
         checked_at=check.checked_at,
         received_at=check.received_at,
+        alerts=[
+            CheckAlertOut(purpose=a.purpose, basis=a.basis, message=a.message)
+            for a in getattr(check, "alerts", ())
+        ],
     )
 
 

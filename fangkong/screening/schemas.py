@@ -75,6 +75,15 @@ class PersonMaskedOut(Schema):
     phone: str
 
 
+class CheckAlertOut(Schema):
+    """Why the person or plate is flagged (an outside list's purpose or a key-person
+    category), what matched, and what to do: nothing more of the list or the person."""
+
+    purpose: str
+    basis: str
+    message: str
+
+
 class CheckOut(Schema):
     id: int
     idempotency_key: str
@@ -98,6 +107,9 @@ class CheckOut(Schema):
     policy_version: int
     checked_at: datetime
     received_at: datetime
+    # Raised when this check was recorded; given in the answer to recording it (201, or 200
+    # for a retry with the same key), empty in lists.
+    alerts: list[CheckAlertOut] = []
 
 
 class CheckFilter(Schema):

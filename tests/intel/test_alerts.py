@@ -3,6 +3,7 @@ officer gets the reason only."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -13,8 +14,10 @@ from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Role
 from fangkong.registration import services as registration_services
 from fangkong.screening.services import WalkUp, check_record
+from tests.conftest import login
 from tests.factories import SiteFactory, StaffFactory, UserFactory
 from tests.intel.helpers import csv_bytes, import_list
+from tests.keypersons.helpers import episode
 from tests.registration.conftest import id_number, road_data
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +82,60 @@ def test_an_expired_list_raises_nothing(commander: Any, tree: Any, sites: Any) -
         site=sites["ganzhou"][0], kind="road", submission_key="form-2", data=road_data(2)
     )
     assert not Alert.objects.exists()
+
+
+NOW = timezone.now()
+
+
+def post_check(client: Any, site: Any, key: str, number: str) -> Any:
+    body = {
+        "idempotency_key": key,
+        "site_id": site.pk,
+        "temperature": 36.5,
+        "outcome": "pass",
+        "override_reason": "核查",
+        "checked_at": NOW.isoformat(),
+        "person": {"name": "张三", "doc_number": number},
+    }
+    return client.post("/api/v1/checks", json.dumps(body), content_type="application/json")
+
+
+def test_the_check_api_answers_with_the_alert_and_no_more(
+    commander: Any, tree: Any, officer: Any
+) -> None:
+    number = id_number(5)
+    import_list(commander, tree.detachment, csv_bytes(["姓名", "身份证号"], [["张三", number]]))
+    site = SiteFactory(unit=officer.staff.unit)
+    client = login(officer)
+    first = post_check(client, site, "api-listed-1", number)
+    assert first.status_code == 201, first.content
+    alerts = first.json()["alerts"]
+    assert [set(a) for a in alerts] == [{"purpose", "basis", "message"}]
+    assert alerts[0]["purpose"] == "密切接触者"
+    assert "密接名单" not in first.content.decode()  # not the list's name, source or basis
+    assert number[-4:] not in json.dumps(alerts)
+    again = post_check(client, site, "api-listed-1", number)
+    assert again.status_code == 200 and again.json()["alerts"] == alerts
+    assert Alert.objects.count() == 1
+    clean = post_check(client, site, "api-listed-2", id_number(6))
+    assert clean.status_code == 201 and clean.json()["alerts"] == []
+    listed = client.get("/api/v1/checks").json()
+    assert all(row["alerts"] == [] for row in listed)
+
+
+def test_a_person_under_an_open_measure_is_flagged_at_the_check(
+    world: Any, tree: Any, officer: Any
+) -> None:
+    kp = episode(world, 7, category="close_contact")
+    site = SiteFactory(unit=officer.staff.unit)
+    response = post_check(login(officer), site, "api-measure-1", kp.person.doc_number)
+    assert response.status_code == 201, response.content
+    (alert,) = response.json()["alerts"]
+    assert alert["purpose"] == str(kp.category)
+    stored = Alert.objects.get()
+    assert stored.key_person_id == kp.pk and stored.entry_id is None
+    assert stored.screening_check_id == response.json()["id"]
+    kp.status = "released"
+    kp.save(update_fields=["status"])
+    released = post_check(login(officer), site, "api-measure-2", kp.person.doc_number)
+    assert released.json()["alerts"] == []

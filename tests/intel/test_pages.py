@@ -13,6 +13,7 @@ from django.utils import timezone
 from fangkong.core.models import AuditLog
 from fangkong.intel.models import Match, Trace, WatchList
 from fangkong.intel.services import tracing
+from fangkong.jobs.models import Job
 from tests.conftest import login
 from tests.factories import PersonFactory, SiteFactory, UserFactory
 from tests.intel.helpers import csv_bytes, import_list, registration_of
@@ -39,9 +40,17 @@ def test_upload_runs_as_a_job_and_shows_the_list(commander: Any, sites: Any) -> 
             "file": upload,
         },
     )
+    watch_list = WatchList.objects.get()
+    assert answer["Location"] == reverse("intel:list_columns", args=[watch_list.pk])
+    columns = client.get(answer["Location"])
+    assert columns.status_code == 200
+    assert columns.context["form"]["col_doc_number"].value() == "身份证号"
+    assert columns.context["form"]["col_phone"].value() == ""
+    picked = {"col_name": "姓名", "col_doc_number": "身份证号"}
+    answer = client.post(answer["Location"], picked)
     assert answer.status_code == 302 and "/jobs/" in answer["Location"]
     run_queued_jobs()
-    watch_list = WatchList.objects.get()
+    watch_list.refresh_from_db()
     page = client.get(reverse("intel:list", args=[watch_list.pk]))
     assert page.status_code == 200
     assert person.doc_number not in page.content.decode()
@@ -90,3 +99,62 @@ def test_refused_without_the_role_or_outside_the_jurisdiction(
     other = login(other_officer)
     assert other.get(reverse("intel:list", args=[watch_list.pk])).status_code == 404
     assert Trace.objects.count() == 0
+
+
+def _upload(client: Any, data: bytes) -> Any:
+    fields = {
+        "name": "手工名单",
+        "source": "铁路公安",
+        "purpose": "manifest",
+        "legal_basis": "传染病防治法",
+        "expires_on": (timezone.localdate() + timezone.timedelta(days=7)).isoformat(),
+        "file": SimpleUploadedFile("名单.csv", data),
+    }
+    return client.post(reverse("intel:lists"), fields)
+
+
+def test_a_person_corrects_the_guessed_columns_before_the_import(
+    commander: Any, sites: Any
+) -> None:
+    person = PersonFactory()
+    registration_of(sites["ganzhou"][0], person)
+    client = login(commander)
+    # "号码" names no field: nothing is guessed for it, the person picks it.
+    rows = [["甲", person.doc_number, "备注一"], ["乙", "620702199001010000", "备注二"]]
+    answer = _upload(client, csv_bytes(["姓名", "号码", "备注"], rows))
+    url = answer["Location"]
+    form = client.get(url).context["form"]
+    assert form["col_doc_number"].value() == ""
+    assert not Job.objects.exists()
+    twice = client.post(url, {"col_name": "姓名", "col_doc_number": "姓名"})
+    assert twice.status_code == 422 and not Job.objects.exists()
+    nothing = client.post(url, {"col_name": "姓名"})
+    assert nothing.status_code == 422
+    assert "号码" in nothing.content.decode()
+    done = client.post(url, {"col_name": "姓名", "col_doc_number": "号码"})
+    assert done.status_code == 302
+    assert Job.objects.get().params["columns"]["doc_number"] == "号码"
+    run_queued_jobs()
+    assert Match.objects.filter(record_id__isnull=False).count() == 1
+    assert client.get(url).status_code == 302  # started once: the page now follows the job
+    assert Job.objects.count() == 1
+
+
+def test_an_unreadable_file_goes_straight_to_its_failed_import(commander: Any) -> None:
+    client = login(commander)
+    answer = client.post(
+        reverse("intel:lists"),
+        {
+            "name": "坏文件",
+            "source": "铁路公安",
+            "purpose": "manifest",
+            "legal_basis": "传染病防治法",
+            "expires_on": (timezone.localdate() + timezone.timedelta(days=7)).isoformat(),
+            "file": SimpleUploadedFile("名单.xlsx", b"not a workbook"),
+        },
+    )
+    columns = client.get(answer["Location"])
+    assert columns.status_code == 302 and "/jobs/" in columns["Location"]
+    run_queued_jobs()
+    watch_list = WatchList.objects.get()
+    assert watch_list.status == "failed" and watch_list.problem_count == 1

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from fangkong.intel.choices import MatchBasis
+from fangkong.intel.choices import MatchBasis, RecordType
 from fangkong.intel.services import matching, tracing
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,8 @@ LARGE = {
     "registration_person": "p",
     "registration_travelgroup": "g",
     "screening_vehiclepassdriver": "d",
+    "keypersons_keyperson": "k",
+    "grid_resident": "res",
 }
 
 
@@ -50,7 +52,14 @@ def scanned(text: str, sql: str) -> list[str]:
     return out
 
 
-SOURCES = [s for s in matching.SOURCES if s.basis != MatchBasis.PLATE_NEAR]
+# Every source, with those the key-person and grid apps register.
+SOURCES = [s for s in matching.sources() if s.basis != MatchBasis.PLATE_NEAR]
+
+
+def test_key_persons_and_residents_are_sources() -> None:
+    kinds = {(s.record_type, s.basis) for s in SOURCES}
+    for record in (RecordType.KEY_PERSON, RecordType.RESIDENT):
+        assert {(record, MatchBasis.DOCUMENT), (record, MatchBasis.PHONE)} <= kinds
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: f"{s.basis}-{s.record_type}")

@@ -1,8 +1,10 @@
-"""Alerts at the checkpoint: a person or plate on an active list is registered or checked.
+"""Alerts at the checkpoint: a person or plate on an active list, or a person under an open
+key-person measure, is registered or checked.
 
 The screening and registration services call :func:`alerts_for` once the check or the
 registrations are saved (one line each). It looks the identifiers up in the entries of the
-lists in force (three indexed look-ups), stores an :class:`~fangkong.intel.models.Alert` per
+lists in force (three indexed look-ups) and the person among the open key-person episodes
+(one look-up by person), stores an :class:`~fangkong.intel.models.Alert` per
 entry found, which flags the check or registration for the site's unit and the command
 centre, and returns what the officer is shown: the reason, no more.
 """
@@ -72,6 +74,34 @@ def _notice(alert: Alert, purpose: str) -> AlertNotice:
     )
 
 
+def _open_episodes(person_ids: set[int]) -> dict[int, Any]:
+    """The open key-person episode of each person (at most one each), with its category."""
+    from fangkong.keypersons.choices import OPEN_STATUSES
+    from fangkong.keypersons.models import KeyPerson
+
+    if not person_ids:
+        return {}
+    rows = (
+        KeyPerson.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)
+        .select_related("category")
+        .only("id", "person_id", "category__name")
+    )
+    return {kp.person_id: kp for kp in rows}
+
+
+def _measure_notice(episode: Any) -> AlertNotice:
+    category = str(episode.category)
+    message = _(
+        "Under a key-person measure (%(category)s): hold the person, keep distance, report to "
+        "the duty leader and the command centre."
+    )
+    return AlertNotice(
+        purpose=category,
+        basis=str(MatchBasis.DOCUMENT.label),
+        message=message % {"category": category},
+    )
+
+
 def _identifiers(record: Any) -> tuple[str, str, str]:
     group = getattr(record, "group", None)
     vehicle = group.vehicle if group is not None and group.vehicle_id else None
@@ -89,7 +119,8 @@ def alerts_for(*, check: Any = None, registrations: Iterable[Any] = ()) -> list[
     phone = {f[1] for f in found if f[1]}
     plate = {f[2] for f in found if f[2]}
     entries = list(_active_entries(doc, phone, plate))
-    if not entries:
+    episodes = _open_episodes({record.person_id for record in records if record.person_id})
+    if not entries and not episodes:
         return []
     alerts, notices = [], []
     for record, (d, p, v) in zip(records, found, strict=True):
@@ -106,5 +137,32 @@ def alerts_for(*, check: Any = None, registrations: Iterable[Any] = ()) -> list[
             )
             alerts.append(alert)
             notices.append(_notice(alert, entry.watch_list.purpose))
+        episode = episodes.get(record.person_id)
+        if episode is not None:
+            alerts.append(
+                Alert(
+                    key_person=episode,
+                    basis=MatchBasis.DOCUMENT,
+                    screening_check=record if check is not None else None,
+                    registration=None if check is not None else record,
+                    site_id=record.site_id,
+                    unit_id=record.site.unit_id,
+                )
+            )
+            notices.append(_measure_notice(episode))
     Alert.objects.bulk_create(alerts)
+    return notices
+
+
+def alert_notices(*, check: Any) -> list[AlertNotice]:
+    """The notices stored for ``check`` when it was recorded (for a retry of the same check)."""
+    rows = Alert.objects.filter(screening_check=check).select_related(
+        "entry__watch_list", "key_person__category"
+    )
+    notices = []
+    for alert in rows:
+        if alert.key_person is not None:
+            notices.append(_measure_notice(alert.key_person))
+        elif alert.entry is not None:
+            notices.append(_notice(alert, alert.entry.watch_list.purpose))
     return notices

@@ -53,9 +53,11 @@ def watch_list_create(
     expires_on: date,
     file_name: str,
     data: bytes,
+    start: bool = True,
 ) -> WatchList:
-    """Record a list with its upload and start the job that imports and matches it."""
-    from fangkong.jobs.services import job_start
+    """Record a list with its upload and start the job that imports and matches it (with
+    the guessed columns); with ``start=False`` the job waits for :func:`watch_list_start`
+    with the columns a person confirmed."""
 
     if not can_work_intel(actor, unit):
         raise PermissionDeniedError(_("You cannot import lists for this unit."))
@@ -84,18 +86,68 @@ def watch_list_create(
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit_record(actor=actor, action="intel.list_create", target=watch_list)
-        job_start(
-            actor=actor,
-            kind="intel.import",
-            params={"list_id": watch_list.pk},
-            unit=unit,
-            title=watch_list.name,
-        )
+        if start:
+            _import_start(actor, watch_list, {})
     return watch_list
 
 
+def _import_start(actor: Any, watch_list: WatchList, columns: dict[str, str]) -> Any:
+    from fangkong.jobs.services import job_start
+
+    return job_start(
+        actor=actor,
+        kind="intel.import",
+        params={"list_id": watch_list.pk, "columns": columns},
+        unit=watch_list.unit,
+        title=watch_list.name,
+    )
+
+
+def upload_sheets(watch_list: WatchList) -> list[tabular.Sheet]:
+    """The sheets of the list's upload, for the column mapping page (raises FileError)."""
+    data = bytes(watch_list.upload)
+    return tabular.read_sheets(watch_list.file_name, data, max_rows=listfile.MAX_ROWS)
+
+
+def watch_list_start(*, actor: Any, watch_list: WatchList, columns: dict[str, str] | None) -> Any:
+    """Start the import of a list still waiting for its columns: ``columns`` maps each field
+    to the header label a person chose ("" for none); None keeps the guess (a file that
+    cannot be read, whose job fails the list with the reason). The job, once only."""
+    from fangkong.jobs.models import Job
+
+    if not can_work_intel(actor, watch_list.unit):
+        raise PermissionDeniedError(_("You cannot import lists for this unit."))
+    errors = FieldErrors()
+    fields = {f.key for f in listfile.FIELDS}
+    chosen = {key: label for key, label in (columns or {}).items() if key in fields and label}
+    if columns is None:
+        pass
+    elif len(set(chosen.values())) < len(chosen):
+        errors.add("columns", _("Give each column to one field only."), "column_twice")
+    elif not chosen.keys() & {*listfile.IDENTIFIERS, "train"}:
+        errors.add(
+            "columns",
+            _("Choose the column of document numbers, phones, plates or trains."),
+            "no_list_columns",
+        )
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = WatchList.objects.select_for_update().get(pk=watch_list.pk)
+        started = Job.objects.filter(kind="intel.import", params__list_id=locked.pk).first()
+        if started is not None or locked.status != ListStatus.IMPORTING:
+            return started
+        audit_record(
+            actor=actor, action="intel.list_columns", target=locked, extra={"columns": chosen}
+        )
+        mapping = {key: columns.get(key, "") for key in fields} if columns is not None else {}
+        return _import_start(actor, locked, mapping)
+
+
 def watch_list_import_run(
-    *, watch_list: WatchList, progress: Progress | None = None
+    *,
+    watch_list: WatchList,
+    progress: Progress | None = None,
+    columns: dict[str, str] | None = None,
 ) -> listfile.ListRead:
     """Read the uploaded file, store its entries and the report; the list is active after.
     A file that cannot be read at all fails the list with that one problem."""
@@ -105,7 +157,7 @@ def watch_list_import_run(
     except tabular.FileError as exc:
         read = listfile.ListRead(problems=[Problem(0, "", exc.code)])
     else:
-        read = listfile.read_list(sheets)
+        read = listfile.read_list(sheets, columns or None)
     entries_store(watch_list=watch_list, entries=read.entries, progress=progress)
     watch_list.rows_read = read.rows_read
     watch_list.entry_count = len(read.entries)

@@ -34,6 +34,8 @@ from fangkong.intel.models import Match, MatchTask, WatchList
 from fangkong.intel.permissions import can_work_intel
 
 TASK_HOURS = 24
+# The outcome a key-person candidate from a list match carries (a check's would be 劝返...).
+CANDIDATE_OUTCOME = "list_match"
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,40 @@ def _tasks_dispatch(watch_list_id: int, *, statuses: tuple[str, ...], match_ids:
         return cursor.rowcount
 
 
+def _candidates_propose(watch_list_id: int) -> int:
+    """A key-person candidate (the review queue of the units above the site) for each exact
+    match on a check whose person is under no open measure yet: nobody becomes a key person
+    from a list without a reviewer taking them on. One candidate per check. (Candidate
+    matches are never on checks: a confirmed one is a task only.)"""
+    from fangkong.keypersons.choices import OPEN_STATUSES, CandidateStatus
+
+    opened = ", ".join(["%s"] * len(OPEN_STATUSES))
+    params: list[Any] = [
+        CANDIDATE_OUTCOME,
+        CandidateStatus.PENDING,
+        timezone.now(),
+        watch_list_id,
+        RecordType.CHECK,
+        MatchStatus.MATCHED,
+        *sorted(OPEN_STATUSES),
+    ]
+    sql = f"""INSERT INTO keypersons_candidate
+        (check_record_id, person_id, outcome, unit_path, status, created_at, reason)
+        SELECT DISTINCT m.record_id, m.person_id, %s, u.path, %s, %s, ''
+        FROM intel_match m JOIN org_unit u ON u.id = m.unit_id
+        WHERE m.watch_list_id = %s AND m.record_type = %s AND m.status = %s
+          AND m.person_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM keypersons_keyperson k
+                          WHERE k.person_id = m.person_id AND k.status IN ({opened}))
+        ON CONFLICT DO NOTHING"""  # noqa: S608 - placeholders only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
 def match_run(*, watch_list: WatchList) -> dict[str, int]:
-    """Match the list against every source; exact matches are dispatched as tasks."""
+    """Match the list against every source; exact matches are dispatched as tasks, and
+    those on checks proposed as key-person candidates."""
     counts: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         for source in sources():
@@ -207,6 +241,7 @@ def match_run(*, watch_list: WatchList) -> dict[str, int]:
             key = f"{source.kind}.{source.basis}.{source.record_type}"
             counts[key] = max(cursor.rowcount, 0)
         counts["tasks"] = _tasks_dispatch(watch_list.pk, statuses=(MatchStatus.MATCHED,))
+        counts["candidates"] = _candidates_propose(watch_list.pk)
         watch_list.matched_at = timezone.now()
         watch_list.save(update_fields=["matched_at"])
     audit_record(

@@ -123,7 +123,28 @@
     if (loginNeeded) toast(UI.login_needed, 'bad');
     if (summary && summary.failed) toast(fmt(UI.not_accepted, { n: summary.failed }), 'bad');
     if (summary && summary.setAside) toast(fmt(UI.set_aside_toast, { n: summary.setAside }), 'bad');
+    if (summary && summary.alerts && summary.alerts.length) showAlerts(summary.alerts);
     refreshCount();
+  }
+
+  /* A person on a list or under a measure was checked: the reason stays on screen until the
+   * officer has seen it (a toast would go by). Text only. */
+  function showAlerts(alerts) {
+    var list = $('alert-list');
+    alerts.forEach(function (alert) {
+      list.appendChild(el('li', {}, [
+        el('strong', { text: alert.name ? alert.name + ' · ' + alert.purpose : alert.purpose }),
+        el('p', { text: alert.message })
+      ]));
+    });
+    $('alerts').hidden = false;
+    $('alerts-seen').focus();
+  }
+
+  function hideAlerts() {
+    $('alerts').hidden = true;
+    var list = $('alert-list');
+    while (list.firstChild) list.removeChild(list.firstChild);
   }
 
   function renderOutbox() {
@@ -361,6 +382,7 @@
       else hideOutbox();
     });
     $('outbox-close').addEventListener('click', hideOutbox);
+    $('alerts-seen').addEventListener('click', hideAlerts);
     $('outbox-list').addEventListener('click', onOutboxClick);
     $('sync-now').addEventListener('click', sync);
     window.addEventListener('online', function () { showNet(); sync(); refreshPolicy(); });

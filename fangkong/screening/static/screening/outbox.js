@@ -205,7 +205,10 @@
     return fetch(item.url || self.url, request).then(function (response) {
       if (response.status === 200 || response.status === 201) {
         summary.sent += 1;
-        return self.outbox.remove(item.key).then(function () { return true; });
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          collectAlerts(summary, body);
+          return self.outbox.remove(item.key);
+        }).then(function () { return true; });
       }
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.status === 401 || (response.status === 403 && body.code !== 'forbidden')) {
@@ -227,6 +230,17 @@
       return false;
     });
   };
+
+  /* The alerts the server raised on a check (a person on a list or under a measure), with the
+   * masked name the check carries, for the officer to see: data only, shown as text. */
+  function collectAlerts(summary, body) {
+    if (!body || !Array.isArray(body.alerts) || !body.alerts.length) return;
+    var name = body.person && typeof body.person.name === 'string' ? body.person.name : '';
+    summary.alerts = summary.alerts || [];
+    body.alerts.forEach(function (alert) {
+      summary.alerts.push({ name: name, purpose: String(alert.purpose || ''), message: String(alert.message || '') });
+    });
+  }
 
   /* A 5xx. Counted against the check unless it is about the server; the third in a row sets
    * the check aside and lets the queue go on; before that, the run stops (try again later). */

@@ -1,0 +1,74 @@
+"""List matching in a real Chromium: an officer checks a listed person by hand on a phone and
+the alert stays on screen with the reason only; the trace page draws its graph (ECharts, on a
+canvas) beside the list of contacts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import (  # noqa: F401 - the browser tests' server and browser
+    Server,
+    _sessions,
+    browser,
+    page_as,
+    server,
+)
+from tests.browser.gunicorn import ROOT, server_env
+from tests.intel.browser_seed import LISTED
+from tests.screening.test_browser import on_phone
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def seeded(server: Server) -> tuple[Server, int]:  # noqa: F811
+    command = "import tests.intel.browser_seed as s; s.run()"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", command],
+        cwd=ROOT,
+        env=server_env(server.data_dir),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return server, int(done.stdout.split()[-1])
+
+
+def test_a_listed_person_checked_by_hand_raises_an_alert_on_the_phone(
+    seeded: tuple[Server, int],
+) -> None:
+    on_phone(seeded[0], _check_a_listed_person)
+
+
+def _check_a_listed_person(page: Any) -> None:
+    assert page.locator("#alerts").is_hidden()
+    page.click("#manual-button")
+    page.fill("input[data-field=name]", "孙名单")
+    page.fill("input[data-field=doc_number]", LISTED)
+    page.fill("input[data-field=temperature]", "36.5")
+    page.click("button[data-action=confirm]")
+    page.wait_for_selector("#alerts", state="visible")
+    text = page.locator("#alert-list").inner_text()
+    assert "密切接触者" in text and "就地留置" in text
+    assert "浏览器测试密接名单" not in text and LISTED[-4:] not in text
+    assert page.locator("#alert-list li").count() == 1
+    page.click("#alerts-seen")
+    assert page.locator("#alerts").is_hidden()
+
+
+def test_the_trace_page_draws_the_graph_and_lists_the_contacts(
+    seeded: tuple[Server, int],
+    page_as: Any,  # noqa: F811
+) -> None:
+    page = page_as("brigade")
+    page.goto(f"/intel/traces/{seeded[1]}/")
+    page.wait_for_selector("#trace-graph canvas")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1
+    assert "同一卡点同一时段" in rows.first.inner_text()
+    box = page.locator("#trace-graph canvas").bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 100

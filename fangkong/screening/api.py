@@ -13,7 +13,6 @@ from ninja import Query, Router
 from fangkong.core.http import client_ip
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.screening import presenters, selectors, services
-from fangkong.screening.policy import area_names, policy_client_json, policy_in_force
 from fangkong.screening.schemas import (
     CheckFilter,
     CheckIn,
@@ -28,6 +27,7 @@ from fangkong.screening.schemas import (
     RevealIn,
     RevealOut,
 )
+from fangkong.screening.selectors.policy import area_names, policy_client_json, policy_in_force
 from fangkong.sites.selectors import site_get_for_user
 
 router = Router(tags=["screening"])

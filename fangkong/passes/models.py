@@ -20,6 +20,9 @@ from fangkong.registration.models import DeclaredIdentity, Person, mask_document
 class VehiclePass(models.Model):
     """通行证: a company's supply vehicle on an approved route and period."""
 
+    # The label of audit records written while passes lived in the screening app.
+    former_labels = ("screening.vehiclepass",)
+
     number = models.CharField(_("pass number"), max_length=20, unique=True)
     token = models.CharField(_("token"), max_length=43, unique=True)
     company = models.CharField(_("company"), max_length=100)
@@ -64,6 +67,8 @@ class VehiclePass(models.Model):
 class VehiclePassDriver(DeclaredIdentity):
     """A driver named on a pass application: the person (by document) with the name and
     phone the company gave, which stay on the pass and change no one else's record."""
+
+    former_labels = ("screening.vehiclepassdriver",)
 
     vehicle_pass = models.ForeignKey(
         VehiclePass,

@@ -31,10 +31,10 @@ from fangkong.intel.api import router as intel_router
 from fangkong.jobs.api import router as jobs_router
 from fangkong.keypersons.api import router as keypersons_router
 from fangkong.org.api import router as org_router
+from fangkong.passes.api import router as passes_router
 from fangkong.registration.api import router as registration_router
 from fangkong.roster.api import router as roster_router
 from fangkong.screening.api import router as screening_router
-from fangkong.screening.passes_api import router as passes_router
 from fangkong.sites.api import router as sites_router
 from fangkong.supplies.api import router as supplies_router
 

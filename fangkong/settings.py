@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "fangkong.sites",
     "fangkong.registration",
     "fangkong.screening",
+    "fangkong.passes",
     "fangkong.roster",
     "fangkong.command",
     "fangkong.supplies",

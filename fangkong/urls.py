@@ -31,7 +31,7 @@ urlpatterns = [
     path("org/", include("fangkong.org.urls")),
     path("sites/", include("fangkong.sites.urls")),
     path("screening/", include("fangkong.screening.urls")),
-    path("passes/", include("fangkong.screening.passes_urls")),
+    path("passes/", include("fangkong.passes.urls")),
     path("roster/", include("fangkong.roster.urls")),
     path("command/", include("fangkong.command.urls")),
     path("jobs/", include("fangkong.jobs.urls")),

@@ -41,9 +41,14 @@ def audit_chain_verify(
 
 def audit_history(target: models.Model) -> QuerySet[AuditLog]:
     """What was done to ``target``, oldest first. The caller has checked that the user may
-    see ``target``."""
+    see ``target``.
+
+    Records name their target by model label. A model moved to another app lists its labels
+    of before in ``former_labels``: the records written then keep them (the audit chain hashes
+    them), and still belong to the history."""
+    labels = [target._meta.label_lower, *getattr(target, "former_labels", ())]
     return (
-        AuditLog.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        AuditLog.objects.filter(target_type__in=labels, target_id=str(target.pk))
         .select_related("actor__staff")
         .order_by("at", "id")
     )

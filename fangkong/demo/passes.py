@@ -19,12 +19,12 @@ from fangkong.demo.people import NameGenerator
 from fangkong.org.choices import UnitKind
 from fangkong.org.models import Unit
 from fangkong.org.permissions import can_administer
-from fangkong.screening.choices import CargoKind
-from fangkong.screening.models import VehiclePass
-from fangkong.screening.passes import (
+from fangkong.passes.choices import CargoKind
+from fangkong.passes.models import VehiclePass
+from fangkong.passes.selectors import local_today
+from fangkong.passes.services import (
     DriverData,
     PassApplication,
-    local_today,
     vehicle_pass_apply,
     vehicle_pass_approve,
     vehicle_pass_reject,

@@ -1,5 +1,5 @@
 """The weekly supervision summary per unit (督导检查周报), as Excel and as PDF. The PDF uses
-the CJK font helper of the vehicle-pass PDF (``screening/passes_pdf.py``)."""
+the shared CJK font helper (``core/fonts.py``)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from fangkong.core.excel import workbook_bytes
+from fangkong.core.fonts import cjk_font
 from fangkong.duty.choices import CHECKLIST
 from fangkong.duty.selectors import SummaryRow
 from fangkong.org.models import Unit
-from fangkong.screening.passes_pdf import cjk_font
 
 
 def _title(unit: Unit, week_start: date) -> str:

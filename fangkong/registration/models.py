@@ -150,7 +150,7 @@ class TravelGroup(models.Model):
     cargo = models.CharField(_("cargo"), max_length=100, blank=True)
     # Few groups come with a pass: the partial index below leaves the others out of it.
     vehicle_pass = models.ForeignKey(
-        "screening.VehiclePass",
+        "passes.VehiclePass",
         verbose_name=_("vehicle pass"),
         null=True,
         blank=True,

@@ -14,7 +14,6 @@ from fangkong.core.http import client_ip
 from fangkong.intel import services as intel_services
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.screening import presenters, selectors, services
-from fangkong.screening.policy import area_names, policy_client_json, policy_in_force
 from fangkong.screening.schemas import (
     CheckFilter,
     CheckIn,
@@ -29,6 +28,7 @@ from fangkong.screening.schemas import (
     RevealIn,
     RevealOut,
 )
+from fangkong.screening.selectors.policy import area_names, policy_client_json, policy_in_force
 from fangkong.sites.selectors import site_get_for_user
 
 router = Router(tags=["screening"])

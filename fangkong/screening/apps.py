@@ -10,8 +10,6 @@ class ScreeningConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.registration.retention import register_purge_step
         from fangkong.screening.services import check_purge
-        from fangkong.screening.services.retention import vehicle_pass_purge
 
         # Checks point at registrations and persons: they go first.
         register_purge_step("screening.checks", check_purge, order=10)
-        register_purge_step("screening.vehicle_passes", vehicle_pass_purge, order=20)

@@ -18,9 +18,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from fangkong.passes.selectors import vehicle_pass_state
 from fangkong.registration.models import Registration, TravelGroup
 from fangkong.screening import rules
-from fangkong.screening.passes import vehicle_pass_state
 
 _UNKNOWN_CARD = rules.ItineraryCard.UNKNOWN
 # What the officer sends when they saw no test, where the citizen declared one.
@@ -173,16 +173,19 @@ def rules_vehicle(
 
 
 def decide_people(
-    people: list[rules.Person], vehicle: rules.Vehicle | None, at: datetime, policy: rules.Policy
+    people: list[rules.Person],
+    vehicle: rules.Vehicle | None,
+    at: datetime,
+    rule_set: rules.RuleSet,
 ) -> rules.Decision | rules.GroupDecision:
-    """The recommendation for the people checked together at ``at`` under ``policy`` (the
-    policy in force then, :func:`fangkong.screening.policy.policy_in_force`): one person on
-    foot alone, else a travel group (in a car when no vehicle is known)."""
+    """The recommendation for the people checked together at ``at`` under ``rule_set`` (the
+    rules in force then, :func:`fangkong.screening.selectors.policy.policy_in_force`): one
+    person on foot alone, else a travel group (in a car when no vehicle is known)."""
     now = timezone.localtime(at)
     if vehicle is None and len(people) == 1:
-        return rules.decide(rules.ScreeningCase(people[0]), policy, now=now)
+        return rules.decide(rules.ScreeningCase(people[0]), rule_set, now=now)
     vehicle = vehicle or rules.Vehicle(rules.VehicleKind.CAR)
-    return rules.decide_group(rules.TravelGroup(vehicle, tuple(people)), policy, now=now)
+    return rules.decide_group(rules.TravelGroup(vehicle, tuple(people)), rule_set, now=now)
 
 
 def registration_facts(registration: Registration) -> Facts:

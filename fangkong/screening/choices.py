@@ -24,20 +24,6 @@ class RiskLevel(models.TextChoices):
     LOW = "low", _("Low risk")
 
 
-class PassStatus(models.TextChoices):
-    APPLIED = "applied", _("Awaiting approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    REVOKED = "revoked", _("Revoked")
-
-
-class CargoKind(models.TextChoices):
-    MEDICAL = "medical", _("Medical supplies")
-    LIVING = "living", _("Daily necessities")
-    PRODUCTION = "production", _("Production materials")
-    ENERGY = "energy", _("Coal, electricity and oil")
-
-
 class RevealReason(models.TextChoices):
     """Why someone asks to see a person's full document number and phone: chosen from this
     list, with a text of their own, and kept in the audit log."""

@@ -11,7 +11,7 @@ from fangkong.screening import rules
 from fangkong.screening.choices import Outcome, RevealReason
 from fangkong.screening.messages import RULE_LABELS
 from fangkong.screening.models import Policy
-from fangkong.screening.policy import complete_rules
+from fangkong.screening.selectors.policy import complete_rules
 
 
 class ServiceErrorsMixin:

@@ -5,19 +5,16 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from fangkong.core.identity import BlindIndexField, EncryptedTextField
-from fangkong.org.models import Staff, Unit
+from fangkong.org.models import Staff
 from fangkong.registration.choices import VehicleKind
 from fangkong.registration.models import (
     DeclaredIdentity,
     Person,
     Registration,
     TravelGroup,
-    mask_document,
 )
-from fangkong.screening.choices import CargoKind, Outcome, PassStatus, RiskLevel
+from fangkong.screening.choices import Outcome, RiskLevel
 from fangkong.sites.models import Site
 
 if TYPE_CHECKING:
@@ -30,7 +27,7 @@ class Policy(models.Model):
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     effective_from = models.DateTimeField(_("effective from"), db_index=True)
-    # The tunable part of fangkong.screening.rules.Policy: thresholds and rule → outcome.
+    # The tunable part of fangkong.screening.rules.RuleSet: thresholds and rule → outcome.
     rules = models.JSONField(_("rules"), default=dict)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -68,86 +65,6 @@ class RiskArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.division_code} {self.level}"
-
-
-class VehiclePass(models.Model):
-    """通行证: a company's supply vehicle on an approved route and period."""
-
-    number = models.CharField(_("pass number"), max_length=20, unique=True)
-    token = models.CharField(_("token"), max_length=43, unique=True)
-    company = models.CharField(_("company"), max_length=100)
-    contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = EncryptedTextField(_("contact phone"))
-    contact_phone_index = BlindIndexField(source="contact_phone", kind="phone")
-    plate = models.CharField(_("licence plate"), max_length=12, db_index=True)
-    vehicle_kind = models.CharField(_("vehicle kind"), max_length=20, choices=VehicleKind.choices)
-    cargo_kind = models.CharField(_("cargo"), max_length=16, choices=CargoKind.choices)
-    route = models.CharField(_("route"), max_length=200)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid until"))
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("approving unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    status = models.CharField(
-        _("status"), max_length=12, choices=PassStatus.choices, default=PassStatus.APPLIED
-    )
-    decision_reason = models.CharField(_("reason"), max_length=200, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    created_at = models.DateTimeField(_("applied"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("vehicle pass")
-        verbose_name_plural = _("vehicle passes")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.plate}"
-
-
-class VehiclePassDriver(DeclaredIdentity):
-    """A driver named on a pass application: the person (by document) with the name and
-    phone the company gave, which stay on the pass and change no one else's record."""
-
-    vehicle_pass = models.ForeignKey(
-        VehiclePass,
-        verbose_name=_("vehicle pass"),
-        on_delete=models.CASCADE,
-        related_name="drivers",
-    )
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="pass_drivers"
-    )
-    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
-
-    class Meta:
-        verbose_name = _("driver")
-        verbose_name_plural = _("drivers")
-        ordering = ["vehicle_pass", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["vehicle_pass", "person"], name="pass_driver_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.vehicle_pass_id} {self.name_masked}"
-
-    @property
-    def doc_type(self) -> str:
-        return self.person.doc_type
-
-    @property
-    def doc_masked(self) -> str:
-        return mask_document(self.person.doc_type, self.person.doc_number)
-
-    def get_doc_type_display(self) -> str:
-        return self.person.get_doc_type_display()
 
 
 class Check(DeclaredIdentity):

@@ -11,7 +11,6 @@ from fangkong.registration.choices import TravelRole, VehicleKind
 from fangkong.screening import cases, rules
 from fangkong.screening.messages import outcome_label, reasons_out
 from fangkong.screening.models import Check
-from fangkong.screening.policy import InForce, area_names
 from fangkong.screening.schemas import (
     CheckAlertOut,
     CheckOut,
@@ -23,6 +22,7 @@ from fangkong.screening.schemas import (
     PersonMaskedOut,
 )
 from fangkong.screening.selectors import Party
+from fangkong.screening.selectors.policy import InForce, area_names
 
 
 def check_out(check: Check, names: dict[str, str] | None = None) -> CheckOut:
@@ -96,7 +96,7 @@ def party_out(party: Party, in_force: InForce, now: datetime) -> PartyOut:
         [cases.rules_person(f, None) for f in facts],
         cases.rules_vehicle(group, now, pass_state=party.pass_state),
         now,
-        in_force.policy,
+        in_force.rule_set,
     )
     origin = group.origin_division if group is not None else ""
     origin = origin or (facts[0].origin_code or "")

@@ -8,7 +8,7 @@ How a decision is made:
 
 1. Every rule that applies to the person (and their vehicle) adds a :class:`Reason` with a
    machine code (:class:`RuleCode`) and parameters for the message the Django layer renders.
-2. The policy maps each rule code to an :class:`Outcome` (``Policy.actions``), so the command
+2. The rule set maps each rule code to an :class:`Outcome` (``RuleSet.actions``), so the command
    centre can change what a yellow code or a medium-risk origin means without a release.
 3. The outcome is the most severe action among the reasons, with "pass" when none applies.
    ``priority_pass`` (绿色通道) is granted only by the vehicle rules and only when no other rule
@@ -17,7 +17,7 @@ How a decision is made:
    officer confirmed (``Vehicle.kind_confirmed``), never a kind the citizen merely declared.
 4. A travel group (one vehicle) gets its most severe person's outcome.
 
-The policy enforces that the outcome is monotone: adding a risk factor (a higher temperature,
+The rule set enforces that the outcome is monotone: adding a risk factor (a higher temperature,
 a worse code, a risk area passed, a lost vehicle pass) can never make the outcome milder.
 """
 
@@ -156,7 +156,7 @@ DEFAULT_ACTIONS: Mapping[RuleCode, Outcome] = MappingProxyType(
 # The only rules that may grant priority, and they may do nothing more than that.
 PRIORITY_RULES = frozenset({RuleCode.SPECIAL_VEHICLE, RuleCode.VEHICLE_PASS_VALID})
 
-# Each ladder lists rules from the mildest to the worst form of one risk; a policy must map
+# Each ladder lists rules from the mildest to the worst form of one risk; a rule set must map
 # them to non-decreasing severities, otherwise a worse state (a red code instead of a yellow
 # one, a positive NAT instead of a missing one) could get a milder outcome.
 MONOTONE_LADDERS: tuple[tuple[RuleCode, ...], ...] = (
@@ -260,7 +260,7 @@ class TravelGroup:
             raise ValueError("a travel group has at least its driver")
 
 
-# --- policy -----------------------------------------------------------------------------
+# --- rule set -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -299,9 +299,12 @@ class RiskArea:
 
 
 @dataclass(frozen=True)
-class Policy:
-    """A version of the screening policy. Build variants with ``dataclasses.replace``; every
-    change gets a new ``version`` so each decision records which rules made it."""
+class RuleSet:
+    """The rules of one version of the screening policy, as the engine takes them: the
+    tunable part of a stored ``models.Policy`` with the risk areas in force
+    (``selectors.policy.rule_set_current`` builds it). Build variants with
+    ``dataclasses.replace``; every change gets a new ``version`` so each decision records
+    which rules made it."""
 
     version: int
     actions: Mapping[RuleCode, Outcome]
@@ -329,7 +332,7 @@ class Policy:
             raise ValueError("NAT maximum age and look-back window must be positive")
 
     @classmethod
-    def default(cls, version: int = 1, *, risk_areas: Iterable[RiskArea] = ()) -> Policy:
+    def default(cls, version: int = 1, *, risk_areas: Iterable[RiskArea] = ()) -> RuleSet:
         return cls(version=version, actions=DEFAULT_ACTIONS, risk_areas=tuple(risk_areas))
 
     def action(self, code: RuleCode) -> Outcome:
@@ -377,8 +380,8 @@ class GroupDecision:
 # --- the rules --------------------------------------------------------------------------
 
 
-def _temperature_reasons(person: Person, policy: Policy) -> Iterator[Reason]:
-    threshold = policy.temperature_threshold_c
+def _temperature_reasons(person: Person, rule_set: RuleSet) -> Iterator[Reason]:
+    threshold = rule_set.temperature_threshold_c
     reading = person.temperature_c
     if reading is not None and reading >= threshold - _TEMPERATURE_TOLERANCE:
         yield Reason(
@@ -407,17 +410,17 @@ def _card_reasons(person: Person) -> Iterator[Reason]:
         yield Reason(_ITINERARY_RULES[person.itinerary])
 
 
-def _nat_reasons(person: Person, policy: Policy, now: datetime) -> Iterator[Reason]:
+def _nat_reasons(person: Person, rule_set: RuleSet, now: datetime) -> Iterator[Reason]:
     taken, result = person.nat_at, person.nat_result
     # A sample "taken" in the future is a typing or clock error: it proves nothing.
     if taken is None or result is None or taken > now:
         yield Reason(RuleCode.NAT_MISSING)
         return
     age_hours = round((now - taken) / timedelta(hours=1), 1)
-    if result == NatResult.POSITIVE and now - taken <= timedelta(days=policy.lookback_days):
+    if result == NatResult.POSITIVE and now - taken <= timedelta(days=rule_set.lookback_days):
         yield Reason(RuleCode.NAT_POSITIVE, {"age_hours": age_hours})
-    elif now - taken > policy.nat_max_age:
-        max_hours = round(policy.nat_max_age / timedelta(hours=1), 1)
+    elif now - taken > rule_set.nat_max_age:
+        max_hours = round(rule_set.nat_max_age / timedelta(hours=1), 1)
         yield Reason(RuleCode.NAT_EXPIRED, {"age_hours": age_hours, "max_age_hours": max_hours})
     elif result == NatResult.PENDING:
         yield Reason(RuleCode.NAT_PENDING, {"age_hours": age_hours})
@@ -444,9 +447,9 @@ _PASSED_RULES = {
 }
 
 
-def _area_reasons(person: Person, policy: Policy, now: datetime) -> Iterator[Reason]:
+def _area_reasons(person: Person, rule_set: RuleSet, now: datetime) -> Iterator[Reason]:
     if person.origin_code is not None:
-        area = _worst_area(person.origin_code, policy.risk_areas, now, now)
+        area = _worst_area(person.origin_code, rule_set.risk_areas, now, now)
         if area is not None and area.level in _ORIGIN_RULES:
             params: dict[str, str | int | float] = {
                 "division_code": person.origin_code,
@@ -454,14 +457,14 @@ def _area_reasons(person: Person, policy: Policy, now: datetime) -> Iterator[Rea
             }
             yield Reason(_ORIGIN_RULES[area.level], params)
 
-    earliest = now.date() - timedelta(days=policy.lookback_days)
+    earliest = now.date() - timedelta(days=rule_set.lookback_days)
     for place in person.places_passed:
         if not earliest <= place.on <= now.date():
             continue
         # An area counts if it was in force at any moment from the day the person was there
         # until now: declared afterwards (the outbreak was there already) or lifted since.
         day_start = datetime.combine(place.on, time.min, tzinfo=now.tzinfo)
-        area = _worst_area(place.division_code, policy.risk_areas, day_start, now)
+        area = _worst_area(place.division_code, rule_set.risk_areas, day_start, now)
         if area is not None and area.level in _PASSED_RULES:
             params = {
                 "division_code": place.division_code,
@@ -478,22 +481,22 @@ _PASS_STATE_RULES = {
 }
 
 
-def _vehicle_reasons(vehicle: Vehicle | None, policy: Policy) -> list[Reason]:
+def _vehicle_reasons(vehicle: Vehicle | None, rule_set: RuleSet) -> list[Reason]:
     reasons = []
     if vehicle is not None:
-        if vehicle.kind_confirmed and vehicle.kind in policy.priority_vehicle_kinds:
+        if vehicle.kind_confirmed and vehicle.kind in rule_set.priority_vehicle_kinds:
             reasons.append(Reason(RuleCode.SPECIAL_VEHICLE, {"kind": vehicle.kind.value}))
         if vehicle.pass_state in _PASS_STATE_RULES:
             reasons.append(Reason(_PASS_STATE_RULES[vehicle.pass_state]))
     return reasons
 
 
-def _person_reasons(person: Person, policy: Policy, now: datetime) -> list[Reason]:
+def _person_reasons(person: Person, rule_set: RuleSet, now: datetime) -> list[Reason]:
     return [
-        *_temperature_reasons(person, policy),
+        *_temperature_reasons(person, rule_set),
         *_card_reasons(person),
-        *_nat_reasons(person, policy, now),
-        *_area_reasons(person, policy, now),
+        *_nat_reasons(person, rule_set, now),
+        *_area_reasons(person, rule_set, now),
     ]
 
 
@@ -509,12 +512,12 @@ def combine(outcomes: Iterable[Outcome]) -> Outcome:
 
 
 def _decisive_first(
-    reasons: Iterable[Reason], outcome: Outcome, policy: Policy
+    reasons: Iterable[Reason], outcome: Outcome, rule_set: RuleSet
 ) -> tuple[Reason, ...]:
     """Order reasons so the ones that set the outcome come first, then by severity."""
 
     def key(reason: Reason) -> tuple[bool, int]:
-        action = policy.action(reason.code)
+        action = rule_set.action(reason.code)
         return action != outcome, -severity(action)
 
     return tuple(sorted(reasons, key=key))
@@ -523,19 +526,19 @@ def _decisive_first(
 # --- entry points -----------------------------------------------------------------------
 
 
-def decide(case: ScreeningCase, policy: Policy, *, now: datetime) -> Decision:
+def decide(case: ScreeningCase, rule_set: RuleSet, *, now: datetime) -> Decision:
     """Decide one person's outcome at ``now`` (aware; its timezone sets what "today" is)."""
     _require_aware(now, "now")
-    reasons = _person_reasons(case.person, policy, now) + _vehicle_reasons(case.vehicle, policy)
-    outcome = combine(policy.action(r.code) for r in reasons)
-    return Decision(outcome, _decisive_first(reasons, outcome, policy), policy.version)
+    reasons = _person_reasons(case.person, rule_set, now) + _vehicle_reasons(case.vehicle, rule_set)
+    outcome = combine(rule_set.action(r.code) for r in reasons)
+    return Decision(outcome, _decisive_first(reasons, outcome, rule_set), rule_set.version)
 
 
-def decide_group(group: TravelGroup, policy: Policy, *, now: datetime) -> GroupDecision:
+def decide_group(group: TravelGroup, rule_set: RuleSet, *, now: datetime) -> GroupDecision:
     """Decide each person in the vehicle; the group gets the most severe person's outcome."""
-    people = tuple(decide(ScreeningCase(p, group.vehicle), policy, now=now) for p in group.people)
+    people = tuple(decide(ScreeningCase(p, group.vehicle), rule_set, now=now) for p in group.people)
     outcome = combine(d.outcome for d in people)
-    vehicle_reasons = _vehicle_reasons(group.vehicle, policy)
+    vehicle_reasons = _vehicle_reasons(group.vehicle, rule_set)
     vehicle_codes = {r.code for r in vehicle_reasons}
     person_reasons = [
         Reason(reason.code, {**reason.params, "person": index})
@@ -544,5 +547,5 @@ def decide_group(group: TravelGroup, policy: Policy, *, now: datetime) -> GroupD
         for reason in decision.reasons
         if reason.code not in vehicle_codes
     ]
-    reasons = _decisive_first([*person_reasons, *vehicle_reasons], outcome, policy)
-    return GroupDecision(outcome, reasons, policy.version, people)
+    reasons = _decisive_first([*person_reasons, *vehicle_reasons], outcome, rule_set)
+    return GroupDecision(outcome, reasons, rule_set.version, people)

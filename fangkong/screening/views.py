@@ -31,8 +31,8 @@ from fangkong.screening.choices import Outcome
 from fangkong.screening.forms import PolicyForm, RevealForm, RiskAreaImportForm
 from fangkong.screening.messages import RULE_LABELS, client_strings, outcome_label
 from fangkong.screening.models import Check
-from fangkong.screening.policy import complete_rules, policy_client_json, policy_row_at
-from fangkong.screening.policy import policy_versions as stored_versions
+from fangkong.screening.selectors.policy import complete_rules, policy_client_json, policy_row_at
+from fangkong.screening.selectors.policy import policy_versions as stored_versions
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_get_for_user, site_id_assigned_to
 

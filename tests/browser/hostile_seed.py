@@ -21,10 +21,10 @@ from django.utils import timezone
 from fangkong.command.services import analysis_report_save
 from fangkong.demo.loader import demo_load
 from fangkong.org.models import Staff, Unit
+from fangkong.passes.services import DriverData, PassApplication, vehicle_pass_apply
 from fangkong.registration.models import Person, Registration, TravelGroup
 from fangkong.roster.models import Leave
 from fangkong.screening.models import Check, Policy, RiskArea
-from fangkong.screening.passes import DriverData, PassApplication, vehicle_pass_apply
 from fangkong.sites.models import Site, SitePhoto, SiteStatusChange
 
 # Breaks out of text, of a double-quoted attribute and of a script element respectively.

@@ -209,7 +209,7 @@ def test_checks_recorded_by_the_screening_service_are_counted_and_outlive_the_pu
 
     from fangkong.lib.idnumber import checksum_char
     from fangkong.org.choices import RoleCode
-    from fangkong.screening import policy as policy_module
+    from fangkong.screening.selectors import policy as policy_module
     from fangkong.screening.services import WalkUp, check_record
     from fangkong.screening.services.checks import check_purge
     from tests.conftest import _persona

@@ -178,7 +178,7 @@ def test_every_encrypted_column_is_found() -> None:
         ("registration.Registration", "phone"),
         ("screening.Check", "phone"),
         ("org.Staff", "phone"),
-        ("screening.VehiclePass", "contact_phone"),
+        ("passes.VehiclePass", "contact_phone"),
     } <= found
     assert all(isinstance(f, EncryptedTextField) for t in encrypted_tables() for f in t.fields)
 
@@ -304,20 +304,19 @@ def test_check_passes_when_every_key_is_there(settings) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.screening.passes_test_urls")
 def test_pass_pages_and_pdfs_show_a_missing_key(one_key, settings, tree, brigade_officer) -> None:
     from datetime import timedelta
 
     from django.test import Client
     from django.utils import timezone
 
-    from fangkong.registration import services as registration_services
-    from fangkong.screening.passes import (
+    from fangkong.passes.services import (
         DriverData,
         PassApplication,
         vehicle_pass_apply,
         vehicle_pass_approve,
     )
+    from fangkong.registration import services as registration_services
     from tests.factories import SiteFactory
     from tests.registration.conftest import id_number, road_data
 

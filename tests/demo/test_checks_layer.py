@@ -108,8 +108,8 @@ def test_a_week_of_registrations_by_hour_and_kind_of_site() -> None:
 
 @pytest.mark.django_db
 def test_passes_in_every_state_and_health_codes_on_checks() -> None:
-    from fangkong.screening.models import VehiclePass
-    from fangkong.screening.passes import local_today
+    from fangkong.passes.models import VehiclePass
+    from fangkong.passes.selectors import local_today
 
     demo_load(now=NOW, checks=700)
     states = Counter(VehiclePass.objects.values_list("status", flat=True))

@@ -117,8 +117,9 @@ def _seed(apps: Any) -> dict[str, int]:
 
 
 def _shown(ids: dict[str, int]) -> dict[str, Any]:
+    from fangkong.passes.models import VehiclePass
     from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
-    from fangkong.screening.models import Check, VehiclePass
+    from fangkong.screening.models import Check
 
     road, visit = (Registration.objects.get(pk=ids[k]) for k in ("road", "visit"))
     walk_up, of_road = (Check.objects.get(pk=ids[k]) for k in ("walk_up", "of_road"))

@@ -90,7 +90,7 @@ def test_command_runs_every_registered_step_in_order(road_site, monkeypatch) -> 
     assert lines == [
         "intel.lists: lists 0, entries 0",
         "screening.checks: checks 0",
-        "screening.vehicle_passes: vehicle_passes 0",
+        "passes.vehicle_passes: vehicle_passes 0",
         "registration: registrations 1, travel_groups 1, persons 1",
         "registration.persons: persons 0",
         "registration.vehicles: vehicles 1",
@@ -98,7 +98,7 @@ def test_command_runs_every_registered_step_in_order(road_site, monkeypatch) -> 
     assert [s.name for s in retention.purge_steps()] == [
         "intel.lists",
         "screening.checks",
-        "screening.vehicle_passes",
+        "passes.vehicle_passes",
         "registration",
         "registration.persons",
         "registration.vehicles",

@@ -17,13 +17,9 @@ from django.utils import timezone, translation
 from fangkong.core.models import AuditLog
 from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Role
-from fangkong.registration import services
-from fangkong.registration.holds import person_hold_clear, person_hold_set
-from fangkong.registration.models import Person, Registration, Vehicle
-from fangkong.registration.retention import purge_all
-from fangkong.screening.choices import PassStatus
-from fangkong.screening.models import Check, VehiclePass
-from fangkong.screening.passes import (
+from fangkong.passes.choices import PassStatus
+from fangkong.passes.models import VehiclePass
+from fangkong.passes.services import (
     DriverData,
     PassApplication,
     vehicle_pass_apply,
@@ -31,6 +27,11 @@ from fangkong.screening.passes import (
     vehicle_pass_reject,
     vehicle_pass_revoke,
 )
+from fangkong.registration import services
+from fangkong.registration.holds import person_hold_clear, person_hold_set
+from fangkong.registration.models import Person, Registration, Vehicle
+from fangkong.registration.retention import purge_all
+from fangkong.screening.models import Check
 from fangkong.screening.services import WalkUp, check_record
 from tests.factories import StaffFactory, UserFactory
 from tests.registration.conftest import id_number, road_data
@@ -134,10 +135,10 @@ def test_passes_go_21_days_after_their_last_day_with_their_drivers(tree, brigade
         )
     # 21 days after the last day the pass is still kept; the day after, it goes.
     with at(datetime(2026, 11, 26, 23, 0, tzinfo=CST)):
-        assert purge_all()["screening.vehicle_passes"] == {"vehicle_passes": 0}
+        assert purge_all()["passes.vehicle_passes"] == {"vehicle_passes": 0}
     with at(datetime(2026, 11, 27, 9, 0, tzinfo=CST)):
         results = purge_all()
-    assert results["screening.vehicle_passes"] == {"vehicle_passes": 1}
+    assert results["passes.vehicle_passes"] == {"vehicle_passes": 1}
     assert results["registration.persons"] == {"persons": 1}
     assert list(VehiclePass.objects.values_list("pk", flat=True)) == [running.pk]
     assert not Person.objects.filter(pk__in=ended.drivers.values("pk")).exists()
@@ -156,7 +157,7 @@ def test_revoked_and_rejected_passes_go_21_days_after_the_decision(tree, brigade
         waiting = vehicle_pass(tree, driver=3, **long_pass)
     with at(START + 21 * DAY + timedelta(minutes=1)):
         results = purge_all()
-    assert results["screening.vehicle_passes"] == {"vehicle_passes": 2}
+    assert results["passes.vehicle_passes"] == {"vehicle_passes": 2}
     assert list(VehiclePass.objects.values_list("status", flat=True)) == [PassStatus.APPLIED]
     assert VehiclePass.objects.get().pk == waiting.pk
     assert results["registration.persons"] == {"persons": 2}
@@ -171,7 +172,7 @@ def test_a_driver_still_registered_elsewhere_is_kept(tree, brigade_officer, road
         )
     with at(START + 23 * DAY):
         results = purge_all()
-    assert results["screening.vehicle_passes"] == {"vehicle_passes": 1}
+    assert results["passes.vehicle_passes"] == {"vehicle_passes": 1}
     assert results["registration.persons"] == {"persons": 0}
     assert Person.objects.get().doc_number == id_number(1)
 
@@ -184,7 +185,7 @@ def test_a_hold_keeps_the_person_and_their_records(tree, officer, brigade_office
     with at(START + 60 * DAY):
         results = purge_all()
     assert results["screening.checks"]["checks"] == 0
-    assert results["screening.vehicle_passes"]["vehicle_passes"] == 0
+    assert results["passes.vehicle_passes"]["vehicle_passes"] == 0
     assert results["registration.persons"]["persons"] == 0
     assert VehiclePass.objects.get().pk == held_pass.pk
 
@@ -242,7 +243,7 @@ def test_a_dry_run_counts_per_kind_and_deletes_nothing(
         "Dry run: nothing was deleted. It would delete:",
         "intel.lists: lists 0, entries 0",
         "screening.checks: checks 1",
-        "screening.vehicle_passes: vehicle_passes 1",
+        "passes.vehicle_passes: vehicle_passes 1",
         "registration: registrations 2, travel_groups 1, persons 2",
         "registration.persons: persons 2",
         "registration.vehicles: vehicles 1",

@@ -21,7 +21,7 @@ from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Role
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.registration.people import person_get_or_create
-from fangkong.screening import policy as policy_module
+from fangkong.screening.selectors import policy as policy_module
 from tests.conftest import Tree
 from tests.factories import StaffFactory, UserFactory
 

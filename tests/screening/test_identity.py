@@ -20,9 +20,9 @@ from django.utils import timezone
 from fangkong.core.models import AuditLog
 from fangkong.org.choices import RoleCode
 from fangkong.org.models import Role
+from fangkong.passes.services import DriverData, PassApplication, vehicle_pass_apply
 from fangkong.registration.models import Person, Registration
 from fangkong.screening.models import Check
-from fangkong.screening.passes import DriverData, PassApplication, vehicle_pass_apply
 from fangkong.sites.choices import SiteKind
 from tests.conftest import login
 from tests.factories import SiteFactory, StaffFactory, UserFactory

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from fangkong.screening.services import WalkUp, check_record
 from tests.conftest import login
+from tests.passes.test_passes import api_body, post
 from tests.screening.conftest import id_number
-from tests.screening.test_passes import api_body, post
 
 pytestmark = pytest.mark.django_db
 

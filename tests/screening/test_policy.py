@@ -11,7 +11,7 @@ from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
 from fangkong.screening import rules
 from fangkong.screening.models import Policy, RiskArea
-from fangkong.screening.policy import policy_client_json, policy_current, policy_row_at
+from fangkong.screening.selectors.policy import policy_client_json, policy_row_at, rule_set_current
 from fangkong.screening.services import policy_publish
 from tests.screening.conftest import NOW
 
@@ -23,7 +23,7 @@ def codes(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def test_the_built_in_defaults_are_version_one():
-    policy = policy_current()
+    policy = rule_set_current()
 
     assert policy.version == 1
     assert dict(policy.actions) == dict(rules.DEFAULT_ACTIONS)
@@ -45,7 +45,7 @@ def test_publishing_makes_a_new_version_and_leaves_the_old_one(clock, analyst):
 
     assert new.version == 2
     assert Policy.objects.get(version=1).rules == before
-    current = policy_current()
+    current = rule_set_current()
     assert current.version == 2
     assert current.temperature_threshold_c == 37.0
     assert current.action(rules.RuleCode.HEALTH_CODE_YELLOW) == rules.Outcome.PERSUADE_RETURN
@@ -62,10 +62,10 @@ def test_a_version_takes_effect_at_its_time(clock, commander):
     tomorrow = NOW + timedelta(days=1)
     policy_publish(actor=commander, rules={"lookback_days": 7}, effective_from=tomorrow)
 
-    assert policy_current(NOW).version == 1
-    assert policy_current(tomorrow - timedelta(seconds=1)).version == 1
-    assert policy_current(tomorrow).version == 2
-    assert policy_current(tomorrow).lookback_days == 7
+    assert rule_set_current(NOW).version == 1
+    assert rule_set_current(tomorrow - timedelta(seconds=1)).version == 1
+    assert rule_set_current(tomorrow).version == 2
+    assert rule_set_current(tomorrow).lookback_days == 7
 
 
 def test_a_version_cannot_start_in_the_past(clock, analyst):
@@ -153,7 +153,7 @@ def test_risk_areas_count_from_their_first_day_to_their_last(clock):
 
     def outcome(origin: str, at=NOW) -> str:
         case = rules.ScreeningCase(_traveller(origin))
-        return rules.decide(case, policy_current(at), now=at).outcome.value
+        return rules.decide(case, rule_set_current(at), now=at).outcome.value
 
     assert outcome("310104") == "pass"
     assert outcome("310104", NOW - timedelta(days=1)) == "persuade_return"
@@ -167,7 +167,7 @@ def test_a_place_passed_while_it_was_a_risk_area_still_counts(clock):
     places = (rules.PlacePassed("310104", date(2026, 11, 12)),)
 
     decision = rules.decide(
-        rules.ScreeningCase(_traveller("620102", places)), policy_current(), now=NOW
+        rules.ScreeningCase(_traveller("620102", places)), rule_set_current(), now=NOW
     )
 
     assert decision.outcome == rules.Outcome.PERSUADE_RETURN
@@ -175,12 +175,12 @@ def test_a_place_passed_while_it_was_a_risk_area_still_counts(clock):
 
 
 def test_the_policy_is_cached_until_the_risk_areas_change(clock, django_assert_num_queries):
-    first = policy_current()
+    first = rule_set_current()
     with django_assert_num_queries(2):  # the version in force, the risk-area stamp
-        assert policy_current() is first
+        assert rule_set_current() is first
     _area("310000", "high", date(2026, 11, 10))
-    assert policy_current() is not first
-    assert [a.code for a in policy_current().risk_areas] == ["310000"]
+    assert rule_set_current() is not first
+    assert [a.code for a in rule_set_current().risk_areas] == ["310000"]
 
 
 def test_the_officer_page_gets_the_policy_as_json(clock):

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from fangkong.screening.choices import PassStatus
-from fangkong.screening.models import VehiclePass
+from fangkong.passes.choices import PassStatus
+from fangkong.passes.models import VehiclePass
 from tests.conftest import login
 from tests.screening.conftest import declared, make_group, make_person
 

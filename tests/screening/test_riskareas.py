@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
 from fangkong.screening.models import RiskArea
-from fangkong.screening.policy import policy_current
+from fangkong.screening.selectors.policy import rule_set_current
 from fangkong.screening.services import risk_area_import
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_a_csv_with_a_chinese_header_is_imported(clock, analyst):
     ]
     audit = AuditLog.objects.get(action="policy.risk_area_import")
     assert audit.extra == {"file": "areas.csv", "rows": 3, "replaced": 0}
-    assert {a.code for a in policy_current().risk_areas} == {"310104", "220100", "440305"}
+    assert {a.code for a in rule_set_current().risk_areas} == {"310104", "220100", "440305"}
 
 
 def test_an_excel_file_with_date_cells_is_imported(clock, commander):
@@ -144,7 +144,7 @@ def test_importing_an_area_again_sets_its_end_date(clock, analyst):
     risk_area_import(
         actor=analyst, file=csv_file([HEADER, ["310104", "徐汇", "高", "2026-11-10", ""]])
     )
-    before = policy_current()
+    before = rule_set_current()
 
     result = risk_area_import(
         actor=analyst, file=csv_file([HEADER, ["310104", "徐汇", "高", "2026-11-10", "2026-11-18"]])
@@ -152,7 +152,7 @@ def test_importing_an_area_again_sets_its_end_date(clock, analyst):
 
     assert result == (0, 1)
     assert stored() == [("310104", "徐汇", "high", date(2026, 11, 10), date(2026, 11, 18))]
-    assert policy_current() is not before  # the cache noticed the replaced row
+    assert rule_set_current() is not before  # the cache noticed the replaced row
 
 
 def test_old_excel_files_and_empty_files_are_refused(clock, analyst):

@@ -20,10 +20,10 @@ from fangkong.screening.rules import (
     Outcome,
     Person,
     PlacePassed,
-    Policy,
     RiskArea,
     RiskLevel,
     RuleCode,
+    RuleSet,
     ScreeningCase,
     TravelGroup,
     Vehicle,
@@ -48,7 +48,7 @@ AREAS = (
     ),
     RiskArea("440300", RiskLevel.LOW, NOW - timedelta(days=3)),
 )
-POLICY = Policy.default(version=7, risk_areas=AREAS)
+POLICY = RuleSet.default(version=7, risk_areas=AREAS)
 
 
 def person(**overrides: Any) -> Person:
@@ -378,14 +378,14 @@ def test_actions_are_data_the_command_centre_can_change() -> None:
 )
 def test_policy_refuses_incoherent_actions(change: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        Policy(version=2, actions={**DEFAULT_ACTIONS, **change})
+        RuleSet(version=2, actions={**DEFAULT_ACTIONS, **change})
 
 
 def test_policy_needs_an_action_for_every_rule() -> None:
     actions = dict(DEFAULT_ACTIONS)
     del actions[RuleCode.SYMPTOMS]
     with pytest.raises(ValueError, match="symptoms"):
-        Policy(version=1, actions=actions)
+        RuleSet(version=1, actions=actions)
 
 
 def test_policy_actions_cannot_be_changed_in_place() -> None:
@@ -513,7 +513,7 @@ def vehicle_pair(draw: st.DrawFn) -> tuple[Vehicle, Vehicle]:
 
 
 @st.composite
-def policies(draw: st.DrawFn) -> Policy:
+def policies(draw: st.DrawFn) -> RuleSet:
     """Any coherent policy: random actions that respect the ladders, random thresholds."""
     plain = [Outcome.PASS, Outcome.TEST_THEN_PASS, Outcome.PERSUADE_RETURN, Outcome.REFER_HEALTH]
     actions = {code: draw(st.sampled_from(plain)) for code in RuleCode}
@@ -525,7 +525,7 @@ def policies(draw: st.DrawFn) -> Policy:
         actions.update(zip(ladder, rungs, strict=True))
     for code in PRIORITY_RULES:
         actions[code] = draw(st.sampled_from([Outcome.PRIORITY_PASS, Outcome.PASS]))
-    return Policy(
+    return RuleSet(
         version=1,
         actions=actions,
         risk_areas=AREAS,
@@ -537,7 +537,7 @@ def policies(draw: st.DrawFn) -> Policy:
 
 @given(people=person_pair(), vehicles=vehicle_pair(), policy=policies())
 def test_adding_a_risk_factor_never_makes_the_outcome_milder(
-    people: tuple[Person, Person], vehicles: tuple[Vehicle, Vehicle], policy: Policy
+    people: tuple[Person, Person], vehicles: tuple[Vehicle, Vehicle], policy: RuleSet
 ) -> None:
     before = decide(ScreeningCase(people[0], vehicles[0]), policy, now=NOW)
     after = decide(ScreeningCase(people[1], vehicles[1]), policy, now=NOW)
@@ -552,7 +552,7 @@ def test_adding_a_risk_factor_never_makes_the_outcome_milder(
     policy=policies(),
 )
 def test_a_declared_kind_never_gives_the_green_channel(
-    subject: Person, kind: VehicleKind, state: VehiclePassState, policy: Policy
+    subject: Person, kind: VehicleKind, state: VehiclePassState, policy: RuleSet
 ) -> None:
     # Whatever the form says the vehicle is: without an officer's confirmation or a valid
     # pass there is no priority, alone or in a group.

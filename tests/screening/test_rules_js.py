@@ -41,7 +41,7 @@ AREAS = (
 ORIGINS = [None, "620702", "310104", "220102", "220104", "610113", "630102", "150102", "440305"]
 
 
-def policy_json(policy: rules.Policy) -> dict[str, Any]:
+def policy_json(policy: rules.RuleSet) -> dict[str, Any]:
     return {
         "version": policy.version,
         "actions": {code.value: outcome.value for code, outcome in policy.actions.items()},
@@ -154,7 +154,7 @@ def same_reasons(python: list[dict[str, Any]], js: list[dict[str, Any]]) -> bool
 
 def test_the_javascript_port_decides_like_the_engine() -> None:
     rng = random.Random(20221115)
-    default = rules.Policy.default(version=3, risk_areas=AREAS)
+    default = rules.RuleSet.default(version=3, risk_areas=AREAS)
     strict = replace(
         default,
         version=4,

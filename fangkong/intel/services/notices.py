@@ -15,9 +15,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from fangkong.core.audit import audit_record
+from fangkong.core.fonts import cjk_font
 from fangkong.intel.models import Trace
 from fangkong.intel.services.tracing import trace_events_public
-from fangkong.screening.passes_pdf import cjk_font
 
 
 def _rows(trace: Trace) -> list[list[str]]:

@@ -29,6 +29,7 @@ from fangkong.intel import services as intel_services
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.org.models import Staff
 from fangkong.org.permissions import can_reveal_identity
+from fangkong.passes.selectors import vehicle_pass_state
 from fangkong.registration.choices import DocumentType, VehicleKind
 from fangkong.registration.models import Person, Registration, Vehicle
 from fangkong.registration.people import person_get_or_create
@@ -37,8 +38,7 @@ from fangkong.screening import cases, rules
 from fangkong.screening.choices import Outcome, RevealReason
 from fangkong.screening.messages import outcome_label
 from fangkong.screening.models import Check
-from fangkong.screening.passes import vehicle_pass_state
-from fangkong.screening.policy import policy_current, policy_in_force
+from fangkong.screening.selectors.policy import policy_in_force, rule_set_current
 from fangkong.sites.models import Site
 
 # Phones keep their own time; a clock a little fast must not lose a check.
@@ -243,12 +243,12 @@ def check_recommend(
 ) -> rules.Decision:
     """The recommendation for one person under the policy in force at ``at``; a vehicle's
     kind counts for priority only as the officer confirmed it (``confirmed_kind``)."""
-    policy = policy_current(at)
+    rule_set = rule_set_current(at)
     case = rules.ScreeningCase(
         cases.rules_person(facts, temperature),
         cases.rules_vehicle(group, at, confirmed_kind=confirmed_kind),
     )
-    return rules.decide(case, policy, now=timezone.localtime(at))
+    return rules.decide(case, rule_set, now=timezone.localtime(at))
 
 
 @dataclass(frozen=True)
@@ -306,7 +306,7 @@ def check_preview(
     if vehicle is not None:
         rules_vehicle = _preview_vehicle(vehicle, at)
     in_force = policy_in_force(at)
-    decision = cases.decide_people(persons, rules_vehicle, at, in_force.policy)
+    decision = cases.decide_people(persons, rules_vehicle, at, in_force.rule_set)
     return Preview(decision, in_force.area_names)
 
 

@@ -22,13 +22,13 @@ from fangkong.screening import rules
 from fangkong.screening.choices import Outcome
 from fangkong.screening.messages import RULE_LABELS
 from fangkong.screening.models import Policy, RiskArea
-from fangkong.screening.policy import (
+from fangkong.screening.riskareas import MAX_BYTES, FileError, parse_rows, read_cells
+from fangkong.screening.selectors.policy import (
     complete_rules,
     policy_row_at,
     rules_from_json,
     rules_to_json,
 )
-from fangkong.screening.riskareas import MAX_BYTES, FileError, parse_rows, read_cells
 
 POLICY_ROLES = frozenset({RoleCode.ANALYST, RoleCode.COMMANDER})
 # A policy version may be dated a little back, to the moment the form was opened.

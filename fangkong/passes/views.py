@@ -25,14 +25,14 @@ from fangkong.core.models import AuditLog
 from fangkong.core.ratelimit import Verdict
 from fangkong.core.selectors import audit_history
 from fangkong.org.permissions import can_administer
-from fangkong.screening import passes
-from fangkong.screening.choices import PassStatus
-from fangkong.screening.models import VehiclePass
-from fangkong.screening.passes_forms import DecisionForm, DriverFormSet, PassApplyForm
-from fangkong.screening.passes_pdf import pass_qr_svg, vehicle_pass_pdf
-from fangkong.screening.passes_ratelimit import limited_message, pass_apply_hit
+from fangkong.passes import selectors, services
+from fangkong.passes.choices import PassStatus
+from fangkong.passes.forms import DecisionForm, DriverFormSet, PassApplyForm
+from fangkong.passes.models import VehiclePass
+from fangkong.passes.pdf import pass_qr_svg, vehicle_pass_pdf
+from fangkong.passes.ratelimit import limited_message, pass_apply_hit
 
-TEMPLATES = "screening/passes/"
+TEMPLATES = "passes/"
 HISTORY_LABELS = {
     "vehicle_pass.apply": gettext_lazy("Application submitted"),
     "vehicle_pass.approve": gettext_lazy("Approved"),
@@ -49,13 +49,13 @@ def scan_url(request: HttpRequest, vehicle_pass: VehiclePass) -> str:
 
 def _pass_context(request: HttpRequest, vehicle_pass: VehiclePass) -> dict[str, Any]:
     now = timezone.now()
-    state = passes.vehicle_pass_state_of(vehicle_pass, now)
+    state = selectors.vehicle_pass_state_of(vehicle_pass, now)
     context = {
         "vp": vehicle_pass,
-        "plate_display": passes.display_plate(vehicle_pass.plate),
-        "drivers": passes.drivers_of(vehicle_pass),
+        "plate_display": selectors.display_plate(vehicle_pass.plate),
+        "drivers": selectors.drivers_of(vehicle_pass),
         "state": str(state),
-        "state_label": passes.vehicle_pass_state_label(vehicle_pass, state, now),
+        "state_label": selectors.vehicle_pass_state_label(vehicle_pass, state, now),
     }
     if vehicle_pass.status == PassStatus.APPROVED:
         context["qr_svg"] = pass_qr_svg(scan_url(request, vehicle_pass))
@@ -77,7 +77,7 @@ def pass_apply(request: HttpRequest) -> HttpResponse:
         valid = drivers.is_valid() and valid
         if valid:
             try:
-                vehicle_pass, _created = passes.vehicle_pass_apply(
+                vehicle_pass, _created = services.vehicle_pass_apply(
                     application=form.application(drivers),
                     submission_key=form.cleaned_data["submission_key"],
                 )
@@ -128,7 +128,7 @@ def pass_status_pdf(request: HttpRequest, token: str) -> HttpResponse:
 
 def _by_token(token: str) -> VehiclePass:
     try:
-        return passes.vehicle_pass_get_by_token(token)
+        return selectors.vehicle_pass_get_by_token(token)
     except VehiclePass.DoesNotExist:
         raise Http404 from None
 
@@ -159,13 +159,13 @@ def pass_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", PassStatus.APPLIED)
     if status not in PassStatus.values:
         status = ""
-    rows = passes.vehicle_pass_list_for_user(user=request.user, status=status or None)
+    rows = selectors.vehicle_pass_list_for_user(user=request.user, status=status or None)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
         "statuses": PassStatus.choices,
-        "today": passes.local_today(),  # an approved pass past its last day shows as expired
+        "today": selectors.local_today(),  # an approved pass past its last day shows as expired
     }
     template = "partials/list_table.html" if request.htmx else "list.html"
     return render(request, TEMPLATES + template, context)
@@ -174,7 +174,7 @@ def pass_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def pass_detail(request: HttpRequest, pass_id: int) -> HttpResponse:
     try:
-        vehicle_pass = passes.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
+        vehicle_pass = selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
     except VehiclePass.DoesNotExist:
         raise Http404 from None
     return _render_detail(request, vehicle_pass)
@@ -204,7 +204,7 @@ def _history(vehicle_pass: VehiclePass) -> list[AuditLog]:
 @login_required
 def pass_pdf(request: HttpRequest, pass_id: int) -> HttpResponse:
     try:
-        vehicle_pass = passes.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
+        vehicle_pass = selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
     except VehiclePass.DoesNotExist:
         raise Http404 from None
     if vehicle_pass.status != PassStatus.APPROVED:
@@ -227,19 +227,19 @@ DONE_MESSAGES = {
 @login_required
 @require_POST
 def pass_approve(request: HttpRequest, pass_id: int) -> HttpResponse:
-    return _decide(request, pass_id, "approve", passes.vehicle_pass_approve, "note")
+    return _decide(request, pass_id, "approve", services.vehicle_pass_approve, "note")
 
 
 @login_required
 @require_POST
 def pass_reject(request: HttpRequest, pass_id: int) -> HttpResponse:
-    return _decide(request, pass_id, "reject", passes.vehicle_pass_reject, "reason")
+    return _decide(request, pass_id, "reject", services.vehicle_pass_reject, "reason")
 
 
 @login_required
 @require_POST
 def pass_revoke(request: HttpRequest, pass_id: int) -> HttpResponse:
-    return _decide(request, pass_id, "revoke", passes.vehicle_pass_revoke, "reason")
+    return _decide(request, pass_id, "revoke", services.vehicle_pass_revoke, "reason")
 
 
 def _decide(
@@ -247,7 +247,7 @@ def _decide(
 ) -> HttpResponse:
     # Not scoped: a pass outside the user's jurisdiction is refused by the service (403).
     try:
-        vehicle_pass = passes.vehicle_pass_get(pass_id=pass_id)
+        vehicle_pass = selectors.vehicle_pass_get(pass_id=pass_id)
     except VehiclePass.DoesNotExist:
         raise Http404 from None
     form = DecisionForm(request.POST, kind=kind)
@@ -280,7 +280,7 @@ def pass_scan(request: HttpRequest, token: str = "") -> HttpResponse:
     status = 200
     if token:
         try:
-            vehicle_pass = passes.vehicle_pass_get_by_token(token)
+            vehicle_pass = selectors.vehicle_pass_get_by_token(token)
         except VehiclePass.DoesNotExist:
             context.update(state="unknown", state_label=_("Not a pass issued here"))
             status = 404
@@ -288,10 +288,10 @@ def pass_scan(request: HttpRequest, token: str = "") -> HttpResponse:
             context.update(_pass_context(request, vehicle_pass))
     elif plate:
         now = timezone.now()
-        state, found = passes.vehicle_pass_for_plate(plate=plate, at=now)
+        state, found = selectors.vehicle_pass_for_plate(plate=plate, at=now)
         if found is not None:
             context.update(_pass_context(request, found))
-        label = passes.vehicle_pass_state_label(found, state, now)
+        label = selectors.vehicle_pass_state_label(found, state, now)
         context.update(state=str(state), state_label=label)
     context.pop("qr_svg", None)  # the officer has the pass in front of them
     return render(request, TEMPLATES + "scan.html", context, status=status)

@@ -1,4 +1,4 @@
-"""Forms of the vehicle-pass pages. The rules live in ``passes.vehicle_pass_apply``, whose
+"""Forms of the vehicle-pass pages. The rules live in ``services.vehicle_pass_apply``, whose
 errors the views put back on the fields here; the forms run the same field checks (plate,
 phones, documents, dates) early only so that every mistake shows in the first round."""
 
@@ -16,16 +16,16 @@ from fangkong.core.errors import FieldErrors
 from fangkong.core.validation import clean_document, clean_phone, clean_plate
 from fangkong.org.choices import UnitKind
 from fangkong.org.models import Unit
-from fangkong.registration.choices import DocumentType, VehicleKind
-from fangkong.screening.choices import CargoKind
-from fangkong.screening.passes import (
+from fangkong.passes.choices import CargoKind
+from fangkong.passes.selectors import local_today
+from fangkong.passes.services import (
     MAX_DRIVERS,
     MAX_PASS_DAYS,
     DriverData,
     PassApplication,
     check_pass_dates,
-    local_today,
 )
+from fangkong.registration.choices import DocumentType, VehicleKind
 
 
 def _checked(form: forms.Form, check: Any, name: str, *args: Any, **kwargs: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Reads for screening, every one scoped to the user's jurisdiction."""
+"""Reads for screening: checks, the officer's look-up of parties, risk areas and site counters,
+every one scoped to the user's jurisdiction."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ from django.db.models import (
 from django.utils import timezone
 
 from fangkong.core.jurisdiction import scope_q
+from fangkong.passes.selectors import vehicle_pass_states
 from fangkong.registration.models import Registration, TravelGroup
 from fangkong.registration.selectors import registration_lookup_for_user
 from fangkong.screening.choices import Outcome
 from fangkong.screening.models import Check, RiskArea
-from fangkong.screening.passes import vehicle_pass_states
 from fangkong.screening.rules import VehiclePassState
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site

@@ -1,7 +1,7 @@
 """The printed vehicle pass: its QR code (segno) and the A4 PDF (reportlab).
 
 The QR code holds the absolute URL of the checkpoint scan page for the pass's token, so the
-officer app reads the token from it (``passes.vehicle_pass_token_from_qr``) and a plain phone
+officer app reads the token from it (``selectors.vehicle_pass_token_from_qr``) and a plain phone
 camera opens the scan page. The PDF shows personal data masked only: it is printed and left
 behind a windscreen.
 """
@@ -9,6 +9,7 @@ behind a windscreen.
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import segno
@@ -22,8 +23,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from fangkong.core.fonts import cjk_font
-from fangkong.screening.models import VehiclePass
-from fangkong.screening.passes import PASS_TIME_ZONE, display_plate, drivers_of
+from fangkong.passes.models import VehiclePass
+from fangkong.passes.selectors import PASS_TIME_ZONE, display_plate, drivers_of
 
 QR_ERROR = "m"  # 15 % of the code may be dirty or creased and it still reads
 
@@ -76,7 +77,7 @@ def _p(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(str(text)), style)
 
 
-def _day(value: object) -> str:
+def _day(value: date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 

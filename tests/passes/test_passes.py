@@ -16,22 +16,24 @@ import time_machine
 from django.test import Client
 
 from fangkong.core.models import AuditLog
-from fangkong.screening.choices import PassStatus
-from fangkong.screening.models import VehiclePass
-from fangkong.screening.passes import (
+from fangkong.passes.choices import PassStatus
+from fangkong.passes.models import VehiclePass
+from fangkong.passes.selectors import (
+    vehicle_pass_get_by_token,
+    vehicle_pass_state,
+    vehicle_pass_token_from_qr,
+)
+from fangkong.passes.services import (
     DriverData,
     PassApplication,
     vehicle_pass_apply,
     vehicle_pass_approve,
-    vehicle_pass_get_by_token,
     vehicle_pass_reject,
     vehicle_pass_revoke,
-    vehicle_pass_state,
-    vehicle_pass_token_from_qr,
 )
 from tests.conftest import login
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.screening.passes_test_urls")]
+pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)

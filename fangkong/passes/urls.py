@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fangkong.screening import passes_views as views
+from fangkong.passes import views
 
 app_name = "passes"
 urlpatterns = [

@@ -1,9 +1,11 @@
-"""The bridge between the stored screening policy and the pure rule engine.
+"""Reads of the screening policy, and the bridge from it to the pure rule engine.
 
-A ``Policy`` row holds the tunable part of ``rules.Policy`` (thresholds and rule → outcome) as
-JSON; risk areas are rows of their own, imported by the command centre. :func:`policy_current`
-joins the version in force at a moment with the risk areas that matter at that moment into the
-``rules.Policy`` that :func:`rules.decide` takes.
+The names, one per meaning: a ``models.Policy`` row is one stored version of the policy; it
+holds the tunable part of a ``rules.RuleSet`` (thresholds and rule → outcome) as JSON; risk
+areas are rows of their own, imported by the command centre. :func:`rule_set_current` joins
+the version in force at a moment with the risk areas that matter at that moment into the
+``rules.RuleSet`` that :func:`rules.decide` takes. The writes (new versions, risk-area
+imports) are in ``services.policy``.
 
 Stored versions are never edited, so the parsed rules are cached per version. Risk areas
 change on import; their cache is keyed by the table's row count and highest id, which any
@@ -30,17 +32,17 @@ DEFAULT_VERSION = 1
 
 
 def default_rules() -> dict[str, Any]:
-    """The JSON form of ``rules.Policy.default()``: what version 1 stores."""
-    return rules_to_json(rules.Policy.default())
+    """The JSON form of ``rules.RuleSet.default()``: what version 1 stores."""
+    return rules_to_json(rules.RuleSet.default())
 
 
-def rules_to_json(policy: rules.Policy) -> dict[str, Any]:
+def rules_to_json(rule_set: rules.RuleSet) -> dict[str, Any]:
     return {
-        "actions": {code.value: outcome.value for code, outcome in policy.actions.items()},
-        "temperature_threshold_c": policy.temperature_threshold_c,
-        "nat_max_age_hours": round(policy.nat_max_age / timedelta(hours=1), 1),
-        "lookback_days": policy.lookback_days,
-        "priority_vehicle_kinds": sorted(kind.value for kind in policy.priority_vehicle_kinds),
+        "actions": {code.value: outcome.value for code, outcome in rule_set.actions.items()},
+        "temperature_threshold_c": rule_set.temperature_threshold_c,
+        "nat_max_age_hours": round(rule_set.nat_max_age / timedelta(hours=1), 1),
+        "lookback_days": rule_set.lookback_days,
+        "priority_vehicle_kinds": sorted(kind.value for kind in rule_set.priority_vehicle_kinds),
     }
 
 
@@ -53,11 +55,11 @@ def complete_rules(stored: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def rules_from_json(version: int, stored: Mapping[str, Any]) -> rules.Policy:
+def rules_from_json(version: int, stored: Mapping[str, Any]) -> rules.RuleSet:
     """The pure policy for a stored version, without risk areas. Raises ``ValueError`` (or
     ``TypeError``) when the stored rules are not a valid policy."""
     data = complete_rules(stored)
-    return rules.Policy(
+    return rules.RuleSet(
         version=version,
         actions=data["actions"],
         temperature_threshold_c=float(data["temperature_threshold_c"]),
@@ -137,9 +139,9 @@ def policy_row_at(at: datetime | None = None) -> Policy:
 
 
 @lru_cache(maxsize=128)
-def _build(version: int, rules_json: str, areas: tuple[AreaRow, ...]) -> rules.Policy:
+def _build(version: int, rules_json: str, areas: tuple[AreaRow, ...]) -> rules.RuleSet:
     base = rules_from_json(version, json.loads(rules_json))
-    return rules.Policy(
+    return rules.RuleSet(
         version=base.version,
         actions=base.actions,
         risk_areas=tuple(to_rules_area(row) for row in areas),
@@ -150,10 +152,10 @@ def _build(version: int, rules_json: str, areas: tuple[AreaRow, ...]) -> rules.P
     )
 
 
-def policy_for_row(
+def rule_set_for_row(
     row: Policy, at: datetime, rows: tuple[AreaRow, ...] | None = None
-) -> rules.Policy:
-    """The pure policy of a stored version at ``at``; ``rows`` the risk areas if the caller
+) -> rules.RuleSet:
+    """The rule set of a stored version at ``at``; ``rows`` the risk areas if the caller
     has read them already."""
     data = complete_rules(row.rules)
     day = timezone.localtime(at).date()
@@ -162,20 +164,20 @@ def policy_for_row(
     return _build(row.version, json.dumps(row.rules, sort_keys=True), areas)
 
 
-def policy_current(at: datetime | None = None) -> rules.Policy:
-    """The pure policy in force at ``at`` (now by default), with the risk areas that matter
+def rule_set_current(at: datetime | None = None) -> rules.RuleSet:
+    """The rule set in force at ``at`` (now by default), with the risk areas that matter
     then: what :func:`rules.decide` needs to decide a check made at ``at``."""
     at = at or timezone.now()
-    return policy_for_row(policy_row_at(at), at)
+    return rule_set_for_row(policy_row_at(at), at)
 
 
 @dataclass(frozen=True)
 class InForce:
-    """What a request needs to decide and explain checks made at one time: the pure policy,
+    """What a request needs to decide and explain checks made at one time: the rule set,
     and the names of every stored risk area (reasons name the areas they cite), both from
     one read of the risk-area table."""
 
-    policy: rules.Policy
+    rule_set: rules.RuleSet
     area_names: dict[str, str]
 
 
@@ -183,7 +185,7 @@ def policy_in_force(at: datetime | None = None) -> InForce:
     at = at or timezone.now()
     row, key = _policy_row_and_area_key(at)
     rows = risk_area_rows(key)
-    return InForce(policy_for_row(row, at, rows), area_names(rows))
+    return InForce(rule_set_for_row(row, at, rows), area_names(rows))
 
 
 def _policy_row_and_area_key(at: datetime) -> tuple[Policy, tuple[int, int | None] | None]:
@@ -238,9 +240,14 @@ def policy_client_json(at: datetime | None = None) -> dict[str, Any]:
         "severity": {outcome.value: rank for outcome, rank in rules.SEVERITY.items()},
         "priority_rules": sorted(code.value for code in rules.PRIORITY_RULES),
         "risk_areas": [_area_json(row) for row in areas],
-        "utc_offset_minutes": int(timezone.localtime(at).utcoffset().total_seconds() // 60),
+        "utc_offset_minutes": int(_utc_offset(at).total_seconds() // 60),
         "generated_at": at.isoformat(),
     }
+
+
+def _utc_offset(at: datetime) -> timedelta:
+    # An aware local time always has an offset; mypy cannot know that.
+    return timezone.localtime(at).utcoffset() or timedelta(0)
 
 
 def _area_json(row: AreaRow) -> dict[str, Any]:

@@ -3,120 +3,45 @@ officer app scans. Wired into ``fangkong.api`` with ``api.add_router("/", router
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 
-from fangkong.core.params import limit_field, offset_field
 from fangkong.core.ratelimit import RateLimited
 from fangkong.lib.mask import mask_name, mask_phone
-from fangkong.registration.choices import DocumentType
+from fangkong.passes import ratelimit as passes_ratelimit
+from fangkong.passes import selectors, services
+from fangkong.passes.models import VehiclePass
+from fangkong.passes.schemas import (
+    DecisionIn,
+    DriverOut,
+    PassAppliedOut,
+    PassApplyIn,
+    PassFilter,
+    PassOut,
+    PassScanOut,
+    ScanQuery,
+)
 from fangkong.registration.schemas import RateLimitedOut
-from fangkong.screening import passes, passes_ratelimit
-from fangkong.screening.models import VehiclePass
 
 router = Router(tags=["vehicle passes"])
 
 
-class DriverIn(Schema):
-    name: str
-    doc_type: str = DocumentType.RESIDENT_ID.value
-    doc_number: str
-    phone: str
-
-
-class PassApplyIn(Schema):
-    submission_key: str = Field(description="Made by the client, 16-64 of A-Z a-z 0-9 _ -")
-    company: str
-    contact_name: str
-    contact_phone: str
-    plate: str
-    vehicle_kind: str
-    cargo_kind: str
-    route: str
-    valid_from: date
-    valid_to: date
-    unit_id: int = Field(description="The approving brigade")
-    drivers: list[DriverIn]
-
-
-class PassAppliedOut(Schema):
-    number: str
-    token: str
-    status: str
-    status_label: str
-    status_url: str
-
-
-class DriverOut(Schema):
-    name_masked: str
-    doc_type: str
-    doc_masked: str
-    phone_masked: str
-
-
-class PassOut(Schema):
-    id: int
-    number: str
-    status: str
-    status_label: str
-    state: str
-    state_label: str
-    company: str
-    contact_name_masked: str
-    contact_phone_masked: str
-    plate: str
-    vehicle_kind: str
-    vehicle_kind_label: str
-    cargo_kind: str
-    cargo_kind_label: str
-    route: str
-    valid_from: date
-    valid_to: date
-    unit_id: int
-    unit: str
-    drivers: list[DriverOut]
-    decision_reason: str
-    decided_at: datetime | None
-    created_at: datetime
-
-
-class PassScanOut(Schema):
-    state: str
-    state_label: str
-    vehicle_pass: PassOut | None
-
-
-class PassFilter(Schema):
-    status: str | None = Field(None, max_length=32)
-    limit: int = limit_field(100, 1000)
-    offset: int = offset_field()
-
-
-class DecisionIn(Schema):
-    reason: str = ""
-
-
-class ScanQuery(Schema):
-    token: str = Field("", description="The token, or the whole text of the scanned QR code")
-    plate: str = ""
-
-
 def pass_out(vehicle_pass: VehiclePass, *, at: datetime | None = None) -> PassOut:
     at = at or timezone.now()
-    state = passes.vehicle_pass_state_of(vehicle_pass, at)
+    state = selectors.vehicle_pass_state_of(vehicle_pass, at)
     return PassOut(
         id=vehicle_pass.pk,
         number=vehicle_pass.number,
         status=vehicle_pass.status,
         status_label=str(vehicle_pass.get_status_display()),
         state=str(state),
-        state_label=passes.vehicle_pass_state_label(vehicle_pass, state, at),
+        state_label=selectors.vehicle_pass_state_label(vehicle_pass, state, at),
         company=vehicle_pass.company,
         contact_name_masked=mask_name(vehicle_pass.contact_name),
         contact_phone_masked=mask_phone(vehicle_pass.contact_phone),
@@ -137,7 +62,7 @@ def pass_out(vehicle_pass: VehiclePass, *, at: datetime | None = None) -> PassOu
                 doc_masked=p.doc_masked,
                 phone_masked=p.phone_masked,
             )
-            for p in passes.drivers_of(vehicle_pass)
+            for p in selectors.drivers_of(vehicle_pass)
         ],
         decision_reason=vehicle_pass.decision_reason,
         decided_at=vehicle_pass.decided_at,
@@ -156,11 +81,11 @@ def vehicle_pass_apply(request: HttpRequest, payload: PassApplyIn) -> tuple[int,
     verdict = passes_ratelimit.pass_apply_hit(request)
     if verdict.limited:
         raise RateLimited(verdict, passes_ratelimit.limited_api_message(verdict))
-    application = passes.PassApplication(
+    application = services.PassApplication(
         **payload.dict(exclude={"submission_key", "drivers"}),
-        drivers=tuple(passes.DriverData(**d.dict()) for d in payload.drivers),
+        drivers=tuple(services.DriverData(**d.dict()) for d in payload.drivers),
     )
-    vehicle_pass, created = passes.vehicle_pass_apply(
+    vehicle_pass, created = services.vehicle_pass_apply(
         application=application, submission_key=payload.submission_key
     )
     path = reverse("passes:status", args=[vehicle_pass.token])
@@ -176,7 +101,7 @@ def vehicle_pass_apply(request: HttpRequest, payload: PassApplyIn) -> tuple[int,
 
 @router.get("/passes", response=list[PassOut], operation_id="vehicle_pass_list")
 def vehicle_pass_list(request: HttpRequest, filters: Query[PassFilter]) -> list[PassOut]:
-    rows = passes.vehicle_pass_list_for_user(user=request.user, status=filters.status)
+    rows = selectors.vehicle_pass_list_for_user(user=request.user, status=filters.status)
     now = timezone.now()
     return [pass_out(p, at=now) for p in rows[filters.offset : filters.offset + filters.limit]]
 
@@ -187,26 +112,27 @@ def vehicle_pass_scan(request: HttpRequest, query: ScanQuery) -> PassScanOut:
     By ``plate``: the vehicle's state (revoked wins) and the pass that decides it, if any.
     A POST with the token or plate in the body, so that neither reaches an access log."""
     now = timezone.now()
+    vehicle_pass: VehiclePass | None
     if query.token:
-        token = passes.vehicle_pass_token_from_qr(query.token) or ""
-        vehicle_pass = passes.vehicle_pass_get_by_token(token)
-        state = passes.vehicle_pass_state_of(vehicle_pass, now)
+        token = selectors.vehicle_pass_token_from_qr(query.token) or ""
+        vehicle_pass = selectors.vehicle_pass_get_by_token(token)
+        state = selectors.vehicle_pass_state_of(vehicle_pass, now)
     elif query.plate:
-        state, found = passes.vehicle_pass_for_plate(plate=query.plate, at=now)
+        state, found = selectors.vehicle_pass_for_plate(plate=query.plate, at=now)
         vehicle_pass = found
     else:
         message = _("Give the token of the pass or the licence plate.")
         raise ValidationError({"token": ValidationError(message, code="token_or_plate_required")})
     return PassScanOut(
         state=str(state),
-        state_label=passes.vehicle_pass_state_label(vehicle_pass, state, now),
+        state_label=selectors.vehicle_pass_state_label(vehicle_pass, state, now),
         vehicle_pass=pass_out(vehicle_pass, at=now) if vehicle_pass is not None else None,
     )
 
 
 @router.get("/passes/{pass_id}", response=PassOut, operation_id="vehicle_pass_get")
 def vehicle_pass_get(request: HttpRequest, pass_id: int) -> PassOut:
-    return pass_out(passes.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id))
+    return pass_out(selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id))
 
 
 def _text(payload: DecisionIn | None) -> str:
@@ -217,30 +143,30 @@ def _text(payload: DecisionIn | None) -> str:
 def vehicle_pass_approve(
     request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
 ) -> PassOut:
-    vehicle_pass = passes.vehicle_pass_get(pass_id=pass_id)
-    decided = passes.vehicle_pass_approve(
+    vehicle_pass = selectors.vehicle_pass_get(pass_id=pass_id)
+    decided = services.vehicle_pass_approve(
         actor=request.user, vehicle_pass=vehicle_pass, note=_text(payload)
     )
-    return pass_out(passes.vehicle_pass_get(pass_id=decided.pk))
+    return pass_out(selectors.vehicle_pass_get(pass_id=decided.pk))
 
 
 @router.post("/passes/{pass_id}/reject", response=PassOut, operation_id="vehicle_pass_reject")
 def vehicle_pass_reject(
     request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
 ) -> PassOut:
-    vehicle_pass = passes.vehicle_pass_get(pass_id=pass_id)
-    decided = passes.vehicle_pass_reject(
+    vehicle_pass = selectors.vehicle_pass_get(pass_id=pass_id)
+    decided = services.vehicle_pass_reject(
         actor=request.user, vehicle_pass=vehicle_pass, reason=_text(payload)
     )
-    return pass_out(passes.vehicle_pass_get(pass_id=decided.pk))
+    return pass_out(selectors.vehicle_pass_get(pass_id=decided.pk))
 
 
 @router.post("/passes/{pass_id}/revoke", response=PassOut, operation_id="vehicle_pass_revoke")
 def vehicle_pass_revoke(
     request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
 ) -> PassOut:
-    vehicle_pass = passes.vehicle_pass_get(pass_id=pass_id)
-    decided = passes.vehicle_pass_revoke(
+    vehicle_pass = selectors.vehicle_pass_get(pass_id=pass_id)
+    decided = services.vehicle_pass_revoke(
         actor=request.user, vehicle_pass=vehicle_pass, reason=_text(payload)
     )
-    return pass_out(passes.vehicle_pass_get(pass_id=decided.pk))
+    return pass_out(selectors.vehicle_pass_get(pass_id=decided.pk))

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from fangkong.screening.models import VehiclePass
-from tests.screening.test_passes import NOW, api_body, form_data, post
+from fangkong.passes.models import VehiclePass
+from tests.passes.test_passes import NOW, api_body, form_data, post
 
 pytestmark = pytest.mark.django_db
 

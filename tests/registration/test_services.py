@@ -273,8 +273,9 @@ def test_registration_takes_few_queries(road_site, django_assert_num_queries) ->
     create(road_site, road_data(1))  # The vehicle exists from now on.
     # Key look-up; vehicle, group, persons (found or created), short code, registrations,
     # the command centre's rollup (the test's transaction makes BEGIN and COMMIT a savepoint
-    # and release), and the look-up of the lists in force (intel's alerts).
-    with django_assert_num_queries(10):
+    # and release), and the look-ups of the lists in force and of open key-person measures
+    # (intel's alerts).
+    with django_assert_num_queries(11):
         create(road_site, road_data(2, companions=2), key="key-2")
 
 

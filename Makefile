@@ -67,13 +67,18 @@ checks: $(VENV)/.installed
 	FANGKONG_ALLOWED_HOSTS=fangkong.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
-test-sqlite: $(VENV)/.installed
-	$(PY) -m pytest -p no:cacheprovider
+# Each leg runs on TEST_WORKERS processes (pytest-xdist; 0: in this process alone).
+TEST_WORKERS ?= 2
 
-# The PostgreSQL leg runs everything but the browser tests (they do not depend on the database).
+test-sqlite: $(VENV)/.installed
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
+
+# The PostgreSQL leg runs the tests that use the database, but not the browser tests: the
+# others do not depend on the database and ran already on SQLite.
 test-postgres: $(VENV)/.installed
 	@if $(PY) scripts/pg_reachable.py "$(PG_URL)"; then \
-		FANGKONG_DATABASE_URL="$(PG_URL)" $(PY) -m pytest -p no:cacheprovider -m "not browser"; \
+		FANGKONG_DATABASE_URL="$(PG_URL)" FANGKONG_TEST_DATABASE_ONLY=1 \
+			$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not browser"; \
 	else \
 		echo "PostgreSQL at $(PG_URL) is not reachable: skipping the PostgreSQL leg."; \
 	fi

@@ -41,7 +41,7 @@ demo: migrate
 	pids=""; for i in $$(seq $(JOB_WORKERS)); do $(JOB_WORKER) & pids="$$pids $$!"; done; \
 	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn fangkong.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --preload \
-		--max-requests 5000 --max-requests-jitter 5000 --timeout 60 \
+		-c python:fangkong.core.gunicorn_hooks --max-requests 5000 --max-requests-jitter 5000 --timeout 60 \
 		--access-logfile - --logger-class fangkong.core.accesslog.RedactingLogger
 
 # The job worker alone (`make serve` in another terminal serves the pages).

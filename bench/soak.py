@@ -52,7 +52,8 @@ db.execute("ROLLBACK")
 
 def gunicorn_args(max_requests: int) -> tuple[str, ...]:
     limit = str(max_requests)
-    return ("--preload", "--max-requests", limit, "--max-requests-jitter", limit)
+    hooks = ("-c", "python:fangkong.core.gunicorn_hooks")
+    return ("--preload", *hooks, "--max-requests", limit, "--max-requests-jitter", limit)
 
 
 def restarts(server: reg.Server) -> int:

@@ -21,12 +21,15 @@ from fangkong.screening.models import Check
 from tests.factories import PersonFactory, SiteFactory, _resident_id
 from tests.keypersons.browser_seed import PASSWORD, unit
 
+HOSTILE_STATION = "甘州区东街派出所<img src=x onerror=window.__xss=1>"
+
 
 def run() -> None:
     for code in RoleCode.values:
         Role.objects.get_or_create(code=code)
     top = unit("620700", "张掖市公安局", UnitKind.CITY_BUREAU)
-    station = unit("620702200100", "甘州区东街派出所", UnitKind.STATION, top)
+    # A station name as an org import could bring it: the map's tooltip must show it as text.
+    station = unit("620702200100", HOSTILE_STATION, UnitKind.STATION, top)
     root = get_user_model().objects.create(
         username="root", is_superuser=True, is_staff=True, password=make_password(PASSWORD)
     )

@@ -15,6 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.gunicorn import chromium, running_gunicorn, server_env, set_up
 from tests.keypersons.browser_seed import PASSWORD
+from tests.keypersons.command_seed import HOSTILE_STATION
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -84,6 +85,9 @@ def test_map_draws_the_community_layer(browser: Any, server: str) -> None:
         assert page.locator(".leaflet-control-layers-overlays label").count() == 2
         tooltip = _hover_tooltip(page, "path.community-marker")
         assert "交通巷社区" in tooltip.inner_text() and "3" in tooltip.inner_text()
+        assert HOSTILE_STATION in tooltip.inner_text()  # shown as text, not markup
+        assert tooltip.query_selector("img") is None
+        assert page.evaluate("window.__xss") is None
         assert errors == []
         page.locator("#command-map").scroll_into_view_if_needed()
         _shot(page, f"command-map-{name}")

@@ -81,12 +81,18 @@ def test_brigade_sees_only_its_sites_and_filters_them(page_as: Any, server: Serv
     page.select_option("select[name=status]", "suspended")
     page.wait_for_function(f"() => {LOADED} && window.fangkongMap.markerCount() === 1")
     # A popup has the site's facts and a link to its page.
+    # zoomToShowLayer waits for the cluster to unfold; a popup opened during the
+    # zoom animation is closed again when the cluster redraws.
     page.evaluate(
-        "(() => { const m = window.fangkongMap; let one = null;"
-        " m.map.eachLayer(l => { if (l.getPopup && l.getPopup() && l.options.title) one = l; });"
-        " m.map.setView(one.getLatLng(), 15); one.openPopup(); })()"
+        """() => new Promise((done) => {
+          const groups = [];
+          window.fangkongMap.map.eachLayer((l) => { if (l.zoomToShowLayer) groups.push(l); });
+          const marker = groups[0].getLayers()[0];
+          groups[0].zoomToShowLayer(marker, () => { marker.openPopup(); done(); });
+        })"""
     )
     popup = page.locator(".site-popup")
+    popup.wait_for()
     assert "配属警力" in popup.inner_text()
     assert "暂停" in popup.inner_text()
     popup.locator("a.more").click()

@@ -71,14 +71,14 @@ checks: $(VENV)/.installed
 TEST_WORKERS ?= 2
 
 test-sqlite: $(VENV)/.installed
-	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --durations=15
 
 # The PostgreSQL leg runs the tests that use the database, but not the browser tests: the
 # others do not depend on the database and ran already on SQLite.
 test-postgres: $(VENV)/.installed
 	@if $(PY) scripts/pg_reachable.py "$(PG_URL)"; then \
 		FANGKONG_DATABASE_URL="$(PG_URL)" FANGKONG_TEST_DATABASE_ONLY=1 \
-			$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not browser"; \
+			$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --durations=15 -m "not browser"; \
 	else \
 		echo "PostgreSQL at $(PG_URL) is not reachable: skipping the PostgreSQL leg."; \
 	fi

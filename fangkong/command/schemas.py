@@ -5,9 +5,10 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from fangkong.core.params import MAX_SPAN_DAYS, Day, id_field
+from fangkong.sites.choices import SiteKind
 
 
 class DashboardFilter(Schema):
@@ -22,6 +23,13 @@ class DashboardFilter(Schema):
     )
     kind: str = Field("", max_length=32)
     quiet_hours: int = Field(2, ge=1, le=72)
+
+    @field_validator("kind")
+    @classmethod
+    def kind_known(cls, kind: str) -> str:
+        if kind and kind not in SiteKind.values:
+            raise ValueError(_("Unknown site kind."))
+        return kind
 
     @model_validator(mode="after")
     def span_within_bounds(self) -> DashboardFilter:

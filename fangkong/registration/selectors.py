@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
@@ -47,7 +48,8 @@ def site_accepts(site: Site, kind: str) -> bool:
 
 
 def _site_cache_key(code: str) -> str:
-    return "registration-site:" + code
+    # The code comes from the address: quoted, so that any text makes a valid cache key.
+    return "registration-site:" + quote(code, safe="-_.")
 
 
 def site_saved(sender: Any, instance: Site, **kwargs: Any) -> None:

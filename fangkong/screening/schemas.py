@@ -134,7 +134,7 @@ class VehicleIn(Schema):
 
 
 class DecideIn(Schema):
-    at: datetime | None = None
+    at: Moment | None = None
     people: list[DecidePersonIn] = Field(..., min_length=1, max_length=60)
     vehicle: VehicleIn | None = None
 

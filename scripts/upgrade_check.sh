@@ -14,18 +14,43 @@ set -euo pipefail
 LEGS=${*:-sqlite postgres}
 OLD_REF=${OLD_REF:-5d3ff43}
 
-# Counts of what an upgrade must keep, and one decrypted ID number's checksum as proof that
-# the keys still read what the earlier code wrote.
+# The earlier release's demo has no vehicle passes, and passes have since moved to their own
+# app (fangkong/passes, state-only migrations keeping the table): one approved pass made by the
+# earlier code must come through the upgrade with its encrypted contact phone readable.
+SEED_PASS='
+import datetime
+from fangkong.org.models import Unit
+from fangkong.screening.models import VehiclePass
+today = datetime.date.today()
+VehiclePass.objects.create(
+    number="TX-UPGRADE-1", token="u" * 43, company="甘州区蔬菜批发有限公司",
+    contact_name="王建国", contact_phone="+8613809360001", plate="甘G3M207",
+    vehicle_kind="truck", cargo_kind="living", route="甘州区—临泽县",
+    valid_from=today, valid_to=today + datetime.timedelta(days=7),
+    unit=Unit.objects.order_by("pk").first(), status="approved",
+)
+'
+
+# Counts of what an upgrade must keep, and decrypted checksums as proof that the keys still
+# read what the earlier code wrote.
 SNAPSHOT='
 import hashlib, json
 from fangkong.org.models import Staff, Unit
 from fangkong.registration.models import Registration
 from fangkong.screening.models import Check
+try:
+    from fangkong.passes.models import VehiclePass
+except ImportError:  # the earlier release kept passes in screening
+    from fangkong.screening.models import VehiclePass
 staff = next(s for s in Staff.objects.order_by("pk")[:50] if s.phone)
+upgrade_pass = VehiclePass.objects.get(number="TX-UPGRADE-1")
 print(json.dumps({
     "units": Unit.objects.count(), "staff": Staff.objects.count(),
     "registrations": Registration.objects.count(), "checks": Check.objects.count(),
+    "passes": VehiclePass.objects.count(),
     "phone": hashlib.sha256(staff.phone.encode()).hexdigest(),
+    "pass": [upgrade_pass.status, upgrade_pass.plate,
+             hashlib.sha256(upgrade_pass.contact_phone.encode()).hexdigest()],
 }, sort_keys=True))
 '
 
@@ -53,6 +78,7 @@ leg() {
     old() { (set -a && . "$env_file" && set +a && as_service .venv/bin/python manage.py "$@"); }
     old migrate -v 0
     old demo_load --checks 200 >/dev/null
+    old shell -v 0 -c "$SEED_PASS"
     local before after
     before=$(old shell -v 0 -c "$SNAPSHOT" | tail -1)
     echo "before: $before"

@@ -3,19 +3,15 @@ attendance page, and the dashboard's "posts short now" card. Thin: selectors do 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -25,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fangkong.core.audit import audit_record
 from fangkong.core.exports import export_with_reason
 from fangkong.core.jurisdiction import jurisdiction_root
+from fangkong.core.pwa import service_worker_response
 from fangkong.duty import exports, selectors, services
 from fangkong.duty.choices import CHECKLIST, ReportKind, SignFlag, SignKind, SquadState
 from fangkong.org.models import Unit
@@ -68,35 +65,13 @@ POST_STATIC = (
 )
 
 
-@cache
-def _post_static_version() -> str:
-    digest = hashlib.sha256()
-    for path in (*POST_STATIC, "duty/sw.js"):
-        found = finders.find(path)
-        if found:
-            with open(found, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()[:12]
-
-
 @require_GET
 def post_sw(request: HttpRequest) -> HttpResponse:
     """The sign-in page's service worker, served under the page's path so that its scope is
     the page (as the screening officer app's)."""
-    found = finders.find("duty/sw.js")
-    if not found:
-        raise Http404
-    with open(found, encoding="utf-8") as handle:
-        body = handle.read()
-    head = (
-        f"const VERSION = {_post_static_version()!r};\n"
-        f"const APP_URL = {reverse('duty:post')!r};\n"
-        f"const PRECACHE = {[static(path) for path in POST_STATIC]!r};\n"
+    return service_worker_response(
+        cache_name="fangkong-duty", app_url=reverse("duty:post"), static_paths=POST_STATIC
     )
-    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("duty:post")
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 @login_required

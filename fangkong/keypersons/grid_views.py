@@ -7,22 +7,20 @@ the phone's outbox first and sends them to the API with a key, so a record is ke
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.pwa import service_worker_response
 from fangkong.grid import floating, sealed
 from fangkong.grid import selectors as grid_selectors
 from fangkong.grid import services as grid_services
@@ -303,31 +301,10 @@ TODAY_STATIC = (
 )
 
 
-def _today_static_version() -> str:
-    digest = hashlib.sha256()
-    for path in (*TODAY_STATIC, "keypersons/sw.js"):
-        found = finders.find(path)
-        if isinstance(found, str):
-            with open(found, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()[:12]
-
-
 @require_GET
 def today_sw(request: HttpRequest) -> HttpResponse:
     """The service worker of the grid worker's day, served under the page's own path so that
     its scope is the page."""
-    found = finders.find("keypersons/sw.js")
-    if not isinstance(found, str):
-        raise Http404
-    with open(found, encoding="utf-8") as handle:
-        body = handle.read()
-    precache = [static(path) for path in TODAY_STATIC]
-    head = (
-        f"const VERSION = {_today_static_version()!r};\n"
-        f"const APP_URL = {reverse('keypersons:today')!r};\n"
-        f"const PRECACHE = {precache!r};\n"
+    return service_worker_response(
+        cache_name="fangkong-grid", app_url=reverse("keypersons:today"), static_paths=TODAY_STATIC
     )
-    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    return response

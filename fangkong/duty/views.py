@@ -18,11 +18,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.core.audit import audit_record
 from fangkong.core.exports import export_with_reason
+from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.core.pwa import service_worker_response
-from fangkong.duty import exports, selectors, services
+from fangkong.duty import selectors, services
 from fangkong.duty.choices import CHECKLIST, ReportKind, SignFlag, SignKind, SquadState
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
@@ -52,6 +52,8 @@ def _strings() -> dict[str, str]:
         "online": _("Online"),
     }
 
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # What the sign-in page loads: cached by its service worker so that it opens offline.
 POST_STATIC = (
@@ -269,20 +271,15 @@ def summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
     start = start - timedelta(days=start.weekday())
 
     def respond(reason: str) -> HttpResponse:
-        rows = selectors.weekly_summary(unit=unit, week_start=start)
-        if fmt == "pdf":
-            body, kind = exports.summary_pdf(unit, start, rows), "application/pdf"
-        else:
-            body = exports.summary_xlsx(unit, start, rows)
-            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        audit_record(
+        body = services.summary_export(
             actor=request.user,
-            action="duty.summary_export",
-            target=unit,
+            unit=unit,
+            week_start=start,
+            fmt="pdf" if fmt == "pdf" else "xlsx",
             reason=reason,
-            extra={"week": start.isoformat(), "format": fmt},
-            request=request,
+            ip=client_ip(request),
         )
+        kind = "application/pdf" if fmt == "pdf" else XLSX
         response = HttpResponse(body, content_type=kind)
         name = f"supervision-{unit.code}-{start.isoformat()}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.http import client_ip
 from fangkong.core.pwa import service_worker_response
 from fangkong.grid import floating, sealed
 from fangkong.grid import selectors as grid_selectors
@@ -229,8 +229,7 @@ def sealed_detail(request: HttpRequest, area_id: int) -> HttpResponse:
         if isinstance(done, HttpResponse):
             return done
     else:
-        audit_record(actor=request.user, action="grid.sealed_view", target=area,
-                     request=request)  # fmt: skip
+        sealed.sealed_view(actor=request.user, area=area, ip=client_ip(request))
     now = timezone.now()
     context = {
         "area": area,

@@ -10,13 +10,21 @@ from django.core.exceptions import ValidationError
 
 
 class ServiceErrorsMixin:
+    """Puts a service's field errors on the form's fields of the same name (see
+    :meth:`service_field`), and the others on the form as a whole."""
+
     def add_service_errors(self, exc: ValidationError) -> None:
         form: Any = self
         if not hasattr(exc, "error_dict"):
             form.add_error(None, exc)
             return
         for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+            field = self.service_field(name)
+            form.add_error(field if field in form.fields else None, errors)
+
+    def service_field(self, name: str) -> str:
+        """The form field of a service's error field."""
+        return name
 
 
 class ColumnMapForm(ServiceErrorsMixin, forms.Form):

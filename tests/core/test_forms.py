@@ -1,10 +1,13 @@
-"""The column mapping form that the org, grid and supplies imports share."""
+"""The form pieces that the apps share: the column mapping of the imports, and service
+errors put on the fields."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from fangkong.core.forms import ColumnMapForm, column_letter
+from fangkong.core.forms import ColumnMapForm, ServiceErrorsMixin, column_letter
+from fangkong.screening.forms import ServiceErrorsMixin as ScreeningErrorsMixin
 
 
 class MapForm(ColumnMapForm):
@@ -45,3 +48,25 @@ def test_a_required_field_needs_a_column() -> None:
     )
 
     assert not form.is_valid() and "col_name" in form.errors
+
+
+def test_service_errors_go_on_their_field_or_on_the_form() -> None:
+    class NoteForm(ServiceErrorsMixin, forms.Form):
+        note = forms.CharField(required=False)
+
+    form = NoteForm({"note": "x"})
+    assert form.is_valid()
+    form.add_service_errors(ValidationError({"note": ["too short"], "other": ["refused"]}))
+
+    assert form.errors == {"note": ["too short"], "__all__": ["refused"]}
+
+
+def test_the_screening_forms_map_policy_actions_to_their_fields() -> None:
+    class ActionForm(ScreeningErrorsMixin, forms.Form):
+        action_fever = forms.CharField(required=False)
+
+    form = ActionForm({})
+    assert form.is_valid()
+    form.add_service_errors(ValidationError({"actions.fever": ["unknown outcome"]}))
+
+    assert form.errors == {"action_fever": ["unknown outcome"]}

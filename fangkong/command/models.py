@@ -7,6 +7,8 @@ checks and registrations: the dashboards of last month still work after the purg
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,9 @@ from fangkong.command.choices import ReportStatus
 from fangkong.org.models import Unit
 from fangkong.screening.choices import Outcome
 from fangkong.sites.models import Site
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The counter columns of SiteHourRollup, in one place for the UPSERT, the rebuild and the
 # dashboards. Outcome columns are named ``outcome_<Outcome value>``.
@@ -27,7 +32,7 @@ COUNTER_COLUMNS = (
 )
 
 
-def _counter(label: str) -> models.IntegerField:
+def _counter(label: StrOrPromise) -> models.IntegerField:
     # Signed on purpose: a vehicle moved to an earlier hour is a -1 UPSERT, and SQLite checks
     # a CHECK (>= 0) constraint on the row it proposes before it sees the conflict.
     return models.IntegerField(label, default=0)

@@ -4,8 +4,10 @@ jurisdiction answer 404 (``fangkong/api.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Path, Query, Router
@@ -65,6 +67,11 @@ RecordIdPath = Path[RecordId]
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+def _page(rows: QuerySet[Any], filters: Any) -> QuerySet[Any]:
+    """The slice of ``rows`` that the filters' ``offset`` and ``limit`` ask for."""
+    return rows[filters.offset : filters.offset + filters.limit]
+
+
 def _key_reused(request: HttpRequest, sign_in: Any) -> tuple[int, KeyReusedOut]:
     message = _("This key belongs to another sign-in already stored; make a new key.")
     mine = sign_in.staff_id == getattr(getattr(request.user, "staff", None), "pk", None)
@@ -121,7 +128,7 @@ def sign_in_list(request: HttpRequest, filters: Query[SignInFilter]) -> list[Sig
     rows = selectors.sign_in_list_for_user(
         user=request.user, site=site, since=filters.since, flagged=filters.flagged
     )
-    page = list(rows[filters.offset : filters.offset + filters.limit])
+    page = list(_page(rows, filters))
     seconded = selectors.secondments_of_sign_ins(page)
     return [presenters.sign_in_out(row, seconded.get(row.pk)) for row in page]
 
@@ -193,9 +200,7 @@ def _handovers(request: HttpRequest, filters: HandoverFilter, *, q: str) -> list
     rows = selectors.handover_list_for_user(
         user=request.user, site=site, q=q, pending=filters.pending
     )
-    return [
-        presenters.handover_out(h) for h in rows[filters.offset : filters.offset + filters.limit]
-    ]
+    return [presenters.handover_out(h) for h in _page(rows, filters)]
 
 
 @router.post(
@@ -241,9 +246,7 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> l
     if filters.site:
         site = selectors.site_for_sign_in(user=request.user, site_id=filters.site)
     rows = selectors.inspection_list_for_user(user=request.user, site=site, since=filters.since)
-    return [
-        presenters.inspection_out(i) for i in rows[filters.offset : filters.offset + filters.limit]
-    ]
+    return [presenters.inspection_out(i) for i in _page(rows, filters)]
 
 
 PHOTO_UPLOAD = (
@@ -276,7 +279,7 @@ def inspection_photo_add(
 @router.get("/duty/fixes", response={200: list[FixOut], **ERRORS}, operation_id="duty_fix_list")
 def fix_list(request: HttpRequest, filters: Query[FixFilter]) -> list[FixOut]:
     rows = selectors.fix_list_for_user(user=request.user, open_only=filters.open_only)
-    return [presenters.fix_out(f) for f in rows[filters.offset : filters.offset + filters.limit]]
+    return [presenters.fix_out(f) for f in _page(rows, filters)]
 
 
 @router.post(
@@ -328,9 +331,7 @@ def post_leader_create(request: HttpRequest, payload: PostLeaderIn) -> tuple[int
 )
 def post_leader_list(request: HttpRequest, filters: Query[FixFilter]) -> list[PostLeaderOut]:
     rows = selectors.post_leader_list_for_user(user=request.user)
-    return [
-        presenters.post_leader_out(r) for r in rows[filters.offset : filters.offset + filters.limit]
-    ]
+    return [presenters.post_leader_out(r) for r in _page(rows, filters)]
 
 
 @router.get(
@@ -392,7 +393,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> tuple[int, Any]:
 )
 def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> list[ReportOut]:
     rows = selectors.report_list_for_user(user=request.user, open_only=filters.open_only)
-    return [presenters.report_out(r) for r in rows[filters.offset : filters.offset + filters.limit]]
+    return [presenters.report_out(r) for r in _page(rows, filters)]
 
 
 @router.post(
@@ -402,10 +403,7 @@ def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> list[Repo
     summary="Acknowledge a report at the level it waits at; it goes on up",
 )
 def report_acknowledge(request: HttpRequest, report_id: RecordIdPath) -> ReportOut:
-    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
-    services.report_acknowledge(actor=request.user, report=report)
-    report = selectors.report_get_for_user(user=request.user, report_id=report_id)
-    return presenters.report_out(report)
+    return _report_act(request, report_id, services.report_acknowledge)
 
 
 @router.post(
@@ -414,8 +412,13 @@ def report_acknowledge(request: HttpRequest, report_id: RecordIdPath) -> ReportO
     operation_id="duty_report_close",
 )
 def report_close(request: HttpRequest, report_id: RecordIdPath) -> ReportOut:
+    return _report_act(request, report_id, services.report_close)
+
+
+def _report_act(request: HttpRequest, report_id: int, act: Callable[..., object]) -> ReportOut:
+    """A report in the caller's reach, the action on it, and the report as it now is."""
     report = selectors.report_get_for_user(user=request.user, report_id=report_id)
-    services.report_close(actor=request.user, report=report)
+    act(actor=request.user, report=report)
     report = selectors.report_get_for_user(user=request.user, report_id=report_id)
     return presenters.report_out(report)
 
@@ -454,7 +457,7 @@ def squad_create(request: HttpRequest, payload: SquadIn) -> tuple[int, SquadOut]
 )
 def squad_list(request: HttpRequest, filters: Query[PageFilter]) -> list[SquadOut]:
     rows = selectors.squad_list_for_user(user=request.user)
-    return [presenters.squad_out(s) for s in rows[filters.offset : filters.offset + filters.limit]]
+    return [presenters.squad_out(s) for s in _page(rows, filters)]
 
 
 @router.post(
@@ -491,7 +494,7 @@ def recall_create(request: HttpRequest, payload: RecallIn) -> tuple[int, RecallO
 )
 def recall_list(request: HttpRequest, filters: Query[PageFilter]) -> list[RecallOut]:
     rows = selectors.recall_list_for_user(user=request.user)
-    return [presenters.recall_out(r) for r in rows[filters.offset : filters.offset + filters.limit]]
+    return [presenters.recall_out(r) for r in _page(rows, filters)]
 
 
 @router.post(
@@ -522,6 +525,4 @@ def secondment_create(request: HttpRequest, payload: SecondmentIn) -> tuple[int,
 )
 def secondment_list(request: HttpRequest, filters: Query[SecondmentFilter]) -> list[SecondmentOut]:
     rows = selectors.secondment_list_for_user(user=request.user, current=filters.current)
-    return [
-        presenters.secondment_out(r) for r in rows[filters.offset : filters.offset + filters.limit]
-    ]
+    return [presenters.secondment_out(r) for r in _page(rows, filters)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import jurisdiction_root, sees_everything, unit_in_scope
+from fangkong.duty import exports, selectors
 from fangkong.duty.attendance import late_minutes
 from fangkong.duty.choices import (
     CHECKLIST_CODES,
@@ -814,3 +815,35 @@ def secondment_create(
         extra={"staff": staff.pk, "from_unit": staff.unit_id, "to_unit": to_unit.pk},
     )  # fmt: skip
     return secondment
+
+
+# -- exports ---------------------------------------------------------------------------------
+
+SummaryFormat = Literal["pdf", "xlsx"]
+
+
+def summary_export(
+    *,
+    actor: Any,
+    unit: Unit,
+    week_start: date,
+    fmt: SummaryFormat,
+    reason: str,
+    ip: str | None = None,
+) -> bytes:
+    """The weekly supervision summary of ``unit`` as a PDF or an Excel file, audited as
+    ``duty.summary_export`` with the reason."""
+    rows = selectors.weekly_summary(unit=unit, week_start=week_start)
+    if fmt == "pdf":
+        content = exports.summary_pdf(unit, week_start, rows)
+    else:
+        content = exports.summary_xlsx(unit, week_start, rows)
+    audit_record(
+        actor=actor,
+        action="duty.summary_export",
+        target=unit,
+        reason=reason,
+        extra={"week": week_start.isoformat(), "format": fmt},
+        ip=ip,
+    )
+    return content

@@ -3,29 +3,26 @@ attendance page, and the dashboard's "posts short now" card. Thin: selectors do 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.core.audit import audit_record
 from fangkong.core.exports import export_with_reason
+from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
-from fangkong.duty import exports, selectors, services
+from fangkong.core.pwa import service_worker_response
+from fangkong.duty import selectors, services
 from fangkong.duty.choices import CHECKLIST, ReportKind, SignFlag, SignKind, SquadState
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user
@@ -56,6 +53,8 @@ def _strings() -> dict[str, str]:
     }
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # What the sign-in page loads: cached by its service worker so that it opens offline.
 POST_STATIC = (
     "core/fangkong.css",
@@ -68,35 +67,13 @@ POST_STATIC = (
 )
 
 
-@cache
-def _post_static_version() -> str:
-    digest = hashlib.sha256()
-    for path in (*POST_STATIC, "duty/sw.js"):
-        found = finders.find(path)
-        if found:
-            with open(found, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()[:12]
-
-
 @require_GET
 def post_sw(request: HttpRequest) -> HttpResponse:
     """The sign-in page's service worker, served under the page's path so that its scope is
     the page (as the screening officer app's)."""
-    found = finders.find("duty/sw.js")
-    if not found:
-        raise Http404
-    with open(found, encoding="utf-8") as handle:
-        body = handle.read()
-    head = (
-        f"const VERSION = {_post_static_version()!r};\n"
-        f"const APP_URL = {reverse('duty:post')!r};\n"
-        f"const PRECACHE = {[static(path) for path in POST_STATIC]!r};\n"
+    return service_worker_response(
+        cache_name="fangkong-duty", app_url=reverse("duty:post"), static_paths=POST_STATIC
     )
-    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("duty:post")
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 @login_required
@@ -294,20 +271,15 @@ def summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
     start = start - timedelta(days=start.weekday())
 
     def respond(reason: str) -> HttpResponse:
-        rows = selectors.weekly_summary(unit=unit, week_start=start)
-        if fmt == "pdf":
-            body, kind = exports.summary_pdf(unit, start, rows), "application/pdf"
-        else:
-            body = exports.summary_xlsx(unit, start, rows)
-            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        audit_record(
+        body = services.summary_export(
             actor=request.user,
-            action="duty.summary_export",
-            target=unit,
+            unit=unit,
+            week_start=start,
+            fmt="pdf" if fmt == "pdf" else "xlsx",
             reason=reason,
-            extra={"week": start.isoformat(), "format": fmt},
-            request=request,
+            ip=client_ip(request),
         )
+        kind = "application/pdf" if fmt == "pdf" else XLSX
         response = HttpResponse(body, content_type=kind)
         name = f"supervision-{unit.code}-{start.isoformat()}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

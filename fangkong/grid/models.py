@@ -336,7 +336,24 @@ class SealedPass(DeclaredIdentity):
         return f"{self.get_role_display()} {self.name_masked}"
 
 
-class GateEntry(DeclaredIdentity):
+class GateLogRecord(models.Model):
+    """What a record kept at a sealed area's gate carries: its time, the staff member who
+    kept it, and the key of the phone's outbox, so that a record sent twice is kept once."""
+
+    at = models.DateTimeField(_("time"))
+    recorded_by = models.ForeignKey(
+        Staff, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, unique=True, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class GateEntry(DeclaredIdentity, GateLogRecord):
     """One entry or exit at the gate of a sealed area (出入登记)."""
 
     area = models.ForeignKey(
@@ -355,14 +372,6 @@ class GateEntry(DeclaredIdentity):
         _("temperature"), max_digits=3, decimal_places=1, null=True, blank=True
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    at = models.DateTimeField(_("time"))
-    recorded_by = models.ForeignKey(
-        Staff, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=64, unique=True, null=True, blank=True
-    )
 
     class Meta:
         verbose_name = _("gate entry")
@@ -373,7 +382,7 @@ class GateEntry(DeclaredIdentity):
         return f"{self.area_id} {self.direction} @ {self.at:%Y-%m-%d %H:%M}"
 
 
-class Delivery(models.Model):
+class Delivery(GateLogRecord):
     """Supplies delivered into a sealed area (物资配送): what, how much, to which door,
     by whom."""
 
@@ -389,14 +398,6 @@ class Delivery(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=9, decimal_places=2)
     unit = models.CharField(_("unit of measure"), max_length=10, blank=True)
     delivered_by = models.CharField(_("delivered by"), max_length=50)
-    at = models.DateTimeField(_("time"))
-    recorded_by = models.ForeignKey(
-        Staff, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=64, unique=True, null=True, blank=True
-    )
 
     class Meta:
         verbose_name = _("supplies delivery")

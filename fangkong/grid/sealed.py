@@ -120,6 +120,12 @@ def may_seal(actor: Any, community: Community) -> bool:
     return False
 
 
+def sealed_view(*, actor: Any, area: SealedArea, ip: str | None = None) -> None:
+    """Opening a sealed compound's page (its gate log and the people on it): audited as
+    ``grid.sealed_view``."""
+    audit_record(actor=actor, action="grid.sealed_view", target=area, ip=ip)
+
+
 @transaction.atomic
 def sealed_create(
     *,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
+from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.intel import listfile, presenters, selectors
 from fangkong.intel.choices import ListStatus
@@ -224,8 +224,7 @@ def trace_index(request: HttpRequest) -> HttpResponse:
 def trace_detail(request: HttpRequest, trace_id: int) -> HttpResponse:
     _guard(request)
     trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
-    contacts = selectors.contact_list(user=request.user, trace=trace)
-    audit_record(actor=request.user, action="intel.trace_view", target=trace, request=request)
+    contacts = tracing.trace_view(actor=request.user, trace=trace, ip=client_ip(request))
     rows = [presenters.contact_row(c) for c in contacts[:PAGE]]
     return render(request, "intel/trace_detail.html", {"trace": trace, "contacts": rows})
 
@@ -244,15 +243,8 @@ def trace_export(request: HttpRequest, trace_id: int) -> HttpResponse:
     trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
 
     def respond(reason: str) -> HttpResponse:
-        contacts = selectors.contact_list(user=request.user, trace=trace)
-        data = presenters.contacts_workbook(trace, contacts)
-        audit_record(
-            actor=request.user,
-            action="intel.trace_export",
-            target=trace,
-            reason=reason,
-            request=request,
-            extra={"contacts": contacts.count()},
+        data = tracing.trace_export(
+            actor=request.user, trace=trace, reason=reason, ip=client_ip(request)
         )
         return _attachment(data, f"协查-{trace.pk}.xlsx", XLSX)
 

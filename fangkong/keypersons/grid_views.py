@@ -7,22 +7,22 @@ the phone's outbox first and sends them to the API with a key, so a record is ke
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.http import client_ip
+from fangkong.core.pwa import service_worker_response
 from fangkong.grid import floating, sealed
 from fangkong.grid import selectors as grid_selectors
 from fangkong.grid import services as grid_services
@@ -53,80 +53,86 @@ def _failed(request: HttpRequest, exc: Exception) -> HttpResponse:
 # Floating population
 
 
-@login_required
-@require_POST
-def resident_verify(request: HttpRequest, resident_id: int) -> HttpResponse:
+def _review(
+    request: HttpRequest,
+    find: Callable[[], Any],
+    act: Callable[[Any, dict[str, Any]], object],
+    form: forms.Form | None = None,
+    field: str = "",
+) -> HttpResponse:
+    """One review button of the day's page: the record in the user's reach (404 otherwise),
+    the form's first error on ``field`` if it has one, the action, and back to the list; or
+    the message of what refused it."""
     try:
-        resident = floating.resident_for_review(user=request.user, resident_id=resident_id)
+        record = find()
     except ObjectDoesNotExist:
         raise Http404 from None
+    if form is not None and not form.is_valid():
+        return _message(request, form.errors[field][0], 422)
     try:
-        floating.resident_verify(
-            actor=request.user, resident=resident, note=request.POST.get("note", "")[:200]
-        )
+        act(record, form.cleaned_data if form is not None else {})
+    except ObjectDoesNotExist:
+        raise Http404 from None
     except ValidationError as exc:
         return _failed(request, exc)
     return redirect(reverse("keypersons:today") + "#verify")
+
+
+@login_required
+@require_POST
+def resident_verify(request: HttpRequest, resident_id: int) -> HttpResponse:
+    note = request.POST.get("note", "")[:200]
+    return _review(
+        request,
+        lambda: floating.resident_for_review(user=request.user, resident_id=resident_id),
+        lambda resident, _: floating.resident_verify(
+            actor=request.user, resident=resident, note=note
+        ),
+    )
 
 
 @login_required
 @require_POST
 def resident_reject(request: HttpRequest, resident_id: int) -> HttpResponse:
-    try:
-        resident = floating.resident_for_review(user=request.user, resident_id=resident_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        return _message(request, form.errors["reason"][0], 422)
-    try:
-        floating.resident_reject(
-            actor=request.user, resident=resident, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        return _failed(request, exc)
-    return redirect(reverse("keypersons:today") + "#verify")
+    return _review(
+        request,
+        lambda: floating.resident_for_review(user=request.user, resident_id=resident_id),
+        lambda resident, data: floating.resident_reject(
+            actor=request.user, resident=resident, reason=data["reason"]
+        ),
+        RejectForm(request.POST),
+        "reason",
+    )
 
 
 @login_required
 @require_POST
 def placement_place(request: HttpRequest, placement_id: int) -> HttpResponse:
-    try:
-        placement = floating.placement_get_for_user(user=request.user, placement_id=placement_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    form = PlaceForm(request.POST)
-    if not form.is_valid():
-        return _message(request, form.errors["door_id"][0], 422)
-    try:
-        door = grid_selectors.door_get_for_user(
-            user=request.user, door_id=form.cleaned_data["door_id"]
-        )
+    def place(placement: Any, data: dict[str, Any]) -> None:
+        door = grid_selectors.door_get_for_user(user=request.user, door_id=data["door_id"])
         floating.placement_place(actor=request.user, placement=placement, door=door)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    except ValidationError as exc:
-        return _failed(request, exc)
-    return redirect(reverse("keypersons:today") + "#verify")
+
+    return _review(
+        request,
+        lambda: floating.placement_get_for_user(user=request.user, placement_id=placement_id),
+        place,
+        PlaceForm(request.POST),
+        "door_id",
+    )
 
 
 @login_required
 @require_POST
 def placement_reject(request: HttpRequest, placement_id: int) -> HttpResponse:
-    try:
-        placement = floating.placement_get_for_user(user=request.user, placement_id=placement_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        return _message(request, form.errors["reason"][0], 422)
-    try:
-        floating.placement_reject(
-            actor=request.user, placement=placement, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        return _failed(request, exc)
-    return redirect(reverse("keypersons:today") + "#verify")
+    return _review(
+        request,
+        lambda: floating.placement_get_for_user(user=request.user, placement_id=placement_id),
+        lambda placement, data: floating.placement_reject(
+            actor=request.user, placement=placement, reason=data["reason"]
+        ),
+        RejectForm(request.POST),
+        "reason",
+    )
 
 
 def verify_context(user: Any) -> dict[str, Any]:
@@ -231,8 +237,7 @@ def sealed_detail(request: HttpRequest, area_id: int) -> HttpResponse:
         if isinstance(done, HttpResponse):
             return done
     else:
-        audit_record(actor=request.user, action="grid.sealed_view", target=area,
-                     request=request)  # fmt: skip
+        sealed.sealed_view(actor=request.user, area=area, ip=client_ip(request))
     now = timezone.now()
     context = {
         "area": area,
@@ -303,31 +308,10 @@ TODAY_STATIC = (
 )
 
 
-def _today_static_version() -> str:
-    digest = hashlib.sha256()
-    for path in (*TODAY_STATIC, "keypersons/sw.js"):
-        found = finders.find(path)
-        if isinstance(found, str):
-            with open(found, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()[:12]
-
-
 @require_GET
 def today_sw(request: HttpRequest) -> HttpResponse:
     """The service worker of the grid worker's day, served under the page's own path so that
     its scope is the page."""
-    found = finders.find("keypersons/sw.js")
-    if not isinstance(found, str):
-        raise Http404
-    with open(found, encoding="utf-8") as handle:
-        body = handle.read()
-    precache = [static(path) for path in TODAY_STATIC]
-    head = (
-        f"const VERSION = {_today_static_version()!r};\n"
-        f"const APP_URL = {reverse('keypersons:today')!r};\n"
-        f"const PRECACHE = {precache!r};\n"
+    return service_worker_response(
+        cache_name="fangkong-grid", app_url=reverse("keypersons:today"), static_paths=TODAY_STATIC
     )
-    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    return response

@@ -5,7 +5,7 @@ phones, documents, dates) early only so that every mistake shows in the first ro
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -86,7 +86,7 @@ class PassApplyForm(forms.Form):
         empty_label=_("Choose a brigade"),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = local_today()
         for name in ("valid_from", "valid_to"):
@@ -98,7 +98,8 @@ class PassApplyForm(forms.Form):
         ) % {"days": MAX_PASS_DAYS}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns self.cleaned_data, typed as a dict there
+        data = self.cleaned_data
         if data.get("plate"):
             data["plate"] = _checked(self, clean_plate, "plate", data["plate"])
         if data.get("contact_phone"):
@@ -109,7 +110,7 @@ class PassApplyForm(forms.Form):
             _checked(self, _dates, "valid_to", data["valid_from"], data["valid_to"])
         return data
 
-    def application(self, drivers: DriverFormSet) -> PassApplication:
+    def application(self, drivers: BaseDriverFormSet) -> PassApplication:
         data = self.cleaned_data
         return PassApplication(
             company=data["company"],
@@ -143,7 +144,8 @@ class DriverForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns self.cleaned_data, typed as a dict there
+        data = self.cleaned_data
         if data.get("phone"):
             doc_type = data.get("doc_type")
             data["phone"] = _checked(self, clean_phone, "phone", data["phone"], doc_type=doc_type)
@@ -160,7 +162,7 @@ def _dates(errors: FieldErrors, _name: str, valid_from: Any, valid_to: Any) -> N
 
 
 class BaseDriverFormSet(forms.BaseFormSet):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.extra_errors: list[ValidationError] = []
 
@@ -186,14 +188,17 @@ class BaseDriverFormSet(forms.BaseFormSet):
 
 
 # Three rows always, the first one required: the form works without JavaScript.
-DriverFormSet = forms.formset_factory(
-    DriverForm,
-    formset=BaseDriverFormSet,
-    extra=MAX_DRIVERS - 1,
-    min_num=1,
-    max_num=MAX_DRIVERS,
-    absolute_max=MAX_DRIVERS,
-    validate_max=True,
+DriverFormSet = cast(
+    type[BaseDriverFormSet],
+    forms.formset_factory(
+        DriverForm,
+        formset=BaseDriverFormSet,
+        extra=MAX_DRIVERS - 1,
+        min_num=1,
+        max_num=MAX_DRIVERS,
+        absolute_max=MAX_DRIVERS,
+        validate_max=True,
+    ),
 )
 
 
@@ -205,7 +210,7 @@ class DecisionForm(forms.Form):
         label=_("Reason"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, prefix=kind, **kwargs)
         if kind == "approve":
             self.fields["reason"].label = _("Note (optional)")

@@ -30,6 +30,7 @@ from fangkong.org.models import Unit
 from fangkong.org.permissions import can_administer
 from fangkong.passes.choices import CargoKind, PassStatus
 from fangkong.passes.models import VehiclePass, VehiclePassDriver
+from fangkong.passes.pdf import vehicle_pass_pdf
 from fangkong.passes.selectors import local_today
 from fangkong.registration.choices import DocumentType, VehicleKind
 from fangkong.registration.people import persons_prepare
@@ -318,6 +319,18 @@ def _decide(
 
 
 # Purging -------------------------------------------------------------------------------------
+
+
+def vehicle_pass_print(
+    *, actor: Any, vehicle_pass: VehiclePass, scan_url: str, reason: str = "", ip: str | None = None
+) -> bytes:
+    """The pass as a PDF to print, its QR code pointing at ``scan_url``; audited as
+    ``vehicle_pass.print`` (with the reason when staff print it)."""
+    content = vehicle_pass_pdf(vehicle_pass, scan_url=scan_url)
+    audit_record(
+        actor=actor, action="vehicle_pass.print", target=vehicle_pass, reason=reason, ip=ip
+    )
+    return content
 
 
 def expired_passes(*, now: datetime, days: int) -> Q:

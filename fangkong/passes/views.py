@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import export_with_reason
+from fangkong.core.http import client_ip
 from fangkong.core.models import AuditLog
 from fangkong.core.ratelimit import Verdict
 from fangkong.core.selectors import audit_history
@@ -29,7 +29,7 @@ from fangkong.passes import selectors, services
 from fangkong.passes.choices import PassStatus
 from fangkong.passes.forms import DecisionForm, DriverFormSet, PassApplyForm
 from fangkong.passes.models import VehiclePass
-from fangkong.passes.pdf import pass_qr_svg, vehicle_pass_pdf
+from fangkong.passes.pdf import pass_qr_svg
 from fangkong.passes.ratelimit import limited_message, pass_apply_hit
 
 TEMPLATES = "passes/"
@@ -138,13 +138,12 @@ def _pdf_response(
 ) -> HttpResponse:
     if vehicle_pass.status != PassStatus.APPROVED:
         raise Http404
-    body = vehicle_pass_pdf(vehicle_pass, scan_url=scan_url(request, vehicle_pass))
-    audit_record(
+    body = services.vehicle_pass_print(
         actor=request.user,
-        action="vehicle_pass.print",
-        target=vehicle_pass,
+        vehicle_pass=vehicle_pass,
+        scan_url=scan_url(request, vehicle_pass),
         reason=reason,
-        request=request,
+        ip=client_ip(request),
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{vehicle_pass.number}.pdf"'

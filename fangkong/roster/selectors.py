@@ -93,6 +93,9 @@ class CalendarRow:
     cells: list[Cell]
 
 
+CalendarKey = tuple[int | None, str]  # (site id, shift code); no site: the duty leader row
+
+
 def site_calendar(
     roster: Roster,
     assignments: list[RosterAssignment],
@@ -105,23 +108,12 @@ def site_calendar(
     for item in [*assignments, *shortages]:
         if item.site_id:
             sites[item.site_id] = item.site
-    # A key post's bound leader (包保) leads it: a lead row above the post's shifts.
-    led = {a.site_id for a in assignments if a.shift == LEAD_SHIFT.id}
-    led |= {g.site_id for g in shortages if g.shift == LEAD_SHIFT.id}
-    keys = [(None, LEAD_SHIFT.id)] + [
-        (site_id, code)
-        for site_id in sorted(sites, key=lambda s: sites[s].code)
-        for code in ([LEAD_SHIFT.id] if site_id in led else [])
-        + [code for code, _label in roster_shifts(roster)]
-    ]
+    keys = _calendar_keys(roster, sites, assignments, shortages)
     grid = {key: [Cell() for _ in dates] for key in keys}
     for duty in assignments:
         cell = grid.get((duty.site_id, duty.shift))
         if cell is not None and duty.date in column:
-            label = duty.staff.name
-            if duty.role == DutyRole.AUXILIARY:
-                label = f"{label}*"
-            cell[column[duty.date]].names.append(label)
+            cell[column[duty.date]].names.append(_duty_label(duty))
     for gap in shortages:
         cell = grid.get((gap.site_id, gap.shift))
         if cell is not None and gap.date in column:
@@ -131,6 +123,31 @@ def site_calendar(
         for key in keys
         for site_id, code in (key,)
     ]
+
+
+def _calendar_keys(
+    roster: Roster,
+    sites: dict[int, Site],
+    assignments: list[RosterAssignment],
+    shortages: list[RosterShortage],
+) -> list[CalendarKey]:
+    """The calendar's rows in order: the duty leader, then each site by code with its shifts."""
+    # A key post's bound leader (包保) leads it: a lead row above the post's shifts.
+    led = {a.site_id for a in assignments if a.shift == LEAD_SHIFT.id}
+    led |= {g.site_id for g in shortages if g.shift == LEAD_SHIFT.id}
+    shifts = [code for code, _label in roster_shifts(roster)]
+    keys: list[CalendarKey] = [(None, LEAD_SHIFT.id)]
+    for site_id in sorted(sites, key=lambda s: sites[s].code):
+        lead = [LEAD_SHIFT.id] if site_id in led else []
+        keys += [(site_id, code) for code in lead + shifts]
+    return keys
+
+
+def _duty_label(duty: RosterAssignment) -> str:
+    """A name in a calendar cell; an auxiliary officer's is starred."""
+    if duty.role == DutyRole.AUXILIARY:
+        return f"{duty.staff.name}*"
+    return duty.staff.name
 
 
 @dataclass

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import forms as forms_base
 from fangkong.registration.choices import VehicleKind
 from fangkong.screening import rules
 from fangkong.screening.choices import Outcome, RevealReason
@@ -14,17 +14,11 @@ from fangkong.screening.models import Policy
 from fangkong.screening.selectors.policy import complete_rules
 
 
-class ServiceErrorsMixin:
+class ServiceErrorsMixin(forms_base.ServiceErrorsMixin):
     """Puts a service's field errors on the form's fields (``actions.x`` → ``action_x``)."""
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(exc, "error_dict"):
-            form.add_error(None, exc)
-            return
-        for name, errors in exc.error_dict.items():
-            field = name.replace("actions.", "action_")
-            form.add_error(field if field in form.fields else None, errors)
+    def service_field(self, name: str) -> str:
+        return name.replace("actions.", "action_")
 
 
 def _outcome_choices(code: str) -> list[tuple[str, Any]]:

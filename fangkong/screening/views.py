@@ -3,13 +3,10 @@ live counters, and a check's detail (full identity only for a stated, audited re
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import user_unit
+from fangkong.core.pwa import service_worker_response
 from fangkong.org.permissions import can_reveal_identity
 from fangkong.registration.choices import DocumentType
 from fangkong.roster.selectors import duty_now
@@ -96,35 +94,15 @@ def _duty_site_id(staff: Any) -> int | None:
     return site_id_assigned_to(staff=staff)
 
 
-@cache
-def _officer_static_version() -> str:
-    digest = hashlib.sha256()
-    for path in (*OFFICER_STATIC, "screening/sw.js"):
-        found = finders.find(path)
-        if found:
-            with open(found, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()[:12]
-
-
 @require_GET
 def officer_sw(request: HttpRequest) -> HttpResponse:
     """The service worker, served under the app's own path so that its scope is the app."""
-    found = finders.find("screening/sw.js")
-    if not found:
-        raise Http404
-    with open(found, encoding="utf-8") as handle:
-        body = handle.read()
-    precache = [static(path) for path in OFFICER_STATIC]
-    head = (
-        f"const VERSION = {_officer_static_version()!r};\n"
-        f"const APP_URL = {reverse('screening:officer')!r};\n"
-        f"const PRECACHE = {precache!r};\n"
+    return service_worker_response(
+        cache_name="fangkong-officer",
+        app_url=reverse("screening:officer"),
+        static_paths=OFFICER_STATIC,
+        network_first=["/api/v1/policy/current"],
     )
-    response = HttpResponse(head + body, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("screening:officer")
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 @require_GET

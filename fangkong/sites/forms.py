@@ -4,7 +4,7 @@ coordinates inside China, a known division code, a real photo) live in the servi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -28,9 +28,10 @@ def _label(field: str) -> Any:
 class UnitChoiceField(forms.ModelChoiceField):
     """Units indented by their depth below the highest unit offered, so the tree shows."""
 
+    top_depth = 0
+
     def label_from_instance(self, obj: Unit) -> str:
-        top = getattr(self, "top_depth", 0)
-        return "\u3000" * max(obj.depth - top, 0) + obj.name
+        return "\u3000" * max(obj.depth - self.top_depth, 0) + obj.name
 
 
 class StaffChoiceField(forms.ModelMultipleChoiceField):
@@ -38,9 +39,10 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} · {obj.badge_number} · {obj.get_kind_display()}"
 
 
-def _set_units(field: UnitChoiceField, units: QuerySet[Unit]) -> None:
-    field.queryset = units
-    field.top_depth = min((unit.depth for unit in units), default=0)
+def _set_units(field: forms.Field, units: QuerySet[Unit]) -> None:
+    unit_field = cast(UnitChoiceField, field)
+    unit_field.queryset = units
+    unit_field.top_depth = min((unit.depth for unit in units), default=0)
 
 
 class SiteFilterForm(forms.Form):
@@ -55,8 +57,14 @@ class SiteFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_units(self.fields["unit"], org_selectors.unit_list_for_user(user=user))
-        self.fields["kind"].choices = [("", _("All kinds")), *SiteKind.choices]
-        self.fields["status"].choices = [("", _("All statuses")), *SiteStatus.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("All kinds")),
+            *SiteKind.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("All statuses")),
+            *SiteStatus.choices,
+        ]
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``site_list_for_user``; invalid values filter nothing."""
@@ -136,7 +144,8 @@ class SiteForm(forms.Form):
             # A new site belongs to the user's own unit unless they choose another.
             own = user_unit(user)
             self.initial["unit"] = own if own is not None and own in units else None
-        self.fields["staff"].queryset = staff_choices(user=user, unit=self._chosen_unit(units))
+        staff_field = cast(StaffChoiceField, self.fields["staff"])
+        staff_field.queryset = staff_choices(user=user, unit=self._chosen_unit(units))
         # Choosing a unit reloads its staff; typing a division code shows its name.
         self.fields["unit"].widget.attrs.update(
             {

@@ -4,6 +4,7 @@ requests get the fragment they swap, other requests the whole page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -251,49 +252,57 @@ def site_photo_file(request: HttpRequest, photo_id: int, thumb: bool = False) ->
 @login_required
 @require_POST
 def site_photo_add(request: HttpRequest, site_id: int) -> HttpResponse:
-    site = _site_or_404(request, site_id)
+    def add(site: Site, data: dict[str, Any]) -> None:
+        services.site_photo_add(
+            actor=request.user, site=site, upload=data["photo"], caption=data["caption"]
+        )
+
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.site_photo_add(
-                actor=request.user,
-                site=site,
-                upload=form.cleaned_data["photo"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc)
-        else:
-            if not request.htmx:
-                messages.success(request, _("Photo added."))
-                return redirect("sites:detail", site_id=site.pk)
-            site, form = _site_or_404(request, site_id), PhotoForm()
-    context = _detail_context(request, site, photo_form=form)
-    template = "sites/partials/site_photos.html" if request.htmx else "sites/site_detail.html"
-    return render(request, template, context)
+    return _detail_form_post(
+        request, site_id, form, add, done=_("Photo added."), key="photo_form", part="site_photos"
+    )
 
 
 @login_required
 @require_POST
 def site_status(request: HttpRequest, site_id: int) -> HttpResponse:
-    site = _site_or_404(request, site_id)
+    def set_status(site: Site, data: dict[str, Any]) -> None:
+        services.site_set_status(actor=request.user, site=site, **data)
+
     form = StatusForm(request.POST)
+    return _detail_form_post(
+        request, site_id, form, set_status, done=_("Status changed."), key="status_form",
+        part="site_status",
+    )  # fmt: skip
+
+
+def _detail_form_post(
+    request: HttpRequest,
+    site_id: int,
+    form: Any,  # PhotoForm or StatusForm, for _detail_context's keyword
+    act: Callable[[Site, dict[str, Any]], object],
+    *,
+    done: str,
+    key: str,
+    part: str,
+) -> HttpResponse:
+    """A form of the site's page, posted: the action and back to the page (with HTMX, the
+    page's part with a fresh form), or the form with what refused it."""
+    site = _site_or_404(request, site_id)
     if form.is_valid():
         try:
-            services.site_set_status(actor=request.user, site=site, **form.cleaned_data)
+            act(site, form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         except PermissionDeniedError as exc:
             return _forbidden(request, exc)
         else:
             if not request.htmx:
-                messages.success(request, _("Status changed."))
+                messages.success(request, done)
                 return redirect("sites:detail", site_id=site.pk)
-            site, form = _site_or_404(request, site_id), StatusForm()
-    context = _detail_context(request, site, status_form=form)
-    template = "sites/partials/site_status.html" if request.htmx else "sites/site_detail.html"
+            site, form = _site_or_404(request, site_id), type(form)()
+    context = _detail_context(request, site, **{key: form})
+    template = f"sites/partials/{part}.html" if request.htmx else "sites/site_detail.html"
     return render(request, template, context)
 
 

@@ -10,26 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import ColumnMapForm, ServiceErrorsMixin
 from fangkong.org.models import Staff
 from fangkong.sites.models import Site
 from fangkong.supplies.choices import DisinfectionArea, DonorKind, LocationKind, WelfareShift
 from fangkong.supplies.models import ImportJob, Item, Location
 from fangkong.supplies.services import DonatedLine, Line
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, exc: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(exc, "error_dict"):
-            form.add_error(None, exc)
-            return
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
 
 
 class LocationChoiceField(forms.ModelChoiceField):
@@ -260,42 +250,8 @@ class ImportUploadForm(ServiceErrorsMixin, forms.Form):
         self.fields["store"].queryset = stores
 
 
-class ImportMapForm(ServiceErrorsMixin, forms.Form):
+class ImportMapForm(ColumnMapForm):
     """The sheet, the header row and a column for each field, as guessed at upload."""
 
     sheet = forms.ChoiceField(label=_("Sheet"))
     header_row = forms.IntegerField(label=_("Header row"), min_value=1)
-
-    def __init__(
-        self,
-        *args: Any,
-        sheets: list[str],
-        labels: list[str],
-        fields: list[tuple[str, Any, bool]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["sheet"].choices = [(name, name) for name in sheets]
-        columns = [("", "—")] + [
-            (str(n), f"{_column_letter(n)}  {label}") for n, label in enumerate(labels)
-        ]
-        self.field_keys = [key for key, _label, _required in fields]
-        for key, label, required in fields:
-            self.fields[f"col_{key}"] = forms.ChoiceField(
-                label=label, choices=columns, required=required
-            )
-
-    def mapping(self) -> dict[str, int | None]:
-        return {
-            key: int(self.cleaned_data[f"col_{key}"]) if self.cleaned_data[f"col_{key}"] else None
-            for key in self.field_keys
-        }
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

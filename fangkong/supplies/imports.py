@@ -39,7 +39,7 @@ DELIVERED = tabular.Field(
     tabular.parse_positive_integer,
     required=True,
 )
-FIELDS = {
+FIELDS: dict[str, tuple[tabular.Field, ...]] = {
     ImportJob.Kind.OPENING_COUNT: (ITEM, CODE, COUNTED, MEASURE, BATCH, EXPIRY),
     ImportJob.Kind.DELIVERY: (ITEM, CODE, DELIVERED, MEASURE, BATCH, EXPIRY),
 }

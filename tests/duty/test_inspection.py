@@ -4,7 +4,7 @@ visited today; the weekly summary per unit as Excel and PDF."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from fangkong.core.models import AuditLog
-from fangkong.duty import selectors
+from fangkong.duty import selectors, services
 from fangkong.duty.models import Fix, Inspection
 from tests.conftest import login
 
@@ -103,3 +103,25 @@ def test_weekly_summary_excel_and_pdf(post: Any) -> None:
     assert pdf.content.startswith(b"%PDF")
     assert AuditLog.objects.filter(action="duty.summary_export").count() == 2
     assert Fix.objects.count() == 1
+
+
+def test_the_summary_export_service_audits_the_week_and_format(post: Any) -> None:
+    week = date(2026, 3, 2)
+    content = services.summary_export(
+        actor=post.leader,
+        unit=post.site.unit,
+        week_start=week,
+        fmt="pdf",
+        reason="周报",
+        ip="10.1.2.3",
+    )
+    workbook = services.summary_export(
+        actor=post.leader, unit=post.site.unit, week_start=week, fmt="xlsx", reason="周报"
+    )
+
+    assert content.startswith(b"%PDF") and workbook.startswith(b"PK")
+    records = AuditLog.objects.filter(action="duty.summary_export").order_by("id")
+    assert [(r.target_id, r.reason, r.ip, r.extra) for r in records] == [
+        (str(post.site.unit.pk), "周报", "10.1.2.3", {"week": "2026-03-02", "format": "pdf"}),
+        (str(post.site.unit.pk), "周报", None, {"week": "2026-03-02", "format": "xlsx"}),
+    ]

@@ -121,6 +121,14 @@ def test_passes_and_lifting(world: World, area: SealedArea) -> None:
         sealed.sealed_lift(actor=world.users["community"], area=area, reason="再次解封")
 
 
+def test_opening_a_compound_is_audited(world: World, area: SealedArea) -> None:
+    sealed.sealed_view(actor=world.users["grid"], area=area, ip="10.0.0.5")
+
+    viewed = AuditLog.objects.get(action="grid.sealed_view")
+    assert (viewed.target_id, viewed.ip) == (str(area.pk), "10.0.0.5")
+    assert viewed.actor_id == world.users["grid"].pk
+
+
 def test_pages_list_detail_and_plain_forms(world: World, area: SealedArea) -> None:
     grid = login(world.users["grid"])
     listing = grid.get("/keypersons/sealed/").content.decode()

@@ -158,3 +158,27 @@ def test_an_unreadable_file_goes_straight_to_its_failed_import(commander: Any) -
     run_queued_jobs()
     watch_list = WatchList.objects.get()
     assert watch_list.status == "failed" and watch_list.problem_count == 1
+
+
+def test_trace_view_and_export_services_audit_each_action(commander: Any, tree: Any) -> None:
+    site = SiteFactory(unit=tree.ganzhou)
+    case, contact = PersonFactory(), PersonFactory()
+    registration_of(site, case, created_at=timezone.now())
+    registration_of(site, contact, created_at=timezone.now())
+    trace = tracing.trace_start(
+        actor=commander,
+        unit=tree.detachment,
+        case_kind="person",
+        case={"doc_number": case.doc_number},
+    )
+    run_queued_jobs()
+
+    contacts = tracing.trace_view(actor=commander, trace=trace, ip="10.0.0.7")
+    content = tracing.trace_export(actor=commander, trace=trace, reason="协查", ip="10.0.0.8")
+
+    assert contacts.count() == 1
+    assert content.startswith(b"PK")
+    viewed = AuditLog.objects.get(action="intel.trace_view")
+    assert (viewed.target_id, viewed.ip) == (str(trace.pk), "10.0.0.7")
+    exported = AuditLog.objects.get(action="intel.trace_export")
+    assert (exported.reason, exported.ip, exported.extra) == ("协查", "10.0.0.8", {"contacts": 1})

@@ -28,6 +28,7 @@ from fangkong.passes.services import (
     PassApplication,
     vehicle_pass_apply,
     vehicle_pass_approve,
+    vehicle_pass_print,
     vehicle_pass_reject,
     vehicle_pass_revoke,
 )
@@ -411,6 +412,27 @@ def test_the_pdf_shows_the_pass_in_chinese_with_masked_drivers(tree, brigade_off
     assert staff_pdf.status_code == 200 and staff_pdf["Content-Type"] == "application/pdf"
     printed = AuditLog.objects.filter(action="vehicle_pass.print").order_by("id")
     assert [(p.reason, p.ip) for p in printed] == [("", "127.0.0.1"), ("卡口核对", "127.0.0.1")]
+
+
+def test_the_print_service_audits_who_printed_with_the_reason(tree, brigade_officer) -> None:
+    vehicle_pass = approved(tree, brigade_officer)
+
+    content = vehicle_pass_print(
+        actor=brigade_officer,
+        vehicle_pass=vehicle_pass,
+        scan_url="https://fk.example/passes/scan",
+        reason="卡口核对",
+        ip="10.0.0.9",
+    )
+
+    assert content.startswith(b"%PDF")
+    printed = AuditLog.objects.get(action="vehicle_pass.print")
+    assert (printed.target_id, printed.reason, printed.ip) == (
+        str(vehicle_pass.pk),
+        "卡口核对",
+        "10.0.0.9",
+    )
+    assert printed.actor_id == brigade_officer.pk
 
 
 def test_only_an_approved_pass_prints(tree, brigade_officer) -> None:

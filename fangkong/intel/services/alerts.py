@@ -11,7 +11,7 @@ centre, and returns what the officer is shown: the reason, no more.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,36 +122,49 @@ def alerts_for(*, check: Any = None, registrations: Iterable[Any] = ()) -> list[
     episodes = _open_episodes({record.person_id for record in records if record.person_id})
     if not entries and not episodes:
         return []
-    alerts, notices = [], []
-    for record, (d, p, v) in zip(records, found, strict=True):
-        for entry in entries:
-            if not _same(entry, d, p, v):
-                continue
-            alert = Alert(
-                entry=entry,
-                basis=_basis(entry, {d}, {p}, {v}),
-                screening_check=record if check is not None else None,
-                registration=None if check is not None else record,
-                site_id=record.site_id,
-                unit_id=record.site.unit_id,
+    is_check = check is not None
+    pairs = [
+        pair
+        for record, identifiers in zip(records, found, strict=True)
+        for pair in _record_alerts(
+            record, identifiers, entries, episodes.get(record.person_id), is_check=is_check
+        )
+    ]
+    Alert.objects.bulk_create([alert for alert, _notice in pairs])
+    return [notice for _alert, notice in pairs]
+
+
+def _record_alerts(
+    record: Any,
+    identifiers: tuple[str, str, str],
+    entries: list[ListEntry],
+    episode: Any,
+    *,
+    is_check: bool,
+) -> Iterator[tuple[Alert, AlertNotice]]:
+    """The alerts (unsaved) on one check or registration and the notices they show: one per
+    list entry its document, phone or plate is on, and one for an open key-person measure."""
+    d, p, v = identifiers
+    for entry in entries:
+        if _same(entry, d, p, v):
+            alert = _alert(
+                record, is_check=is_check, entry=entry, basis=_basis(entry, {d}, {p}, {v})
             )
-            alerts.append(alert)
-            notices.append(_notice(alert, entry.watch_list.purpose))
-        episode = episodes.get(record.person_id)
-        if episode is not None:
-            alerts.append(
-                Alert(
-                    key_person=episode,
-                    basis=MatchBasis.DOCUMENT,
-                    screening_check=record if check is not None else None,
-                    registration=None if check is not None else record,
-                    site_id=record.site_id,
-                    unit_id=record.site.unit_id,
-                )
-            )
-            notices.append(_measure_notice(episode))
-    Alert.objects.bulk_create(alerts)
-    return notices
+            yield alert, _notice(alert, entry.watch_list.purpose)
+    if episode is not None:
+        alert = _alert(record, is_check=is_check, key_person=episode, basis=MatchBasis.DOCUMENT)
+        yield alert, _measure_notice(episode)
+
+
+def _alert(record: Any, *, is_check: bool, **found: Any) -> Alert:
+    """An alert on a check or a registration, at its site and unit."""
+    return Alert(
+        screening_check=record if is_check else None,
+        registration=None if is_check else record,
+        site_id=record.site_id,
+        unit_id=record.site.unit_id,
+        **found,
+    )
 
 
 def alert_notices(*, check: Any) -> list[AlertNotice]:

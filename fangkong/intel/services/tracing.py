@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.identity import blind_index_of
+from fangkong.intel import presenters, selectors
 from fangkong.intel.choices import CaseKind, ListStatus
 from fangkong.intel.models import ListEntry, Trace, TraceContact, TraceEvent
 from fangkong.intel.permissions import can_work_intel
@@ -261,3 +262,30 @@ def trace_events_public(trace: Trace) -> list[dict[str, Any]]:
     for train, day in _trains_of(trace):
         out.append({"at": None, "day": day, "site": "", "address": "", "plate": "", "train": train})
     return out
+
+
+# -- reading and exporting a trace's contacts ------------------------------------------------
+
+
+def trace_view(*, actor: Any, trace: Trace, ip: str | None = None) -> QuerySet[TraceContact]:
+    """The trace's contacts that ``actor`` may see, for its page; the view is audited as
+    ``intel.trace_view``."""
+    contacts = selectors.contact_list(user=actor, trace=trace)
+    audit_record(actor=actor, action="intel.trace_view", target=trace, ip=ip)
+    return contacts
+
+
+def trace_export(*, actor: Any, trace: Trace, reason: str, ip: str | None = None) -> bytes:
+    """The trace's contacts that ``actor`` may see as an Excel workbook, audited as
+    ``intel.trace_export`` with the reason and the number of contacts."""
+    contacts = selectors.contact_list(user=actor, trace=trace)
+    content = presenters.contacts_workbook(trace, contacts)
+    audit_record(
+        actor=actor,
+        action="intel.trace_export",
+        target=trace,
+        reason=reason,
+        ip=ip,
+        extra={"contacts": contacts.count()},
+    )
+    return content

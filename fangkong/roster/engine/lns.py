@@ -18,7 +18,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -119,6 +119,11 @@ class Search:
             worker.join()
         return self.best
 
+    def _best(self) -> Incumbent:
+        """The best roster so far: ``run`` sets one before any worker starts."""
+        assert self.best is not None
+        return self.best
+
     def _work(self, number: int) -> None:
         rng = random.Random(self.seed * 7919 + number)
         kinds = ["people", "window", "people_window", "gap", "two_windows", "gap_people"]
@@ -142,7 +147,7 @@ class Search:
         rate["gap"] = 3.0  # uncovered posts dominate the objective wherever they exist
         while self.deadline - time.perf_counter() > 0.05 and not self.stop.is_set():
             with self.lock:
-                current = self.best
+                current = self._best()
                 quiet = time.perf_counter() - self.improved_at
             if self.quiet_s is not None and quiet > self.quiet_s and not current.under:
                 return  # covered, and no better roster for a while: good enough to hand back
@@ -289,7 +294,8 @@ class Search:
         skills = self.problem.people[person].skills
         people = {person}
         # Without sites, everyone of the same skill may swap.
-        for members in [self.members.get(g, ()) for g in groups] or [range(self.people)]:
+        pools: list[Iterable[int]] = [self.members.get(g, []) for g in groups]
+        for members in pools or [range(self.people)]:
             people.update(
                 i for i in members if not skills or self.problem.people[i].skills & skills
             )
@@ -323,7 +329,8 @@ class Search:
                 near = {
                     g for d, (_, g) in duties.get(person, {}).items() if abs(d - request.day) <= 1
                 }
-                groups = (near | {problem.people[person].home_group}) - {None, ""}
+                own = problem.people[person].home_group
+                groups = {g for g in (*near, own) if g}
                 blamed.append((person, request.day, groups, request.weight))
         for goal in problem.fairness:
             for person, days in duties.items():
@@ -416,10 +423,11 @@ class Search:
 
     def _offer(self, found: Incumbent) -> None:
         with self.lock:
-            if found.objective < self.best.objective:
+            best = self._best()
+            if found.objective < best.objective:
                 self.best = found
                 self.improved_at = time.perf_counter()
                 if self.on_improve is not None:
                     self.on_improve(found)
-            elif found.objective == self.best.objective:
+            elif found.objective == best.objective:
                 self.best = found  # a sideways move keeps the search moving on plateaus

@@ -256,6 +256,7 @@ class _Run:
             prover.start()
         search = self._search_engine(threads)
         search.stop = self.done
+        assert self.best is not None  # run() searches only from a first roster
         found = search.run(self.best)
         self._offer(found)
         if prover is not None:

@@ -128,7 +128,7 @@
     });
   }
 
-  /* The page opens offline through its service worker (duty/sw.js), as the officer app does. */
+  /* The page opens offline through its service worker (core/sw.js), as the officer app does. */
   function registerServiceWorker() {
     if (!('serviceWorker' in navigator) || !config.urls.sw) return;
     navigator.serviceWorker.register(config.urls.sw, { scope: config.urls.scope }).catch(function () {

@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from fangkong.core.forms import column_letter
 from fangkong.lib import tabular
-from fangkong.org.forms import column_letter
 from fangkong.org.imports import FIELD_LABELS, FIELDS, describe, problem_message, problems_book
 from fangkong.org.services_import import best_sheet, check_mapping, org_import_rows
 

@@ -1,16 +1,19 @@
-/* The officer app's service worker, served from /screening/officer/sw.js so that its scope is
- * the app. The view puts VERSION (a hash of the cached files), APP_URL and PRECACHE above.
+/* The service worker of the pages that open offline (the officer app, the sign-in at the post,
+ * the grid worker's day). Each page's view serves it under the page's own path, so that its
+ * scope is the page, and puts CACHE_PREFIX, VERSION (a hash of the cached files), APP_URL,
+ * PRECACHE and NETWORK_FIRST above (fangkong/core/pwa.py).
  *
- * - The app page: network first (a fresh page and CSRF token when there is signal), the cached
+ * - The page: network first (a fresh page and CSRF token when there is signal), the cached
  *   copy when there is none. A redirect (to the login page) is passed on but never cached.
  * - Its scripts and styles: cache first; a new VERSION installs a new cache.
- * - The policy JSON: network first, the cached copy offline.
- * Checks are not this worker's business: the page keeps them in its IndexedDB outbox.
+ * - The NETWORK_FIRST paths (the officer app's policy JSON): network first, the cached copy
+ *   offline.
+ * Records made offline are not this worker's business: each page keeps them in its IndexedDB
+ * outbox (screening/outbox.js).
  */
 'use strict';
 
-const CACHE = 'fangkong-officer-' + VERSION;
-const POLICY_URL = '/api/v1/policy/current';
+const CACHE = CACHE_PREFIX + VERSION;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -30,7 +33,7 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const keys = await caches.keys();
     await Promise.all(keys
-      .filter((key) => key.startsWith('fangkong-officer-') && key !== CACHE)
+      .filter((key) => key.startsWith(CACHE_PREFIX) && key !== CACHE)
       .map((key) => caches.delete(key)));
     await self.clients.claim();
   })());
@@ -65,8 +68,8 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate' && url.pathname === APP_URL) {
     event.respondWith(networkFirst(request, APP_URL));
-  } else if (url.pathname === POLICY_URL) {
-    event.respondWith(networkFirst(request, POLICY_URL));
+  } else if (NETWORK_FIRST.indexOf(url.pathname) >= 0) {
+    event.respondWith(networkFirst(request, url.pathname));
   } else if (PRECACHE.indexOf(url.pathname) >= 0) {
     event.respondWith(cacheFirst(request));
   }

@@ -27,3 +27,16 @@ def person_name(user: Any) -> str:
     if family or given:
         return family_first(family, given)
     return user.get_username() if hasattr(user, "get_username") else str(user)
+
+
+def person_label(user: Any) -> str:
+    """A user who acted, as records name them: the staff member's name and badge number
+    (``王建国 (B1023)``, as ``Staff`` prints), else :func:`person_name`. Like it, only a staff
+    row already loaded is used (``select_related("…__staff")``)."""
+    if user is None:
+        return ""
+    state = getattr(user, "_state", None)
+    staff = state.fields_cache.get("staff") if state is not None else None
+    badge = getattr(staff, "badge_number", "") if staff is not None else ""
+    name = person_name(user)
+    return f"{name} ({badge})" if badge else name

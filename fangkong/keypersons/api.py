@@ -9,6 +9,7 @@ from django.urls import reverse
 from ninja import Query, Router
 
 from fangkong.core.http import client_ip
+from fangkong.core.names import person_label
 from fangkong.core.params import RecordId
 from fangkong.grid.models import Community, GridCell
 from fangkong.grid.selectors import cell_get_for_user, community_get_for_user, door_get_for_user
@@ -312,11 +313,10 @@ def releases(request: HttpRequest) -> list[dict]:
 
 
 def return_out(r: ReturnReferral) -> ReturnOut:
-    by = r.confirmed_by
     return ReturnOut(
         check_id=r.check_record_id, destination=r.destination, state=r.state,
         recorded_at=r.recorded_at, confirmed_at=r.confirmed_at, confirmed_how=r.confirmed_how,
-        confirmed_by=(by.get_full_name() or by.get_username()) if by else "", note=r.note,
+        confirmed_by=person_label(r.confirmed_by), note=r.note,
     )  # fmt: skip
 
 

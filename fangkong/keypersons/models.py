@@ -117,7 +117,12 @@ class KeyPerson(DeclaredIdentity):
         indexes = [
             models.Index(fields=["status", "cell"], name="kp_status_cell"),
             models.Index(fields=["status", "community"], name="kp_status_community"),
-            models.Index(fields=["status", "planned_end_on"], name="kp_status_end"),
+            # With the start and the follow-ups due, so that the end-of-day check picks the
+            # episodes under the measure on a day from the index alone.
+            models.Index(
+                fields=["status", "planned_end_on", "start_on", "followups_per_day"],
+                name="kp_status_end_start",
+            ),
             # Covering indexes of the command view's two grouped scans (figures.py): by
             # community, category, measure and status; and today's follow-ups per cell.
             models.Index(fields=["community", "category", "measure", "status"], name="kp_summary"),
@@ -200,7 +205,11 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
-        indexes = [models.Index(fields=["day", "key_person"], name="kp_followup_day")]
+        # The abnormal flag too, so that the end-of-day check counts a day's follow-ups and
+        # finds an abnormal one from the index alone (services/followups.py).
+        indexes = [
+            models.Index(fields=["day", "key_person", "abnormal"], name="kp_followup_day_abnormal")
+        ]
 
     def __str__(self) -> str:
         return f"{self.key_person_id} {self.day}"

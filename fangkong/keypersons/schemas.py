@@ -184,7 +184,7 @@ class ReturnOut(Schema):
     recorded_at: datetime
     confirmed_at: datetime | None
     confirmed_how: str
-    confirmed_by: str
+    confirmed_by: str  # the staff member by name and badge number: 王建国 (B1023)
     note: str
 
 

@@ -146,7 +146,7 @@ def candidate_list_for_user(
     return rows.select_related(
         "check_record",
         "check_record__site",
-        "check_record__keyperson_return",
+        "check_record__keyperson_return__confirmed_by__staff",
         "check_record__keyperson_handover",
     ).order_by("-created_at", "pk")
 

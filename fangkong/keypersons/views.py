@@ -219,7 +219,7 @@ def check_outcome(request: HttpRequest, check_id: int) -> HttpResponse:
                 return redirect("keypersons:check_outcome", check_id=check.pk)
         status = 422
     referral = ReturnReferral.objects.filter(check_record=check).select_related(
-        "recorded_by", "confirmed_by"
+        "recorded_by__staff", "confirmed_by__staff"
     ).first()  # fmt: skip
     if referral is not None and not forms_["return"].is_bound:
         forms_["return"] = ReturnForm(
@@ -229,7 +229,7 @@ def check_outcome(request: HttpRequest, check_id: int) -> HttpResponse:
         "check": check,
         "referral": referral,
         "handover": HealthHandover.objects.filter(check_record=check)
-        .select_related("recorded_by")
+        .select_related("recorded_by__staff")
         .first(),
         "candidate": Candidate.objects.filter(check_record=check).first(),
         "forms": forms_,

@@ -1,14 +1,17 @@
 """Seed of the key-person browser test: a Ganzhou police station with one community, its
 grid worker ``grid`` and one key person under home observation, whose self-report link is
-written to ``selfreport.txt`` in the data directory."""
+written to ``selfreport.txt`` in the data directory; and a toll station whose checks ended in
+劝返 and 移交卫健, candidates in the review queue, the handover recorded by a staff member."""
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from fangkong.grid import services as grid_services
 from fangkong.grid.models import Building, Door, GridCell
@@ -17,6 +20,9 @@ from fangkong.keypersons.models import Category
 from fangkong.lib.idnumber import checksum_char
 from fangkong.org.choices import RoleCode, StaffKind, UnitKind
 from fangkong.org.models import Role, Staff, Unit
+from fangkong.screening.models import Check
+from fangkong.sites.choices import SiteKind
+from fangkong.sites.models import Site
 
 PASSWORD = "keypersons-browser-1"
 
@@ -60,3 +66,27 @@ def run() -> None:
     )  # fmt: skip
     token = services.report_link_issue(actor=root, key_person=episode)
     Path(os.environ["FANGKONG_DATA_DIR"], "selfreport.txt").write_text(token)
+    _candidates(station, episode.person, root)
+
+
+def _candidates(station: Unit, person: object, root: object) -> None:
+    site = Site.objects.create(
+        code="620702-T01", name="甘州区平山湖甘蒙界公安检查站", kind=SiteKind.TOLL_STATION,
+        unit=station, lng=100.45, lat=38.93, division_code="620702",
+    )  # fmt: skip
+    recorder = get_user_model().objects.create(username="brigade7", password="!")
+    Staff.objects.create(
+        unit=station, user=recorder, name="赵建国", kind=StaffKind.OFFICER, badge_number="B7023"
+    )
+    for n, outcome in enumerate(["persuade_return", "refer_health", "refer_health"]):
+        check = Check.objects.create(
+            site=site, person=person, temperature="37.9", recommended=outcome, outcome=outcome,
+            reasons=[], policy_version=1, idempotency_key=f"seed-{n}",
+            checked_at=timezone.now() - timedelta(hours=2 + n),
+        )  # fmt: skip
+        services.candidate_from_check(check)
+        if n == 1:
+            services.handover_record(
+                actor=recorder, check=check, receiver_name="李医生",
+                receiver_unit="甘州区人民医院发热门诊",
+            )  # fmt: skip

@@ -115,3 +115,52 @@ def test_the_days_page_opens_without_a_connection(browser: Any, server: tuple[st
     assert page.evaluate("fetch('/healthz').then(() => 'online', () => 'offline')") == "offline"
     assert errors == []
     context.close()
+
+
+def _login(context: Any, username: str, next_url: str) -> Any:
+    page = context.new_page()
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+    return page
+
+
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.mark.parametrize(
+    "path", ["/keypersons/", "/keypersons/floating/", "/keypersons/sealed/", "/grid/import/"]
+)
+def test_key_person_pages_fit_a_phone(browser: Any, server: tuple[str, Path], path: str) -> None:
+    """No page of the key-person work scrolls sideways on a phone: a wide table scrolls
+    inside its own box."""
+    context = _context(browser, server[0])
+    page = _login(context, "root", path)
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    context.close()
+
+
+def test_candidate_queue_reads_on_a_phone(browser: Any, server: tuple[str, Path]) -> None:
+    """The review queue on a phone: one card a check, the page never scrolls sideways, the
+    outcome label 移交卫健 on one line (squeezed into a table column it stood one character a
+    line), and the handover names the officer who recorded it by name and badge number."""
+    context = _context(browser, server[0])
+    page = _login(context, "root", "/keypersons/candidates/")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    labels = page.locator("#kp-candidates .outcome")
+    assert labels.count() == 3
+    for i in range(labels.count()):
+        label = labels.nth(i)
+        line = float(label.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+        box = label.bounding_box()
+        assert box is not None and box["height"] < 1.5 * line, label.inner_text()
+    assert "移交卫健" in labels.all_inner_texts()
+    cards = page.locator("#kp-candidates tbody tr")
+    assert all(row["width"] <= 390 for row in map(lambda r: r.bounding_box(), cards.all()))
+    page.click("#kp-candidates a:has-text('甘州区人民医院发热门诊')")
+    page.wait_for_selector("#kp-handover-by")
+    assert page.inner_text("#kp-handover-by") == "赵建国 (B7023)"
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    context.close()

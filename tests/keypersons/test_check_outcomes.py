@@ -14,6 +14,7 @@ from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
 from fangkong.keypersons import services
 from fangkong.keypersons.models import Candidate, HealthHandover, ReturnReferral
+from fangkong.org.models import Staff
 from fangkong.screening.models import Check
 from tests.conftest import login
 from tests.factories import PersonFactory, SiteFactory
@@ -145,7 +146,8 @@ def test_api_records_and_lists(world: World, checks: dict) -> None:
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_choice"
     ok = client.post(f"{API}/checks/{rid}/return/confirm", {"state": "arrived", "how": "phone"},
                      content_type="application/json")  # fmt: skip
-    assert ok.json()["state"] == "arrived" and ok.json()["confirmed_by"] == "brigade"
+    badge = Staff.objects.get(user=checks["brigade"]).badge_number
+    assert ok.json()["state"] == "arrived" and ok.json()["confirmed_by"] == f"brigade ({badge})"
     handed = client.post(f"{API}/checks/{hid}/handover",
                          {"receiver_name": "李医生", "receiver_unit": "甘州区人民医院"},
                          content_type="application/json")  # fmt: skip
@@ -155,8 +157,31 @@ def test_api_records_and_lists(world: World, checks: dict) -> None:
     assert wrong.status_code == 422 and wrong.json()["code"] == "outcome_mismatch"
     rows = {row["check_id"]: row for row in client.get(f"{API}/candidates").json()}
     assert rows[rid]["return_to"]["destination"] == "酒泉市"
+    assert rows[rid]["return_to"]["confirmed_by"] == f"brigade ({badge})"
     assert rows[hid]["handover"]["receiver_unit"] == "甘州区人民医院"
     outsider = login(world.users["linze_station"])
     hidden = outsider.post(f"{API}/checks/{rid}/return", {"destination": "x"},
                            content_type="application/json")  # fmt: skip
     assert hidden.status_code == 404
+
+
+def test_pages_name_who_recorded_by_name_and_badge(checks: dict) -> None:
+    """The destination, its confirmation and the handover show the staff member's name and
+    badge number, not the account's username."""
+    user = checks["brigade"]
+    Staff.objects.filter(user=user).update(name="王建国", badge_number="B1023")
+    services.return_record(actor=user, check=checks["return"], destination="酒泉市肃州区")
+    services.return_confirm(actor=user, check=checks["return"], state="arrived", how="phone")
+    services.handover_record(
+        actor=user, check=checks["health"], receiver_name="李医生", receiver_unit="甘州区医院"
+    )
+    client = login(user)
+    returned = client.get(f"/keypersons/checks/{checks['return'].pk}/outcome/").content.decode()
+    handed = client.get(f"/keypersons/checks/{checks['health'].pk}/outcome/").content.decode()
+    for page, ids in (
+        (returned, ("kp-return-by", "kp-confirmed-by")),
+        (handed, ("kp-handover-by",)),
+    ):
+        for element in ids:
+            assert f'<span id="{element}">王建国 (B1023)</span>' in page
+        assert ">brigade<" not in page and " brigade" not in page

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from fangkong.core.names import person_name
+from fangkong.core.names import person_label, person_name
 from fangkong.lib.mask import mask_phone
 
 register = template.Library()
@@ -58,3 +58,9 @@ def nav_link(context: template.Context, name: str, label: str, *prefixes: str) -
 def person_name_filter(user: object) -> str:
     """A user by name, family name first (see ``fangkong.core.names.person_name``)."""
     return person_name(user)
+
+
+@register.filter(name="person_label")
+def person_label_filter(user: object) -> str:
+    """A user who acted, by name and badge number (see ``fangkong.core.names.person_label``)."""
+    return person_label(user)

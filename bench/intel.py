@@ -422,11 +422,16 @@ def main() -> None:
         const="postgres://postgres@127.0.0.1:5432/postgres",
         help="run on PostgreSQL; the URL's server gets a scratch database " + BENCH_DB,
     )
+    parser.add_argument(
+        "--scratch-db",
+        default=BENCH_DB,
+        help="the scratch database's name (dropped afterwards), when others run the benchmark",
+    )
     args = parser.parse_args()
     if args.quick:
         args.registrations, args.list, args.checks, args.cases = 100_000, 10_000, 100_000, 50
     sys.path.insert(0, str(ROOT))
-    with scratch_environment(args.postgres, BENCH_DB):
+    with scratch_environment(args.postgres, args.scratch_db):
         figures = run(args)
     print(json.dumps(figures))
 

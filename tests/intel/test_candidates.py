@@ -218,3 +218,26 @@ def test_the_queue_and_the_api_say_where_it_came_from(
     ]
     assert rows[0]["outcome"] == "list_match" and rows[0]["seen_at"]
     assert login(other_officer).get(f"{API}/candidates").json() == []
+
+
+def test_the_queue_reads_in_the_same_queries_however_many_kinds(
+    commander: Any, brigade_officer: Any, tree: Any, sites: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(brigade_officer)
+    first = registration_of(sites["ganzhou"][0])
+    _import(commander, tree, [_row(doc=first.person.doc_number)])
+    with CaptureQueriesContext(connection) as one:
+        client.get("/keypersons/candidates/")
+    driver = PersonFactory()
+    _pass(tree, "甘G55503", driver)
+    checked = PersonFactory()
+    check_of(checked, sites["ganzhou"][1])
+    _import(commander, tree, [_row(doc=driver.doc_number), _row(doc=checked.doc_number)])
+    assert Candidate.objects.count() == 3
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/keypersons/candidates/").content.decode()
+    assert "通行证" in page and "查验记录" in page
+    assert len(three.captured_queries) == len(one.captured_queries)

@@ -201,18 +201,23 @@ def _tasks_dispatch(watch_list_id: int, *, statuses: tuple[str, ...], match_ids:
 
 
 # The persons a match names: its own person, or for a plate or phone found on a travel group
-# or a pass (no person of its own), the group's registrants and the pass's drivers.
+# or a pass (no person of its own), the group's registrants and the pass's drivers. The
+# ``CROSS JOIN`` keeps SQLite going from the list's matches to the registrations: where
+# few registrations are in a group, its statistics make the group index look useless and
+# it would scan every registration, searching the matches for each.
 _MATCH_PERSONS = """SELECT m.id, m.record_type, m.record_id, m.person_id, m.site_id, m.seen_at,
         m.unit_id
     FROM intel_match m WHERE {where} AND m.person_id IS NOT NULL
     UNION ALL
     SELECT m.id, m.record_type, m.record_id, r.person_id, m.site_id, m.seen_at, m.unit_id
-    FROM intel_match m JOIN registration_registration r ON r.group_id = m.record_id
+    FROM intel_match m CROSS JOIN registration_registration r
     WHERE {where} AND m.person_id IS NULL AND m.record_type = 'travel_group'
+      AND r.group_id = m.record_id
     UNION ALL
     SELECT m.id, m.record_type, m.record_id, d.person_id, m.site_id, m.seen_at, m.unit_id
-    FROM intel_match m JOIN screening_vehiclepassdriver d ON d.vehicle_pass_id = m.record_id
-    WHERE {where} AND m.person_id IS NULL AND m.record_type = 'vehicle_pass'"""
+    FROM intel_match m CROSS JOIN screening_vehiclepassdriver d
+    WHERE {where} AND m.person_id IS NULL AND m.record_type = 'vehicle_pass'
+      AND d.vehicle_pass_id = m.record_id"""
 # Which record a person's candidate points to when the list found them in several: what an
 # officer saw first, then what they declared, then what the grid holds.
 _SOURCE_ORDER = ("check", "registration", "travel_group", "vehicle_pass", "resident", "key_person")
@@ -245,8 +250,8 @@ def _candidates_propose(
                 PARTITION BY mp.person_id
                 ORDER BY CASE mp.record_type {_RANK} ELSE 9 END, mp.id) AS n
               FROM ({_MATCH_PERSONS.format(where=where)}) mp) q
-        JOIN org_unit u ON u.id = q.unit_id
-        WHERE q.n = 1
+        CROSS JOIN org_unit u
+        WHERE q.n = 1 AND u.id = q.unit_id
           AND NOT EXISTS (SELECT 1 FROM keypersons_keyperson k
                           WHERE k.person_id = q.person_id AND k.status IN ({opened}))
           AND NOT EXISTS (SELECT 1 FROM keypersons_candidate c

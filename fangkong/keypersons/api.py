@@ -334,8 +334,10 @@ def candidate_out(c: Candidate) -> CandidateOut:
     referral = getattr(check, "keyperson_return", None)
     handover = getattr(check, "keyperson_handover", None)
     return CandidateOut(
-        id=c.pk, check_id=check.pk, outcome=c.outcome, site=check.site.name,
-        checked_at=check.checked_at, document=c.person.doc_masked, status=c.status,
+        id=c.pk, source_kind=c.source_kind, source_id=c.source_id, check_id=c.check_record_id,
+        outcome=c.outcome, site=c.site.name if c.site is not None else "", seen_at=c.seen_at,
+        checked_at=check.checked_at if check is not None else None,
+        document=c.person.doc_masked, status=c.status,
         key_person_id=c.key_person_id,
         return_to=return_out(referral) if referral is not None else None,
         handover=handover_out(handover) if handover is not None else None,
@@ -401,7 +403,8 @@ def check_handover(
 
 @router.get(f"{P}/candidates", response=list[CandidateOut], operation_id="keyperson_candidates")
 def candidate_list(request: HttpRequest, filters: Query[CandidateFilter]) -> list[CandidateOut]:
-    """Checks ending in 劝返 or 移交卫健, waiting for review."""
+    """Checks ending in 劝返 or 移交卫健, and persons a list found in any record, waiting
+    for review, each with the record it came from."""
     rows = selectors.candidate_list_for_user(user=request.user, status=filters.status)
     rows = rows.select_related("person")
     return [candidate_out(c) for c in rows[filters.offset : filters.offset + filters.limit]]

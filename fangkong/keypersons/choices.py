@@ -56,6 +56,18 @@ class CandidateStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class CandidateSource(models.TextChoices):
+    """The record a candidate came from: a check, or a list match on any record (the values
+    are the list match's record types)."""
+
+    CHECK = "check", _("Check")
+    REGISTRATION = "registration", _("Registration")
+    VEHICLE_PASS = "vehicle_pass", _("Vehicle pass")
+    TRAVEL_GROUP = "travel_group", _("Travel group")
+    RESIDENT = "resident", _("Grid resident")
+    KEY_PERSON = "key_person", _("Key person")
+
+
 class Symptom(models.TextChoices):
     FEVER = "fever", _("Fever")
     COUGH = "cough", _("Cough")

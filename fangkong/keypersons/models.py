@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.grid.models import Community, Door, GridCell
 from fangkong.keypersons.choices import (
+    CandidateSource,
     CandidateStatus,
     ConfirmedHow,
     Measure,
@@ -254,16 +255,30 @@ class Task(models.Model):
 
 
 class Candidate(models.Model):
-    """A check that ended in 劝返 or 移交卫健, waiting for review before anyone becomes a
-    key person: never silently."""
+    """A person waiting for review before becoming a key person, never silently: a check
+    that ended in 劝返 or 移交卫健, or a list's counted match on any record (a check, a
+    registration, a vehicle pass, a travel group, a grid resident, a key person's past
+    episode). ``source_kind`` and ``source_id`` name the record; ``check_record`` is set for
+    a check only. ``site`` and ``seen_at`` say where and when the record was made, for the
+    queue, without joining each kind of record."""
 
     check_record = models.OneToOneField(
-        "screening.Check", verbose_name=_("check"), on_delete=models.CASCADE,
-        related_name="keyperson_candidate",
+        "screening.Check", verbose_name=_("check"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="keyperson_candidate",
     )  # fmt: skip
+    source_kind = models.CharField(
+        pgettext_lazy("candidate", "came from"), max_length=16, choices=CandidateSource.choices,
+        default=CandidateSource.CHECK,
+    )  # fmt: skip
+    source_id = models.BigIntegerField(_("source record"), null=True, blank=True)
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
     )
+    site = models.ForeignKey(
+        "sites.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20)
     unit_path = models.CharField(_("unit path"), max_length=400, db_index=True)
     status = models.CharField(
@@ -286,9 +301,15 @@ class Candidate(models.Model):
         verbose_name = _("key-person candidate")
         verbose_name_plural = _("key-person candidates")
         indexes = [models.Index(fields=["status", "unit_path"], name="kp_candidate_queue")]
+        constraints = [
+            # One candidate per person and record: a travel group or a pass brings several.
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id", "person"], name="kp_candidate_once"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.outcome} {self.check_record_id}"
+        return f"{self.outcome} {self.source_kind}:{self.source_id}"
 
 
 class CheckFollowThrough(models.Model):

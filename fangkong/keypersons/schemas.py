@@ -218,10 +218,15 @@ class HandoverIn(Schema):
 
 class CandidateOut(Schema):
     id: int
-    check_id: int
-    outcome: str
-    site: str
-    checked_at: datetime
+    # Where the candidate came from: "check", or the record a list matched ("registration",
+    # "vehicle_pass", "travel_group", "resident", "key_person"), with its id.
+    source_kind: str
+    source_id: int | None
+    check_id: int | None  # set for a check only
+    outcome: str  # persuade_return, refer_health, or list_match
+    site: str  # "" for a record of no site (a pass, a resident, a key person)
+    seen_at: datetime | None  # when the record was made
+    checked_at: datetime | None  # the check's time, for a check only
     document: str  # masked
     status: str
     key_person_id: int | None

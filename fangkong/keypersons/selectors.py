@@ -132,8 +132,9 @@ def task_get_for_user(*, user: Any, task_id: int) -> Task:
 def candidate_list_for_user(
     *, user: Any, status: str | None = CandidateStatus.PENDING
 ) -> QuerySet[Candidate]:
-    """Checkpoint candidates of the sites within the user's unit subtree; grid workers and
-    community officers review none (the unit above them assigns the community)."""
+    """Candidates (from checks, or from list matches on any record) held by units within the
+    user's unit subtree; grid workers and community officers review none (the unit above
+    them assigns the community)."""
     scope = grid_scope(user)
     if scope.everything:
         rows = Candidate.objects.all()
@@ -144,8 +145,8 @@ def candidate_list_for_user(
     if status:
         rows = rows.filter(status=status)
     return rows.select_related(
+        "site",
         "check_record",
-        "check_record__site",
         "check_record__keyperson_return__confirmed_by__staff",
         "check_record__keyperson_handover",
     ).order_by("-created_at", "pk")

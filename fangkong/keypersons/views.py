@@ -240,6 +240,7 @@ def check_outcome(request: HttpRequest, check_id: int) -> HttpResponse:
 
 @login_required
 def candidates(request: HttpRequest) -> HttpResponse:
-    """The review queue: checks ending in 劝返 or 移交卫健, with what became of each."""
+    """The review queue: checks ending in 劝返 or 移交卫健, with what became of each, and
+    persons a list found in any record, each with the record it came from."""
     rows = selectors.candidate_list_for_user(user=request.user).select_related("person")[:200]
     return render(request, "keypersons/candidates.html", {"candidates": rows})

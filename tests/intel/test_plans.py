@@ -74,3 +74,29 @@ def test_tracing_searches_by_index(number: int) -> None:
     select = tracing._CONTACTS[number]
     text = plan(select, [1, 1])
     assert scanned(text, select) == [], text
+
+
+def test_proposing_candidates_searches_by_index() -> None:
+    """The persons of a list's matches on travel groups and passes are found from the
+    matches, through the group and pass indexes."""
+    from unittest import mock
+
+    captured: dict[str, Any] = {}
+
+    class Capture:
+        rowcount = 0
+
+        def execute(self, sql: str, params: list[Any]) -> None:
+            captured.update(sql=sql, params=params)
+
+        def __enter__(self) -> Capture:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    with mock.patch.object(matching.connection, "cursor", Capture):
+        matching._candidates_propose(1, statuses=("matched",))
+    select = captured["sql"].split("SELECT", 1)[1].rsplit("ON CONFLICT", 1)[0]
+    text = plan("SELECT" + select, captured["params"])
+    assert scanned(text, captured["sql"]) == [], text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -64,3 +65,25 @@ def run() -> None:
             checked_at=timezone.now() - timedelta(hours=1), idempotency_key=key,
         )  # fmt: skip
     services.candidates_collect(since=timezone.now() - timedelta(days=1))
+    _list_match(site, root)
+
+
+def _list_match(site: Any, root: Any) -> None:
+    """A person a health list found among the registrations: a candidate from a list match,
+    next to the checks' in the queue."""
+    from fangkong.intel import listfile
+    from fangkong.intel.models import WatchList
+    from fangkong.intel.services import lists, matching
+    from fangkong.lib import tabular
+    from tests.factories import RegistrationFactory
+
+    registration: Any = RegistrationFactory(site=site)
+    data = f"姓名,身份证号\n某,{registration.person.doc_number}\n".encode()
+    read = listfile.read_list(tabular.read_sheets("list.csv", data, max_rows=10))
+    watch_list = WatchList.objects.create(
+        name="卫健委密接名单", source="市卫健委", purpose="close_contact",
+        legal_basis="《传染病防治法》", expires_on=timezone.localdate() + timedelta(days=14),
+        unit=site.unit, status="active", created_by=root,
+    )  # fmt: skip
+    lists.entries_store(watch_list=watch_list, entries=read.entries)
+    matching.match_run(watch_list=watch_list)

@@ -111,6 +111,9 @@ def test_return_recorded_and_confirmed_on_a_phone(browser: Any, server: str) -> 
     desktop = _page(browser, server, DESKTOP)
     desktop.goto("/keypersons/candidates/")
     assert "酒泉市肃州区" in desktop.inner_text("#kp-candidates")
+    # A list's match on a registration waits beside the checks, saying where it came from.
+    listed = desktop.locator("#kp-candidates tr", has_text="名单比中")
+    assert "登记 · 甘州东收费站" in listed.inner_text()
     _shot(desktop, "candidates-desktop")
     desktop.click("#kp-candidates a:has-text('登记移交')")
     _shot(desktop, "check-handover-desktop")

@@ -200,40 +200,75 @@ def _tasks_dispatch(watch_list_id: int, *, statuses: tuple[str, ...], match_ids:
         return cursor.rowcount
 
 
-def _candidates_propose(watch_list_id: int) -> int:
-    """A key-person candidate (the review queue of the units above the site) for each exact
-    match on a check whose person is under no open measure yet: nobody becomes a key person
-    from a list without a reviewer taking them on. One candidate per check. (Candidate
-    matches are never on checks: a confirmed one is a task only.)"""
+# The persons a match names: its own person, or for a plate or phone found on a travel group
+# or a pass (no person of its own), the group's registrants and the pass's drivers. The
+# ``CROSS JOIN`` keeps SQLite going from the list's matches to the registrations: where
+# few registrations are in a group, its statistics make the group index look useless and
+# it would scan every registration, searching the matches for each.
+_MATCH_PERSONS = """SELECT m.id, m.record_type, m.record_id, m.person_id, m.site_id, m.seen_at,
+        m.unit_id
+    FROM intel_match m WHERE {where} AND m.person_id IS NOT NULL
+    UNION ALL
+    SELECT m.id, m.record_type, m.record_id, r.person_id, m.site_id, m.seen_at, m.unit_id
+    FROM intel_match m CROSS JOIN registration_registration r
+    WHERE {where} AND m.person_id IS NULL AND m.record_type = 'travel_group'
+      AND r.group_id = m.record_id
+    UNION ALL
+    SELECT m.id, m.record_type, m.record_id, d.person_id, m.site_id, m.seen_at, m.unit_id
+    FROM intel_match m CROSS JOIN screening_vehiclepassdriver d
+    WHERE {where} AND m.person_id IS NULL AND m.record_type = 'vehicle_pass'
+      AND d.vehicle_pass_id = m.record_id"""
+# Which record a person's candidate points to when the list found them in several: what an
+# officer saw first, then what they declared, then what the grid holds.
+_SOURCE_ORDER = ("check", "registration", "travel_group", "vehicle_pass", "resident", "key_person")
+_RANK = " ".join(f"WHEN '{kind}' THEN {i}" for i, kind in enumerate(_SOURCE_ORDER))
+
+
+def _candidates_propose(
+    watch_list_id: int, *, statuses: tuple[str, ...], match_ids: Any = None
+) -> int:
+    """A key-person candidate (the review queue of the units above the record's unit) for
+    each person a counted match names, on whatever record, unless they are under an open
+    measure or waiting in the queue already: nobody becomes a key person from a list
+    without a reviewer taking them on. One candidate per person, pointing to the first of
+    their records in ``_SOURCE_ORDER``; only the person's id is copied, so the list never
+    changes a person or the record it matched."""
     from fangkong.keypersons.choices import OPEN_STATUSES, CandidateStatus
 
+    where = f"m.watch_list_id = %s AND m.status IN ({', '.join(['%s'] * len(statuses))})"
+    where_params: list[Any] = [watch_list_id, *statuses]
+    if match_ids is not None:
+        where += f" AND m.id IN ({', '.join(['%s'] * len(match_ids))})"
+        where_params.extend(match_ids)
     opened = ", ".join(["%s"] * len(OPEN_STATUSES))
-    params: list[Any] = [
-        CANDIDATE_OUTCOME,
-        CandidateStatus.PENDING,
-        timezone.now(),
-        watch_list_id,
-        RecordType.CHECK,
-        MatchStatus.MATCHED,
-        *sorted(OPEN_STATUSES),
-    ]
     sql = f"""INSERT INTO keypersons_candidate
-        (check_record_id, person_id, outcome, unit_path, status, created_at, reason)
-        SELECT DISTINCT m.record_id, m.person_id, %s, u.path, %s, %s, ''
-        FROM intel_match m JOIN org_unit u ON u.id = m.unit_id
-        WHERE m.watch_list_id = %s AND m.record_type = %s AND m.status = %s
-          AND m.person_id IS NOT NULL
+        (check_record_id, source_kind, source_id, person_id, site_id, seen_at, outcome,
+         unit_path, status, created_at, reason)
+        SELECT CASE WHEN q.record_type = 'check' THEN q.record_id END, q.record_type,
+            q.record_id, q.person_id, q.site_id, q.seen_at, %s, u.path, %s, %s, ''
+        FROM (SELECT mp.*, ROW_NUMBER() OVER (
+                PARTITION BY mp.person_id
+                ORDER BY CASE mp.record_type {_RANK} ELSE 9 END, mp.id) AS n
+              FROM ({_MATCH_PERSONS.format(where=where)}) mp) q
+        CROSS JOIN org_unit u
+        WHERE q.n = 1 AND u.id = q.unit_id
           AND NOT EXISTS (SELECT 1 FROM keypersons_keyperson k
-                          WHERE k.person_id = m.person_id AND k.status IN ({opened}))
-        ON CONFLICT DO NOTHING"""  # noqa: S608 - placeholders only
+                          WHERE k.person_id = q.person_id AND k.status IN ({opened}))
+          AND NOT EXISTS (SELECT 1 FROM keypersons_candidate c
+                          WHERE c.person_id = q.person_id AND c.status = %s)
+        ON CONFLICT DO NOTHING"""  # noqa: S608 - constants and placeholders only
+    params: list[Any] = [
+        CANDIDATE_OUTCOME, CandidateStatus.PENDING, timezone.now(),
+        *where_params * 3, *sorted(OPEN_STATUSES), CandidateStatus.PENDING,
+    ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
 
 
 def match_run(*, watch_list: WatchList) -> dict[str, int]:
-    """Match the list against every source; exact matches are dispatched as tasks, and
-    those on checks proposed as key-person candidates."""
+    """Match the list against every source; exact matches are dispatched as tasks, and the
+    persons they name proposed as key-person candidates."""
     counts: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         for source in sources():
@@ -241,7 +276,7 @@ def match_run(*, watch_list: WatchList) -> dict[str, int]:
             key = f"{source.kind}.{source.basis}.{source.record_type}"
             counts[key] = max(cursor.rowcount, 0)
         counts["tasks"] = _tasks_dispatch(watch_list.pk, statuses=(MatchStatus.MATCHED,))
-        counts["candidates"] = _candidates_propose(watch_list.pk)
+        counts["candidates"] = _candidates_propose(watch_list.pk, statuses=(MatchStatus.MATCHED,))
         watch_list.matched_at = timezone.now()
         watch_list.save(update_fields=["matched_at"])
     audit_record(
@@ -264,8 +299,8 @@ def match_counts(watch_list: WatchList) -> dict[str, int]:
 
 @transaction.atomic
 def match_review(*, actor: Any, match: Match, confirm: bool, reason: str = "") -> Match:
-    """A person's decision on a candidate: confirmed, it counts and goes to its unit as a
-    task; rejected, it never counts."""
+    """A person's decision on a candidate: confirmed, it counts, goes to its unit as a task
+    and proposes the persons it names as key-person candidates; rejected, it never counts."""
     match = Match.objects.select_for_update().select_related("unit").get(pk=match.pk)
     if not can_work_intel(actor, match.unit):
         raise PermissionDeniedError(_("You cannot review this match."))
@@ -279,6 +314,9 @@ def match_review(*, actor: Any, match: Match, confirm: bool, reason: str = "") -
     match.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     if confirm:
         _tasks_dispatch(
+            match.watch_list_id, statuses=(MatchStatus.CONFIRMED,), match_ids=[match.pk]
+        )
+        _candidates_propose(
             match.watch_list_id, statuses=(MatchStatus.CONFIRMED,), match_ids=[match.pk]
         )
     action = "intel.match_confirm" if confirm else "intel.match_reject"

@@ -44,7 +44,12 @@ _INSERT = """INSERT INTO intel_tracecontact
     (trace_id, degree, person_id, reason, via_id, site_id, at, plate, train)
     SELECT %s, %s, q.* FROM ({select}) q WHERE q.person_id <> %s
     ON CONFLICT DO NOTHING"""
-_GATE = "CASE WHEN s.kind = 'community_gate' THEN 'same_gate' ELSE 'same_site' END"
+# The site's kind is looked up per contact rather than joined: a join on the event's site
+# lets PostgreSQL (which thinks a fresh trace has one event) reach the checks through that
+# site alone and filter its whole history by the window, instead of searching the
+# (site, time) index by both.
+_GATE = """CASE WHEN (SELECT s.kind FROM sites_site s WHERE s.id = ev.site_id) = 'community_gate'
+        THEN 'same_gate' ELSE 'same_site' END"""
 _CONTACTS = (
     """SELECT r.person_id AS person_id, 'same_group',
         ev.person_id AS via_id, r.site_id, r.created_at,
@@ -57,14 +62,12 @@ _CONTACTS = (
         ev.person_id AS via_id, c.site_id, c.checked_at, '', ''
     FROM intel_traceevent ev
     JOIN screening_check c ON c.site_id = ev.site_id AND c.checked_at BETWEEN ev.lo AND ev.hi
-    JOIN sites_site s ON s.id = ev.site_id
     WHERE ev.trace_id = %s AND ev.degree = %s""",  # noqa: S608 - constants only
     f"""SELECT r.person_id AS person_id, {_GATE},
         ev.person_id AS via_id, r.site_id, r.created_at, '', ''
     FROM intel_traceevent ev
     JOIN registration_registration r
       ON r.site_id = ev.site_id AND r.created_at BETWEEN ev.lo AND ev.hi
-    JOIN sites_site s ON s.id = ev.site_id
     WHERE ev.trace_id = %s AND ev.degree = %s""",  # noqa: S608 - constants only
     """SELECT r.person_id AS person_id, 'same_vehicle',
         ev.person_id AS via_id, r.site_id, r.created_at,

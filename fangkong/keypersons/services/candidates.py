@@ -1,5 +1,6 @@
 """Checkpoint outcomes flow in: a check that ends in 劝返 or 移交卫健 becomes a candidate in
-the review queue of the units above its site. Nobody becomes a key person silently: a
+the review queue of the units above its site. (A list's counted match on any record becomes
+one too, proposed in SQL by ``intel.services.matching``.) Nobody becomes a key person silently: a
 reviewer takes the candidate on (choosing the community and category) or dismisses it, with
 a reason.
 
@@ -22,7 +23,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything
 from fangkong.grid.models import Community, GridCell
-from fangkong.keypersons.choices import CandidateStatus, Source
+from fangkong.keypersons.choices import CandidateSource, CandidateStatus, Source
 from fangkong.keypersons.models import Candidate, Category, KeyPerson
 from fangkong.keypersons.services.episodes import EpisodeIn, clean_reason, keyperson_create
 
@@ -36,7 +37,11 @@ def candidate_from_check(check: Any) -> Candidate | None:
     candidate, _created = Candidate.objects.get_or_create(
         check_record=check,
         defaults={
+            "source_kind": CandidateSource.CHECK,
+            "source_id": check.pk,
             "person_id": check.person_id,
+            "site_id": check.site_id,
+            "seen_at": check.checked_at,
             "outcome": check.outcome,
             "unit_path": check.site.unit.path,
         },
@@ -51,12 +56,15 @@ def candidates_collect(*, since: datetime) -> int:
     checks = (
         Check.objects.filter(checked_at__gte=since, outcome__in=CANDIDATE_OUTCOMES)
         .exclude(Exists(Candidate.objects.filter(check_record=OuterRef("pk"))))
-        .values_list("pk", "person_id", "outcome", "site__unit__path")
+        .values_list("pk", "person_id", "site_id", "checked_at", "outcome", "site__unit__path")
     )
     rows = [
-        Candidate(check_record_id=pk, person_id=person, outcome=outcome, unit_path=path)
-        for pk, person, outcome, path in checks.iterator(chunk_size=2000)
-    ]
+        Candidate(
+            check_record_id=pk, source_kind=CandidateSource.CHECK, source_id=pk,
+            person_id=person, site_id=site, seen_at=at, outcome=outcome, unit_path=path,
+        )
+        for pk, person, site, at, outcome, path in checks.iterator(chunk_size=2000)
+    ]  # fmt: skip
     Candidate.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)
 
@@ -89,7 +97,8 @@ def candidate_accept(
         actor=actor,
         data=EpisodeIn(
             doc_type=person.doc_type, doc_number=person.doc_number, name=name,
-            category=category, source=Source.CHECKPOINT, community=community, reason=reason,
+            category=category, source=_episode_source(candidate), community=community,
+            reason=reason,
             cell=cell, address=address,
         ),
     )  # fmt: skip
@@ -117,6 +126,11 @@ def candidate_dismiss(*, actor: Any, candidate: Candidate, reason: str) -> Candi
     candidate.save(update_fields=["status", "reason", "reviewed_at", "reviewed_by"])
     audit_record(actor=actor, action="keyperson.candidate_dismiss", target=candidate, reason=reason)
     return candidate
+
+
+def _episode_source(candidate: Candidate) -> str:
+    """Where the episode came from: a list (its match on any record), or a checkpoint."""
+    return Source.CHECKPOINT if candidate.outcome in CANDIDATE_OUTCOMES else Source.HEALTH_LIST
 
 
 def _pending(candidate: Candidate) -> None:

@@ -202,3 +202,30 @@ def test_an_unconfirmed_kind_leaves_the_vehicle_as_it_was(clock, brigade_officer
     # No green channel from a kind nobody confirmed at this check.
     assert response.json()["recommended"] == "pass"
     assert Vehicle.objects.get().kind == "ambulance"
+
+
+def test_a_group_made_by_a_concurrent_check_is_joined(
+    clock, brigade_officer, ganzhou_site, monkeypatch
+):
+    """Two checks of one vehicle arriving at once: the second's insert meets the first's
+    group (made between its look-up and its insert) and joins it."""
+    from fangkong.screening.services import vehicles
+
+    key = str(uuid.uuid4())
+    vehicle = Vehicle.objects.create(plate=PLATE)
+    made = TravelGroup.objects.create(site=ganzhou_site, vehicle=vehicle, client_key=key)
+    looked = []
+    real = vehicles._by_key
+
+    def late_look_up(group_key: str):
+        looked.append(group_key)
+        return None if len(looked) == 1 else real(group_key)
+
+    monkeypatch.setattr(vehicles, "_by_key", late_look_up)
+
+    response = post(login(brigade_officer), vehicle_checks(ganzhou_site, group_key=key)[0])
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["group_id"] == made.pk
+    assert len(looked) == 2
+    assert TravelGroup.objects.count() == 1

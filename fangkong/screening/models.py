@@ -99,8 +99,15 @@ class Check(DeclaredIdentity):
         related_name="checks",
     )
     # Driver or passenger of ``group``: the registration's role, or as the officer entered it.
+    # Default in the database too: bulk loaders that insert checks by SQL (the demo, the
+    # benchmarks) name their columns, and a check made before roles were kept has none.
     role = models.CharField(
-        pgettext_lazy("travel", "role"), max_length=16, choices=TravelRole.choices, blank=True
+        pgettext_lazy("travel", "role"),
+        max_length=16,
+        choices=TravelRole.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     officer = models.ForeignKey(
         Staff, verbose_name=_("officer"), null=True, blank=True, on_delete=models.SET_NULL

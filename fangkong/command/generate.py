@@ -251,9 +251,9 @@ def _insert_checks_sql() -> str:
     columns = (
         "site_id, person_id, officer_id, name, name_index, phone, phone_index, vehicle_kind, "
         "group_id, temperature, recommended, outcome, reasons, override_reason, note, "
-        "policy_version, checked_at, received_at, idempotency_key"
+        "policy_version, checked_at, received_at, idempotency_key, role"
     )
-    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 19)})"  # noqa: S608
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 20)})"  # noqa: S608
 
 
 def _hour_counts(checks: int, hours: list[datetime]) -> list[int]:
@@ -370,7 +370,7 @@ def _batch(
         officer = rng.choice(on_duty) if on_duty else None
         if group_id is not None:
             rollups.add_vehicle(site_id=site, at=at)
-        for _ in range(people):
+        for n in range(people):
             colour, outcome, recommended, reasons = _decision(rng, outcomes, weights)
             traveller = rng.choice(travellers)
             rows.append(
@@ -394,6 +394,7 @@ def _batch(
                     adapt(at),
                     received,
                     keys.next(),
+                    ("driver" if n == 0 else "passenger") if group_id is not None else "",
                 )
             )
             rollups.add_check(

@@ -161,6 +161,12 @@ class TravelGroup(models.Model):
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, editable=False, db_index=True
     )
+    # The key an officer's phone made for a vehicle entered by hand (a UUID): each of its
+    # people's checks carries it, so they make one group however often and in whatever order
+    # the offline outbox sends them. Null for the groups of registration forms.
+    client_key = models.CharField(
+        _("key made by the officer's phone"), max_length=64, null=True, blank=True, unique=True
+    )
 
     class Meta:
         verbose_name = _("travel group")

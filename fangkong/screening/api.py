@@ -75,16 +75,18 @@ def check_create(request: HttpRequest, payload: CheckIn) -> tuple[int, Any]:
             token=payload.registration_token,
         )
     walk_up = services.WalkUp(**payload.person.model_dump()) if payload.person else None
+    vehicle = services.ManualVehicle(**payload.vehicle.model_dump()) if payload.vehicle else None
     try:
-        recorded = _record(request, payload, site, registration, walk_up)
+        recorded = _record(request, payload, site, registration, (walk_up, vehicle))
     except services.IdempotencyKeyReusedError as exc:
         return _key_reused(exc.check)
     return (201 if recorded.created else 200), presenters.check_out(recorded.check)
 
 
 def _record(
-    request: HttpRequest, payload: CheckIn, site: Any, registration: Any, walk_up: Any
+    request: HttpRequest, payload: CheckIn, site: Any, registration: Any, manual: tuple[Any, Any]
 ) -> services.Recorded:
+    walk_up, vehicle = manual
     return services.check_record(
         actor=request.user,
         site=site,
@@ -99,6 +101,7 @@ def _record(
         note=payload.note,
         shown_recommendation=payload.shown_recommendation,
         vehicle_kind=payload.vehicle_kind,
+        manual_vehicle=vehicle,
     )
 
 

@@ -13,8 +13,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from fangkong.core.validation import MESSAGES as FIELD_MESSAGES
 from fangkong.lib.divisions import division_path
-from fangkong.registration.choices import VehicleKind
+from fangkong.registration.choices import TravelRole, VehicleKind
 from fangkong.screening.choices import Outcome
 from fangkong.screening.rules import PLAUSIBLE_TEMPERATURE_C, RuleCode
 
@@ -145,6 +146,27 @@ def _implausible_temperature() -> str:
     return message % {"low": low, "high": high}
 
 
+def _plate_errors() -> dict[str, str]:
+    """The server's messages for a bad plate, by code, for the phone's own check."""
+    errors = {code: str(text) for code, text in FIELD_MESSAGES.items() if code.startswith("plate_")}
+    errors["plate_required"] = _("Enter the licence plate.")
+    return errors
+
+
+def _manual_vehicle_strings() -> dict[str, Any]:
+    return {
+        "add_vehicle": _("Add vehicle"),
+        "remove_vehicle": _("Remove vehicle"),
+        "add_passenger": _("Add passenger"),
+        "remove_passenger": _("Remove passenger"),
+        "manual_vehicle": _("Vehicle entered by hand"),
+        "plate": _("Licence plate"),
+        "plate_example": pgettext("plate input placeholder", "e.g. 甘G12345"),
+        "plate_errors": _plate_errors(),
+        "roles": {value: str(label) for value, label in TravelRole.choices},
+    }
+
+
 def client_strings() -> dict[str, Any]:
     """Every string the officer page's script shows, translated, for ``json_script``."""
     return {
@@ -248,5 +270,6 @@ def client_strings() -> dict[str, Any]:
                 "expired": _("Vehicle pass expired"),
                 "revoked": _("Vehicle pass revoked"),
             },
+            **_manual_vehicle_strings(),
         },
     }

@@ -5,9 +5,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.org.models import Staff
-from fangkong.registration.choices import VehicleKind
+from fangkong.registration.choices import TravelRole, VehicleKind
 from fangkong.registration.models import (
     DeclaredIdentity,
     Person,
@@ -96,6 +97,17 @@ class Check(DeclaredIdentity):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="checks",
+    )
+    # Driver or passenger of ``group``: the registration's role, or as the officer entered it.
+    # Default in the database too: bulk loaders that insert checks by SQL (the demo, the
+    # benchmarks) name their columns, and a check made before roles were kept has none.
+    role = models.CharField(
+        pgettext_lazy("travel", "role"),
+        max_length=16,
+        choices=TravelRole.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     officer = models.ForeignKey(
         Staff, verbose_name=_("officer"), null=True, blank=True, on_delete=models.SET_NULL

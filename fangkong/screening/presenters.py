@@ -41,6 +41,7 @@ def check_out(check: Check, names: dict[str, str] | None = None) -> CheckOut:
         group_id=check.group_id,
         plate=group.vehicle.plate if group is not None and group.vehicle_id else "",
         vehicle_kind=check.vehicle_kind,
+        role=check.role,
         officer=check.officer.name if check.officer_id else "",
         temperature=float(check.temperature) if check.temperature is not None else None,
         recommended=check.recommended,

@@ -42,6 +42,18 @@ class FactsIn(Schema):
     origin_code: str | None = None
 
 
+class ManualVehicleIn(Schema):
+    """A vehicle the officer entered by hand, sent with each of its people's checks. The phone
+    makes ``group_key`` (a UUID) once per vehicle, so the checks make one travel group however
+    often, and in whatever order, the outbox sends them."""
+
+    group_key: str = Field(..., max_length=64)
+    plate: str = Field(..., max_length=16)
+    # The kind the officer saw; blank when not confirmed.
+    kind: str = Field("", max_length=20)
+    role: str = Field("passenger", max_length=16)
+
+
 class CheckIn(Schema):
     idempotency_key: str = Field(..., min_length=1, max_length=64)
     site_id: int
@@ -58,6 +70,8 @@ class CheckIn(Schema):
     shown_recommendation: str | None = None
     # The vehicle kind the officer saw and confirmed (or corrected); blank if not confirmed.
     vehicle_kind: str = Field("", max_length=20)
+    # Only with ``person``: the vehicle the walk-up came in, and their role in it.
+    vehicle: ManualVehicleIn | None = None
 
 
 class ReasonOut(Schema):
@@ -94,6 +108,8 @@ class CheckOut(Schema):
     group_id: int | None
     plate: str
     vehicle_kind: str
+    # driver or passenger of the group, blank without one.
+    role: str = ""
     officer: str
     temperature: float | None
     recommended: str

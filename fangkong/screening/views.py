@@ -40,6 +40,7 @@ OFFICER_STATIC = (
     "screening/rules.js",
     "screening/outbox.js",
     "screening/kit.js",
+    "screening/plate.js",
     "screening/party.js",
     "screening/officer.js",
     "screening/icon.svg",

@@ -382,3 +382,13 @@ def test_an_override_through_the_api_is_audited(clock, brigade_officer, ganzhou_
 
     assert response.json()["overridden"] is True
     assert AuditLog.objects.filter(action="check.override", reason="拒绝前往发热门诊").exists()
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:04Z", "9999-12-31T23:59:59Z"])
+def test_a_preview_at_a_time_out_of_the_calendar_is_a_field_error(clock, brigade_officer, at):
+    body = {"people": [{}], "at": at}
+
+    response = post(login(brigade_officer), "/api/v1/checks/decide", body)
+
+    assert (response.status_code, response.json()["code"]) == (422, "at_out_of_range")
+    assert response.json()["errors"]["at"][0]["message"] == "请填写距今一百年以内的时间。"

@@ -27,10 +27,12 @@ from fangkong.screening.services.policy import (
     policy_publish,
     risk_area_import,
 )
+from fangkong.screening.services.vehicles import ManualVehicle
 
 __all__ = [
     "FUTURE_TOLERANCE",
     "IdempotencyKeyReusedError",
+    "ManualVehicle",
     "Preview",
     "PreviewPerson",
     "PreviewVehicle",

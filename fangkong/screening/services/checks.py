@@ -31,7 +31,7 @@ from fangkong.org.models import Staff
 from fangkong.org.permissions import can_reveal_identity
 from fangkong.passes.selectors import vehicle_pass_state
 from fangkong.registration.choices import DocumentType, VehicleKind
-from fangkong.registration.models import Person, Registration, Vehicle
+from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
 from fangkong.registration.people import person_get_or_create
 from fangkong.registration.selectors import registration_get_for_user
 from fangkong.screening import cases, rules
@@ -39,10 +39,16 @@ from fangkong.screening.choices import Outcome, RevealReason
 from fangkong.screening.messages import outcome_label
 from fangkong.screening.models import Check
 from fangkong.screening.selectors.policy import policy_in_force, rule_set_current
+from fangkong.screening.services.vehicles import (
+    ManualVehicle,
+    clean_manual_vehicle,
+    manual_group,
+)
 from fangkong.sites.models import Site
 
 # Phones keep their own time; a clock a little fast must not lose a check.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+PREVIEW_RANGE = timedelta(days=36525)
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -287,7 +293,7 @@ def check_preview(
     the officer saw, stored nowhere: what ``/checks/decide`` answers. Registrations are read
     in the actor's jurisdiction; the vehicle is the first registration's travel group's,
     unless the officer gives one."""
-    at = at or timezone.now()
+    at = _clean_preview_at(at) if at is not None else timezone.now()
     persons = []
     group = None
     for person in people:
@@ -308,6 +314,18 @@ def check_preview(
     in_force = policy_in_force(at)
     decision = cases.decide_people(persons, rules_vehicle, at, in_force.rule_set)
     return Preview(decision, in_force.area_names)
+
+
+def _clean_preview_at(at: datetime) -> datetime:
+    """A preview's time, aware and within a century of now: the policy and the risk areas are
+    looked up around it, which a time near year 1 or 9999 would take out of the calendar."""
+    errors = FieldErrors()
+    if timezone.is_naive(at):
+        errors.add("at", _("Give the time with its time zone."), "naive_datetime")
+    elif abs(at - timezone.now()) > PREVIEW_RANGE:
+        errors.add("at", _("Give a time within a century of now."), "at_out_of_range")
+    errors.raise_if_any()
+    return at
 
 
 def _preview_vehicle(vehicle: PreviewVehicle, at: datetime) -> rules.Vehicle:
@@ -340,6 +358,7 @@ def check_record(
     note: str = "",
     shown_recommendation: str | None = None,
     vehicle_kind: str = "",
+    manual_vehicle: ManualVehicle | None = None,
 ) -> Recorded:
     """Record an officer's check of one person. The recommendation is computed here under the
     policy in force at ``checked_at``, whatever the phone showed. The same idempotency key
@@ -347,7 +366,11 @@ def check_record(
 
     ``vehicle_kind`` is the kind the officer saw and confirmed (or corrected), blank if they
     did not: only a confirmed kind, or a valid vehicle pass, gives the green channel. A
-    walk-up's name and phone stay on the check; an existing person is never changed."""
+    walk-up's name and phone stay on the check; an existing person is never changed.
+
+    ``manual_vehicle``, with a walk-up only, is the vehicle the officer entered with its
+    people: the checks that carry its group key make one travel group (``manual_group``),
+    and its kind is the one the officer saw, in place of ``vehicle_kind``."""
     user, staff = _actor_parts(actor)
     key = _clean_key(idempotency_key)
     again = _same_key(user, staff, key)
@@ -358,17 +381,19 @@ def check_record(
         raise PermissionDeniedError(_("You cannot record checks at this site."))
     if registration is not None and not _covers(user, staff, registration.site):
         raise PermissionDeniedError(_("This registration is outside your jurisdiction."))
-    reading, walk_up = _check_validate(
+    reading, walk_up, manual_vehicle = _check_validate(
         checked_at=checked_at,
         temperature=temperature,
         outcome=outcome,
         registration=registration,
-        walk_up=walk_up,
+        manual=(walk_up, manual_vehicle),
         observed=observed,
         vehicle_kind=vehicle_kind,
         texts={"note": note, "override_reason": override_reason},
     )
-    group = registration.group if registration else None
+    group, role = _check_group(site, registration, manual_vehicle, checked_at, observed)
+    if manual_vehicle is not None:
+        vehicle_kind = manual_vehicle.kind
     vehicle_kind = vehicle_kind if group is not None and group.vehicle_id else ""
     base = cases.registration_facts(registration) if registration else cases.Facts()
     decision = check_recommend(
@@ -390,6 +415,7 @@ def check_record(
         person=person,
         registration=registration,
         group=group,
+        role=role,
         name=declared.name,
         phone=declared.phone,
         officer=staff,
@@ -405,6 +431,24 @@ def check_record(
         idempotency_key=key,
     )
     return _check_save(check, user=user)
+
+
+def _check_group(
+    site: Site,
+    registration: Registration | None,
+    manual_vehicle: ManualVehicle | None,
+    checked_at: datetime,
+    observed: Mapping[str, Any] | None,
+) -> tuple[TravelGroup | None, str]:
+    """The travel group a check belongs to, and the person's role in it: the registration's,
+    or the one the officer's hand-entered vehicle makes."""
+    if registration is not None:
+        return registration.group, registration.role if registration.group_id else ""
+    if manual_vehicle is None:
+        return None, ""
+    origin = str((observed or {}).get("origin_code") or "")
+    group = manual_group(site=site, vehicle=manual_vehicle, at=checked_at, origin=origin)
+    return group, manual_vehicle.role
 
 
 def _checked_person(
@@ -433,12 +477,14 @@ def _check_validate(
     temperature: Any,
     outcome: str,
     registration: Registration | None,
-    walk_up: WalkUp | None,
+    manual: tuple[WalkUp | None, ManualVehicle | None],
     observed: Mapping[str, Any] | None,
     vehicle_kind: str,
     texts: Mapping[str, str],
-) -> tuple[Decimal | None, WalkUp | None]:
-    """Every field error of a check at once; the reading and the walk-up person cleaned."""
+) -> tuple[Decimal | None, WalkUp | None, ManualVehicle | None]:
+    """Every field error of a check at once; the reading, the walk-up person and their
+    vehicle cleaned."""
+    walk_up, vehicle = manual
     errors = FieldErrors()
     _clean_checked_at(errors, checked_at, timezone.now())
     reading = _clean_temperature(errors, temperature)
@@ -449,6 +495,11 @@ def _check_validate(
         errors.add("registration", message, "person_required")
     if walk_up is not None:
         walk_up = _clean_walk_up(errors, walk_up)
+    if vehicle is not None and walk_up is None:
+        message = _("Only a person entered by hand comes with a vehicle entered by hand.")
+        errors.add("vehicle", message, "vehicle_needs_person")
+    elif vehicle is not None:
+        vehicle = clean_manual_vehicle(errors, vehicle)
     _clean_observed(errors, observed or {})
     if vehicle_kind and vehicle_kind not in VehicleKind.values:
         errors.add("vehicle_kind", _("Choose one of the listed values."), "invalid_choice")
@@ -456,7 +507,7 @@ def _check_validate(
     if too_long:
         errors.add(too_long[0], _("At most 200 characters."), "too_long")
     errors.raise_if_any()
-    return reading, walk_up
+    return reading, walk_up, vehicle
 
 
 def _check_override(

@@ -18,6 +18,7 @@
   var Kit = window.FangkongKit;
   var Rules = window.FangkongRules;
   var OutboxLib = window.FangkongOutbox;
+  var Plate = window.FangkongPlate;
   var el = Kit.el;
   var fmt = Kit.fmt;
   var field = Kit.field;
@@ -85,24 +86,69 @@
       };
     }
 
-    function manualParty() {
-      var facts = copyFacts({});
+    function manualPerson() {
       return {
-        manual: true,
-        plate: '',
-        vehicle: null,
-        people: [{
-          manual: { name: '', doc_type: 'resident_id', doc_number: '', phone: '' },
-          roleLabel: UI.walk_up,
-          declared: null,
-          facts: facts,
-          temperature: '',
-          outcome: null,
-          overrideReason: '',
-          note: '',
-          factsOpen: true
-        }]
+        manual: { name: '', doc_type: 'resident_id', doc_number: '', phone: '' },
+        roleLabel: UI.walk_up,
+        declared: null,
+        facts: copyFacts({}),
+        temperature: '',
+        outcome: null,
+        overrideReason: '',
+        note: '',
+        factsOpen: true
       };
+    }
+
+    function manualParty() {
+      return { manual: true, plate: '', vehicle: null, groupKey: null, people: [manualPerson()] };
+    }
+
+    /* A vehicle entered by hand: the person already entered drives it. Its key is made here,
+     * once, and goes with each of its people's checks, so that the server makes one travel
+     * group of them however the outbox sends them. */
+    function addVehicle() {
+      party.groupKey = OutboxLib.newKey();
+      party.plate = '';
+      party.declaredKind = '';
+      party.confirmedKind = '';
+      party.vehicle = { kind: 'car', pass_state: 'none', kind_confirmed: false };
+      rerender('input[data-party="plate"]');
+    }
+
+    function dropVehicle() {
+      party.groupKey = null;
+      party.plate = '';
+      party.vehicle = null;
+      party.people = party.people.slice(0, 1);
+      rerender(null);
+    }
+
+    function addPassenger() {
+      party.people.push(manualPerson());
+      var index = party.people.length - 1;
+      rerender('article.person[data-index="' + index + '"] input[data-field="name"]');
+    }
+
+    function dropPassenger(index) {
+      party.people.splice(index, 1);
+      rerender(null);
+    }
+
+    function manualRole(index) {
+      if (!party.vehicle) return '';
+      return index === 0 ? 'driver' : 'passenger';
+    }
+
+    function rerender(focusSelector) {
+      var panel = $('party');
+      renderParty(panel);
+      recompute();
+      var target = focusSelector && panel.querySelector(focusSelector);
+      if (target) {
+        target.focus();
+        target.scrollIntoView({ block: 'center' });
+      }
     }
 
     function openParty(next) {
@@ -169,8 +215,12 @@
       var docOptions = config.documents.map(function (d) {
         return el('option', { value: d.value, text: d.label, selected: d.value === m.doc_type });
       });
+      var role = manualRole(index);
       return el('div', { className: 'identity manual' }, [
-        el('span', { className: 'role', text: UI.walk_up }),
+        el('div', { className: 'rolerow' }, [
+          el('span', { className: 'role', text: role ? UI.roles[role] : UI.walk_up }),
+          role === 'passenger' ? el('button', { type: 'button', className: 'link', dataset: { action: 'drop-person' }, text: UI.remove_passenger }) : null
+        ]),
         field(UI.name, el('input', { dataset: { field: 'name' }, value: m.name, autocomplete: 'off', required: true })),
         field(UI.doc_type, el('select', { dataset: { field: 'doc_type' } }, docOptions)),
         field(UI.doc_number, el('input', { dataset: { field: 'doc_number' }, value: m.doc_number, autocomplete: 'off', autocapitalize: 'characters', required: true })),
@@ -227,11 +277,11 @@
           el('b', { className: 'pill', dataset: { out: 'outcome' } }),
           el('button', { type: 'button', className: 'link', dataset: { action: 'change' }, text: UI.change })
         ]),
-        el('div', { className: 'override', hidden: true }, [
+        el('div', { className: 'override', hidden: !person.outcome && !person.overrideReason && !person.note }, [
           el('div', { className: 'chips outcomes', role: 'radiogroup', 'aria-label': UI.outcome }, options),
-          field(UI.override_reason, el('input', { dataset: { field: 'override_reason' }, autocomplete: 'off', maxlength: '200' })),
+          field(UI.override_reason, el('input', { dataset: { field: 'override_reason' }, autocomplete: 'off', maxlength: '200', value: person.overrideReason })),
           el('p', { className: 'field-error', dataset: { errorFor: 'override' }, role: 'alert' }),
-          field(UI.note, el('input', { dataset: { field: 'note' }, autocomplete: 'off', maxlength: '200' }))
+          field(UI.note, el('input', { dataset: { field: 'note' }, autocomplete: 'off', maxlength: '200', value: person.note }))
         ])
       ]);
     }
@@ -252,12 +302,39 @@
       ]);
     }
 
+    /* The vehicle of a party entered by hand: its plate as typed (upper-case), drawn as the
+     * plate it is (green for new energy) once it is one, and the kind the officer sees. */
+    function manualVehicleBlock() {
+      var plate = Plate.clean(party.plate);
+      return el('div', { className: 'manualvehicle' }, [
+        el('div', { className: 'platerow' }, [
+          field(UI.plate, el('input', {
+            dataset: { party: 'plate' }, value: party.plate, autocomplete: 'off', autocapitalize: 'characters',
+            spellcheck: 'false', maxlength: '12', placeholder: UI.plate_example
+          })),
+          el('b', { className: plateClass(plate), dataset: { out: 'plate' }, hidden: !plate || Boolean(Plate.problem(plate)), text: plate }),
+          el('button', { type: 'button', className: 'link', dataset: { action: 'drop-vehicle' }, text: UI.remove_vehicle })
+        ]),
+        el('p', { className: 'field-error', dataset: { errorFor: 'plate' }, role: 'alert' }),
+        kindPicker()
+      ]);
+    }
+
+    function partyTitle() {
+      if (party.manual) return el('b', { text: party.vehicle ? UI.manual_vehicle : UI.walk_up });
+      if (party.plate) return el('b', { className: plateClass(party.plate), text: party.plate });
+      return el('b', { text: UI.on_foot });
+    }
+
     function renderParty(panel) {
       panel.textContent = '';
+      var manualVehicle = party.manual && party.vehicle;
       var head = el('div', { className: 'partyhead' }, [
         el('button', { type: 'button', className: 'back', dataset: { action: 'back' }, text: '‹ ' + UI.back }),
-        party.plate ? el('b', { className: plateClass(party.plate), text: party.plate }) : el('b', { text: party.manual ? UI.walk_up : UI.on_foot }),
-        party.vehicle ? kindPicker() : null,
+        partyTitle(),
+        party.manual && !party.vehicle ? el('button', { type: 'button', className: 'secondary addvehicle', dataset: { action: 'add-vehicle' }, text: '+ ' + UI.add_vehicle }) : null,
+        manualVehicle ? manualVehicleBlock() : null,
+        party.vehicle && !party.manual ? kindPicker() : null,
         party.vehicle && party.vehicle.pass_state !== 'none' ? el('span', { className: 'passstate ' + party.vehicle.pass_state, text: UI.pass_states[party.vehicle.pass_state] }) : null,
         party.origin ? el('div', { className: 'origin', text: UI.from + ' ' + party.origin + (party.destination ? ' → ' + party.destination : '') }) : null
       ]);
@@ -270,6 +347,9 @@
           decideBlock(person, index)
         ]));
       });
+      if (manualVehicle) {
+        panel.appendChild(el('button', { type: 'button', className: 'secondary addpassenger', dataset: { action: 'add-passenger' }, text: '+ ' + UI.add_passenger }));
+      }
       panel.appendChild(el('div', { className: 'confirmbar' }, [
         el('button', { type: 'button', className: 'primary confirm', dataset: { action: 'confirm' } })
       ]));
@@ -356,9 +436,27 @@
       recompute();
     }
 
+    /* Upper-case as typed (the caret stays where it was); the plate drawn once it is one. */
+    function onPlateInput(target) {
+      var at = target.selectionStart;
+      var upper = target.value.toUpperCase();
+      if (upper !== target.value) {
+        target.value = upper;
+        if (at !== null) target.setSelectionRange(at, at);
+      }
+      party.plate = upper;
+      var plate = Plate.clean(upper);
+      var shown = $('party').querySelector('[data-out="plate"]');
+      shown.className = plateClass(plate);
+      shown.textContent = plate;
+      shown.hidden = !plate || Boolean(Plate.problem(plate));
+      showError($('party'), 'plate', '');
+    }
+
     function onPartyInput(event) {
       var target = event.target;
       if (target.dataset.party === 'vehicle_kind' && party && party.vehicle) return onKindInput(target);
+      if (target.dataset.party === 'plate' && party && party.vehicle) return onPlateInput(target);
       var name = target.dataset.field;
       if (!name || !party) return;
       var card = target.closest('article.person');
@@ -407,6 +505,10 @@
       var card = button.closest('article.person');
       if (action === 'back') closeParty();
       else if (action === 'confirm') confirmParty();
+      else if (action === 'add-vehicle') addVehicle();
+      else if (action === 'drop-vehicle') dropVehicle();
+      else if (action === 'add-passenger') addPassenger();
+      else if (action === 'drop-person') dropPassenger(Number(card.dataset.index));
       else if (action === 'change') {
         var box = card.querySelector('.override');
         box.hidden = !box.hidden;
@@ -449,6 +551,10 @@
           problems += showError(card, 'identity', error);
         }
       });
+      if (party.manual && party.vehicle) {
+        var plateProblem = Plate.problem(party.plate);
+        problems += showError(panel, 'plate', plateProblem ? UI.plate_errors[plateProblem] || UI.plate_errors.plate_serial : '');
+      }
       var first = panel.querySelector('.field-error:not(:empty)');
       if (first) first.scrollIntoView({ block: 'center' });
       return problems === 0;
@@ -469,7 +575,7 @@
       return facts;
     }
 
-    function checkItem(person, site, checkedAt) {
+    function checkItem(person, site, checkedAt, index) {
       var key = OutboxLib.newKey();
       var body = {
         idempotency_key: key,
@@ -491,6 +597,14 @@
           phone: person.manual.phone.trim()
         };
         name = maskName(body.person.name);
+        if (party.vehicle) {
+          body.vehicle = {
+            group_key: party.groupKey,
+            plate: Plate.clean(party.plate),
+            kind: party.confirmedKind || '',
+            role: manualRole(index)
+          };
+        }
       } else {
         body.registration_id = person.registrationId;
         if (party.confirmedKind) body.vehicle_kind = party.confirmedKind;
@@ -501,7 +615,7 @@
         user: config.user.username,
         status: 'pending',
         body: body,
-        summary: { name: name, site: site.name, plate: party.plate || '' }
+        summary: { name: name, site: site.name, plate: Plate.clean(party.plate || '') }
       };
     }
 
@@ -515,7 +629,7 @@
       recompute();
       if (!validate()) return;
       var checkedAt = new Date().toISOString();
-      var items = party.people.map(function (person) { return checkItem(person, site, checkedAt); });
+      var items = party.people.map(function (person, index) { return checkItem(person, site, checkedAt, index); });
       app.outbox().addAll(items).then(function () {
         closeParty();
         app.recorded(items);

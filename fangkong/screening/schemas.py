@@ -150,7 +150,7 @@ class VehicleIn(Schema):
 
 
 class DecideIn(Schema):
-    at: Moment | None = None
+    at: datetime | None = None
     people: list[DecidePersonIn] = Field(..., min_length=1, max_length=60)
     vehicle: VehicleIn | None = None
 

@@ -539,6 +539,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SUPPLIES_LOW_DAYS = envfloat("FANGKONG_SUPPLIES_LOW_DAYS", 3)
 SUPPLIES_REORDER_DAYS = envint("FANGKONG_SUPPLIES_REORDER_DAYS", 14)
 
+# Duty: a sign-in up to this many minutes after the shift starts is on time (the handover at
+# the post); past it, nobody signed in is absent and a later sign-in is late.
+DUTY_GRACE_MINUTES = envint("FANGKONG_DUTY_GRACE_MINUTES", 10)
+
 # A TrueType/TTC font with CJK glyphs for PDFs; empty: the Debian WenQuanYi/Noto fonts.
 CJK_FONT_PATH = env("FANGKONG_CJK_FONT_PATH")
 

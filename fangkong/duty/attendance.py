@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-# A sign-in up to this long after the shift starts is on time (handover at the post).
+# A sign-in up to this long after the shift starts is on time (handover at the post); the
+# default of the setting FANGKONG_DUTY_GRACE_MINUTES, which the selectors pass in.
 GRACE = timedelta(minutes=10)
 # A sign-in this long before the shift starts still counts for it.
 EARLY = timedelta(hours=2)
@@ -34,17 +35,17 @@ class Event:
 
 
 def duty_state(
-    window: Window, events: Sequence[Event], now: datetime
+    window: Window, events: Sequence[Event], now: datetime, grace: timedelta = GRACE
 ) -> tuple[str, datetime | None]:
     """The state of one planned duty (present, late, absent, not due yet, signed out) and
     the first sign-in that answered it. ``events`` are the person's at the duty's post."""
     mine = sorted((e for e in events if window.takes(e.at)), key=lambda e: e.at)
     first_in = next((e.at for e in mine if e.kind == "in"), None)
     if first_in is None:
-        return ("expected" if now < window.start + GRACE else "absent"), None
+        return ("expected" if now < window.start + grace else "absent"), None
     if mine[-1].kind == "out":
         return "left", first_in
-    return ("late" if first_in > window.start + GRACE else "present"), first_in
+    return ("late" if first_in > window.start + grace else "present"), first_in
 
 
 def late_minutes(window: Window, at: datetime) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypedDict
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -230,12 +231,15 @@ def attendance_now(
         events[(sign_in.site_id, sign_in.staff_id)].append(Event(sign_in.kind, sign_in.at))
     posts: dict[int, PostRow] = {}
     planned: set[tuple[int, int]] = set()
+    grace = timedelta(minutes=settings.DUTY_GRACE_MINUTES)
     for duty, window in running:
         site_id, site = duty.site_id, duty.site
         if site_id is None or site is None:
             continue  # running_duties keeps only the duties at a post
         post = posts.setdefault(site_id, PostRow(site))
-        state, first_in = attendance.duty_state(window, events[(site_id, duty.staff_id)], now)
+        state, first_in = attendance.duty_state(
+            window, events[(site_id, duty.staff_id)], now, grace
+        )
         post.planned.append(DutyRow(duty.staff, duty.role, state, first_in, window))
         planned.add((site_id, duty.staff_id))
     _unplanned_and_flagged(posts, planned, sign_ins, now)

@@ -25,7 +25,11 @@ def unit(code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
 
 
 def add_checks(site_code: str, n: int, *, minutes_ago: int = 5) -> None:
+    """``n`` checks a few minutes ago, but never before today's local midnight: the dashboard
+    counts today's, and a test run just after midnight must still find them."""
     site = Site.objects.get(code=site_code)
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    at = max(timezone.now() - timedelta(minutes=minutes_ago), midnight)
     for _ in range(n):
         person = Person.objects.create(doc_type="passport", doc_number=uuid.uuid4().hex[:10])
         check = Check.objects.create(
@@ -35,7 +39,7 @@ def add_checks(site_code: str, n: int, *, minutes_ago: int = 5) -> None:
             recommended="pass",
             outcome="pass",
             policy_version=1,
-            checked_at=timezone.now() - timedelta(minutes=minutes_ago),
+            checked_at=at,
             idempotency_key=uuid.uuid4().hex,
         )
         record_check(check)

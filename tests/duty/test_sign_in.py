@@ -230,6 +230,20 @@ def test_duty_state_rules() -> None:
     assert attendance.duty_state(WINDOW, [too_early], T0 + timedelta(hours=1))[0] == "absent"
 
 
+def test_the_grace_is_the_bureaus_choice() -> None:
+    """FANGKONG_DUTY_GRACE_MINUTES: the rules take the grace the selectors pass in."""
+    five_past = T0 + timedelta(minutes=5)
+    came = Event("in", T0 + timedelta(minutes=4))
+    assert attendance.duty_state(WINDOW, [], five_past)[0] == "expected"
+    assert attendance.duty_state(WINDOW, [], five_past, timedelta(0))[0] == "absent"
+    assert attendance.duty_state(WINDOW, [came], five_past)[0] == "present"
+    assert attendance.duty_state(WINDOW, [came], five_past, timedelta(minutes=3))[0] == "late"
+    assert (
+        attendance.duty_state(WINDOW, [], T0 + timedelta(minutes=20), timedelta(minutes=30))[0]
+        == "expected"
+    )
+
+
 def test_the_sign_in_pages_service_worker_is_scoped_to_it(post: Any) -> None:
     response = login(post.alice).get("/duty/post/sw.js")
     assert response.status_code == 200

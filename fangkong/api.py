@@ -20,7 +20,7 @@ from ninja.security import django_auth
 from fangkong.command.api import router as command_router
 from fangkong.core.busy import busy_hold, is_busy_error
 from fangkong.core.errorpages import database_busy
-from fangkong.core.errors import PermissionDeniedError, error_payload
+from fangkong.core.errors import PermissionDeniedError, error_payload, schema_error_message
 from fangkong.core.ratelimit import RateLimited
 from fangkong.core.schemas import ApiError
 from fangkong.core.views import docs_login
@@ -103,7 +103,7 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     for error in exc.errors:
         field = _field_name(error.get("loc", ()))
         code = str(error.get("type") or "invalid")
-        errors.setdefault(field, []).append({"code": code, "message": str(error.get("msg", ""))})
+        errors.setdefault(field, []).append({"code": code, "message": schema_error_message(error)})
     body = {"code": "invalid_input", "message": _("Some input is not valid."), "errors": errors}
     return api.create_response(request, body, status=422)
 

@@ -222,3 +222,22 @@ def test_a_method_the_api_path_does_not_take_is_a_json_405(commander) -> None:
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "method_not_allowed"
     assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize(
+    "language,expected",
+    [("zh-CN", "不能小于 0。"), ("en", "Give a value of at least 0.")],
+)
+def test_a_schema_error_reads_in_the_users_language(commander, language, expected) -> None:
+    """Pydantic's own messages are English only: the API says them in the user's language,
+    with pydantic's error type as the code."""
+    client = login(commander)
+    response = client.get("/api/v1/staff", {"offset": "-1"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]["offset"]
+    assert error == {"code": "greater_than_equal", "message": expected}
+    missing = client.post(
+        "/api/v1/checks", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    ).json()["errors"]
+    wanted = "此项必填。" if language == "zh-CN" else "This field is required."
+    assert missing["site_id"] == [{"code": "missing", "message": wanted}]

@@ -100,7 +100,7 @@ class FollowUpIn(Schema):
     symptoms: list[str] = Field(default_factory=list, max_length=10)
     at_home: bool = True
     note: str = Field("", max_length=200)
-    at: datetime | None = None
+    at: Moment | None = None
     idempotency_key: str | None = Field(None, min_length=8, max_length=64)
 
 

@@ -125,3 +125,27 @@ def test_pages_render(world: World) -> None:
     assert shown.status_code == 200 and kp.name in shown.content.decode()
     assert login(world.users["station"]).get("/keypersons/").status_code == 200
     assert login(world.users["grid2"]).get(f"/keypersons/{kp.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "at,code",
+    [
+        ("2026-02-10T08:00:00", "naive_datetime"),  # no time zone: which 08:00?
+        ("2020-01-01T08:00:00+08:00", "at_before_start"),
+        ("0001-01-01T00:00:00+08:00", "value_error"),  # outside the years the API takes
+        ("9999-12-31T23:59:59+00:00", "value_error"),
+    ],
+)
+def test_a_followups_odd_time_is_a_422_on_its_field(world: World, at: str, code: str) -> None:
+    """The time a phone's outbox sends: never a 500, never recorded in year 1."""
+    kp = episode(world)
+    client = login(world.users["grid"])
+    body = {"temperature": "36.6", "at": at}
+    answer = client.post(
+        f"{API}/keypersons/{kp.pk}/followups", body, content_type="application/json"
+    )
+    assert answer.status_code == 422, answer.content
+    errors = answer.json()["errors"]["at"]
+    assert errors and "Value error" not in errors[0]["message"], errors
+    if code:
+        assert errors[0]["code"] == code, errors

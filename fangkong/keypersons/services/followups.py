@@ -63,6 +63,22 @@ def _clean(data: FollowUpIn) -> tuple[Decimal, list[str], str]:
     return temperature, symptoms, " ".join(data.note.split())[:NOTE_MAX]
 
 
+def _clean_at(key_person: KeyPerson, at: datetime | None) -> datetime | None:
+    """The moment a follow-up was taken at the door, as the phone sends it from its outbox:
+    with its time zone, and not before the observation began."""
+    if at is None:
+        return None
+    errors = FieldErrors()
+    if timezone.is_naive(at):
+        errors.add("at", _("Give the time with its time zone."), "naive_datetime")
+    elif timezone.localdate(at) < key_person.start_on:
+        errors.add(
+            "at", _("The follow-up is dated before the observation began."), "at_before_start"
+        )
+    errors.raise_if_any()
+    return at
+
+
 def is_abnormal(temperature: Decimal, symptoms: list[str], at_home: bool) -> bool:
     return temperature >= Decimal(FEVER_FROM) or bool(symptoms) or not at_home
 
@@ -130,7 +146,7 @@ def followup_record(
     _refuse_ended(key_person)
     temperature, symptoms, note = _clean(data)
     now = timezone.now()
-    at = min(at or now, now)
+    at = min(_clean_at(key_person, at) or now, now)  # a phone's clock ahead: now
     staff = getattr(actor, "staff", None)
     followup, created = _create(
         key_person,

@@ -3,10 +3,15 @@ and the column mapping of a spreadsheet import (org, grid and supplies imports).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Mapping, Sequence
+from typing import Any, Self, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from fangkong.lib import tabular
+
+PREVIEW_ROWS = 5  # the rows under the header that a mapping page shows
 
 
 class ServiceErrorsMixin:
@@ -49,6 +54,45 @@ class ColumnMapForm(ServiceErrorsMixin, forms.Form):
             self.fields[f"col_{key}"] = forms.ChoiceField(
                 label=label, choices=columns, required=required
             )
+
+    @classmethod
+    def for_sheets(
+        cls,
+        data: Any,
+        sheets: list[tabular.Sheet],
+        *,
+        guessed: Any,
+        fields: Sequence[tabular.Field],
+        field_labels: Mapping[str, Any],
+        initial: Mapping[str, Any] | None = None,
+    ) -> tuple[Self, list[list[str]]]:
+        """The form for the sheet ``data`` chose (else the guessed one), starting from the
+        ``guessed`` header row and columns (an upload or an import, with ``sheet``,
+        ``header_row`` and ``mapping``), and the first rows under the header to preview."""
+        chosen = (data or {}).get("sheet") or guessed.sheet
+        sheet = next((s for s in sheets if s.name == chosen), sheets[0])
+        if sheet.name == guessed.sheet:
+            header_row = guessed.header_row
+        else:  # another sheet chosen: its own header
+            header_row = tabular.find_header(sheet, fields).row
+        start = {"sheet": sheet.name, "header_row": header_row, **(initial or {})}
+        start |= {f"col_{k}": "" if v is None else str(v) for k, v in guessed.mapping.items()}
+        form = cls(
+            data,
+            initial=start,
+            sheets=[s.name for s in sheets],
+            labels=[tabular.parse_text(cell) for cell in sheet.row(header_row)],
+            fields=[(f.key, field_labels[f.key], f.required) for f in fields],
+        )
+        last = min(header_row + PREVIEW_ROWS, len(sheet.cells))
+        rows = range(header_row + 1, last + 1)
+        return form, [[tabular.parse_text(c) for c in sheet.row(n)] for n in rows]
+
+    def choice(self) -> dict[str, Any]:
+        """What the user chose, as the import services take it: ``sheet``, ``header_row``
+        and ``mapping``."""
+        data = self.cleaned_data
+        return {"sheet": data["sheet"], "header_row": data["header_row"], "mapping": self.mapping()}
 
     def mapping(self) -> dict[str, int | None]:
         return {

@@ -6,16 +6,18 @@
    (staff lists and resident lists hold ID numbers and phones) until the import's job has run;
 2. the guess travels to the mapping page and back in a signed token bound to the user;
 3. the confirmed sheet, header row and columns are checked against the file before the job
-   starts.
+   starts;
+4. the problems are reported alike: the messages of reading a file and mapping its columns,
+   and the downloadable report's columns.
 
-The caller keeps its own fields, messages, permission and row checks.
+The caller keeps its own fields, its own problems' messages, permission and row checks.
 """
 
 from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -24,12 +26,31 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core.errors import FieldErrors
 from fangkong.core.identity import keyring
 from fangkong.lib import tabular
 
 TOKEN_MAX_AGE_S = 24 * 3600
+# The problems of reading any file and mapping its columns (``lib.tabular``'s codes), which
+# every import reports alike; an import adds its own (:func:`problem_message`).
+TABULAR_MESSAGES = {
+    "file_type": gettext_lazy("Save the file as Excel .xlsx or as CSV first."),
+    "file_too_large": gettext_lazy("The file is too large (10 MB at most)."),
+    "file_unreadable": gettext_lazy("This Excel file cannot be read."),
+    "file_encoding": gettext_lazy("This file is neither UTF-8 nor GBK text."),
+    "file_too_many_rows": gettext_lazy("The file has too many rows."),
+    "file_too_many_columns": gettext_lazy("The file has too many columns."),
+    "file_empty": gettext_lazy("The file has no rows."),
+    "column_missing": gettext_lazy("No column is chosen for this field."),
+    "column_twice": gettext_lazy("The same column is chosen for two fields."),
+    "required": gettext_lazy("This cell is empty."),
+    "text_too_long": gettext_lazy("This text is too long."),
+    "number_invalid": gettext_lazy("This is not a number."),
+    "integer_invalid": gettext_lazy("This is not a whole number."),
+    "date_invalid": gettext_lazy("This is not a date (write it as 2020-02-03)."),
+}
 
 
 @dataclass(frozen=True)
@@ -126,6 +147,41 @@ def check_mapping(
         errors.add("__all__", message("column_twice"), "column_twice")
     errors.raise_if_any()
     return chosen
+
+
+def problem_message(code: str, messages: Mapping[str, Any]) -> str:
+    """The import's own message for a problem's ``code``, else the shared one of reading a
+    file (:data:`TABULAR_MESSAGES`) or of validating a value."""
+    from fangkong.core.validation import MESSAGES
+
+    message = messages.get(code) or TABULAR_MESSAGES.get(code) or MESSAGES.get(code)
+    return str(message or _("This value is not valid."))
+
+
+def job_problems(result: Mapping[str, Any]) -> list[tabular.Problem]:
+    """The problems an import job kept in its result."""
+    return [tabular.Problem(**p) for p in result.get("problems", [])]
+
+
+def problem_row(
+    problem: tabular.Problem, *, labels: Mapping[str, Any], message: Callable[[str], str]
+) -> list[Any]:
+    """A problem as a report's row: where, which field, why, the cell."""
+    where = problem.row or _("whole file")
+    label = str(labels.get(problem.field, problem.field))
+    return [where, label, message(problem.code), problem.value]
+
+
+def problems_book(
+    problems: Sequence[tabular.Problem], *, describe: Callable[[tabular.Problem], Sequence[Any]]
+) -> bytes:
+    """The downloadable report of an import's problems, a row each as ``describe`` gives."""
+    return tabular.problems_workbook(
+        problems,
+        title=_("Problems"),
+        headers=[_("Row"), _("Field"), _("Problem"), _("Cell")],
+        describe=describe,
+    )
 
 
 def file_error(exc: tabular.FileError, message: Callable[[str], str]) -> ValidationError:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -501,6 +502,25 @@ def fix_close(*, actor: Any, fix: Fix, note: str) -> Fix:
     return fix
 
 
+def _check_period(
+    errors: FieldErrors,
+    periods: QuerySet[Any],
+    starts_on: date,
+    ends_on: date,
+    *,
+    overlap: str,
+    not_over: bool = False,
+) -> None:
+    """A period of at most a year (and, if ``not_over``, not past already) that overlaps
+    none of ``periods``, whose overlap is reported with the message ``overlap``."""
+    if ends_on < starts_on or (ends_on - starts_on).days > 366:
+        errors.add("ends_on", _("The period ends after it starts, within a year."), "period")
+    elif not_over and ends_on < timezone.localdate():
+        errors.add("ends_on", _("The period is over already."), "period_over")
+    if periods.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
+        errors.add("starts_on", overlap, "overlap")
+
+
 @transaction.atomic
 def post_leader_assign(
     *, actor: Any, site: Site, leader: Staff, starts_on: date, ends_on: date
@@ -512,13 +532,9 @@ def post_leader_assign(
     errors = FieldErrors()
     if not staff_in_scope(actor, leader):
         errors.add("leader_id", _("This person is outside your jurisdiction."), "leader_scope")
-    if ends_on < starts_on or (ends_on - starts_on).days > 366:
-        errors.add("ends_on", _("The period ends after it starts, within a year."), "period")
-    overlapping = PostLeader.objects.filter(
-        site=site, starts_on__lte=ends_on, ends_on__gte=starts_on
-    ).exists()
-    if overlapping:
-        errors.add("starts_on", _("Another leader holds this post in that period."), "overlap")
+    leaders = PostLeader.objects.filter(site=site)
+    overlap = _("Another leader holds this post in that period.")
+    _check_period(errors, leaders, starts_on, ends_on, overlap=overlap)
     errors.raise_if_any()
     bound = PostLeader.objects.create(
         site=site,
@@ -795,15 +811,9 @@ def secondment_create(
         errors.add("reason", _("At most 200 characters."), "too_long")
     if to_unit.pk == staff.unit_id:
         errors.add("to_unit_id", _("Choose another unit than the person's own."), "same_unit")
-    if ends_on < starts_on or (ends_on - starts_on).days > 366:
-        errors.add("ends_on", _("The period ends after it starts, within a year."), "period")
-    elif ends_on < timezone.localdate():
-        errors.add("ends_on", _("The period is over already."), "period_over")
-    overlapping = Secondment.objects.filter(
-        staff=staff, starts_on__lte=ends_on, ends_on__gte=starts_on
-    ).exists()
-    if overlapping:
-        errors.add("starts_on", _("This person is seconded elsewhere in that period."), "overlap")
+    secondments = Secondment.objects.filter(staff=staff)
+    overlap = _("This person is seconded elsewhere in that period.")
+    _check_period(errors, secondments, starts_on, ends_on, overlap=overlap, not_over=True)
     errors.raise_if_any()
     secondment = Secondment.objects.create(
         staff=staff, from_unit=staff.unit, to_unit=to_unit, starts_on=starts_on,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import imports
 from fangkong.grid.choices import ResidentKind
 from fangkong.lib import tabular
 from fangkong.lib.tabular.columns import label_key
@@ -18,16 +18,6 @@ from fangkong.lib.tabular.columns import label_key
 DOORS = "doors"
 RESIDENTS = "residents"
 KINDS = {DOORS: _("Standard addresses (doors)"), RESIDENTS: _("Residents")}
-
-
-def _bounded(limit: int) -> Any:
-    def parse(value: Any) -> str:
-        text = tabular.parse_text(value)
-        if len(text) > limit:
-            raise tabular.CellError("text_too_long")
-        return text
-
-    return parse
 
 
 KIND_WORDS: dict[str, tuple[str, ...]] = {
@@ -46,33 +36,37 @@ def parse_kind(value: Any) -> str:
 
 
 STREET = tabular.Field(
-    "street", ("街道", "乡镇", "街道乡镇", "街道办", "所属街道", "street"), _bounded(60)
+    "street",
+    ("街道", "乡镇", "街道乡镇", "街道办", "所属街道", "street"),
+    tabular.parse_text_within(60),
 )
 COMMUNITY = tabular.Field(
     "community", ("社区", "村", "社区村", "社区名称", "所属社区", "居委会", "community"),
-    _bounded(60),
+    tabular.parse_text_within(60),
 )  # fmt: skip
 CELL = tabular.Field("cell", ("网格", "网格编号", "网格名称", "所属网格", "grid cell", "grid"))
 BUILDING = tabular.Field(
     "building",
     ("楼栋", "楼号", "楼栋号", "楼宇", "楼", "村小组", "小组", "组", "building"),
-    _bounded(60),
+    tabular.parse_text_within(60),
     required=True,
 )
 DOOR = tabular.Field(
     "door",
     ("门牌号", "门牌", "户号", "房号", "房间号", "单元门牌", "门", "户", "door"),
-    _bounded(30),
+    tabular.parse_text_within(30),
     required=True,
 )
 ADDRESS = tabular.Field(
     "address", ("标准地址", "地址", "详细地址", "住址", "standard address", "address"),
-    _bounded(200),
+    tabular.parse_text_within(200),
 )  # fmt: skip
 
 DOOR_FIELDS = (STREET, COMMUNITY, CELL, BUILDING, DOOR, ADDRESS)
 RESIDENT_FIELDS = (
-    tabular.Field("name", ("姓名", "名字", "居民姓名", "name"), _bounded(50), required=True),
+    tabular.Field(
+        "name", ("姓名", "名字", "居民姓名", "name"), tabular.parse_text_within(50), required=True
+    ),
     tabular.Field(
         "id_number",
         ("公民身份号码", "身份证号", "身份证号码", "身份证", "证件号码", "ID number", "id number"),
@@ -87,7 +81,7 @@ RESIDENT_FIELDS = (
     tabular.Field(
         "relation",
         ("与户主关系", "户主关系", "家庭关系", "关系", "relation"),
-        _bounded(20),
+        tabular.parse_text_within(20),
     ),
     tabular.Field(
         "kind", ("人口类型", "人员类别", "人员类型", "居住类型", "类型", "kind"), parse_kind
@@ -133,15 +127,8 @@ def problem_message(code: str) -> str:
 
 def describe(problem: tabular.Problem) -> list[Any]:
     """A problem as a report's row: where, which field, why, the cell."""
-    where = problem.row or gettext("whole file")
-    label = str(FIELD_LABELS.get(problem.field, problem.field))
-    return [where, label, problem_message(problem.code), problem.value]
+    return imports.problem_row(problem, labels=FIELD_LABELS, message=problem_message)
 
 
 def problems_book(problems: list[tabular.Problem]) -> bytes:
-    return tabular.problems_workbook(
-        problems,
-        title=gettext("Problems"),
-        headers=[gettext("Row"), gettext("Field"), gettext("Problem"), gettext("Cell")],
-        describe=describe,
-    )
+    return imports.problems_book(problems, describe=describe)

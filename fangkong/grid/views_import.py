@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -28,13 +28,11 @@ from fangkong.grid.services_import import (
 )
 from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import job_list_for_user
-from fangkong.lib import tabular
 from fangkong.lib.tabular.read import MAX_BYTES
 from fangkong.org.forms import ImportMapForm
 from fangkong.screening.forms import ServiceErrorsMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PREVIEW_ROWS = 5
 SIGNING_SALT = "grid.import"
 
 
@@ -89,26 +87,16 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _map_form(
     request: HttpRequest, upload: imports.Upload, data: Any
 ) -> tuple[ImportMapForm, list[list[str]]]:
-    sheets = stored_sheets(upload)
-    chosen = (data or {}).get("sheet") or upload.sheet
-    sheet = next((s for s in sheets if s.name == chosen), sheets[0])
-    if sheet.name == upload.sheet:
-        header_row = upload.header_row
-    else:  # another sheet chosen: its own header
-        header_row = tabular.find_header(sheet, FIELDS[upload.kind]).row
-    labels = [tabular.parse_text(cell) for cell in sheet.row(header_row)]
-    fields = [(f.key, FIELD_LABELS[f.key], f.required) for f in FIELDS[upload.kind]]
-    initial: dict[str, Any] = {"sheet": sheet.name, "header_row": header_row}
-    initial["token"] = imports.upload_token(request.user.pk, upload, salt=SIGNING_SALT)
-    initial |= {f"col_{k}": "" if v is None else str(v) for k, v in upload.mapping.items()}
-    form = ImportMapForm(
-        data, initial=initial, sheets=[s.name for s in sheets], labels=labels, fields=fields
+    token = imports.upload_token(request.user.pk, upload, salt=SIGNING_SALT)
+    fields = FIELDS[upload.kind]
+    return ImportMapForm.for_sheets(
+        data,
+        stored_sheets(upload),
+        guessed=upload,
+        fields=fields,
+        field_labels=FIELD_LABELS,
+        initial={"token": token},
     )
-    last = min(header_row + PREVIEW_ROWS, len(sheet.cells))
-    preview = [
-        [tabular.parse_text(c) for c in sheet.row(n)] for n in range(header_row + 1, last + 1)
-    ]
-    return form, preview
 
 
 def _map_page(
@@ -136,10 +124,7 @@ def mapping(request: HttpRequest) -> HttpResponse:
     form, _preview = _map_form(request, found, request.POST)
     if form.is_valid():
         try:
-            job = grid_import_start(
-                actor=request.user, upload=found, sheet=form.cleaned_data["sheet"],
-                header_row=form.cleaned_data["header_row"], mapping=form.mapping(),
-            )  # fmt: skip
+            job = grid_import_start(actor=request.user, upload=found, **form.choice())
         except ValidationError as exc:
             form.add_service_errors(exc)
         except PermissionDeniedError as exc:
@@ -152,14 +137,7 @@ def mapping(request: HttpRequest) -> HttpResponse:
 
 
 def _job_or_404(request: HttpRequest, job_id: int) -> Job:
-    try:
-        return job_list_for_user(user=request.user).get(pk=job_id, kind=JOB_KIND)
-    except Job.DoesNotExist:
-        raise Http404 from None
-
-
-def _problems(job: Job) -> list[tabular.Problem]:
-    return [tabular.Problem(**p) for p in job.result.get("problems", [])]
+    return get_object_or_404(job_list_for_user(user=request.user), pk=job_id, kind=JOB_KIND)
 
 
 @login_required
@@ -169,7 +147,7 @@ def result(request: HttpRequest, job_id: int) -> HttpResponse:
         "job": job,
         "result": job.result,
         "kind": KINDS.get(job.params.get("kind"), ""),
-        "problems": [describe(p) for p in _problems(job)[:200]],
+        "problems": [describe(p) for p in imports.job_problems(job.result)[:200]],
     }
     return render(request, "grid/import_result.html", context)
 
@@ -177,6 +155,6 @@ def result(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    response = HttpResponse(problems_book(_problems(job)), content_type=XLSX)
+    response = HttpResponse(problems_book(imports.job_problems(job.result)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="grid-import-{job.pk}-problems.xlsx"'
     return response

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.supplies.imports import PROBLEM_MESSAGES as TABULAR_MESSAGES
+from fangkong.core import imports
 
 FIELD_LABELS: dict[str, Any] = {
     "name": _("Name"),
@@ -28,12 +28,4 @@ PROBLEM_MESSAGES: dict[str, Any] = {
 
 
 def problem_message(code: str) -> str:
-    from fangkong.core.validation import MESSAGES
-
-    message = (
-        PROBLEM_MESSAGES.get(code)
-        or TABULAR_MESSAGES.get(code)
-        or MESSAGES.get(code)
-        or _("This value is not valid.")
-    )
-    return str(message)
+    return imports.problem_message(code, PROBLEM_MESSAGES)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import imports
 from fangkong.lib import divisions, tabular
 from fangkong.lib.tabular.columns import label_key
 from fangkong.org.choices import Rank, StaffKind, UnitKind
@@ -18,16 +18,6 @@ STAFF = "staff"
 KINDS = {UNITS: _("Units"), STAFF: _("Staff")}
 # The longest texts a cell may give, as the model's columns hold them.
 NAME_MAX, CODE_MAX, BADGE_MAX, POSITION_MAX = 100, 32, 20, 50
-
-
-def _bounded(limit: int) -> Any:
-    def parse(value: Any) -> str:
-        text = tabular.parse_text(value)
-        if len(text) > limit:
-            raise tabular.CellError("text_too_long")
-        return text
-
-    return parse
 
 
 def parse_division(value: Any) -> str:
@@ -92,7 +82,7 @@ UNIT_FIELDS = (
     tabular.Field(
         "name",
         ("单位名称", "机构名称", "名称", "单位", "unit name", "name"),
-        _bounded(NAME_MAX),
+        tabular.parse_text_within(NAME_MAX),
         required=True,
     ),
     tabular.Field(
@@ -109,7 +99,7 @@ UNIT_FIELDS = (
             "parent unit",
             "parent",
         ),
-        _bounded(NAME_MAX),
+        tabular.parse_text_within(NAME_MAX),
     ),
     tabular.Field(
         "kind",
@@ -121,14 +111,14 @@ UNIT_FIELDS = (
         ("区划代码", "行政区划代码", "行政区划", "区划", "division code", "division"),
         parse_division,
     ),
-    tabular.Field("short_name", ("简称", "单位简称", "short name"), _bounded(40)),
+    tabular.Field("short_name", ("简称", "单位简称", "short name"), tabular.parse_text_within(40)),
 )
 STAFF_FIELDS = (
-    tabular.Field("name", ("姓名", "名字", "name"), _bounded(50), required=True),
+    tabular.Field("name", ("姓名", "名字", "name"), tabular.parse_text_within(50), required=True),
     tabular.Field(
         "badge",
         ("警号", "辅警编号", "警号辅警编号", "编号", "工号", "badge number", "badge"),
-        _bounded(BADGE_MAX),
+        tabular.parse_text_within(BADGE_MAX),
         required=True,
     ),
     tabular.Field(
@@ -140,10 +130,12 @@ STAFF_FIELDS = (
     tabular.Field(
         "unit",
         ("单位", "所在单位", "所属单位", "工作单位", "单位名称", "部门", "unit"),
-        _bounded(NAME_MAX),
+        tabular.parse_text_within(NAME_MAX),
         required=True,
     ),
-    tabular.Field("position", ("岗位", "职务", "职位", "position"), _bounded(POSITION_MAX)),
+    tabular.Field(
+        "position", ("岗位", "职务", "职位", "position"), tabular.parse_text_within(POSITION_MAX)
+    ),
     tabular.Field("rank", ("警衔", "rank"), _words(RANK_WORDS, "rank_unknown")),
     tabular.Field(
         "phone",
@@ -174,17 +166,6 @@ FIELD_LABELS: dict[str, Any] = {
 }
 
 PROBLEM_MESSAGES: dict[str, Any] = {
-    "file_type": _("Save the file as Excel .xlsx or as CSV first."),
-    "file_too_large": _("The file is too large (10 MB at most)."),
-    "file_unreadable": _("This Excel file cannot be read."),
-    "file_encoding": _("This file is neither UTF-8 nor GBK text."),
-    "file_too_many_rows": _("The file has too many rows."),
-    "file_too_many_columns": _("The file has too many columns."),
-    "file_empty": _("The file has no rows."),
-    "column_missing": _("No column is chosen for this field."),
-    "column_twice": _("The same column is chosen for two fields."),
-    "required": _("This cell is empty."),
-    "text_too_long": _("This text is too long."),
     "unit_kind_unknown": _("Not a unit kind (支队, 大队, 中队, 派出所 or 指挥中心)."),
     "unit_kind_missing": _("Give the unit kind, or a name that ends with it."),
     "staff_kind_unknown": _("Not a staff category (民警, 辅警 or 文职)."),
@@ -204,23 +185,13 @@ PROBLEM_MESSAGES: dict[str, Any] = {
 
 
 def problem_message(code: str) -> str:
-    from fangkong.core.validation import MESSAGES
-
-    message = PROBLEM_MESSAGES.get(code) or MESSAGES.get(code) or _("This value is not valid.")
-    return str(message)
+    return imports.problem_message(code, PROBLEM_MESSAGES)
 
 
 def describe(problem: tabular.Problem) -> list[Any]:
     """A problem as a report's row: where, which field, why, the cell."""
-    where = problem.row or gettext("whole file")
-    label = str(FIELD_LABELS.get(problem.field, problem.field))
-    return [where, label, problem_message(problem.code), problem.value]
+    return imports.problem_row(problem, labels=FIELD_LABELS, message=problem_message)
 
 
 def problems_book(problems: list[tabular.Problem]) -> bytes:
-    return tabular.problems_workbook(
-        problems,
-        title=gettext("Problems"),
-        headers=[gettext("Row"), gettext("Field"), gettext("Problem"), gettext("Cell")],
-        describe=describe,
-    )
+    return imports.problems_book(problems, describe=describe)

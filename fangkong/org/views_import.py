@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -18,7 +18,6 @@ from fangkong.core import imports
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import job_list_for_user
-from fangkong.lib import tabular
 from fangkong.lib.tabular.read import MAX_BYTES
 from fangkong.org.forms import ImportMapForm, ImportUploadForm
 from fangkong.org.imports import FIELD_LABELS, FIELDS, KINDS, describe, problems_book
@@ -32,7 +31,6 @@ from fangkong.org.services_import import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PREVIEW_ROWS = 5
 SIGNING_SALT = "org.import"
 
 
@@ -81,25 +79,14 @@ def _map_form(
     request: HttpRequest, upload: Upload, data: Any
 ) -> tuple[ImportMapForm, list[list[str]]]:
     sheets = stored_sheets(upload.stored, upload.file_name)
-    chosen = (data or {}).get("sheet") or upload.sheet
-    sheet = next((s for s in sheets if s.name == chosen), sheets[0])
-    if sheet.name == upload.sheet:
-        header_row = upload.header_row
-    else:  # another sheet chosen: its own header
-        header_row = tabular.find_header(sheet, FIELDS[upload.kind]).row
-    labels = [tabular.parse_text(cell) for cell in sheet.row(header_row)]
-    fields = [(f.key, FIELD_LABELS[f.key], f.required) for f in FIELDS[upload.kind]]
-    initial: dict[str, Any] = {"sheet": sheet.name, "header_row": header_row}
-    initial["token"] = _token(request, upload)
-    initial |= {f"col_{k}": "" if v is None else str(v) for k, v in upload.mapping.items()}
-    form = ImportMapForm(
-        data, initial=initial, sheets=[s.name for s in sheets], labels=labels, fields=fields
+    return ImportMapForm.for_sheets(
+        data,
+        sheets,
+        guessed=upload,
+        fields=FIELDS[upload.kind],
+        field_labels=FIELD_LABELS,
+        initial={"token": _token(request, upload)},
     )
-    last = min(header_row + PREVIEW_ROWS, len(sheet.cells))
-    preview = [
-        [tabular.parse_text(c) for c in sheet.row(n)] for n in range(header_row + 1, last + 1)
-    ]
-    return form, preview
 
 
 def _map_page(request: HttpRequest, upload: Upload, data: Any, status: int = 200) -> HttpResponse:
@@ -121,13 +108,7 @@ def import_map(request: HttpRequest) -> HttpResponse:
     form, _preview = _map_form(request, upload, request.POST)
     if form.is_valid():
         try:
-            job = org_import_start(
-                actor=request.user,
-                upload=upload,
-                sheet=form.cleaned_data["sheet"],
-                header_row=form.cleaned_data["header_row"],
-                mapping=form.mapping(),
-            )
+            job = org_import_start(actor=request.user, upload=upload, **form.choice())
         except ValidationError as exc:
             form.add_service_errors(exc)
         except PermissionDeniedError as exc:
@@ -139,20 +120,13 @@ def import_map(request: HttpRequest) -> HttpResponse:
 
 
 def _job_or_404(request: HttpRequest, job_id: int) -> Job:
-    try:
-        return job_list_for_user(user=request.user).get(pk=job_id, kind=JOB_KIND)
-    except Job.DoesNotExist:
-        raise Http404 from None
-
-
-def _problems(job: Job) -> list[tabular.Problem]:
-    return [tabular.Problem(**p) for p in job.result.get("problems", [])]
+    return get_object_or_404(job_list_for_user(user=request.user), pk=job_id, kind=JOB_KIND)
 
 
 @login_required
 def import_result(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    problems = _problems(job)
+    problems = imports.job_problems(job.result)
     context = {
         "job": job,
         "result": job.result,
@@ -165,6 +139,6 @@ def import_result(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    response = HttpResponse(problems_book(_problems(job)), content_type=XLSX)
+    response = HttpResponse(problems_book(imports.job_problems(job.result)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.xlsx"'
     return response

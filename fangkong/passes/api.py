@@ -16,6 +16,7 @@ from fangkong.core.ratelimit import RateLimited
 from fangkong.lib.mask import mask_name, mask_phone
 from fangkong.passes import ratelimit as passes_ratelimit
 from fangkong.passes import selectors, services
+from fangkong.passes.choices import PassDecision
 from fangkong.passes.models import VehiclePass
 from fangkong.passes.schemas import (
     DecisionIn,
@@ -135,38 +136,36 @@ def vehicle_pass_get(request: HttpRequest, pass_id: int) -> PassOut:
     return pass_out(selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id))
 
 
-def _text(payload: DecisionIn | None) -> str:
-    return payload.reason if payload is not None else ""
+def _decide(
+    request: HttpRequest, pass_id: int, decision: PassDecision, payload: DecisionIn | None
+) -> PassOut:
+    # Scoped: a pass outside the caller's jurisdiction answers 404, as a missing one does.
+    vehicle_pass = selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
+    services.vehicle_pass_decide(
+        actor=request.user,
+        vehicle_pass=vehicle_pass,
+        decision=decision,
+        reason=payload.reason if payload is not None else "",
+    )
+    return pass_out(selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id))
 
 
 @router.post("/passes/{pass_id}/approve", response=PassOut, operation_id="vehicle_pass_approve")
 def vehicle_pass_approve(
     request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
 ) -> PassOut:
-    vehicle_pass = selectors.vehicle_pass_get(pass_id=pass_id)
-    decided = services.vehicle_pass_approve(
-        actor=request.user, vehicle_pass=vehicle_pass, note=_text(payload)
-    )
-    return pass_out(selectors.vehicle_pass_get(pass_id=decided.pk))
+    return _decide(request, pass_id, PassDecision.APPROVE, payload)
 
 
 @router.post("/passes/{pass_id}/reject", response=PassOut, operation_id="vehicle_pass_reject")
 def vehicle_pass_reject(
     request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
 ) -> PassOut:
-    vehicle_pass = selectors.vehicle_pass_get(pass_id=pass_id)
-    decided = services.vehicle_pass_reject(
-        actor=request.user, vehicle_pass=vehicle_pass, reason=_text(payload)
-    )
-    return pass_out(selectors.vehicle_pass_get(pass_id=decided.pk))
+    return _decide(request, pass_id, PassDecision.REJECT, payload)
 
 
 @router.post("/passes/{pass_id}/revoke", response=PassOut, operation_id="vehicle_pass_revoke")
 def vehicle_pass_revoke(
     request: HttpRequest, pass_id: int, payload: DecisionIn | None = None
 ) -> PassOut:
-    vehicle_pass = selectors.vehicle_pass_get(pass_id=pass_id)
-    decided = services.vehicle_pass_revoke(
-        actor=request.user, vehicle_pass=vehicle_pass, reason=_text(payload)
-    )
-    return pass_out(selectors.vehicle_pass_get(pass_id=decided.pk))
+    return _decide(request, pass_id, PassDecision.REVOKE, payload)

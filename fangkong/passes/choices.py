@@ -14,3 +14,11 @@ class CargoKind(models.TextChoices):
     LIVING = "living", _("Daily necessities")
     PRODUCTION = "production", _("Production materials")
     ENERGY = "energy", _("Coal, electricity and oil")
+
+
+class PassDecision(models.TextChoices):
+    """What the brigade does with a pass: each decision moves it from one status to another."""
+
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    REVOKE = "revoke", _("Revoke")

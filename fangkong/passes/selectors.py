@@ -85,11 +85,6 @@ def vehicle_pass_get_for_user(*, user: Any, pass_id: int) -> VehiclePass:
     return vehicle_pass_list_for_user(user=user).get(pk=pass_id)
 
 
-def vehicle_pass_get(*, pass_id: int) -> VehiclePass:
-    """Any pass, for the decision services, which check the actor's permission themselves."""
-    return _with_details(VehiclePass.objects.all()).get(pk=pass_id)
-
-
 def vehicle_pass_get_by_token(token: str) -> VehiclePass:
     """The pass behind a QR code or a status link; ``DoesNotExist`` for an unknown token."""
     if not TOKEN_RE.fullmatch(token):

@@ -28,7 +28,7 @@ from fangkong.core.validation import clean_document, clean_phone, clean_plate
 from fangkong.org.choices import UnitKind
 from fangkong.org.models import Unit
 from fangkong.org.permissions import can_administer
-from fangkong.passes.choices import CargoKind, PassStatus
+from fangkong.passes.choices import CargoKind, PassDecision, PassStatus
 from fangkong.passes.models import VehiclePass, VehiclePassDriver
 from fangkong.passes.pdf import vehicle_pass_pdf
 from fangkong.passes.selectors import local_today
@@ -239,37 +239,59 @@ def _next_number(day: date) -> str:
 # Deciding ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Move:
+    """A decision's move: the status it needs, the status it gives, and whether it needs a
+    reason (an approval takes an optional note instead)."""
+
+    needs: str
+    gives: str
+    reason_required: bool
+
+
+_MOVES = {
+    PassDecision.APPROVE: _Move(PassStatus.APPLIED, PassStatus.APPROVED, reason_required=False),
+    PassDecision.REJECT: _Move(PassStatus.APPLIED, PassStatus.REJECTED, reason_required=True),
+    PassDecision.REVOKE: _Move(PassStatus.APPROVED, PassStatus.REVOKED, reason_required=True),
+}
+
+
 @transaction.atomic
-def vehicle_pass_approve(*, actor: Any, vehicle_pass: VehiclePass, note: str = "") -> VehiclePass:
+def vehicle_pass_decide(
+    *, actor: Any, vehicle_pass: VehiclePass, decision: PassDecision, reason: str = ""
+) -> VehiclePass:
+    """Approve, reject or revoke a pass, audited as ``vehicle_pass.<decision>``. The HTML
+    view and the API call this one service; a revocation takes effect at once: the next scan
+    of the pass shows it revoked."""
+    decision = PassDecision(decision)
+    move = _MOVES[decision]
     locked = _lock_for_decision(actor, vehicle_pass)
     errors = FieldErrors()
-    _require_status(errors, locked, PassStatus.APPLIED)
-    if locked.valid_to < local_today():
+    _require_status(errors, locked, move.needs)
+    if decision == PassDecision.APPROVE and locked.valid_to < local_today():
         message = _("The period of this pass is over; it can only be rejected.")
         errors.add("valid_to", message, "pass_period_over")
+    reason = _clean_reason(errors, reason, required=move.reason_required)
     errors.raise_if_any()
-    return _decide(actor, locked, PassStatus.APPROVED, note.strip(), "vehicle_pass.approve")
+    return _record_decision(actor, locked, move.gives, reason, f"vehicle_pass.{decision}")
 
 
-@transaction.atomic
+def vehicle_pass_approve(*, actor: Any, vehicle_pass: VehiclePass, note: str = "") -> VehiclePass:
+    return vehicle_pass_decide(
+        actor=actor, vehicle_pass=vehicle_pass, decision=PassDecision.APPROVE, reason=note
+    )
+
+
 def vehicle_pass_reject(*, actor: Any, vehicle_pass: VehiclePass, reason: str) -> VehiclePass:
-    locked = _lock_for_decision(actor, vehicle_pass)
-    errors = FieldErrors()
-    _require_status(errors, locked, PassStatus.APPLIED)
-    reason = _require_reason(errors, reason)
-    errors.raise_if_any()
-    return _decide(actor, locked, PassStatus.REJECTED, reason, "vehicle_pass.reject")
+    return vehicle_pass_decide(
+        actor=actor, vehicle_pass=vehicle_pass, decision=PassDecision.REJECT, reason=reason
+    )
 
 
-@transaction.atomic
 def vehicle_pass_revoke(*, actor: Any, vehicle_pass: VehiclePass, reason: str) -> VehiclePass:
-    """Revocation takes effect at once: the next scan of the pass shows it revoked."""
-    locked = _lock_for_decision(actor, vehicle_pass)
-    errors = FieldErrors()
-    _require_status(errors, locked, PassStatus.APPROVED)
-    reason = _require_reason(errors, reason)
-    errors.raise_if_any()
-    return _decide(actor, locked, PassStatus.REVOKED, reason, "vehicle_pass.revoke")
+    return vehicle_pass_decide(
+        actor=actor, vehicle_pass=vehicle_pass, decision=PassDecision.REVOKE, reason=reason
+    )
 
 
 def _lock_for_decision(actor: Any, vehicle_pass: VehiclePass) -> VehiclePass:
@@ -289,9 +311,9 @@ def _require_status(errors: FieldErrors, vehicle_pass: VehiclePass, status: str)
         errors.add("status", _("Only an approved pass can be revoked."), "pass_not_approved")
 
 
-def _require_reason(errors: FieldErrors, reason: str) -> str:
+def _clean_reason(errors: FieldErrors, reason: str, *, required: bool) -> str:
     reason = " ".join(reason.split())
-    if not reason:
+    if not reason and required:
         errors.add("reason", _("Give the reason."), "reason_required")
     elif len(reason) > 200:
         message = _("Ensure this value has at most %(max)d characters.") % {"max": 200}
@@ -299,7 +321,7 @@ def _require_reason(errors: FieldErrors, reason: str) -> str:
     return reason
 
 
-def _decide(
+def _record_decision(
     actor: Any, vehicle_pass: VehiclePass, status: str, reason: str, action: str
 ) -> VehiclePass:
     previous = vehicle_pass.status

@@ -26,7 +26,7 @@ from fangkong.core.ratelimit import Verdict
 from fangkong.core.selectors import audit_history
 from fangkong.org.permissions import can_administer
 from fangkong.passes import selectors, services
-from fangkong.passes.choices import PassStatus
+from fangkong.passes.choices import PassDecision, PassStatus
 from fangkong.passes.forms import DecisionForm, DriverFormSet, PassApplyForm
 from fangkong.passes.models import VehiclePass
 from fangkong.passes.pdf import pass_qr_svg
@@ -172,11 +172,15 @@ def pass_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pass_detail(request: HttpRequest, pass_id: int) -> HttpResponse:
+    vehicle_pass = _get_for_user(request, pass_id)
+    return _render_detail(request, vehicle_pass)
+
+
+def _get_for_user(request: HttpRequest, pass_id: int) -> VehiclePass:
     try:
-        vehicle_pass = selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
+        return selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
     except VehiclePass.DoesNotExist:
         raise Http404 from None
-    return _render_detail(request, vehicle_pass)
 
 
 def _render_detail(
@@ -202,10 +206,7 @@ def _history(vehicle_pass: VehiclePass) -> list[AuditLog]:
 
 @login_required
 def pass_pdf(request: HttpRequest, pass_id: int) -> HttpResponse:
-    try:
-        vehicle_pass = selectors.vehicle_pass_get_for_user(user=request.user, pass_id=pass_id)
-    except VehiclePass.DoesNotExist:
-        raise Http404 from None
+    vehicle_pass = _get_for_user(request, pass_id)
     if vehicle_pass.status != PassStatus.APPROVED:
         raise Http404
     # Staff print a company's pass, with its drivers' names: an export, with a reason. The
@@ -217,43 +218,44 @@ def pass_pdf(request: HttpRequest, pass_id: int) -> HttpResponse:
 
 
 DONE_MESSAGES = {
-    "approve": gettext_lazy("Pass %(number)s approved."),
-    "reject": gettext_lazy("Application %(number)s rejected."),
-    "revoke": gettext_lazy("Pass %(number)s revoked. Checkpoints see it as revoked from now on."),
+    PassDecision.APPROVE: gettext_lazy("Pass %(number)s approved."),
+    PassDecision.REJECT: gettext_lazy("Application %(number)s rejected."),
+    PassDecision.REVOKE: gettext_lazy(
+        "Pass %(number)s revoked. Checkpoints see it as revoked from now on."
+    ),
 }
 
 
 @login_required
 @require_POST
 def pass_approve(request: HttpRequest, pass_id: int) -> HttpResponse:
-    return _decide(request, pass_id, "approve", services.vehicle_pass_approve, "note")
+    return _decide(request, pass_id, PassDecision.APPROVE)
 
 
 @login_required
 @require_POST
 def pass_reject(request: HttpRequest, pass_id: int) -> HttpResponse:
-    return _decide(request, pass_id, "reject", services.vehicle_pass_reject, "reason")
+    return _decide(request, pass_id, PassDecision.REJECT)
 
 
 @login_required
 @require_POST
 def pass_revoke(request: HttpRequest, pass_id: int) -> HttpResponse:
-    return _decide(request, pass_id, "revoke", services.vehicle_pass_revoke, "reason")
+    return _decide(request, pass_id, PassDecision.REVOKE)
 
 
-def _decide(
-    request: HttpRequest, pass_id: int, kind: str, service: Any, text_arg: str
-) -> HttpResponse:
-    # Not scoped: a pass outside the user's jurisdiction is refused by the service (403).
-    try:
-        vehicle_pass = selectors.vehicle_pass_get(pass_id=pass_id)
-    except VehiclePass.DoesNotExist:
-        raise Http404 from None
-    form = DecisionForm(request.POST, kind=kind)
+def _decide(request: HttpRequest, pass_id: int, decision: PassDecision) -> HttpResponse:
+    # Scoped: a pass outside the user's jurisdiction is not found, as on its detail page.
+    vehicle_pass = _get_for_user(request, pass_id)
+    form = DecisionForm(request.POST, kind=decision)
     if form.is_valid():
-        text = form.cleaned_data["reason"]
         try:
-            decided = service(actor=request.user, vehicle_pass=vehicle_pass, **{text_arg: text})
+            decided = services.vehicle_pass_decide(
+                actor=request.user,
+                vehicle_pass=vehicle_pass,
+                decision=decision,
+                reason=form.cleaned_data["reason"],
+            )
         except PermissionDeniedError as exc:
             raise PermissionDenied(str(exc)) from None
         except ValidationError as exc:
@@ -261,9 +263,9 @@ def _decide(
                 for error in errors:
                     form.add_error("reason" if field == "reason" else None, error)
         else:
-            messages.success(request, DONE_MESSAGES[kind] % {"number": decided.number})
+            messages.success(request, DONE_MESSAGES[decision] % {"number": decided.number})
             return redirect("passes:detail", pass_id=decided.pk)
-    forms = {f"{kind}_form": form}
+    forms = {f"{decision}_form": form}
     return _render_detail(request, vehicle_pass, status=422, **forms)
 
 

@@ -26,9 +26,10 @@ from fangkong.registration.fastpath import (
     registration_id_by_key,
     short_code_taken,
 )
-from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
+from fangkong.registration.models import Person, Registration, TravelGroup
 from fangkong.registration.people import persons_prepare
 from fangkong.registration.selectors import site_accepts
+from fangkong.registration.vehicles import vehicle_prepare
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 
@@ -190,12 +191,11 @@ def _registration(p: PersonIn, common: dict[str, Any]) -> Registration:
 
 
 def _vehicle_get_or_create(group: GroupIn | None) -> PreparedInsert:
-    """The vehicle by normalised plate, in one statement (the no-op update returns the stored
-    row's key). Its kind stays as an officer confirmed it: the declared kind belongs to the
-    travel group."""
+    """The form's vehicle by its plate (:func:`vehicle_prepare`), bound to the travel group
+    once it has its key."""
     if group is None or not group.plate:
         return prepare([])
-    return prepare([Vehicle(plate=group.plate)], conflict="plate", update=["plate"])
+    return vehicle_prepare(group.plate)[1]
 
 
 def _group_insert(site: Site, group: GroupIn | None, now: datetime) -> PreparedInsert:

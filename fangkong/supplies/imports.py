@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import imports
 from fangkong.lib import tabular
 from fangkong.lib.tabular.columns import label_key
 from fangkong.supplies.choices import MeasureUnit
@@ -67,23 +68,10 @@ MEASURE_WORDS = {
 }
 MEASURE_OF_WORD = {label_key(w): code for code, words in MEASURE_WORDS.items() for w in words}
 
-# The message of every problem code: tabular's own, the lib's validators', and ours. The next
-# importer (key persons, list matching) should move the shared ones to core.
+# The messages of our own problem codes; reading the file and the lib's validators have theirs
+# in core (``core.imports.problem_message``).
 PROBLEM_MESSAGES: dict[str, Any] = {
-    "file_type": _("Save the file as Excel .xlsx or as CSV first."),
-    "file_too_large": _("The file is too large (10 MB at most)."),
-    "file_unreadable": _("This Excel file cannot be read."),
-    "file_encoding": _("This file is neither UTF-8 nor GBK text."),
-    "file_too_many_rows": _("The file has too many rows."),
-    "file_too_many_columns": _("The file has too many columns."),
-    "file_empty": _("The file has no rows."),
-    "column_missing": _("No column is chosen for this field."),
-    "column_twice": _("The same column is chosen for two fields."),
-    "required": _("This cell is empty."),
-    "number_invalid": _("This is not a number."),
-    "integer_invalid": _("This is not a whole number."),
     "positive_required": _("The quantity must be above zero."),
-    "date_invalid": _("This is not a date (write it as 2020-02-03)."),
     "item_unknown": _("No item in the catalogue has this name or code."),
     "measure_mismatch": _("The item is counted in another unit of measure."),
     "row_duplicate": _("The same item and batch as an earlier row."),
@@ -94,10 +82,7 @@ PROBLEM_MESSAGES: dict[str, Any] = {
 
 
 def problem_message(code: str) -> str:
-    from fangkong.core.validation import MESSAGES
-
-    message = PROBLEM_MESSAGES.get(code) or MESSAGES.get(code) or _("This value is not valid.")
-    return str(message)
+    return imports.problem_message(code, PROBLEM_MESSAGES)
 
 
 class ItemIndex:

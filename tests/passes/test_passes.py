@@ -16,6 +16,7 @@ import time_machine
 from django.test import Client
 
 from fangkong.core.models import AuditLog
+from fangkong.org.choices import RoleCode
 from fangkong.passes.choices import PassStatus
 from fangkong.passes.models import VehiclePass
 from fangkong.passes.selectors import (
@@ -32,7 +33,7 @@ from fangkong.passes.services import (
     vehicle_pass_reject,
     vehicle_pass_revoke,
 )
-from tests.conftest import login
+from tests.conftest import _persona, login
 
 pytestmark = pytest.mark.django_db
 
@@ -267,8 +268,10 @@ def test_another_brigade_may_not_decide_and_does_not_see_the_pass(
 ) -> None:
     vehicle_pass = applied(tree)
     linze = login(other_officer)
+    # Outside the jurisdiction a pass is not found, as on its detail page: never "forbidden",
+    # which would tell that it exists.
     response = linze.post(f"/passes/{vehicle_pass.pk}/approve/", {"approve-reason": ""})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert linze.get(f"/passes/{vehicle_pass.pk}/").status_code == 404
     assert vehicle_pass.number not in linze.get("/passes/?status=all").content.decode()
     vehicle_pass.refresh_from_db()
@@ -500,7 +503,8 @@ def test_api_decisions_are_permission_checked(tree, brigade_officer, other_offic
     vehicle_pass = applied(tree)
     path = f"/api/v1/passes/{vehicle_pass.pk}"
     assert post(Client(), path + "/approve", {}).status_code == 401
-    refused = post(login(other_officer), path + "/approve", {})
+    clerk = login(_persona(tree.ganzhou, "clerk", RoleCode.CHECKPOINT))
+    refused = post(clerk, path + "/approve", {})
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
 
     ganzhou = login(brigade_officer)
@@ -516,6 +520,63 @@ def test_api_decisions_are_permission_checked(tree, brigade_officer, other_offic
     revoked = post(ganzhou, path + "/revoke", {"reason": "停运"})
     assert revoked.json()["state"] == "revoked"
     assert post(ganzhou, "/api/v1/passes/999999/approve", {}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("decision", "status", "body"),
+    [
+        ("approve", PassStatus.APPLIED, {}),
+        ("reject", PassStatus.APPLIED, {"reason": "货物不符"}),
+        ("revoke", PassStatus.APPROVED, {"reason": "停运"}),
+    ],
+)
+def test_api_decisions_outside_the_jurisdiction_read_as_missing(
+    tree, brigade_officer, other_officer, decision, status, body
+) -> None:
+    vehicle_pass = applied(tree)
+    if status == PassStatus.APPROVED:
+        vehicle_pass = vehicle_pass_approve(actor=brigade_officer, vehicle_pass=vehicle_pass)
+    audits = AuditLog.objects.count()
+    linze = login(other_officer)
+    foreign = post(linze, f"/api/v1/passes/{vehicle_pass.pk}/{decision}", body)
+    missing = post(linze, f"/api/v1/passes/999999/{decision}", body)
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+    assert foreign.json()["code"] == "not_found"
+    vehicle_pass.refresh_from_db()
+    assert vehicle_pass.status == status
+    assert AuditLog.objects.count() == audits
+
+
+@pytest.mark.parametrize(
+    ("decision", "status"),
+    [
+        ("approve", PassStatus.APPLIED),
+        ("reject", PassStatus.APPLIED),
+        ("revoke", PassStatus.APPROVED),
+    ],
+)
+def test_page_decisions_outside_the_jurisdiction_read_as_missing(
+    tree, brigade_officer, other_officer, decision, status
+) -> None:
+    vehicle_pass = applied(tree)
+    if status == PassStatus.APPROVED:
+        vehicle_pass = vehicle_pass_approve(actor=brigade_officer, vehicle_pass=vehicle_pass)
+    linze = login(other_officer)
+    form = {f"{decision}-reason": "越权"}
+    assert linze.post(f"/passes/{vehicle_pass.pk}/{decision}/", form).status_code == 404
+    assert linze.post(f"/passes/999999/{decision}/", form).status_code == 404
+    vehicle_pass.refresh_from_db()
+    assert vehicle_pass.status == status
+
+
+def test_an_approval_note_is_limited_like_a_reason(tree, brigade_officer) -> None:
+    vehicle_pass = applied(tree)
+    path = f"/api/v1/passes/{vehicle_pass.pk}/approve"
+    too_long = post(login(brigade_officer), path, {"reason": "长" * 201})
+    assert too_long.status_code == 422 and too_long.json()["code"] == "too_long"
+    noted = post(login(brigade_officer), path, {"reason": "  随车  携带\n证明 "})
+    assert noted.json()["decision_reason"] == "随车 携带 证明"
 
 
 def test_api_list_is_scoped(tree, brigade_officer, other_officer, django_assert_max_num_queries):

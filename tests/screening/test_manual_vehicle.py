@@ -13,8 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from fangkong.registration.models import Person, TravelGroup, Vehicle
+from fangkong.registration.services import registration_create
 from fangkong.screening.models import Check
 from tests.conftest import login
+from tests.registration.conftest import road_data
 from tests.screening.conftest import declared, id_number, make_group, make_person
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +231,21 @@ def test_a_group_made_by_a_concurrent_check_is_joined(
     assert response.json()["group_id"] == made.pk
     assert len(looked) == 2
     assert TravelGroup.objects.count() == 1
+
+
+def test_a_plate_entered_by_hand_finds_the_vehicle_a_registration_stored(
+    clock, brigade_officer, ganzhou_site
+):
+    # The same plate typed two ways: on the citizen's form, and by the officer at the check.
+    registration_create(
+        site=ganzhou_site,
+        kind="road",
+        submission_key="road-form-1",
+        data=road_data(1, plate="甘gd 12345", vehicle_kind="truck"),
+    )
+    bodies = vehicle_checks(ganzhou_site, group_key=str(uuid.uuid4()), plate="甘G·D12345")
+
+    assert post(login(brigade_officer), bodies[0]).status_code == 201
+    assert list(Vehicle.objects.values_list("plate", flat=True)) == [PLATE]
+    vehicles = set(TravelGroup.objects.values_list("vehicle_id", flat=True))
+    assert (TravelGroup.objects.count(), vehicles) == (2, {Vehicle.objects.get().pk})

@@ -31,6 +31,7 @@ from fangkong.lib.tabular.cells import (
     parse_plate,
     parse_positive_integer,
     parse_text,
+    parse_text_within,
 )
 from fangkong.lib.tabular.columns import Field, Header, find_header, guess_columns
 from fangkong.lib.tabular.read import FileError, Sheet, read_sheets
@@ -57,6 +58,7 @@ __all__ = [
     "parse_plate",
     "parse_positive_integer",
     "parse_text",
+    "parse_text_within",
     "problems_workbook",
     "read_sheets",
     "safe_value",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -50,6 +51,19 @@ def is_blank(value: Any) -> bool:
 
 def parse_text(value: Any) -> str:
     return normalise_text(value)
+
+
+def parse_text_within(limit: int) -> Callable[[Any], str]:
+    """A parser of text of at most ``limit`` characters (the column's length), which refuses
+    a longer text with ``text_too_long``."""
+
+    def parse(value: Any) -> str:
+        text = parse_text(value)
+        if len(text) > limit:
+            raise CellError("text_too_long")
+        return text
+
+    return parse
 
 
 def _number_text(value: Any) -> str:

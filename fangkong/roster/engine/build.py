@@ -281,7 +281,7 @@ class ModelBuilder:
         self._sliding_limit(series, limit + 1, limit, [1] * len(series))
 
     def _weekly_minutes(self, cells: _PersonCells, limit: int) -> None:
-        daily: list[cp_model.LinearExprT] = [0] * self.problem.days
+        daily: list[cp_model.LinearExpr | int] = [0] * self.problem.days
         most = [0] * self.problem.days  # the most a day can add: its longest shift
         for (day, shift), term in cells.shift_on.items():
             minutes = self.shifts[shift].minutes
@@ -308,9 +308,12 @@ class ModelBuilder:
         """
         fixed, top = [0], [0]  # running sums of the constants, and of what the rest may add
         for term, largest in zip(series, most, strict=True):
-            constant = isinstance(term, int)
-            fixed.append(fixed[-1] + (term if constant else 0))
-            top.append(top[-1] + (0 if constant else largest))
+            if isinstance(term, int):
+                fixed.append(fixed[-1] + term)
+                top.append(top[-1])
+            else:
+                fixed.append(fixed[-1])
+                top.append(top[-1] + largest)
         for start in range(len(series) - width + 1):
             end = start + width
             constants, free = fixed[end] - fixed[start], top[end] - top[start]
@@ -496,7 +499,7 @@ class ModelBuilder:
         for day in range(1, self.problem.days):
             if isinstance(cells.work[day], int) and not cells.work[day]:
                 continue
-            changed = None
+            changed: cp_model.IntVar | int | None = None
             for group in groups:
                 before = cells.group_terms.get((day - 1, group))
                 if not before:
@@ -523,6 +526,7 @@ class ModelBuilder:
                 if (cells.person.id, day) in problem.frozen or day in cells.person.busy:
                     continue
                 before = self.previous.get((cells.person.id, day))
+                changed: cp_model.LinearExpr | int
                 if before is None:
                     changed = cells.work[day]
                 elif self.part is not None and (cells.index, day) not in self.part.free:
@@ -535,7 +539,7 @@ class ModelBuilder:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _add(self, constraint: object) -> None:
+    def _add(self, constraint: cp_model.BoundedLinearExpression | bool) -> None:
         # A constraint over constants only has already been evaluated to a bool.
         if isinstance(constraint, bool):
             if not constraint:

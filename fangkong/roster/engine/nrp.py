@@ -74,7 +74,8 @@ def load(path: str | Path) -> Problem:
 
 
 def _sections(text: str) -> Iterator[tuple[str, list[list[str]]]]:
-    name, rows = None, []
+    name: str | None = None
+    rows: list[list[str]] = []
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):

@@ -655,7 +655,7 @@ def duty_assignments(translation: Translation, duties: Sequence[Duty]) -> tuple[
         else:
             cls = class_of.get(duty.site)
             unit = next((u for c, _, u in translation.posts.values() if c == cls), None)
-            post = post_of.get((cls, duty.role, unit))
+            post = post_of.get((cls, duty.role, unit)) if unit is not None else None
         if post is not None:
             result.append(Assignment(duty.staff, translation.day_index[duty.day], duty.shift, post))
     return tuple(result)

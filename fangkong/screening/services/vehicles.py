@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from fangkong.core.errors import FieldErrors
 from fangkong.core.validation import clean_plate
 from fangkong.registration.choices import TravelRole, VehicleKind
-from fangkong.registration.models import TravelGroup, Vehicle
+from fangkong.registration.models import TravelGroup
+from fangkong.registration.vehicles import vehicle_get_or_create
 from fangkong.sites.models import Site
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -55,12 +56,13 @@ def clean_manual_vehicle(errors: FieldErrors, vehicle: ManualVehicle) -> ManualV
 
 def manual_group(*, site: Site, vehicle: ManualVehicle, at: datetime, origin: str) -> TravelGroup:
     """The travel group of ``vehicle`` at ``site``: the one its key made already, or a new one
-    (with the plate's vehicle, found or made). The first check to arrive gives the group its
-    time and origin. A key that made another vehicle's group, or one at another site, is a
-    field error: the phone made a key twice, and no check joins a group it was not in."""
+    (with the plate's vehicle, found or made as a registration's is). The first check to
+    arrive gives the group its time and origin. A key that made another vehicle's group, or
+    one at another site, is a field error: the phone made a key twice, and no check joins a
+    group it was not in."""
     group = _by_key(vehicle.group_key)
     if group is None:
-        plate, _created = Vehicle.objects.get_or_create(plate=vehicle.plate)
+        plate = vehicle_get_or_create(plate=vehicle.plate)
         try:
             with transaction.atomic():
                 group = TravelGroup.objects.create(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
-from fangkong.core.imports import best_sheet
+from fangkong.core.imports import best_sheet, check_mapping
 from fangkong.jobs.services import job_start
 from fangkong.lib import tabular
 from fangkong.supplies.imports import FIELDS, ItemIndex, measure_matches, problem_message
@@ -86,26 +86,10 @@ def import_map(
     if job.status != ImportJob.Status.MAPPING:
         errors.add("__all__", _("This import has already been started."), "import_started")
         errors.raise_if_any()
-    sheets = {s.name: s for s in job_sheets(job)}
-    chosen = sheets.get(sheet)
-    if chosen is None:
-        errors.add("sheet", _("The file has no such sheet."), "sheet_invalid")
-        errors.raise_if_any()
-    assert chosen is not None  # noqa: S101 - raised above otherwise
-    if not 1 <= header_row < len(chosen.cells):
-        errors.add("header_row", _("The header row is not in the sheet."), "header_row_invalid")
-    for field in FIELDS[job.kind]:
-        column = mapping.get(field.key)
-        if column is not None and not 0 <= column < chosen.width:
-            errors.add(field.key, _("The sheet has no such column."), "column_invalid")
-        elif column is None and field.required:
-            errors.add(field.key, problem_message("column_missing"), "column_missing")
-    used = [c for c in mapping.values() if c is not None]
-    if len(used) != len(set(used)):
-        errors.add("__all__", problem_message("column_twice"), "column_twice")
-    errors.raise_if_any()
+    fields = FIELDS[job.kind]
+    check_mapping(job_sheets(job), fields, sheet, header_row, mapping, message=problem_message)
     job.sheet, job.header_row, job.status = sheet, header_row, ImportJob.Status.QUEUED
-    job.mapping = {field.key: mapping.get(field.key) for field in FIELDS[job.kind]}
+    job.mapping = {field.key: mapping.get(field.key) for field in fields}
     job.save(update_fields=["sheet", "header_row", "mapping", "status"])
     audit_record(actor=actor, action="supplies.import_map", target=job)
     # Queued in this transaction: the worker sees the job once the mapping is saved.

@@ -3,13 +3,16 @@ the user's jurisdiction, and file responses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.core.errors import PermissionDeniedError
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_get_for_user
 from fangkong.supplies import selectors
@@ -42,6 +45,31 @@ def get_or_404(select: Any, **kwargs: Any) -> Any:
         return select(**kwargs)
     except ObjectDoesNotExist:
         raise Http404 from None
+
+
+def service_form_page(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[Any], object],
+    done: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A form page whose valid POST calls a service (``action(form)``): the service's field
+    errors go on the form, a refusal is the 403 page, success says so and goes to the URL
+    ``done``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDeniedError as exc:
+            return forbidden(request, exc)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect(done)
+    status = 422 if request.method == "POST" else 200
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

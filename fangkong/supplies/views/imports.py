@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
+from fangkong.core import imports
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.lib import tabular
 from fangkong.supplies import selectors, services
@@ -20,8 +20,6 @@ from fangkong.supplies.models import ImportJob
 from fangkong.supplies.permissions import can_manage_any_stock
 from fangkong.supplies.services.imports import job_sheets
 from fangkong.supplies.views.common import XLSX, attachment, files, forbidden, get_or_404, posted
-
-PREVIEW_ROWS = 5
 
 
 @login_required
@@ -53,25 +51,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 def _map_form(job: ImportJob, data: Any = None) -> tuple[ImportMapForm, list[list[str]]]:
-    sheets = job_sheets(job)
-    chosen_name = (data or {}).get("sheet") or job.sheet
-    sheet = next((s for s in sheets if s.name == chosen_name), sheets[0])
-    if sheet.name == job.sheet:
-        header_row = job.header_row
-    else:  # another sheet chosen: its own header
-        header_row = tabular.find_header(sheet, FIELDS[job.kind]).row
-    labels = [tabular.parse_text(cell) for cell in sheet.row(header_row)]
-    fields = [(f.key, FIELD_LABELS[f.key], f.required) for f in FIELDS[job.kind]]
-    initial = {"sheet": sheet.name, "header_row": header_row}
-    initial |= {f"col_{k}": "" if v is None else str(v) for k, v in job.mapping.items()}
-    form = ImportMapForm(
-        data, initial=initial, sheets=[s.name for s in sheets], labels=labels, fields=fields
+    return ImportMapForm.for_sheets(
+        data, job_sheets(job), guessed=job, fields=FIELDS[job.kind], field_labels=FIELD_LABELS
     )
-    preview = [
-        [tabular.parse_text(c) for c in sheet.row(n)]
-        for n in range(header_row + 1, min(header_row + 1 + PREVIEW_ROWS, len(sheet.cells) + 1))
-    ]
-    return form, preview
 
 
 @login_required
@@ -82,13 +64,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     form, preview = _map_form(job, posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.import_map(
-                actor=request.user,
-                job=job,
-                sheet=form.cleaned_data["sheet"],
-                header_row=form.cleaned_data["header_row"],
-                mapping=form.mapping(),
-            )
+            services.import_map(actor=request.user, job=job, **form.choice())
         except ValidationError as exc:
             form.add_service_errors(exc)
         except PermissionDeniedError as exc:
@@ -101,13 +77,11 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 def _describe(problem: tabular.Problem) -> list[Any]:
-    where = problem.row or _("whole file")
-    field = str(FIELD_LABELS.get(problem.field, problem.field))
-    reason = problem_message(problem.code)
-    if problem.row == 0 and problem.value:
+    where, field, reason, value = imports.problem_row(
+        problem, labels=FIELD_LABELS, message=problem_message
+    )
+    if problem.row == 0 and problem.value:  # a problem of the whole file says it in full
         reason, value = problem.value, ""
-    else:
-        value = problem.value
     return [where, field, reason, value]
 
 
@@ -120,10 +94,5 @@ def _result_context(job: ImportJob) -> dict[str, Any]:
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_or_404(selectors.import_get_for_user, user=request.user, job_id=job_id)
     problems = [tabular.Problem(**p) for p in job.problems]
-    book = tabular.problems_workbook(
-        problems,
-        title=_("Problems"),
-        headers=[_("Row"), _("Field"), _("Problem"), _("Cell")],
-        describe=_describe,
-    )
+    book = imports.problems_book(problems, describe=_describe)
     return attachment(book, XLSX, f"import-{job.pk}-problems.xlsx")

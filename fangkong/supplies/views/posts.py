@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fangkong.core.errors import PermissionDeniedError
 from fangkong.sites.choices import SiteStatus
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_list_for_user
@@ -21,7 +19,13 @@ from fangkong.supplies import selectors, services
 from fangkong.supplies.choices import DisinfectionArea, WelfareShift
 from fangkong.supplies.forms import CountForm, DisinfectionForm, RequestForm, WelfareForm
 from fangkong.supplies.models import Location, StockLevel
-from fangkong.supplies.views.common import files, forbidden, int_param, posted, site_or_404
+from fangkong.supplies.views.common import (
+    files,
+    int_param,
+    posted,
+    service_form_page,
+    site_or_404,
+)
 
 
 @login_required
@@ -63,19 +67,9 @@ def post_page(request: HttpRequest, site_id: int) -> HttpResponse:
 def _post_form(
     request: HttpRequest, site: Site, form: Any, title: str, action: Any
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDeniedError as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("Recorded."))
-            return redirect("supplies:post", site_id=site.pk)
-    status = 422 if request.method == "POST" else 200
-    context = {"site": site, "form": form, "title": title}
-    return render(request, "supplies/post_form.html", context, status=status)
+    done = reverse("supplies:post", kwargs={"site_id": site.pk})
+    context = {"site": site, "title": title}
+    return service_form_page(request, form, action, done, "supplies/post_form.html", context)
 
 
 @login_required

@@ -6,18 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import PermissionDeniedError
 from fangkong.org.selectors import unit_list_for_user
 from fangkong.supplies import exports, selectors, services
 from fangkong.supplies.choices import LocationKind, MovementKind, RequestStatus
@@ -31,6 +29,7 @@ from fangkong.supplies.views.common import (
     int_param,
     location_or_404,
     posted,
+    service_form_page,
 )
 
 PAGE_SIZE = 100
@@ -93,19 +92,9 @@ def _movement_page(
     request: HttpRequest, location: Location, form: Any, title: str, action: Any
 ) -> HttpResponse:
     """A movement form: on a valid POST, ``action(form)`` calls the service."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDeniedError as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("Recorded."))
-            return redirect("supplies:location", location_id=location.pk)
-    status = 422 if request.method == "POST" else 200
-    context = {"location": location, "form": form, "title": title}
-    return render(request, "supplies/movement_form.html", context, status=status)
+    done = reverse("supplies:location", kwargs={"location_id": location.pk})
+    context = {"location": location, "title": title}
+    return service_form_page(request, form, action, done, "supplies/movement_form.html", context)
 
 
 def _store_or_refuse(request: HttpRequest, location_id: int) -> Location | HttpResponse:

@@ -11,6 +11,7 @@ from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.core.params import RecordId
 from fangkong.intel import presenters, selectors
@@ -23,14 +24,18 @@ from fangkong.intel.schemas import (
     MatchFilter,
     MatchOut,
     Page,
+    ProposalOut,
+    ProposedOut,
+    ProposeIn,
     ReviewIn,
+    SkippedOut,
     TaskOut,
     TraceIn,
     TraceOut,
     WatchListIn,
     WatchListOut,
 )
-from fangkong.intel.services import lists, matching, notices, tracing
+from fangkong.intel.services import lists, matching, notices, trace_candidates, tracing
 from fangkong.jobs.models import Job
 from fangkong.jobs.services import job_start
 
@@ -197,6 +202,7 @@ def alert_list(request: HttpRequest, filters: Query[AlertFilter]) -> list[AlertO
 
 def trace_out(request: HttpRequest, trace: Trace, *, contacts: bool = True) -> TraceOut:
     rows = selectors.contact_list(user=request.user, trace=trace)[:500] if contacts else []
+    states = trace_candidates.trace_candidate_states(trace) if contacts else {}
     return TraceOut(
         id=trace.pk,
         case_kind=trace.case_kind,
@@ -205,7 +211,7 @@ def trace_out(request: HttpRequest, trace: Trace, *, contacts: bool = True) -> T
         done=trace.done,
         created_at=trace.created_at,
         job_id=_job_id("intel.trace", "trace_id", trace.pk),
-        contacts=[ContactOut(**presenters.contact_row(c)) for c in rows],
+        contacts=[ContactOut(**presenters.contact_row(c, states)) for c in rows],
     )
 
 
@@ -228,6 +234,26 @@ def trace_create(request: HttpRequest, body: TraceIn) -> tuple[int, TraceOut]:
 def trace_get(request: HttpRequest, trace_id: RecordId) -> TraceOut:
     _guard(request)
     return trace_out(request, selectors.trace_get_for_user(user=request.user, trace_id=trace_id))
+
+
+@router.post(
+    "/intel/traces/{trace_id}/candidates", response=ProposalOut, operation_id="intel_trace_propose"
+)
+def trace_propose(request: HttpRequest, trace_id: RecordId, body: ProposeIn) -> ProposalOut:
+    """Make the chosen contacts key-person candidates for review (never key persons until a
+    reviewer takes them on). Idempotent: a contact proposed already, a person under an open
+    measure or waiting for review are ``skipped`` with a code. A contact that is not the
+    trace's (or not the caller's to see) is a 422 ``contact_unknown``; a trace still running,
+    ``trace_running``."""
+    _guard(request)
+    trace = selectors.trace_get_for_user(user=request.user, trace_id=trace_id)
+    done = trace_candidates.trace_contacts_propose(
+        actor=request.user, trace=trace, contact_ids=body.contact_ids, ip=client_ip(request)
+    )
+    return ProposalOut(
+        proposed=[ProposedOut(contact_id=c, candidate_id=k) for c, k in done.proposed.items()],
+        skipped=[SkippedOut(contact_id=c, code=code) for c, code in done.skipped.items()],
+    )
 
 
 @router.get("/intel/traces/{trace_id}/notice", operation_id="intel_trace_notice", openapi_extra=PDF)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.intel.choices import ContactReason, MatchBasis, MatchStatus, RecordType
 from fangkong.intel.models import Match, Trace, TraceContact
+from fangkong.keypersons.choices import CandidateStatus
 from fangkong.lib import tabular
 
 
@@ -40,7 +41,10 @@ def match_row(match: Match) -> dict[str, Any]:
     }
 
 
-def contact_row(contact: TraceContact) -> dict[str, Any]:
+def contact_row(contact: TraceContact, candidates: dict[int, str] | None = None) -> dict[str, Any]:
+    """A contact as the page and the API show it; ``candidates`` (person id → status) gives
+    the status of the key-person candidate the contact became, if any."""
+    candidate = (candidates or {}).get(contact.person_id, "")
     return {
         "id": contact.pk,
         "person_id": contact.person_id,
@@ -53,6 +57,8 @@ def contact_row(contact: TraceContact) -> dict[str, Any]:
         "at": _when(contact.at),
         "plate": contact.plate,
         "train": contact.train,
+        "candidate": candidate,
+        "candidate_label": str(CandidateStatus(candidate).label) if candidate else "",
     }
 
 

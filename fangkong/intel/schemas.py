@@ -122,6 +122,30 @@ class ContactOut(Schema):
     at: str
     plate: str
     train: str
+    # The status of the key-person candidate the contact became ("" if none): pending,
+    # accepted or dismissed.
+    candidate: str = ""
+
+
+class ProposeIn(Schema):
+    contact_ids: list[RecordId] = Field(..., min_length=1, max_length=500)
+
+
+class ProposedOut(Schema):
+    contact_id: int
+    candidate_id: int
+
+
+class SkippedOut(Schema):
+    contact_id: int
+    # already_proposed (from this trace), key_person (under an open measure) or pending
+    # (waiting for review from elsewhere)
+    code: str
+
+
+class ProposalOut(Schema):
+    proposed: list[ProposedOut]
+    skipped: list[SkippedOut]
 
 
 class TraceOut(Schema):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="alerts"),
     path("traces/", views.trace_index, name="traces"),
     path("traces/<int:trace_id>/", views.trace_detail, name="trace"),
+    path("traces/<int:trace_id>/candidates/", views.trace_propose, name="trace_propose"),
     path("traces/<int:trace_id>/graph.json", views.trace_graph, name="trace_graph"),
     path("traces/<int:trace_id>/export/", views.trace_export, name="trace_export"),
     path("traces/<int:trace_id>/notice.pdf", views.trace_notice, name="trace_notice"),

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fangkong.core.errors import PermissionDeniedError
@@ -22,7 +24,7 @@ from fangkong.intel.choices import ListStatus
 from fangkong.intel.forms import ColumnsForm, TraceForm, WatchListForm
 from fangkong.intel.messages import FIELD_LABELS
 from fangkong.intel.permissions import can_work_intel
-from fangkong.intel.services import lists, matching, notices, tracing
+from fangkong.intel.services import lists, matching, notices, trace_candidates, tracing
 from fangkong.jobs.models import Job
 from fangkong.org.models import Unit
 
@@ -225,8 +227,47 @@ def trace_detail(request: HttpRequest, trace_id: int) -> HttpResponse:
     _guard(request)
     trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
     contacts = tracing.trace_view(actor=request.user, trace=trace, ip=client_ip(request))
-    rows = [presenters.contact_row(c) for c in contacts[:PAGE]]
+    states = trace_candidates.trace_candidate_states(trace)
+    rows = [presenters.contact_row(c, states) for c in contacts[:PAGE]]
     return render(request, "intel/trace_detail.html", {"trace": trace, "contacts": rows})
+
+
+@login_required
+@require_POST
+def trace_propose(request: HttpRequest, trace_id: int) -> HttpResponse:
+    """The contacts ticked on the trace's page become key-person candidates for review."""
+    _guard(request)
+    trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
+    chosen = [int(v) for v in request.POST.getlist("contact") if v.isdigit() and len(v) < 19]
+    try:
+        done = trace_candidates.trace_contacts_propose(
+            actor=request.user, trace=trace, contact_ids=chosen, ip=client_ip(request)
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from None
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        proposed, skipped = len(done.proposed), len(done.skipped)
+        messages.success(request, _proposed_message(proposed, skipped))
+    return redirect("intel:trace", trace_id=trace.pk)
+
+
+def _proposed_message(proposed: int, skipped: int) -> str:
+    text = ngettext(
+        "%(n)s contact is now a key-person candidate for review.",
+        "%(n)s contacts are now key-person candidates for review.",
+        proposed,
+    ) % {"n": proposed}
+    if skipped:
+        text += " " + ngettext(
+            "%(n)s was left out: proposed already, under a measure or waiting for review.",
+            "%(n)s were left out: proposed already, under a measure or waiting for review.",
+            skipped,
+        ) % {"n": skipped}
+    return text
 
 
 @login_required

@@ -57,8 +57,9 @@ class CandidateStatus(models.TextChoices):
 
 
 class CandidateSource(models.TextChoices):
-    """The record a candidate came from: a check, or a list match on any record (the values
-    are the list match's record types)."""
+    """The record a candidate came from: a check, a list match on any record (the values
+    are the list match's record types), or a contact trace (the trace, with the contact's
+    person)."""
 
     CHECK = "check", _("Check")
     REGISTRATION = "registration", _("Registration")
@@ -66,6 +67,7 @@ class CandidateSource(models.TextChoices):
     TRAVEL_GROUP = "travel_group", _("Travel group")
     RESIDENT = "resident", _("Grid resident")
     KEY_PERSON = "key_person", _("Key person")
+    TRACE = "trace", _("Contact trace")
 
 
 class Symptom(models.TextChoices):

@@ -256,9 +256,10 @@ class Task(models.Model):
 
 class Candidate(models.Model):
     """A person waiting for review before becoming a key person, never silently: a check
-    that ended in 劝返 or 移交卫健, or a list's counted match on any record (a check, a
+    that ended in 劝返 or 移交卫健, a list's counted match on any record (a check, a
     registration, a vehicle pass, a travel group, a grid resident, a key person's past
-    episode). ``source_kind`` and ``source_id`` name the record; ``check_record`` is set for
+    episode), or a traced contact an analyst chose (the trace is the source, the person its
+    contact). ``source_kind`` and ``source_id`` name the record; ``check_record`` is set for
     a check only. ``site`` and ``seen_at`` say where and when the record was made, for the
     queue, without joining each kind of record."""
 

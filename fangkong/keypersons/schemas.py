@@ -219,11 +219,13 @@ class HandoverIn(Schema):
 class CandidateOut(Schema):
     id: int
     # Where the candidate came from: "check", or the record a list matched ("registration",
-    # "vehicle_pass", "travel_group", "resident", "key_person"), with its id.
+    # "vehicle_pass", "travel_group", "resident", "key_person"), or "trace" (a traced
+    # contact: the trace's id), with its id.
     source_kind: str
     source_id: int | None
     check_id: int | None  # set for a check only
-    outcome: str  # persuade_return, refer_health, or list_match
+    # persuade_return, refer_health, list_match, or close_contact / secondary_contact (traced)
+    outcome: str
     site: str  # "" for a record of no site (a pass, a resident, a key person)
     seen_at: datetime | None  # when the record was made
     checked_at: datetime | None  # the check's time, for a check only

@@ -1,6 +1,6 @@
 """List matching in a real Chromium: an officer checks a listed person by hand on a phone and
 the alert stays on screen with the reason only; the trace page draws its graph (ECharts, on a
-canvas) beside the list of contacts."""
+canvas) beside the list of contacts, and a ticked contact becomes a key-person candidate."""
 
 from __future__ import annotations
 
@@ -72,3 +72,18 @@ def test_the_trace_page_draws_the_graph_and_lists_the_contacts(
     assert "同一卡点同一时段" in rows.first.inner_text()
     box = page.locator("#trace-graph canvas").bounding_box()
     assert box is not None and box["width"] > 100 and box["height"] > 100
+
+
+def test_a_ticked_contact_becomes_a_candidate_from_the_trace_page(
+    seeded: tuple[Server, int],
+    page_as: Any,  # noqa: F811
+) -> None:
+    page = page_as("brigade")
+    page.goto(f"/intel/traces/{seeded[1]}/")
+    page.check("#trace-propose input[name=contact]")
+    page.click("#trace-propose button[type=submit]")
+    page.wait_for_selector(".messages li")
+    assert "1 名接触者已列为重点人员线索" in page.locator(".messages").inner_text()
+    row = page.locator("#trace-propose tbody tr").first
+    assert row.locator("td.candidate").inner_text() == "待审核"
+    assert row.locator("input[name=contact]").count() == 0

@@ -4,6 +4,9 @@ out, the report written and opened again."""
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -14,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from fangkong.lib import tabular
 from fangkong.lib.idnumber import checksum_char
-from fangkong.lib.tabular.cells import normalise_text
+from fangkong.lib.tabular.cells import is_blank, normalise_text
 
 ITEM = tabular.Field("item", ("物资名称", "品名", "名称", "item"), required=True)
 QUANTITY = tabular.Field(
@@ -158,6 +161,43 @@ def test_a_required_column_that_is_not_mapped_is_one_problem() -> None:
     assert tabular.Problem(0, "", "column_twice") in twice.problems
 
 
+def _with_dimension(data: bytes, ref: str) -> bytes:
+    """The workbook with its first sheet's stored dimension replaced, as some programs
+    write it wrong."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), content
+                )
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_xlsx_rows_past_a_wrong_dimension_and_merges_read_in_small_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sheet is streamed: every row is read whatever dimension the file states, and the
+    merged ranges (read from the sheet's XML) are found across the chunks it is read in."""
+    expected = [s.cells for s in tabular.read_sheets("盘点.xlsx", merged_header_workbook())]
+    monkeypatch.setattr(tabular.read, "_CHUNK", 7)
+    data = _with_dimension(merged_header_workbook(), "A1")
+    assert [s.cells for s in tabular.read_sheets("盘点.xlsx", data)] == expected
+    assert expected[0][1] == ["物资名称", "规格信息", "规格信息", "库存", "库存", "库存"]
+    assert expected[0][0] == ["甘州大队防疫物资期初盘点表"] * 6
+
+
+def test_xlsx_with_too_many_rows() -> None:
+    book = Workbook()
+    for n in range(30):
+        book.active.append(["姓名", n])
+    with pytest.raises(tabular.FileError) as caught:
+        tabular.read_sheets("long.xlsx", _xlsx(book), max_rows=5)
+    assert caught.value.code == "file_too_many_rows"
+
+
 @pytest.mark.parametrize(
     ("name", "data", "code"),
     [
@@ -202,6 +242,20 @@ def test_normalising_twice_changes_nothing(text: str) -> None:
     once = normalise_text(text)
     assert normalise_text(once) == once
     assert once == once.strip()
+
+
+@settings(deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(" \t\n\x1c\x00a1X-~\u3000\u200b\ufeff１甲\xa0\u2007"))
+    | st.text()
+)
+def test_normalising_is_its_definition(text: str) -> None:
+    """The fast paths (ASCII, letters first) give what the definition says: NFKC, without
+    zero-width spaces, each run of whitespace one space, none at the ends."""
+    clean = unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\ufeff", "")
+    expected = re.sub(r"\s+", " ", clean).strip()
+    assert normalise_text(text) == expected
+    assert is_blank(text) == (expected == "")
 
 
 def test_report_writes_formulas_as_text_and_opens_again() -> None:

@@ -247,6 +247,15 @@ def _entry_row(list_id: int, row: listfile.EntryRow, vendor: str) -> tuple[Any, 
     )
 
 
+def _copy(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL's COPY: the rows streamed to the server in one command, several times
+    faster than as many INSERTs."""
+    sql = f"COPY intel_listentry ({', '.join(_COLUMNS)}) FROM STDIN"  # noqa: S608 - constants
+    with cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def entries_store(
     *, watch_list: WatchList, entries: list[listfile.EntryRow], progress: Progress | None = None
 ) -> int:
@@ -257,7 +266,10 @@ def entries_store(
     for start in range(0, len(entries), BATCH):
         batch = [_entry_row(watch_list.pk, row, vendor) for row in entries[start : start + BATCH]]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(_INSERT, batch)
+            if vendor == "postgresql":
+                _copy(cursor, batch)
+            else:
+                cursor.executemany(_INSERT, batch)
         if progress is not None:
             done = start + len(batch)
             progress(100 * done / len(entries), done)

@@ -1,6 +1,7 @@
 """Checkpoint outcomes flow in: a check that ends in 劝返 or 移交卫健 becomes a candidate in
 the review queue of the units above its site. (A list's counted match on any record becomes
-one too, proposed in SQL by ``intel.services.matching``.) Nobody becomes a key person silently: a
+one too, proposed in SQL by ``intel.services.matching``, and so does a traced contact an
+analyst chooses, by ``intel.services.trace_candidates``.) Nobody becomes a key person silently: a
 reviewer takes the candidate on (choosing the community and category) or dismisses it, with
 a reason.
 
@@ -129,8 +130,13 @@ def candidate_dismiss(*, actor: Any, candidate: Candidate, reason: str) -> Candi
 
 
 def _episode_source(candidate: Candidate) -> str:
-    """Where the episode came from: a list (its match on any record), or a checkpoint."""
-    return Source.CHECKPOINT if candidate.outcome in CANDIDATE_OUTCOMES else Source.HEALTH_LIST
+    """Where the episode came from: a checkpoint, a contact trace, or a list (its match on
+    any record)."""
+    if candidate.outcome in CANDIDATE_OUTCOMES:
+        return Source.CHECKPOINT
+    if candidate.source_kind == CandidateSource.TRACE:
+        return Source.TRACING
+    return Source.HEALTH_LIST
 
 
 def _pending(candidate: Candidate) -> None:

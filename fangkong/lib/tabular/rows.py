@@ -71,17 +71,19 @@ def extract(
     result = Extract(problems=_mapping_problems(fields, mapping))
     if result.problems:
         return result
+    # An unmapped field is None in every row (a required one has a column, checked above).
+    mapped = [(f, column) for f in fields if (column := mapping.get(f.key)) is not None]
+    unmapped = dict.fromkeys(f.key for f in fields)
     for number in range(header_row + 1, len(sheet.cells) + 1):
-        cells = sheet.row(number)
+        cells = sheet.cells[number - 1]
         if all(is_blank(cell) for cell in cells):
             continue
         if _is_total(cells):
             result.totals_skipped.append(number)
             continue
-        values: dict[str, Any] = {}
-        for f in fields:
-            column = mapping.get(f.key)
-            values[f.key] = _value(result, number, f, cells[column] if column is not None else None)
+        values: dict[str, Any] = unmapped.copy()
+        for f, column in mapped:
+            values[f.key] = _value(result, number, f, cells[column])
         result.rows.append(Row(number=number, values=values))
     return result
 

@@ -95,3 +95,14 @@ def test_every_instance_parses() -> None:
         problem = nrp.load(DATA / f"Instance{number}.txt")
         assert problem.days in (14, 28)
         assert all(d.under_weight > 0 for d in problem.demands)
+
+
+def test_a_limit_in_work_gives_the_same_roster_on_any_machine() -> None:
+    # CP-SAT's deterministic time, not seconds: a busy machine does the same work, slower.
+    instance = Path(__file__).parent / "data" / "Instance1.txt"
+    options = SolveOptions(time_limit_s=300, work_limit=2.0, cover_first=0.5, part_time_s=0.2)
+    first = nrp.solve_instance(instance, options)
+    again = nrp.solve_instance(instance, options)
+    assert first.violations == ()
+    assert first.objective == first.solver_objective
+    assert first.roster == again.roster

@@ -118,6 +118,24 @@ class Search:
         cells = [*self.frozen_cells, *((p, d, s, post) for (p, d), (s, post) in roster.items())]
         return Incumbent(roster, cell_costs(self.problem, cells, self.targets))
 
+    def row_by_row(self, limit: float, work: float | None = None) -> Incumbent | None:
+        """A roster built one person at a time from an empty one: each gets the row that keeps
+        their own rules and costs least beside the rows chosen before (CP-SAT on that person
+        alone). Rules that bind one person hold; None if someone has no row that keeps them.
+        Rules across people (a dependant post) only admit rows beside those already chosen."""
+        current = self.incumbent({})
+        for person in self.open_people:
+            low, high = self.open_days
+            free = self._cells([person], low, high - low + 1)
+            if not free:
+                continue
+            status, found = self._solve_part(current, free, limit, work)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None
+            if found is not None:
+                current = found
+        return current
+
     def run(self, start: Incumbent) -> Incumbent:
         self.best = start
         workers = [

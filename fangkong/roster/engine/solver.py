@@ -42,6 +42,9 @@ REPAIR_SHARE = 0.5
 # with ties broken at random are tried in place of the seconds for them.
 REPAIR_STEPS = 100_000
 GREEDY_TRIES = 3
+# How many first phases' time the whole model may take to find a first roster before one is
+# built row by row (where rules bind from below, see ``_Run.row_by_row_left``).
+FIRST_ROSTER_PHASES = 3
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,10 @@ class _Run:
         if options.stop is not None:
             _relay(options.stop, self.done)
         self.work_spent = 0.0  # CP-SAT's deterministic time used so far
+        # Where a rule binds from below (minimum hours, runs), a first roster may be long in
+        # coming from the whole model: after ``FIRST_ROSTER_PHASES`` first phases without one,
+        # it is built row by row instead (``_row_by_row``).
+        self.row_by_row_left = not _upper_limits_only(problem)
 
     @property
     def work_left(self) -> float | None:
@@ -196,6 +203,11 @@ class _Run:
             if self.best is None or self._small():
                 # CP-SAT on the whole model: a first roster, or on a small model often a proof.
                 self._whole_model(self.deadline, self.options.workers, stop_early=True)
+            if self.best is None and self.row_by_row_left:
+                self.row_by_row_left = False
+                self._row_by_row()
+                if self.best is None:  # some row cannot be kept alone: the whole model again
+                    self._whole_model(self.deadline, self.options.workers, stop_early=True)
             if self.best is not None and not self.done.is_set():
                 self._search()
             return self._solution()
@@ -261,6 +273,17 @@ class _Run:
             roster = self._hinted_roster()
             if self._feasible(roster):
                 self._offer(self._search_engine().incumbent(roster))
+
+    def _row_by_row(self) -> None:
+        """A first roster one person at a time (``Search.row_by_row``), kept if it keeps every
+        hard rule: CP-SAT on the whole model may take long to find any roster at all (benchmark
+        instance 8: none in 5 units of its work on one core), and then starts from it."""
+        engine = self._search_engine()
+        work = self.options.part_time_s if self.options.work_limit is not None else None
+        found = engine.row_by_row(self.options.part_time_s, work)
+        self.work_spent += engine.work_spent
+        if found is not None and self._feasible(found.roster):
+            self._offer(found)
 
     def _more_tries(self, until: float, seed: int) -> bool:
         if self.options.work_limit is not None:
@@ -361,11 +384,16 @@ class _Run:
             # The first phase ends with the first roster found after its share of the work,
             # not of the clock; and one worker, as parallel workers find their rosters in the
             # order the machine lets them.
+            share = self.options.first_phase * work if stop_early else None
+            if share is not None and self.best is not None:
+                work = share  # a roster to return exists: the phase ends on its share
+            elif share is not None and self.row_by_row_left:
+                work = min(work, FIRST_ROSTER_PHASES * share)
             params.max_deterministic_time = max(0.01, work)
             params.num_workers = 1
             params.linearization_level = 2
-            callback.first_phase_work = self.options.first_phase * work if stop_early else None
-            stop_early = False
+            callback.first_phase_work = share
+            callback.stop_early = stop_early = False  # not on the clock
         solver.best_bound_callback = self._new_bound
         watchdog = threading.Event()
         _watch(self, solver, watchdog, stop_early)
@@ -522,10 +550,14 @@ def _upper_limits_only(problem: Problem) -> bool:
 def _watch(run: _Run, solver: cp_model.CpSolver, finished: threading.Event, first_phase: bool):
     """Stop ``solver`` when the run is done, or when the first phase is over with a roster."""
     end = run.started + run.options.first_phase * run.options.time_limit_s
+    # Without a roster yet, a first roster row by row may come after a few phases.
+    last = run.started + FIRST_ROSTER_PHASES * run.options.first_phase * run.options.time_limit_s
 
     def watch() -> None:
         while not finished.wait(0.05):
-            over = first_phase and time.perf_counter() >= end and run.best is not None
+            now = time.perf_counter()
+            over = first_phase and now >= end and run.best is not None
+            over = over or (first_phase and run.row_by_row_left and now >= last)
             if over or run.done.is_set():
                 solver.stop_search()
                 return

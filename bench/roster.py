@@ -6,6 +6,8 @@ Progress goes to stderr; the last stdout line is one JSON object with the figure
     python bench/roster.py --quick   # under a minute: shorter limits, fewer instances
     python bench/roster.py --only instances   # one part: demo, brigade, detachment or instances
     python bench/roster.py --only fresh --seeds 1 2 3   # instances the engine has never seen
+    python bench/roster.py --only instances --work 60   # in work, not seconds: see below
+    python bench/roster.py --only instances --options '{"cover_first": 0}'   # other settings
 
 ``fresh`` solves instances generated at random from a seed (:func:`random_instance`, in the
 benchmark's own text format, sized like instances 5–8) and detachments of other seeds: the
@@ -14,6 +16,11 @@ are the objective (evaluated from the roster), the bound, and the detachment's m
 
 The demo part loads the demo prefecture into a throw-away SQLite database and reads each
 brigade's roster problem through the app's own problem builder (``roster/problem.py``).
+
+``--work W`` limits each instance and fresh instance in CP-SAT's deterministic time (its own
+measure of work) instead of seconds (``SolveOptions.work_limit``): the search then runs in one
+thread and gives the same roster whatever the load of the machine, so that two versions of the
+engine can be compared on a shared machine. Say the load (``uptime``) with the seconds anyway.
 """
 
 from __future__ import annotations
@@ -272,7 +279,12 @@ def detachment(figures: dict, quick: bool) -> None:
 
 
 def instances(
-    figures: dict, quick: bool, limit_s: float | None = None, names: list[str] | None = None
+    figures: dict,
+    quick: bool,
+    limit_s: float | None = None,
+    names: list[str] | None = None,
+    work: float | None = None,
+    overrides: dict | None = None,
 ) -> None:
     folder = bench_data() / "shift-scheduling"
     names = names or (["Instance1", "Instance2", "Instance3"] if quick else list(BEST_KNOWN))
@@ -286,20 +298,36 @@ def instances(
         # Each instance in a process of its own, as a solver run on its own would be: no
         # threads or heap left over from the runs before it.
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            result = pool.submit(_instance, path, limit).result()
+            result = pool.submit(_instance, path, limit, work, overrides).result()
         best = BEST_KNOWN[name]
         ratio = round(result["objective"] / best, 4)
         results[name] = {**result, "best_known": best, "ratio": ratio}
         log(f"{name}: {results[name]}")
     figures["instances"] = results
     figures["instance_time_limit_s"] = limit
+    figures["instance_work_limit"] = work
 
 
-def _instance(path: Path, limit: float) -> dict:
+def _instance_options(
+    limit: float, work: float | None, overrides: dict | None = None
+) -> SolveOptions:
     # Neighbourhoods of these small models are worth a longer look than the police ones; and
-    # the first half goes to cover alone (see ``SolveOptions.cover_first``).
-    options = SolveOptions(time_limit_s=limit, workers=2, part_time_s=2.0, cover_first=0.5)
-    result = nrp.solve_instance(path, options)
+    # the first half goes to cover alone (see ``SolveOptions.cover_first``). In work, the
+    # seconds are only a safety net.
+    options = SolveOptions(
+        time_limit_s=limit if work is None else max(limit, 300 * work),
+        workers=2,
+        part_time_s=2.0,
+        cover_first=0.5,
+        work_limit=work,
+    )
+    return replace(options, **(overrides or {}))
+
+
+def _instance(
+    path: Path, limit: float, work: float | None = None, overrides: dict | None = None
+) -> dict:
+    result = nrp.solve_instance(path, _instance_options(limit, work, overrides))
     return {
         "objective": result.objective,
         "bound": result.bound,
@@ -370,6 +398,8 @@ def fresh(
     seeds: list[int],
     limit_s: float | None = None,
     detachments_too: bool = True,
+    work: float | None = None,
+    overrides: dict | None = None,
 ) -> None:
     """Instances and detachments the engine was never tuned on."""
     limit = limit_s or (4 if quick else 60)
@@ -378,11 +408,12 @@ def fresh(
     for seed in seeds:
         text = random_instance(seed)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            result = pool.submit(_instance_text, text, limit).result()
+            result = pool.submit(_instance_text, text, limit, work, overrides).result()
         results[str(seed)] = result
         log(f"random instance {seed}: {result}")
     figures["fresh_instances"] = results
     figures["fresh_time_limit_s"] = limit
+    figures["fresh_work_limit"] = work
     if not detachments_too:
         return
     detachments = {}
@@ -400,9 +431,10 @@ def fresh(
     figures["fresh_detachments"] = detachments
 
 
-def _instance_text(text: str, limit: float) -> dict:
-    options = SolveOptions(time_limit_s=limit, workers=2, part_time_s=2.0, cover_first=0.5)
-    result = nrp.solve_instance_text(text, options)
+def _instance_text(
+    text: str, limit: float, work: float | None = None, overrides: dict | None = None
+) -> dict:
+    result = nrp.solve_instance_text(text, _instance_options(limit, work, overrides))
     return {
         "objective": result.objective,
         "bound": result.bound,
@@ -433,11 +465,22 @@ def main() -> None:
         "--instances", nargs="+", help="instance names of the instances part (Instance1 …)"
     )
     parser.add_argument(
+        "--work",
+        type=float,
+        help="limit of each instance and fresh instance in CP-SAT deterministic time",
+    )
+    parser.add_argument(
+        "--options",
+        type=json.loads,
+        default={},
+        help='SolveOptions of the instances and fresh instances, as JSON: {"cover_first": 0}',
+    )
+    parser.add_argument(
         "--no-detachments", action="store_true", help="fresh part: the random instances only"
     )
     args = parser.parse_args()
     started = time.perf_counter()
-    figures: dict = {"quick": args.quick, "cpus": os.cpu_count()}
+    figures: dict = {"quick": args.quick, "cpus": os.cpu_count(), "options": args.options}
     if args.only in (None, "demo"):
         demo(figures, args.quick)
     if args.only in (None, "brigade"):
@@ -446,9 +489,17 @@ def main() -> None:
     if args.only in (None, "detachment"):
         detachment(figures, args.quick)
     if args.only in (None, "instances"):
-        instances(figures, args.quick, args.limit, args.instances)
+        instances(figures, args.quick, args.limit, args.instances, args.work, args.options)
     if args.only in (None, "fresh"):
-        fresh(figures, args.quick, args.seeds, args.limit, not args.no_detachments)
+        fresh(
+            figures,
+            args.quick,
+            args.seeds,
+            args.limit,
+            not args.no_detachments,
+            args.work,
+            args.options,
+        )
     figures["total_s"] = _round(time.perf_counter() - started)
     print(json.dumps(figures, ensure_ascii=False))
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from fangkong.roster.engine import evaluate, nrp
+from fangkong.roster.engine.build import fairness_targets, frozen_assignments
+from fangkong.roster.engine.lns import Search
 from fangkong.roster.engine.solver import SolveOptions
 
 DATA = (
@@ -95,3 +98,34 @@ def test_every_instance_parses() -> None:
         problem = nrp.load(DATA / f"Instance{number}.txt")
         assert problem.days in (14, 28)
         assert all(d.under_weight > 0 for d in problem.demands)
+
+
+def test_a_limit_in_work_gives_the_same_roster_on_any_machine() -> None:
+    # CP-SAT's deterministic time, not seconds: a busy machine does the same work, slower.
+    instance = Path(__file__).parent / "data" / "Instance1.txt"
+    options = SolveOptions(time_limit_s=300, work_limit=2.0, cover_first=0.5, part_time_s=0.2)
+    first = nrp.solve_instance(instance, options)
+    again = nrp.solve_instance(instance, options)
+    assert first.violations == ()
+    assert first.objective == first.solver_objective
+    assert first.roster == again.roster
+
+
+def test_a_first_roster_row_by_row_keeps_every_rule_of_each_person() -> None:
+    # Minimum hours and runs: an empty roster breaks them; one person at a time keeps them.
+    text = (Path(__file__).parent / "data" / "Instance1.txt").read_text(encoding="utf-8")
+    problem = nrp.parse(text)
+    search = Search(
+        problem,
+        fairness_targets(problem),
+        frozen_assignments(problem),
+        deadline=time.perf_counter() + 300,
+        threads=1,
+        seed=0,
+    )
+    first = search.row_by_row(limit=300, work=1.0)
+    assert first is not None
+    table = {person.id: [nrp.OFF] * problem.days for person in problem.people}
+    for (person, day), (shift, _) in first.roster.items():
+        table[problem.people[person].id][day] = shift
+    assert evaluate.evaluate(text, table).violations == ()

@@ -49,13 +49,16 @@ def greedy_roster(
     seed: int | None = None,
     repair_s: float = 0.0,
     share: float = 1.0,
+    repair_steps: int | None = None,
 ) -> dict[Cell, Duty]:
     """A roster ``{(person index, day): (shift, post)}`` keeping every upper-limit rule.
 
     ``fixed`` holds cells already decided (frozen), keyed by person id and day. Duties of
     ``start`` (a previous roster) are kept first wherever they still keep every rule; then the
     demand left is filled. A ``seed`` breaks ties between equal candidates at random. Up to
-    ``repair_s`` seconds then go to covering what is left by moving duties.
+    ``repair_s`` seconds then go to covering what is left by moving duties; or, given
+    ``repair_steps``, that many tries to cover a post (chains of moves included), whatever
+    the clock says: the same roster on a fast or a busy machine.
 
     ``share`` below 1 (the part of the demand that can be covered at all, when the staff is
     short): each demand is first filled to that share only, day by day, and then topped up in
@@ -71,7 +74,10 @@ def greedy_roster(
     for part in [r for r in rounds if r < 1] + [1.0]:
         for day in range(problem.days):
             filler.fill_day(day, part)
-    if repair_s > 0:
+    if repair_steps is not None:
+        filler.steps = repair_steps
+        filler.repair(math.inf)
+    elif repair_s > 0:
         filler.repair(time.perf_counter() + repair_s)
     return filler.roster
 
@@ -89,6 +95,7 @@ class _Filler:
             random.Random(seed).shuffle(order)
         self.tie = order  # person index -> tie-breaking rank
         self.rotate = False  # rank the most rested first (when short of staff)
+        self.steps: int | None = None  # tries to cover a post the repair has left
         self.able: dict[str, list[int]] = {}  # post -> people who may ever stand it
         self.shifts = {s.id: s for s in problem.shifts}
         self.posts = {p.id: p for p in problem.posts}
@@ -256,16 +263,21 @@ class _Filler:
     def repair(self, deadline: float) -> None:
         """Cover what the fill left uncovered, while time allows (see the module's notes)."""
         progress = True
-        while progress and time.perf_counter() < deadline:
+        while progress and not self._over(deadline):
             progress = False
             for demand in self._gaps():
-                if time.perf_counter() >= deadline:
+                if self._over(deadline):
                     return
                 key = (demand.day, demand.shift, demand.post)
                 while self.staffed[key] < demand.required and self._cover(
                     demand.day, demand.shift, demand.post, deadline, REPAIR_DEPTH, frozenset()
                 ):
                     progress = True
+
+    def _over(self, deadline: float) -> bool:
+        if self.steps is not None:
+            return self.steps <= 0
+        return time.perf_counter() >= deadline
 
     def _gaps(self) -> list:
         gaps = []
@@ -290,6 +302,8 @@ class _Filler:
         """Staff one more at ``post_id`` on ``day``: someone free, or else someone who gives
         up other duties to stand-ins found the same way, ``depth`` moves deep at most. People
         in ``moved`` are not moved again."""
+        if self.steps is not None:
+            self.steps -= 1
         free = self._best_candidate(day, shift, post_id, exclude=moved)
         if free is not None:
             self._assign(free, day, shift, post_id)
@@ -298,7 +312,7 @@ class _Filler:
             return False
         order = sorted((p for p in self._able(post_id) if p not in moved), key=self.tie.__getitem__)
         for person in order:
-            if time.perf_counter() >= deadline:
+            if self._over(deadline):
                 return False
             if (person, day) in self.fixed_days or day in self.problem.people[person].busy:
                 continue

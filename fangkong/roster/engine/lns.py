@@ -31,6 +31,10 @@ from .swap import Exchanges
 # With no improvement for this long, a search thread takes one long look at many people.
 STALL_S = 8.0
 STALL_TIME_FACTOR = 4
+# In work (``work_budget``): the walk's rounds of exchanges that stand for a look of
+# ``part_time_s``, and the work without improvement that counts as stuck.
+WALK_ROUNDS_PER_S = 50
+STALL_WORK = STALL_S
 # Once every post is covered, this share of the looks goes to what the roster pays for (a part
 # around a cost, see ``_blame_neighbourhood``, or a walk of exchanges): it is what is left to
 # mend (measured: docs/roster-engine.md, "Tuning measurements").
@@ -66,6 +70,7 @@ class Search:
         quiet_s: float | None = None,
         polish_dtime: float | None = None,
         finish: tuple[float, float] | None = None,
+        work_budget: float | None = None,
     ) -> None:
         self.problem = problem
         self.targets = targets
@@ -78,6 +83,11 @@ class Search:
         self.quiet_s = quiet_s
         self.polish_dtime = polish_dtime
         self.finish = finish
+        # With a budget of CP-SAT's deterministic time, every look is limited in work too, and
+        # stalls are measured in work: with one thread, the search is then reproducible.
+        self.work_budget = work_budget
+        self.work_spent = 0.0
+        self.improved_work = 0.0  # ``work_spent`` at the last improvement
         self.lock = threading.Lock()
         self.stop = threading.Event()  # set from outside to end the search early
         self.best: Incumbent | None = None
@@ -107,6 +117,24 @@ class Search:
     def incumbent(self, roster: dict[Cell, Duty]) -> Incumbent:
         cells = [*self.frozen_cells, *((p, d, s, post) for (p, d), (s, post) in roster.items())]
         return Incumbent(roster, cell_costs(self.problem, cells, self.targets))
+
+    def row_by_row(self, limit: float, work: float | None = None) -> Incumbent | None:
+        """A roster built one person at a time from an empty one: each gets the row that keeps
+        their own rules and costs least beside the rows chosen before (CP-SAT on that person
+        alone). Rules that bind one person hold; None if someone has no row that keeps them.
+        Rules across people (a dependant post) only admit rows beside those already chosen."""
+        current = self.incumbent({})
+        for person in self.open_people:
+            low, high = self.open_days
+            free = self._cells([person], low, high - low + 1)
+            if not free:
+                continue
+            status, found = self._solve_part(current, free, limit, work)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None
+            if found is not None:
+                current = found
+        return current
 
     def run(self, start: Incumbent) -> Incumbent:
         self.best = start
@@ -145,7 +173,7 @@ class Search:
         # second (smoothed), with a floor so that none is forgotten.
         rate = dict.fromkeys(kinds, 1.0)
         rate["gap"] = 3.0  # uncovered posts dominate the objective wherever they exist
-        while self.deadline - time.perf_counter() > 0.05 and not self.stop.is_set():
+        while self._time_left() and not self.stop.is_set():
             with self.lock:
                 current = self._best()
                 quiet = time.perf_counter() - self.improved_at
@@ -161,10 +189,11 @@ class Search:
             # Covering a post is worth a longer look than polishing the rest.
             hunting = current.under and kind in ("gap", "gap_people")
             limit = self.part_time_s * (2 if hunting else 1)
-            if time.perf_counter() - self.improved_at > STALL_S:
+            if self._stalled():
                 # Stuck: one long look at many people (up to half) over the whole period.
                 with self.lock:
                     self.improved_at = time.perf_counter()
+                    self.improved_work = self.work_spent
                 kind, limit = "stall", STALL_TIME_FACTOR * self.part_time_s
                 count = min(len(self.open_people) // 2, round(3 * size["people"]))
                 free = self._cells(
@@ -176,17 +205,23 @@ class Search:
                 free = self._neighbourhood(kind, size[kind], rng, current)
                 if not free:
                     continue
-            started = time.perf_counter()
+            started, worked = time.perf_counter(), self.work_spent
             if kind == "walk":
                 status, found = cp_model.UNKNOWN, self._walk(current, rng, limit)
             else:
-                status, found = self._solve_part(current, free, limit, self._work_limit(current))
+                work = self._work_limit(current)
+                if work is None and self.work_budget is not None:
+                    work = limit  # in work, a look of so many seconds is that much work
+                status, found = self._solve_part(current, free, limit, work)
             improved = found is not None and found.objective < current.objective
             # While posts are uncovered, only covering them counts as progress for the choice.
             progress = found is not None and (
                 found.under < current.under if current.under else improved
             )
-            spent = max(0.01, time.perf_counter() - started)
+            if self.work_budget is None:
+                spent = max(0.01, time.perf_counter() - started)
+            else:
+                spent = max(0.01, self.work_spent - worked)
             if kind == "stall":
                 if found is not None:
                     self._offer(found)
@@ -198,6 +233,16 @@ class Search:
                 size[kind] = max(1.0, size[kind] * 0.85)
             if found is not None:
                 self._offer(found)
+
+    def _time_left(self) -> bool:
+        if self.work_budget is not None and self.work_spent >= self.work_budget:
+            return False
+        return self.deadline - time.perf_counter() > 0.05
+
+    def _stalled(self) -> bool:
+        if self.work_budget is not None:
+            return self.work_spent - self.improved_work > STALL_WORK
+        return time.perf_counter() - self.improved_at > STALL_S
 
     def _work_limit(self, current: Incumbent) -> float | None:
         """CP-SAT's deterministic time for a look at ``current``: none while posts are
@@ -385,8 +430,10 @@ class Search:
         # No hint: completing one costs CP-SAT more than finding a roster from its LP (and
         # once covered, a hinted part re-rosters slower, with no better result).
         solver = cp_model.CpSolver()
+        # In work, the clock only keeps the deadline: a look ends on its work alone.
+        seconds = limit if self.work_budget is None else float("inf")
         solver.parameters.max_time_in_seconds = max(
-            0.01, min(limit, self.deadline - time.perf_counter())
+            0.01, min(seconds, self.deadline - time.perf_counter())
         )
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
@@ -396,9 +443,12 @@ class Search:
             # symmetry detection, which cost a good part of so short a look and rarely pay
             # (measured: docs/roster-engine.md, "Tuning measurements").
             solver.parameters.max_deterministic_time = work
-            solver.parameters.cp_model_probing_level = 0
-            solver.parameters.symmetry_level = 0
+            if not current.under or self.work_budget is None:
+                solver.parameters.cp_model_probing_level = 0
+                solver.parameters.symmetry_level = 0
         status = solver.solve(model)
+        with self.lock:
+            self.work_spent += solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, None
         chosen = {
@@ -415,10 +465,16 @@ class Search:
     def _walk(self, current: Incumbent, rng: random.Random, limit: float) -> Incumbent | None:
         """A walk of exchanges (see :mod:`.swap`) from ``current``, for ``limit`` seconds."""
         until = min(self.deadline, time.perf_counter() + limit)
+        rounds = None
+        if self.work_budget is not None:
+            until = self.deadline  # so many rounds, however long they take
+            rounds = max(1, round(WALK_ROUNDS_PER_S * limit))
+            with self.lock:
+                self.work_spent += limit
         with self.lock:
             if self._exchanges is None:  # not on every Search: many only cost rosters
                 self._exchanges = Exchanges(self.problem, self.targets, self.frozen_cells)
-        roster, _ = self._exchanges.walk(current.roster, rng, until)
+        roster, _ = self._exchanges.walk(current.roster, rng, until, rounds)
         return self.incumbent(roster) if roster != current.roster else None
 
     def _offer(self, found: Incumbent) -> None:
@@ -427,6 +483,7 @@ class Search:
             if found.objective < best.objective:
                 self.best = found
                 self.improved_at = time.perf_counter()
+                self.improved_work = self.work_spent
                 if self.on_improve is not None:
                     self.on_improve(found)
             elif found.objective == best.objective:

@@ -81,8 +81,12 @@ def roster_solve(
     polish_dtime: float | None = POLISH_DTIME,
     stop: threading.Event | None = None,
     progress: Callable[[Progress], None] | None = None,
+    work_limit: float | None = None,
 ) -> RosterResult:
     """The best roster found within ``time_limit_s`` (all included), shortages explained.
+
+    ``work_limit`` limits the search in work instead (see ``SolveOptions.work_limit``): the
+    same roster on any machine, ``time_limit_s`` only a safety net.
 
     ``prove`` spends one worker on CP-SAT over the whole model, for a proven lower bound.
     ``stop``, once set, ends the search with the best roster so far; ``progress`` hears of
@@ -106,6 +110,7 @@ def roster_solve(
         finish=(FINISH_SITE_CHANGES * problem.weights.site_change, FINISH_DTIME),
         stop=stop,
         progress=progress,
+        work_limit=work_limit,
     )
     solution = solve(translation.problem, options)
     result = _result(problem, translation, solution)

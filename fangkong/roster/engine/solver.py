@@ -37,6 +37,14 @@ REPAIR_MAX_S = 5.0
 # busy machine can stop its first go long before it is done (a detachment of another seed,
 # 800 staff, 28 days: 28-39 posts left uncovered at 60 s when the first go was cut short).
 REPAIR_SHARE = 0.5
+# In work (``SolveOptions.work_limit``): the repair's tries to cover a post in one go, in place
+# of its seconds (the brigade's first roster needs about 10,000), and how many greedy rosters
+# with ties broken at random are tried in place of the seconds for them.
+REPAIR_STEPS = 100_000
+GREEDY_TRIES = 3
+# How many first phases' time the whole model may take to find a first roster before one is
+# built row by row (where rules bind from below, see ``_Run.row_by_row_left``).
+FIRST_ROSTER_PHASES = 3
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,11 @@ class SolveOptions:
     stop: threading.Event | None = None
     # Called from the search threads with each better roster found; keep it quick.
     progress: Callable[[Progress], None] | None = None
+    # A limit in work instead of seconds: CP-SAT's deterministic time summed over the whole
+    # solve (``time_limit_s`` still caps the seconds). Every phase and neighbourhood is then
+    # measured in work, the search runs in one thread, and the same problem and seed give the
+    # same roster however busy the machine is: for measuring the search, and for tests.
+    work_limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -104,16 +117,24 @@ def _cover_only(problem: Problem) -> Problem:
 def _cover_first(problem: Problem, bare: Problem, options: SolveOptions) -> Solution:
     """A share of the time on cover alone, then the rest on the whole problem from there."""
     started = time.perf_counter()
-    first = _Run(
+    work = options.work_limit
+    first_run = _Run(
         bare,
-        replace(options, time_limit_s=options.cover_first * options.time_limit_s, cover_first=0),
-    ).solve()
+        replace(
+            options,
+            time_limit_s=options.cover_first * options.time_limit_s,
+            cover_first=0,
+            work_limit=None if work is None else options.cover_first * work,
+        ),
+    )
+    first = first_run.solve()
     offset = time.perf_counter() - started
     rest = replace(
         options,
         time_limit_s=max(0.01, options.time_limit_s - offset),
         hint=first.assignments or options.hint,
         cover_first=0,
+        work_limit=None if work is None else max(0.01, work - first_run.work_spent),
     )
     if options.stop is not None and options.stop.is_set():
         return replace(first, wall_time_s=time.perf_counter() - started)
@@ -148,6 +169,18 @@ class _Run:
         self.done = threading.Event()
         if options.stop is not None:
             _relay(options.stop, self.done)
+        self.work_spent = 0.0  # CP-SAT's deterministic time used so far
+        # Where a rule binds from below (minimum hours, runs), a first roster may be long in
+        # coming from the whole model: after ``FIRST_ROSTER_PHASES`` first phases without one,
+        # it is built row by row instead (``_row_by_row``).
+        self.row_by_row_left = not _upper_limits_only(problem)
+
+    @property
+    def work_left(self) -> float | None:
+        """What is left of ``work_limit``; None without one."""
+        if self.options.work_limit is None:
+            return None
+        return max(0.0, self.options.work_limit - self.work_spent)
 
     @property
     def builder(self) -> ModelBuilder:
@@ -170,6 +203,11 @@ class _Run:
             if self.best is None or self._small():
                 # CP-SAT on the whole model: a first roster, or on a small model often a proof.
                 self._whole_model(self.deadline, self.options.workers, stop_early=True)
+            if self.best is None and self.row_by_row_left:
+                self.row_by_row_left = False
+                self._row_by_row()
+                if self.best is None:  # some row cannot be kept alone: the whole model again
+                    self._whole_model(self.deadline, self.options.workers, stop_early=True)
             if self.best is not None and not self.done.is_set():
                 self._search()
             return self._solution()
@@ -194,8 +232,16 @@ class _Run:
             repair_s = min(REPAIR_MAX_S, self.options.first_phase * self.options.time_limit_s)
             # Where staff is short, the fill rations each day to what can be covered at all.
             share = self.cover.coverable / self.cover.demand if self.cover.demand else 1.0
+            steps = REPAIR_STEPS if self.options.work_limit is not None else None
             best = engine.incumbent(
-                greedy_roster(self.problem, fixed, hinted, repair_s=repair_s, share=share)
+                greedy_roster(
+                    self.problem,
+                    fixed,
+                    hinted,
+                    repair_s=repair_s,
+                    share=share,
+                    repair_steps=steps,
+                )
             )
             # Ties broken at random give rosters of quite different quality: keep the best
             # of as many as a small share of the time allows.
@@ -203,12 +249,18 @@ class _Run:
                 2.0, self.options.first_phase * self.options.time_limit_s
             )
             seed = self.options.seed
-            while time.perf_counter() < until and best.under:
+            while self._more_tries(until, seed) and best.under:
                 seed += 1
                 left = max(0.0, until - time.perf_counter())
                 other = engine.incumbent(
                     greedy_roster(
-                        self.problem, fixed, hinted, seed=seed, repair_s=left, share=share
+                        self.problem,
+                        fixed,
+                        hinted,
+                        seed=seed,
+                        repair_s=left,
+                        share=share,
+                        repair_steps=steps,
                     )
                 )
                 if other.objective < best.objective:
@@ -222,6 +274,22 @@ class _Run:
             if self._feasible(roster):
                 self._offer(self._search_engine().incumbent(roster))
 
+    def _row_by_row(self) -> None:
+        """A first roster one person at a time (``Search.row_by_row``), kept if it keeps every
+        hard rule: CP-SAT on the whole model may take long to find any roster at all (benchmark
+        instance 8: none in 5 units of its work on one core), and then starts from it."""
+        engine = self._search_engine()
+        work = self.options.part_time_s if self.options.work_limit is not None else None
+        found = engine.row_by_row(self.options.part_time_s, work)
+        self.work_spent += engine.work_spent
+        if found is not None and self._feasible(found.roster):
+            self._offer(found)
+
+    def _more_tries(self, until: float, seed: int) -> bool:
+        if self.options.work_limit is not None:
+            return seed < self.options.seed + GREEDY_TRIES
+        return time.perf_counter() < until
+
     def _repair_more(self, engine: Search, best: Incumbent, fixed: dict, share: float) -> Incumbent:
         """Repair ``best`` again, go after go, while each go covers more (see
         :data:`REPAIR_SHARE`)."""
@@ -229,14 +297,21 @@ class _Run:
         seed = self.options.seed
         overhead = 0.0  # what a go takes besides its repair (keeping the roster, costing it)
         # Missing cover the bound proves unavoidable is no reason to go on.
+        steps = REPAIR_STEPS if self.options.work_limit is not None else None
         while self._missing(best) > self.cover.missing and not self.done.is_set():
             left = min(REPAIR_MAX_S, until - time.perf_counter() - overhead)
-            if left <= 0:
+            if left <= 0 and steps is None:
                 break
             began = time.perf_counter()
             again = engine.incumbent(
                 greedy_roster(
-                    self.problem, fixed, best.roster, seed=seed, repair_s=left, share=share
+                    self.problem,
+                    fixed,
+                    best.roster,
+                    seed=seed,
+                    repair_s=left,
+                    share=share,
+                    repair_steps=steps,
                 )
             )
             overhead = max(0.0, time.perf_counter() - began - left)
@@ -246,7 +321,9 @@ class _Run:
         return best
 
     def _search(self) -> None:
-        threads = self.options.workers
+        # In work, one thread: two sharing the best roster would take turns as the machine
+        # lets them, and the runs would differ.
+        threads = 1 if self.options.work_limit is not None else self.options.workers
         prover = None
         if self.options.prove and threads > 1:
             threads -= 1
@@ -258,6 +335,7 @@ class _Run:
         search.stop = self.done
         assert self.best is not None  # run() searches only from a first roster
         found = search.run(self.best)
+        self.work_spent += search.work_spent
         self._offer(found)
         if prover is not None:
             prover.join()
@@ -280,6 +358,7 @@ class _Run:
             quiet_s=self.options.quiet_s,
             polish_dtime=self.options.polish_dtime,
             finish=self.options.finish,
+            work_budget=self.work_left,
         )
 
     def _whole_model(self, until: float, workers: int, stop_early: bool) -> None:
@@ -299,12 +378,28 @@ class _Run:
         params.log_search_progress = self.options.log
         if workers == 1:
             params.linearization_level = 2  # the bound comes from the LP
+        work = self.work_left
         callback = _Callback(self, stop_early)
+        if work is not None:
+            # The first phase ends with the first roster found after its share of the work,
+            # not of the clock; and one worker, as parallel workers find their rosters in the
+            # order the machine lets them.
+            share = self.options.first_phase * work if stop_early else None
+            if share is not None and self.best is not None:
+                work = share  # a roster to return exists: the phase ends on its share
+            elif share is not None and self.row_by_row_left:
+                work = min(work, FIRST_ROSTER_PHASES * share)
+            params.max_deterministic_time = max(0.01, work)
+            params.num_workers = 1
+            params.linearization_level = 2
+            callback.first_phase_work = share
+            callback.stop_early = stop_early = False  # not on the clock
         solver.best_bound_callback = self._new_bound
         watchdog = threading.Event()
         _watch(self, solver, watchdog, stop_early)
         status = solver.solve(model, callback)
         watchdog.set()
+        self.work_spent += solver.deterministic_time
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(model.validate())
         with self.lock:
@@ -455,10 +550,14 @@ def _upper_limits_only(problem: Problem) -> bool:
 def _watch(run: _Run, solver: cp_model.CpSolver, finished: threading.Event, first_phase: bool):
     """Stop ``solver`` when the run is done, or when the first phase is over with a roster."""
     end = run.started + run.options.first_phase * run.options.time_limit_s
+    # Without a roster yet, a first roster row by row may come after a few phases.
+    last = run.started + FIRST_ROSTER_PHASES * run.options.first_phase * run.options.time_limit_s
 
     def watch() -> None:
         while not finished.wait(0.05):
-            over = first_phase and time.perf_counter() >= end and run.best is not None
+            now = time.perf_counter()
+            over = first_phase and now >= end and run.best is not None
+            over = over or (first_phase and run.row_by_row_left and now >= last)
             if over or run.done.is_set():
                 solver.stop_search()
                 return
@@ -474,6 +573,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.run = run
         self.stop_early = stop_early
         self.first_phase_end = run.started + run.options.first_phase * run.options.time_limit_s
+        self.first_phase_work: float | None = None  # in work, the first phase's end instead
 
     def on_solution_callback(self) -> None:
         run = self.run
@@ -483,6 +583,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             roster = run._roster_of(self.boolean_value)
             run._offer(run._search_engine().incumbent(roster))
         if run.done.is_set() or (self.stop_early and time.perf_counter() >= self.first_phase_end):
+            self.stop_search()
+        elif self.first_phase_work is not None and self.deterministic_time >= self.first_phase_work:
             self.stop_search()
 
 

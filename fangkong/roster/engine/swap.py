@@ -137,10 +137,14 @@ class Exchanges:
     # -- the walk --------------------------------------------------------------------------
 
     def walk(
-        self, roster: Mapping[Cell, Duty], rng: random.Random, until: float
+        self,
+        roster: Mapping[Cell, Duty],
+        rng: random.Random,
+        until: float,
+        rounds: int | None = None,
     ) -> tuple[dict[Cell, Duty], int]:
-        """Random exchanges that cost nothing more, until ``until`` (``time.perf_counter``):
-        the roster it ends on, and what that saves.
+        """Random exchanges that cost nothing more, until ``until`` (``time.perf_counter``)
+        or after ``rounds`` rounds of 200 tries: the roster it ends on, and what that saves.
 
         Most exchanges that keep every rule change no cost: the walk takes those too, and so
         wanders over rosters of equal cost until one exchange mends something (a plateau
@@ -152,7 +156,9 @@ class Exchanges:
         costs = [self.cost(person, row) for person, row in enumerate(rows)]
         saved = 0
         changed: set[int] = set()
-        while time.perf_counter() < until:
+        while time.perf_counter() < until and (rounds is None or rounds > 0):
+            if rounds is not None:
+                rounds -= 1
             costly = [person for person, cost in enumerate(costs) if cost]
             for _ in range(200):  # the clock is read between rounds, not on every try
                 # Half the exchanges start from someone whose row costs something.

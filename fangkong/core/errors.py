@@ -59,7 +59,7 @@ class PermissionDeniedError(Exception):
 # The messages of the API's schema errors in the user's language, by pydantic's error type;
 # the type itself stays the machine-readable code. Pydantic's own are English only.
 _SCHEMA_MESSAGES: dict[str, tuple[str, str]] = {
-    # type: (message, the context key its figure comes from)
+    # error type -> (message, the context key its figure comes from)
     "missing": (gettext_noop("This field is required."), ""),
     "string_too_long": (gettext_noop("Use at most %(limit)s characters."), "max_length"),
     "string_too_short": (gettext_noop("Use at least %(limit)s characters."), "min_length"),

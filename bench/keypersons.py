@@ -2,13 +2,14 @@
 """Benchmark: key persons at prefecture scale: the end-of-day flagging, a grid worker's task
 list and the command view's figures.
 
-Usage: ``python bench/keypersons.py [--quick] [--persons N] [--postgres [URL]]``. Into a fresh
-database (a temporary SQLite file, or with ``--postgres`` a scratch database
-``fangkong_bench_keypersons`` on that server, dropped afterwards) it writes one detachment
-with ten police stations, 100 communities (an officer each), 1,000 grid cells (a grid worker
-each) with 20 doors each, N key persons (default 100,000; 85 % under a measure, the rest
-released) spread over the cells, and 14 days of follow-ups (one or two a day by category;
-7 % missed, 3 % abnormal; today's half done), then times:
+Usage: ``python bench/keypersons.py [--quick] [--persons N] [--postgres [URL]] [--scratch
+NAME]``. Into a fresh database (a temporary SQLite file, or with ``--postgres`` a scratch
+database ``fangkong_bench_keypersons``, or ``--scratch NAME``, on that server, dropped
+afterwards) it writes one detachment with ten police stations, 100 communities (an officer
+each), 1,000 grid cells (a grid worker each) with 20 doors each, N key persons (default
+100,000; 85 % under a measure, the rest released) spread over the cells, and 14 days of
+follow-ups (one or two a day by category; 7 % missed, 3 % abnormal; today's half done), then
+times:
 
 - ``flag_s``: ``services.followups_flag`` for yesterday (every episode under the measure
   then, its follow-ups counted, the tasks inserted), the worst of three days;
@@ -327,11 +328,14 @@ def main() -> None:
         const="postgres://postgres@127.0.0.1:5432/postgres",
         help="run on PostgreSQL; the URL's server gets a scratch database " + BENCH_DB,
     )
+    parser.add_argument(
+        "--scratch", default=BENCH_DB, help="name of the scratch database (default: %(default)s)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.persons, args.repeat = 10_000, 30
     sys.path.insert(0, str(ROOT))
-    with scratch_environment(args.postgres, BENCH_DB):
+    with scratch_environment(args.postgres, args.scratch):
         figures = run(args)
     print(json.dumps(figures))
 

@@ -70,9 +70,14 @@ def resident_get_for_user(*, user: Any, resident_id: int) -> Resident:
     return residents.select_related("door", "person").get(pk=resident_id)
 
 
-def doors_to_sweep(*, user: Any, cell_ids: list[int], since: datetime, limit: int) -> list[Door]:
-    """Doors of the cells not visited since ``since``, the longest unvisited first."""
-    doors = door_list_for_user(user=user).filter(cell_id__in=cell_ids)
+def doors_to_sweep(
+    *, user: Any, cell_ids: list[int] | None, since: datetime, limit: int
+) -> list[Door]:
+    """Doors of the cells (``None``: every door in scope) not visited since ``since``, the
+    longest unvisited first."""
+    doors = door_list_for_user(user=user)
+    if cell_ids is not None:
+        doors = doors.filter(cell_id__in=cell_ids)
     doors = doors.filter(Q(swept_at__isnull=True) | Q(swept_at__lt=since))
     return list(doors.order_by("swept_at", "pk")[:limit])
 

@@ -124,23 +124,6 @@ class KeyPerson(DeclaredIdentity):
                 fields=["status", "planned_end_on", "start_on", "followups_per_day"],
                 name="kp_status_end_start",
             ),
-            # Covering indexes of the command view's two grouped scans (figures.py): by
-            # community, category, measure and status; and today's follow-ups per cell.
-            models.Index(fields=["community", "category", "measure", "status"], name="kp_summary"),
-            models.Index(
-                fields=[
-                    "status",
-                    "cell",
-                    "community",
-                    "start_on",
-                    "planned_end_on",
-                    "last_followup_on",
-                    "followups_that_day",
-                    "followups_per_day",
-                    "abnormal_on",
-                ],
-                name="kp_grid_today",
-            ),  # fmt: skip
         ]
         constraints = [
             # At most one open episode per person: duplicates are merged by document.
@@ -153,6 +136,86 @@ class KeyPerson(DeclaredIdentity):
 
     def __str__(self) -> str:
         return f"{self.name_masked} ({self.category_id})"
+
+
+# --- tallies of the command view ---------------------------------------------------------
+# Counts of episodes that database triggers keep on every insert, update and delete of an
+# episode (migration 0008_tallies), so that the command view reads a few thousand counts rather
+# than every episode: whatever writes an episode (a service, a bulk load of the demo, an import,
+# raw SQL) keeps them, and none can forget to. They hold ids rather than foreign keys (a tally
+# is a count, not a relation), and ``cell_id`` 0 for an episode without a cell. A count falls to
+# 0 rather than being deleted; readers skip those rows.
+
+
+class StatusTally(models.Model):
+    """Episodes by community, category, measure and status (a grid worker's few episodes are
+    counted directly: figures.summary_compute)."""
+
+    community_id = models.BigIntegerField(_("community"))
+    category_id = models.BigIntegerField(_("category"))
+    measure = models.CharField(_("measure"), max_length=24)
+    status = models.CharField(_("status"), max_length=12)
+    n = models.IntegerField(_("episodes"), default=0)
+
+    class Meta:
+        verbose_name = _("episodes by status")
+        verbose_name_plural = _("episodes by status")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community_id", "category_id", "measure", "status"],
+                name="kp_status_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.category_id} {self.status}: {self.n}"
+
+
+class MeasureTally(models.Model):
+    """Active episodes by community, cell, start and planned end: those under the measure
+    on a day are the rows whose start and end enclose it."""
+
+    community_id = models.BigIntegerField(_("community"))
+    cell_id = models.BigIntegerField(_("grid cell"))
+    start_on = models.DateField(_("start"))
+    planned_end_on = models.DateField(_("planned end"))
+    n = models.IntegerField(_("episodes"), default=0)
+
+    class Meta:
+        verbose_name = _("episodes under the measure")
+        verbose_name_plural = _("episodes under the measure")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community_id", "cell_id", "start_on", "planned_end_on"],
+                name="kp_measure_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cell_id} {self.start_on}-{self.planned_end_on}: {self.n}"
+
+
+class DayTally(models.Model):
+    """Per community, cell and day, the active episodes under the measure that day whose
+    follow-ups of the day are all done (``done``), and those with an abnormal one."""
+
+    community_id = models.BigIntegerField(_("community"))
+    cell_id = models.BigIntegerField(_("grid cell"))
+    day = models.DateField(_("day"))
+    done = models.IntegerField(_("episodes followed up"), default=0)
+    abnormal = models.IntegerField(_("episodes with an abnormal follow-up"), default=0)
+
+    class Meta:
+        verbose_name = _("follow-ups of the day")
+        verbose_name_plural = _("follow-ups of the day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "community_id", "cell_id"], name="kp_day_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cell_id} {self.day}: {self.done}/{self.abnormal}"
 
 
 class StatusChange(models.Model):

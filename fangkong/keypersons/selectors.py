@@ -198,7 +198,11 @@ def today_for_user(*, user: Any, day: date | None = None, doors: int = 20) -> To
     scope = grid_scope(user)
     start = datetime.combine(day - timedelta(days=SWEEP_DAYS - 1), datetime.min.time())
     since = timezone.make_aware(start)
-    cells = sorted(scope.cells) if scope.kind in ("cell", "community") else []
-    sweep = doors_to_sweep(user=user, cell_ids=cells, since=since, limit=doors) if cells else []
+    # A grid worker sweeps their cells' doors, a community officer their communities' (they
+    # have no cells of their own); a unit above them sweeps none here.
+    sweep = []
+    if scope.kind in ("cell", "community"):
+        cells = sorted(scope.cells) if scope.kind == "cell" else None
+        sweep = doors_to_sweep(user=user, cell_ids=cells, since=since, limit=doors)
     tasks = list(task_list_for_user(user=user)[:50])
     return Today(day=day, due=due, doors=sweep, tasks=tasks, since=since)

@@ -164,3 +164,32 @@ def test_candidate_queue_reads_on_a_phone(browser: Any, server: tuple[str, Path]
     assert page.inner_text("#kp-handover-by") == "赵建国 (B7023)"
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     context.close()
+
+
+# Every row form of the day's page: its display, background and border widths.
+ROW_FORMS = """() => [...document.querySelectorAll('#doors form, #verify form')].map(f => {
+  const s = getComputedStyle(f);
+  return [s.display, s.backgroundColor, s.borderTopWidth, s.borderLeftWidth].join(' ');
+})"""
+
+
+def test_door_visits_are_plain_rows_on_a_phone(browser: Any, server: tuple[str, Path]) -> None:
+    """A door's visit form is a row of its own, not core's boxed form.inline: made to flow
+    with the address as an inline box, that box broke into faint fragments around the text
+    and the button on a phone. Once saved offline, the door says so and its form goes."""
+    context = _context(browser, server[0])
+    page = _login(context, "grid", "/keypersons/today/")
+    page.wait_for_selector("body[data-ready=yes]")
+    forms = page.evaluate(ROW_FORMS)
+    assert forms and all(f == "flex rgba(0, 0, 0, 0) 0px 0px" for f in forms), forms
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    context.set_offline(True)
+    door = page.locator("#doors li").first
+    door.locator("button").click()
+    page.wait_for_function(
+        "() => document.getElementById('sync-status').dataset.waitingCount === '1'"
+    )
+    assert door.locator(".badge").inner_text() == "已保存"
+    assert not door.locator("form").is_visible()
+    context.set_offline(False)
+    context.close()

@@ -125,6 +125,14 @@ def test_missing_followup_shows_on_officers_list_next_morning(world: World) -> N
     assert (task.kind, task.key_person_id, task.day) == ("followup_missing", kp.pk, yesterday)
 
 
+def test_community_officers_day_lists_the_doors_of_their_community(world: World) -> None:
+    """A community officer has communities, not cells: their day lists the doors of their
+    community (it said every door was visited), and none of another community."""
+    today = selectors.today_for_user(user=world.users["community"])
+    assert {d.pk for d in today.doors} == {world.door.pk, world.door2.pk}
+    assert selectors.today_for_user(user=world.users["station"]).doors == []
+
+
 def test_grid_workers_day_and_the_command_figures(world: World, django_assert_max_num_queries):
     kp = episode(world, 1, category="outsider")
     episode(world, 2, category="close_contact")

@@ -139,7 +139,8 @@ class ProposedOut(Schema):
 class SkippedOut(Schema):
     contact_id: int
     # already_proposed (from this trace), key_person (under an open measure) or pending
-    # (waiting for review from elsewhere)
+    # (waiting for review from elsewhere), within the caller's jurisdiction; not_proposed
+    # where the reason is held outside it
     code: str
 
 

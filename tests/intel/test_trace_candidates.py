@@ -201,3 +201,22 @@ def test_the_trace_page_proposes_the_ticked_contacts(
     assert "待审核" in row and 'name="contact"' not in row
     nothing = client.post(f"/intel/traces/{trace.pk}/candidates/", {}, follow=True)
     assert "请至少选择一名接触者" in nothing.content.decode()
+
+
+def test_a_reason_held_in_another_jurisdiction_is_not_named(
+    traced: dict[str, Any], other_officer: Any, tree: Any
+) -> None:
+    """A person waiting in Ganzhou's queue is not proposed again by Linze, but Linze is not
+    told that Ganzhou holds anything about them."""
+    linze = traced["linze"]
+    contact = TraceContact.objects.get(trace=traced["trace"], person=linze)
+    elsewhere = trace_candidates._candidate(traced["trace"], contact)
+    elsewhere.unit_path = tree.ganzhou.path
+    elsewhere.source_id = 0  # from another trace
+    elsewhere.save()
+    ours = _trace(other_officer, tree, traced["case"], unit=tree.linze)
+    skipped = trace_candidates.trace_contacts_propose(
+        actor=other_officer, trace=ours, contact_ids=_ids(ours, linze)
+    ).skipped
+    assert list(skipped.values()) == ["not_proposed"]
+    assert Candidate.objects.filter(person=linze).count() == 1

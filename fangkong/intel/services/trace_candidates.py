@@ -26,6 +26,7 @@ from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.intel import selectors
 from fangkong.intel.models import Trace, TraceContact
 from fangkong.intel.permissions import can_work_intel
+from fangkong.keypersons import selectors as kp_selectors
 from fangkong.keypersons.choices import OPEN_STATUSES, CandidateSource, CandidateStatus
 from fangkong.keypersons.models import Candidate, KeyPerson
 
@@ -67,22 +68,29 @@ def _contacts(actor: Any, trace: Trace, ids: list[int]) -> list[TraceContact]:
     return contacts
 
 
-def _skip_reasons(trace: Trace, person_ids: list[int]) -> dict[int, str]:
+def _skip_reasons(actor: Any, trace: Trace, person_ids: list[int]) -> dict[int, str]:
     """Why a person is not proposed again: first a candidate from this trace (any status),
-    then an open measure, then a candidate waiting in the queue from elsewhere."""
+    then an open measure, then a candidate waiting in the queue from elsewhere. A measure or
+    a candidate outside the actor's jurisdiction still keeps the person out, but is named
+    only ``not_proposed``: nothing tells a user that data exists elsewhere."""
     ours = Candidate.objects.filter(
         source_kind=CandidateSource.TRACE, source_id=trace.pk, person_id__in=person_ids
     ).values_list("person_id", flat=True)
-    measured = KeyPerson.objects.filter(
+    measured = KeyPerson.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)
+    waiting = Candidate.objects.filter(person_id__in=person_ids, status=CandidateStatus.PENDING)
+    seen_measured = kp_selectors.keyperson_list_for_user(user=actor).filter(
         person_id__in=person_ids, status__in=OPEN_STATUSES
-    ).values_list("person_id", flat=True)
-    waiting = Candidate.objects.filter(
-        person_id__in=person_ids, status=CandidateStatus.PENDING
-    ).values_list("person_id", flat=True)
+    )
+    seen_waiting = kp_selectors.candidate_list_for_user(user=actor).filter(person_id__in=person_ids)
     reasons: dict[int, str] = {}
     # The later kinds win: each is a stronger reason than the one before.
-    for code, persons in (("pending", waiting), ("key_person", measured)):
-        reasons.update(dict.fromkeys(persons, code))
+    for code, rows in (
+        ("not_proposed", waiting),
+        ("not_proposed", measured),
+        ("pending", seen_waiting),
+        ("key_person", seen_measured),
+    ):
+        reasons.update(dict.fromkeys(rows.values_list("person_id", flat=True), code))
     reasons.update(dict.fromkeys(ours, "already_proposed"))
     return reasons
 
@@ -100,7 +108,7 @@ def trace_contacts_propose(
     result = Proposal()
     with transaction.atomic():
         contacts = _contacts(actor, trace, ids)
-        skip = _skip_reasons(trace, [c.person_id for c in contacts])
+        skip = _skip_reasons(actor, trace, [c.person_id for c in contacts])
         fresh: list[tuple[TraceContact, Candidate]] = []
         for contact in contacts:
             if contact.person_id in skip:
@@ -110,7 +118,11 @@ def trace_contacts_propose(
             # the trace holds each person once; the guard keeps the batch free of repeats.
             skip[contact.person_id] = "already_proposed"
             fresh.append((contact, _candidate(trace, contact)))
-        Candidate.objects.bulk_create([candidate for _contact, candidate in fresh])
+        # A second analyst (or a double click) may have proposed the same person meanwhile:
+        # the unique candidate stands, and the look-up below finds it.
+        Candidate.objects.bulk_create(
+            [candidate for _contact, candidate in fresh], ignore_conflicts=True
+        )
         stored = dict(
             Candidate.objects.filter(
                 source_kind=CandidateSource.TRACE,

@@ -126,9 +126,10 @@ def tallies_for_user(model: type[Any], *, user: Any) -> QuerySet[Any]:
 
 def _by_status(user: Any) -> QuerySet[Any]:
     """(community, category, measure, status, episodes) in scope. The status tally counts by
-    community: a grid worker's episodes, a few cells' worth, are counted one by one."""
+    community: a grid worker's episodes, a few cells' worth, are counted one by one (also
+    for a community officer who works cells of another community besides)."""
     fields = ("community_id", "category_id", "measure", "status")
-    if grid_scope(user).kind == "cell":
+    if grid_scope(user).cells:
         episodes = keyperson_list_for_user(user=user).select_related(None).order_by()
         return episodes.values_list(*fields).annotate(total=Count("*"))
     return (

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from fangkong.keypersons import figures, services
@@ -130,3 +131,17 @@ def test_figures_read_from_the_tallies_match_the_episodes(world: World) -> None:
     assert grid.total == 3 and [g.cell_id for g in grid.grids] == [world.cell.pk]
     later = figures.summary_compute(user=world.users["station"], day=day + timedelta(days=1))
     assert sum(g.done for g in later.grids) == 0 and sum(g.due for g in later.grids) == 4
+
+
+def test_a_community_officer_who_also_works_a_cell_sees_both(world: World) -> None:
+    """The status tally has no cell: a scope with cells counts its episodes one by one,
+    whatever else it holds (a community officer who is also another community's grid
+    worker)."""
+    episode(world, 1)
+    episode(world, 2, door=world.other_door, actor=world.users["station"])  # its community's
+    episode(world, 3, door=world.door2, actor=world.users["station"])  # 甘泉社区, a cell of it
+    world.cell2.worker = world.users["community"].staff
+    world.cell2.save(update_fields=["worker"])
+    officer = get_user_model().objects.get(pk=world.users["community"].pk)  # a new request's
+    summary = figures.summary_compute(user=officer, day=timezone.localdate())
+    assert summary.total == 3 and summary.by_status == {"active": 3}

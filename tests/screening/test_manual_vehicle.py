@@ -249,3 +249,20 @@ def test_a_plate_entered_by_hand_finds_the_vehicle_a_registration_stored(
     assert list(Vehicle.objects.values_list("plate", flat=True)) == [PLATE]
     vehicles = set(TravelGroup.objects.values_list("vehicle_id", flat=True))
     assert (TravelGroup.objects.count(), vehicles) == (2, {Vehicle.objects.get().pk})
+
+
+def test_the_group_takes_its_origin_from_whichever_check_has_one_and_declares_no_kind(
+    clock, brigade_officer, ganzhou_site
+):
+    """The outbox sends in any order: a first check without an origin leaves the group's
+    origin to the next that has one. The officer saw the kind; nobody declared it."""
+    client = login(brigade_officer)
+    key = str(uuid.uuid4())
+    first, *rest = vehicle_checks(ganzhou_site, group_key=key)
+    del first["facts"]["origin_code"]
+    answers = [post(client, body) for body in (first, *rest)]
+    assert [a.status_code for a in answers] == [201, 201, 201], answers[0].json()
+    group = TravelGroup.objects.get()
+    assert group.origin_division == "620102"
+    assert group.vehicle_kind == ""
+    assert group.vehicle.kind == "truck"

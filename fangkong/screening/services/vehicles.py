@@ -57,9 +57,11 @@ def clean_manual_vehicle(errors: FieldErrors, vehicle: ManualVehicle) -> ManualV
 def manual_group(*, site: Site, vehicle: ManualVehicle, at: datetime, origin: str) -> TravelGroup:
     """The travel group of ``vehicle`` at ``site``: the one its key made already, or a new one
     (with the plate's vehicle, found or made as a registration's is). The first check to
-    arrive gives the group its time and origin. A key that made another vehicle's group, or
-    one at another site, is a field error: the phone made a key twice, and no check joins a
-    group it was not in."""
+    arrive gives the group its time, and the first with an origin its origin (the outbox sends
+    them in any order). Nobody declared the vehicle's kind: what the officer saw is confirmed
+    on the vehicle by the check itself, never written as the group's declared kind. A key
+    that made another vehicle's group, or one at another site, is a field error: the phone
+    made a key twice, and no check joins a group it was not in."""
     group = _by_key(vehicle.group_key)
     if group is None:
         plate = vehicle_get_or_create(plate=vehicle.plate)
@@ -69,7 +71,6 @@ def manual_group(*, site: Site, vehicle: ManualVehicle, at: datetime, origin: st
                     client_key=vehicle.group_key,
                     site=site,
                     vehicle=plate,
-                    vehicle_kind=vehicle.kind,
                     origin_division=origin,
                     created_at=at,
                 )
@@ -83,6 +84,9 @@ def manual_group(*, site: Site, vehicle: ManualVehicle, at: datetime, origin: st
         message = _("This key belongs to another vehicle; make a new key.")
         errors.add("vehicle.group_key", message, "group_key_reused")
         errors.raise_if_any()
+    if origin and not group.origin_division:
+        TravelGroup.objects.filter(pk=group.pk, origin_division="").update(origin_division=origin)
+        group.origin_division = origin
     return group
 
 

@@ -118,7 +118,7 @@ class Keyring:
         try:
             raw = base64.b64decode(encoded, validate=True)
             nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
-            return AESGCM(self.keys[key_id]).decrypt(nonce, sealed, associated).decode()
+            return _aead(self.keys[key_id]).decrypt(nonce, sealed, associated).decode()
         except (InvalidTag, ValueError) as exc:
             raise UndecryptableError(f"token under key {key_id!r} does not decrypt") from exc
 

@@ -69,16 +69,20 @@ checks: $(VENV)/.installed
 
 # Each leg runs on TEST_WORKERS processes (pytest-xdist; 0: in this process alone).
 TEST_WORKERS ?= 2
+# A module's tests stay on one process: its module-scoped fixtures (a seeded gunicorn and
+# Chromium for the browser tests, a loaded demo prefecture) are then set up once, not once per
+# process.
+TEST_DIST ?= --dist loadfile
 
 test-sqlite: $(VENV)/.installed
-	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --durations=15
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) $(TEST_DIST) --durations=15
 
 # The PostgreSQL leg runs the tests that use the database, but not the browser tests: the
 # others do not depend on the database and ran already on SQLite.
 test-postgres: $(VENV)/.installed
 	@if $(PY) scripts/pg_reachable.py "$(PG_URL)"; then \
 		FANGKONG_DATABASE_URL="$(PG_URL)" FANGKONG_TEST_DATABASE_ONLY=1 \
-			$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --durations=15 -m "not browser"; \
+			$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) $(TEST_DIST) --durations=15 -m "not browser"; \
 	else \
 		echo "PostgreSQL at $(PG_URL) is not reachable: skipping the PostgreSQL leg."; \
 	fi

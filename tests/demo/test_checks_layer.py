@@ -1,18 +1,22 @@
-"""The demo's week of synthetic checks: real-looking travellers, counted in the rollups."""
+"""The demo's week of synthetic checks: real-looking travellers, counted in the rollups.
+
+One load for the whole module (a few seconds of a prefecture each time), rolled back at its end."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from fangkong.command.models import SiteDayRollup, SiteHourRollup
 from fangkong.command.rollups import hour_start
 from fangkong.command.selectors import Scope, daily_trends
-from fangkong.demo.loader import demo_load
+from fangkong.demo.loader import DemoLoadResult, demo_load
 from fangkong.org.models import Unit
 from fangkong.registration.choices import RegistrationKind
 from fangkong.registration.models import Registration
@@ -22,12 +26,19 @@ from fangkong.sites.choices import SiteKind, SiteStatus
 from fangkong.sites.models import Site
 
 NOW = datetime(2026, 3, 1, 2, 30, tzinfo=UTC)
+CHECKS = 3_000
 
 
-@pytest.mark.django_db
-def test_a_week_of_checks_fills_the_dashboard() -> None:
-    result = demo_load(now=NOW, checks=700)
-    assert result.counts["checks"] == Check.objects.count() == 700
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Load the demo once; each test's own transaction nests inside this one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_load(now=NOW, checks=CHECKS)
+        transaction.set_rollback(True)
+
+
+def test_a_week_of_checks_fills_the_dashboard(loaded: DemoLoadResult, db: Any) -> None:
+    assert loaded.counts["checks"] == Check.objects.count() == CHECKS
     first = Check.objects.order_by("checked_at").first()
     assert first is not None and NOW - timedelta(days=9, hours=1) <= first.checked_at < NOW
     # Travellers have real-looking names, and every check is in the rollups.
@@ -36,8 +47,8 @@ def test_a_week_of_checks_fills_the_dashboard() -> None:
     top = Unit.objects.get(parent__isnull=True)
     day = timezone.localdate(NOW)
     trends = daily_trends(scope=Scope(unit=top), first=day - timedelta(days=9), last=day)
-    assert sum(t["persons"] for t in trends) == 700
-    assert sum(SiteDayRollup.objects.values_list("persons", flat=True)) == 700
+    assert sum(t["persons"] for t in trends) == CHECKS
+    assert sum(SiteDayRollup.objects.values_list("persons", flat=True)) == CHECKS
     # Busier at expressway exits than on county roads.
     per_site = Counter(Check.objects.values_list("site_id", flat=True))
     assert (
@@ -46,13 +57,13 @@ def test_a_week_of_checks_fills_the_dashboard() -> None:
     )
 
 
-@pytest.mark.django_db
-def test_checks_carry_real_looking_documents_plates_temperatures_and_officers() -> None:
+def test_checks_carry_real_looking_documents_plates_temperatures_and_officers(
+    loaded: DemoLoadResult, db: Any
+) -> None:
     from fangkong.lib.idnumber import validate
     from fangkong.lib.plate import parse_plate
     from fangkong.registration.models import Vehicle
 
-    demo_load(now=NOW, checks=700)
     checks = list(Check.objects.select_related("person", "officer", "site"))
     numbers = {c.person.doc_number for c in checks if c.person.doc_type == "resident_id"}
     assert len(numbers) > 50 and not [c for c in checks if c.person.doc_type != "resident_id"]
@@ -72,13 +83,11 @@ def _mean_by_kind(per_site: Counter) -> dict[str, float]:
     return {kind: sum(n) / len(n) for kind, n in by_kind.items()}
 
 
-@pytest.mark.django_db
-def test_a_week_of_registrations_by_hour_and_kind_of_site() -> None:
-    result = demo_load(now=NOW, checks=3_000)
+def test_a_week_of_registrations_by_hour_and_kind_of_site(loaded: DemoLoadResult, db: Any) -> None:
 
     registrations = list(Registration.objects.select_related("site", "group"))
     forms = {r.submission_key for r in registrations}
-    assert result.counts["registrations"] == len(forms) == 300
+    assert loaded.counts["registrations"] == len(forms) == CHECKS // 10
     times = [r.created_at for r in registrations]
     assert NOW - timedelta(days=7) <= min(times) and max(times) <= NOW
     assert min(times) < NOW - timedelta(days=5)  # spread over the week, not the last hours
@@ -106,12 +115,10 @@ def test_a_week_of_registrations_by_hour_and_kind_of_site() -> None:
     assert +counted == expected
 
 
-@pytest.mark.django_db
-def test_passes_in_every_state_and_health_codes_on_checks() -> None:
+def test_passes_in_every_state_and_health_codes_on_checks(loaded: DemoLoadResult, db: Any) -> None:
     from fangkong.passes.models import VehiclePass
     from fangkong.passes.selectors import local_today
 
-    demo_load(now=NOW, checks=700)
     states = Counter(VehiclePass.objects.values_list("status", flat=True))
     assert set(states) == {"applied", "approved", "rejected", "revoked"}
     today = local_today()
@@ -123,4 +130,4 @@ def test_passes_in_every_state_and_health_codes_on_checks() -> None:
     assert not VehiclePass.objects.filter(drivers__isnull=True).exists()
     red = Check.objects.filter(reasons__0__code="health_code_red").count()
     yellow = Check.objects.filter(reasons__0__code="health_code_yellow").count()
-    assert 0 < red < yellow < 700 * 0.1
+    assert 0 < red < yellow < CHECKS * 0.1

@@ -12,10 +12,9 @@ from django.shortcuts import redirect, render
 
 from fangkong.core import imports
 from fangkong.core.errors import PermissionDeniedError
-from fangkong.lib import tabular
 from fangkong.supplies import selectors, services
 from fangkong.supplies.forms import ImportMapForm, ImportUploadForm
-from fangkong.supplies.imports import FIELD_LABELS, FIELDS, problem_message
+from fangkong.supplies.imports import FIELD_LABELS, FIELDS, describe, job_problems
 from fangkong.supplies.models import ImportJob
 from fangkong.supplies.permissions import can_manage_any_stock
 from fangkong.supplies.services.imports import job_sheets
@@ -76,23 +75,12 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, "supplies/import_map.html", context, status=status)
 
 
-def _describe(problem: tabular.Problem) -> list[Any]:
-    where, field, reason, value = imports.problem_row(
-        problem, labels=FIELD_LABELS, message=problem_message
-    )
-    if problem.row == 0 and problem.value:  # a problem of the whole file says it in full
-        reason, value = problem.value, ""
-    return [where, field, reason, value]
-
-
 def _result_context(job: ImportJob) -> dict[str, Any]:
-    problems = [tabular.Problem(**p) for p in job.problems]
-    return {"job": job, "problems": [_describe(p) for p in problems[:200]]}
+    return {"job": job, "problems": [describe(p) for p in job_problems(job)[:200]]}
 
 
 @login_required
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_or_404(selectors.import_get_for_user, user=request.user, job_id=job_id)
-    problems = [tabular.Problem(**p) for p in job.problems]
-    book = imports.problems_book(problems, describe=_describe)
+    book = imports.problems_book(job_problems(job), describe=describe)
     return attachment(book, XLSX, f"import-{job.pk}-problems.xlsx")

@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+
+def add_postgres_option(parser: argparse.ArgumentParser, db_name: str) -> None:
+    """``--postgres [URL]``: run on PostgreSQL, in a scratch database ``db_name`` there."""
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="postgres://postgres@127.0.0.1:5432/postgres",
+        help="run on PostgreSQL; the URL's server gets a scratch database " + db_name,
+    )
 
 
 def postgres_admin(url: str) -> Any:

@@ -35,7 +35,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from _scratch import scratch_environment
+from _scratch import add_postgres_option, scratch_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "fangkong_bench_duty"
@@ -189,12 +189,7 @@ def main() -> None:
     parser.add_argument("--signins", type=int, default=PER_MINUTE)
     parser.add_argument("--repeat", type=int, default=60, help="runs of posts short now")
     parser.add_argument("--writers", type=int, default=4, help="threads signing in together")
-    parser.add_argument(
-        "--postgres",
-        nargs="?",
-        const="postgres://postgres@127.0.0.1:5432/postgres",
-        help="run on PostgreSQL; the URL's server gets a scratch database " + BENCH_DB,
-    )
+    add_postgres_option(parser, BENCH_DB)
     args = parser.parse_args()
     if args.quick:
         args.signins, args.repeat = 1_000, 30

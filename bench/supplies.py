@@ -40,7 +40,7 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
-from _scratch import scratch_environment
+from _scratch import add_postgres_option, scratch_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "fangkong_bench_supplies"
@@ -229,12 +229,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=364)
     parser.add_argument("--repeat", type=int, default=60, help="runs of days-left")
     parser.add_argument("--issues", type=int, default=300, help="issues recorded")
-    parser.add_argument(
-        "--postgres",
-        nargs="?",
-        const="postgres://postgres@127.0.0.1:5432/postgres",
-        help="run on PostgreSQL; the URL's server gets a scratch database " + BENCH_DB,
-    )
+    add_postgres_option(parser, BENCH_DB)
     args = parser.parse_args()
     if args.quick:
         args.days, args.repeat, args.issues = 92, 30, 100

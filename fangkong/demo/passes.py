@@ -19,16 +19,14 @@ from fangkong.demo.people import NameGenerator
 from fangkong.org.choices import UnitKind
 from fangkong.org.models import Unit
 from fangkong.org.permissions import can_administer
-from fangkong.passes.choices import CargoKind
+from fangkong.passes.choices import CargoKind, PassDecision
 from fangkong.passes.models import VehiclePass
 from fangkong.passes.selectors import local_today
 from fangkong.passes.services import (
     DriverData,
     PassApplication,
     vehicle_pass_apply,
-    vehicle_pass_approve,
-    vehicle_pass_reject,
-    vehicle_pass_revoke,
+    vehicle_pass_decide,
 )
 
 COMPANIES = (
@@ -96,11 +94,21 @@ def _decide(
     # decided by the commander.
     actor = leader if can_administer(leader, unit) else _commander(ctx)
     if state in ("approved", "revoked", "expired"):
-        vehicle_pass_approve(actor=actor, vehicle_pass=vehicle_pass, note="")
+        vehicle_pass_decide(decision=PassDecision.APPROVE, actor=actor, vehicle_pass=vehicle_pass)
     if state == "rejected":
-        vehicle_pass_reject(actor=actor, vehicle_pass=vehicle_pass, reason="货物与通行事由不符")
+        vehicle_pass_decide(
+            decision=PassDecision.REJECT,
+            actor=actor,
+            vehicle_pass=vehicle_pass,
+            reason="货物与通行事由不符",
+        )
     if state == "revoked":
-        vehicle_pass_revoke(actor=actor, vehicle_pass=vehicle_pass, reason="驾驶员健康码转黄")
+        vehicle_pass_decide(
+            decision=PassDecision.REVOKE,
+            actor=actor,
+            vehicle_pass=vehicle_pass,
+            reason="驾驶员健康码转黄",
+        )
     if state == "expired":
         days = (vehicle_pass.valid_to - vehicle_pass.valid_from).days
         end = local_today() - timedelta(days=2)

@@ -122,9 +122,7 @@ def sign_in_create(request: HttpRequest, payload: SignInIn) -> tuple[int, Any]:
     "/duty/signins", response={200: list[SignInOut], **ERRORS}, operation_id="duty_sign_in_list"
 )
 def sign_in_list(request: HttpRequest, filters: Query[SignInFilter]) -> list[SignInOut]:
-    site = None
-    if filters.site:
-        site = selectors.site_for_sign_in(user=request.user, site_id=filters.site)
+    site = _site(request, filters.site)
     rows = selectors.sign_in_list_for_user(
         user=request.user, site=site, since=filters.since, flagged=filters.flagged
     )
@@ -135,6 +133,11 @@ def sign_in_list(request: HttpRequest, filters: Query[SignInFilter]) -> list[Sig
 
 def _unit(request: HttpRequest, unit_id: int | None) -> Any:
     return unit_get_for_user(user=request.user, unit_id=unit_id) if unit_id else None
+
+
+def _site(request: HttpRequest, site_id: int | None) -> Any:
+    """The post a filter or a payload names, if it names one, in the caller's reach."""
+    return selectors.site_for_sign_in(user=request.user, site_id=site_id) if site_id else None
 
 
 @router.get(
@@ -194,9 +197,7 @@ def handover_search(request: HttpRequest, payload: HandoverSearchIn) -> list[Han
 
 
 def _handovers(request: HttpRequest, filters: HandoverFilter, *, q: str) -> list[HandoverOut]:
-    site = None
-    if filters.site:
-        site = selectors.site_for_sign_in(user=request.user, site_id=filters.site)
+    site = _site(request, filters.site)
     rows = selectors.handover_list_for_user(
         user=request.user, site=site, q=q, pending=filters.pending
     )
@@ -242,9 +243,7 @@ def inspection_create(request: HttpRequest, payload: InspectionIn) -> tuple[int,
     operation_id="duty_inspection_list",
 )
 def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> list[InspectionOut]:
-    site = None
-    if filters.site:
-        site = selectors.site_for_sign_in(user=request.user, site_id=filters.site)
+    site = _site(request, filters.site)
     rows = selectors.inspection_list_for_user(user=request.user, site=site, since=filters.since)
     return [presenters.inspection_out(i) for i in _page(rows, filters)]
 
@@ -272,8 +271,7 @@ def inspection_photo_add(
     stored = services.inspection_photo_upload(
         actor=request.user, inspection=inspection, upload=photo
     )
-    count = InspectionPhoto.objects.filter(inspection_id=inspection.pk).count()
-    return 201, PhotoOut(id=stored.pk, width=stored.width, height=stored.height, photos=count)
+    return _photo_added(stored, InspectionPhoto.objects.filter(inspection_id=inspection.pk))
 
 
 @router.get("/duty/fixes", response={200: list[FixOut], **ERRORS}, operation_id="duty_fix_list")
@@ -364,9 +362,7 @@ def fatigue_me(request: HttpRequest) -> FatigueOut:
     summary="Raise an important-situation report (201), or the one stored under the key (200)",
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> tuple[int, Any]:
-    site = None
-    if payload.site_id:
-        site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
+    site = _site(request, payload.site_id)
     try:
         report, created = services.report_raise(
             actor=request.user,
@@ -435,8 +431,14 @@ def report_photo_add(
 ) -> tuple[int, PhotoOut]:
     report = selectors.report_get_for_user(user=request.user, report_id=report_id)
     stored = services.report_photo_upload(actor=request.user, report=report, upload=photo)
-    count = ReportPhoto.objects.filter(report_id=report.pk).count()
-    return 201, PhotoOut(id=stored.pk, width=stored.width, height=stored.height, photos=count)
+    return _photo_added(stored, ReportPhoto.objects.filter(report_id=report.pk))
+
+
+def _photo_added(stored: Any, photos: QuerySet[Any]) -> tuple[int, PhotoOut]:
+    # Counted afresh: the record's own ``photos`` may be prefetched without the new one.
+    return 201, PhotoOut(
+        id=stored.pk, width=stored.width, height=stored.height, photos=photos.count()
+    )
 
 
 @router.post("/duty/squads", response={201: SquadOut, **ERRORS}, operation_id="duty_squad_create")
@@ -468,9 +470,7 @@ def squad_list(request: HttpRequest, filters: Query[PageFilter]) -> list[SquadOu
 )
 def squad_move(request: HttpRequest, squad_id: RecordIdPath, payload: SquadMoveIn) -> SquadOut:
     squad = selectors.squad_get_for_user(user=request.user, squad_id=squad_id)
-    site = None
-    if payload.site_id:
-        site = selectors.site_for_sign_in(user=request.user, site_id=payload.site_id)
+    site = _site(request, payload.site_id)
     services.squad_move(actor=request.user, squad=squad, state=payload.state, site=site)
     return presenters.squad_out(selectors.squad_get_for_user(user=request.user, squad_id=squad_id))
 

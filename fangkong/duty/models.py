@@ -193,11 +193,26 @@ class Inspection(models.Model):
         return [code for code, ok in self.checklist.items() if not ok]
 
 
+class Photo(models.Model):
+    """A photo of a record, stored re-encoded (``sites.photos``) beside its thumbnail; the
+    record's own model names the file fields, each with the folder of its record."""
+
+    image: models.ImageField
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
 def inspection_photo_path(instance: InspectionPhoto, filename: str) -> str:
     return f"duty/inspections/{instance.inspection_id}/{filename}"
 
 
-class InspectionPhoto(models.Model):
+class InspectionPhoto(Photo):
     inspection = models.ForeignKey(
         Inspection,
         verbose_name=_("supervision visit"),
@@ -206,15 +221,10 @@ class InspectionPhoto(models.Model):
     )
     image = models.ImageField(_("photo"), upload_to=inspection_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=inspection_photo_path)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
 
     class Meta:
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
-
-    def __str__(self) -> str:
-        return self.image.name
 
 
 class Fix(models.Model):
@@ -391,22 +401,17 @@ def report_photo_path(instance: ReportPhoto, filename: str) -> str:
     return f"duty/reports/{instance.report_id}/{filename}"
 
 
-class ReportPhoto(models.Model):
+class ReportPhoto(Photo):
     report = models.ForeignKey(
         SituationReport, verbose_name=_("situation report"), on_delete=models.CASCADE,
         related_name="photos",
     )  # fmt: skip
     image = models.ImageField(_("photo"), upload_to=report_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=report_photo_path)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
 
     class Meta:
         verbose_name = _("report photo")
         verbose_name_plural = _("report photos")
-
-    def __str__(self) -> str:
-        return self.image.name
 
 
 class ReserveSquad(models.Model):

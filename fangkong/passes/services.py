@@ -276,24 +276,6 @@ def vehicle_pass_decide(
     return _record_decision(actor, locked, move.gives, reason, f"vehicle_pass.{decision}")
 
 
-def vehicle_pass_approve(*, actor: Any, vehicle_pass: VehiclePass, note: str = "") -> VehiclePass:
-    return vehicle_pass_decide(
-        actor=actor, vehicle_pass=vehicle_pass, decision=PassDecision.APPROVE, reason=note
-    )
-
-
-def vehicle_pass_reject(*, actor: Any, vehicle_pass: VehiclePass, reason: str) -> VehiclePass:
-    return vehicle_pass_decide(
-        actor=actor, vehicle_pass=vehicle_pass, decision=PassDecision.REJECT, reason=reason
-    )
-
-
-def vehicle_pass_revoke(*, actor: Any, vehicle_pass: VehiclePass, reason: str) -> VehiclePass:
-    return vehicle_pass_decide(
-        actor=actor, vehicle_pass=vehicle_pass, decision=PassDecision.REVOKE, reason=reason
-    )
-
-
 def _lock_for_decision(actor: Any, vehicle_pass: VehiclePass) -> VehiclePass:
     # Locked, so that an approval and a rejection clicked at once cannot both succeed.
     locked = VehiclePass.objects.select_for_update().select_related("unit").get(pk=vehicle_pass.pk)

@@ -78,11 +78,24 @@ PROBLEM_MESSAGES: dict[str, Any] = {
     "count_negative": _("A count cannot be below zero."),
     "batch_expiry_conflict": _("This batch is already recorded with another expiry date."),
     "not_enough_stock": _("The store does not hold that much."),
+    # What the stock services refuse once every row is right; the service's own message,
+    # which names the item and store, stands in the report's cell.
+    "forbidden": _("You may not manage the stock of this unit."),
+    "lines_empty": _("Add at least one item."),
 }
 
 
 def problem_message(code: str) -> str:
     return imports.problem_message(code, PROBLEM_MESSAGES)
+
+
+def describe(problem: tabular.Problem) -> list[Any]:
+    """A problem as a report's row: where, which field, why, the cell."""
+    return imports.problem_row(problem, labels=FIELD_LABELS, message=problem_message)
+
+
+def job_problems(job: ImportJob) -> list[tabular.Problem]:
+    return [tabular.Problem(**p) for p in job.problems]
 
 
 class ItemIndex:

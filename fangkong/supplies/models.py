@@ -127,6 +127,19 @@ class Batch(models.Model):
         return f"{self.item_id}:{self.number or '-'}"
 
 
+class Recorded(models.Model):
+    """Who recorded an entry, and when: the stamp of the ledger's movements and of what is
+    recorded at a store or a post (donations, disinfections, welfare)."""
+
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class AppendOnlyError(Exception):
     pass
 
@@ -139,7 +152,7 @@ class MovementQuerySet(models.QuerySet):
         raise AppendOnlyError("stock movements cannot be deleted")
 
 
-class Movement(models.Model):
+class Movement(Recorded):
     """One change of the stock of an item at a location: ``quantity`` is signed (what the
     location gained or lost), in the item's unit of measure. An issue or a transfer is two
     movements, one at each end, sharing ``group``."""
@@ -180,10 +193,6 @@ class Movement(models.Model):
         pgettext_lazy("delivery note", "document number"), max_length=50, blank=True
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        USER, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = MovementQuerySet.as_manager()
 
@@ -419,7 +428,7 @@ class IssueLine(models.Model):
         return f"{self.item_id} × {self.quantity}"
 
 
-class Donation(models.Model):
+class Donation(Recorded):
     """Goods given by a company, an organisation or a person, received into a store. Each
     line is received as a batch of its own, so where the goods went can be followed."""
 
@@ -434,10 +443,6 @@ class Donation(models.Model):
     publish = models.BooleanField(_("publish in the public list"), default=False)
     anonymous = models.BooleanField(_("publish without the donor's name"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        USER, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("donation")
@@ -477,7 +482,7 @@ def disinfection_photo_path(instance: DisinfectionEntry, filename: str) -> str:
     return f"supplies/disinfection/{filename}"
 
 
-class DisinfectionEntry(models.Model):
+class DisinfectionEntry(Recorded):
     """One disinfection of a post: who, when, what was cleaned, with what, and a photo."""
 
     post = models.ForeignKey(
@@ -489,10 +494,6 @@ class DisinfectionEntry(models.Model):
     agent = models.CharField(_("disinfectant used"), max_length=100, blank=True)
     photo = models.ImageField(_("photo"), upload_to=disinfection_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=disinfection_photo_path)
-    recorded_by = models.ForeignKey(
-        USER, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("disinfection")
@@ -504,7 +505,7 @@ class DisinfectionEntry(models.Model):
         return f"{self.post_id} {self.done_at:%Y-%m-%d %H:%M}"
 
 
-class WelfareEntry(models.Model):
+class WelfareEntry(Recorded):
     """What a post's shift was given: meals, drinking water, heating."""
 
     post = models.ForeignKey(
@@ -516,10 +517,6 @@ class WelfareEntry(models.Model):
     water = models.BooleanField(_("drinking water"), default=False)
     heating = models.BooleanField(_("heating"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        USER, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("welfare entry")

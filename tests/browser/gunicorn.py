@@ -149,6 +149,16 @@ def running_gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
             process.kill()
 
 
+@contextmanager
+def seeded_server(data_dir: Path, seed_module: str, **extra_env: str) -> Iterator[str]:
+    """A fresh install in ``data_dir``, seeded by ``seed_module`` and served by gunicorn;
+    yields its base URL."""
+    env = server_env(data_dir, **extra_env)
+    set_up(env, seed_module)
+    with running_gunicorn(env, data_dir / "gunicorn.log") as url:
+        yield url
+
+
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -173,3 +183,24 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def logged_in_page(
+    browser: Any, url: str, username: str, password: str, *, next_url: str, **options: Any
+) -> Any:
+    """A page in a new context of Zhangye (Chinese, Shanghai time), logged in as
+    ``username`` and at ``next_url``; ``options`` go to the context (viewport, touch...). The
+    page's JavaScript errors are kept in ``page.errors``."""
+    context = browser.new_context(
+        base_url=url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda u: "/accounts/login/" not in u)
+    return page

@@ -310,11 +310,12 @@ def test_pass_pages_and_pdfs_show_a_missing_key(one_key, settings, tree, brigade
     from django.test import Client
     from django.utils import timezone
 
+    from fangkong.passes.choices import PassDecision
     from fangkong.passes.services import (
         DriverData,
         PassApplication,
         vehicle_pass_apply,
-        vehicle_pass_approve,
+        vehicle_pass_decide,
     )
     from fangkong.registration import services as registration_services
     from tests.factories import SiteFactory
@@ -338,7 +339,8 @@ def test_pass_pages_and_pdfs_show_a_missing_key(one_key, settings, tree, brigade
         unit_id=tree.ganzhou.pk,
         drivers=(DriverData("李师傅", "resident_id", id_number(7), "13900002222"),),
     )
-    vehicle_pass = vehicle_pass_approve(
+    vehicle_pass = vehicle_pass_decide(
+        decision=PassDecision.APPROVE,
         actor=brigade_officer,
         vehicle_pass=vehicle_pass_apply(application=application, submission_key="k" * 24)[0],
     )

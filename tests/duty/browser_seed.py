@@ -4,15 +4,14 @@ rule), and the brigade's duty leader."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from fangkong.org.choices import RoleCode, StaffKind, UnitKind
-from fangkong.org.models import Role, Staff, Unit
+from fangkong.org.choices import RoleCode, UnitKind
+from fangkong.org.models import Staff, Unit
 from fangkong.roster.choices import DutyRole, RosterStatus
 from fangkong.roster.models import Roster, RosterAssignment
 from fangkong.sites.models import Site
+from tests.browser import people
 
 PASSWORD = "duty-browser-1"
 SITE = {"lng": 100.5, "lat": 38.95}
@@ -20,27 +19,14 @@ SITE = {"lng": 100.5, "lat": 38.95}
 OTHER_SITE = {"lng": 100.16, "lat": 39.14}
 
 
-def unit(code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
-    path = (parent.path if parent else "/") + code + "/"
-    return Unit.objects.create(code=code, name=name, kind=kind, parent=parent, path=path)
-
-
 def person(unit_: Unit, username: str, name: str, role: str, badge: str) -> Staff:
-    user = get_user_model().objects.create(
-        username=username, first_name=name, password=make_password(PASSWORD)
-    )
-    staff = Staff.objects.create(
-        unit=unit_, user=user, name=name, kind=StaffKind.OFFICER, badge_number=badge
-    )
-    staff.roles.set(Role.objects.filter(code=role))
-    return staff
+    return people.officer(unit_, username, name, role, badge=badge, password=PASSWORD)
 
 
 def run() -> None:
-    for code in RoleCode.values:
-        Role.objects.get_or_create(code=code)
-    top = unit("620700", "张掖市公安局交警支队", UnitKind.DETACHMENT)
-    ganzhou = unit("620702", "甘州大队", UnitKind.BRIGADE, top)
+    people.roles()
+    top = people.unit("620700", "张掖市公安局交警支队", UnitKind.DETACHMENT)
+    ganzhou = people.unit("620702", "甘州大队", UnitKind.BRIGADE, top)
     site = Site.objects.create(
         code="GZ-001", name="G30张掖东收费站", kind="toll_station", unit=ganzhou, **SITE
     )
@@ -61,7 +47,7 @@ def run() -> None:
                 staff=staff,
                 role=DutyRole.OFFICER,
             )
-    linze = unit("620723", "临泽大队", UnitKind.BRIGADE, top)
+    linze = people.unit("620723", "临泽大队", UnitKind.BRIGADE, top)
     Site.objects.create(
         code="LZ-001", name="G30临泽收费站", kind="toll_station", unit=linze, **OTHER_SITE
     )

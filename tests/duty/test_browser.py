@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.gunicorn import chromium, running_gunicorn, server_env, set_up
+from tests.browser.gunicorn import chromium, logged_in_page, seeded_server
 from tests.duty.browser_seed import OTHER_SITE, PASSWORD, SITE
 
 pytestmark = pytest.mark.browser
@@ -27,9 +27,9 @@ CLEAR_OF_SHIFT_START_MIN = 1
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("fangkong-duty")
-    env = server_env(data_dir, FANGKONG_DUTY_GRACE_MINUTES=GRACE_MINUTES)
-    set_up(env, "tests.duty.browser_seed")
-    with running_gunicorn(env, data_dir / "gunicorn.log") as url:
+    with seeded_server(
+        data_dir, "tests.duty.browser_seed", FANGKONG_DUTY_GRACE_MINUTES=GRACE_MINUTES
+    ) as url:
         yield url
 
 
@@ -40,19 +40,30 @@ def browser() -> Iterator[Any]:
 
 
 def page_for(browser: Any, url: str, username: str, **options: Any) -> Any:
-    context = browser.new_context(
-        base_url=url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto("/accounts/login/?next=/duty/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda u: "/accounts/login/" not in u)
-    return page
+    return logged_in_page(browser, url, username, PASSWORD, next_url="/duty/", **options)
+
+
+def phone_at(browser: Any, url: str, username: str, place: dict[str, float]) -> Any:
+    """The officer's phone, its position at ``place``."""
+    position = {"latitude": place["lat"], "longitude": place["lng"]}
+    return page_for(
+        browser, url, username, viewport=PHONE, has_touch=True, geolocation=position,
+        permissions=["geolocation"],
+    )  # fmt: skip
+
+
+def wait_for_outbox(page: Any, count: int) -> None:
+    """Until the page's outbox shows ``count`` sign-ins waiting to be sent."""
+    shown = "document.getElementById('duty-outbox-count').textContent"
+    page.wait_for_function(f"() => {shown} === '{count}'")
+
+
+def back_online(page: Any) -> None:
+    """The signal is back: the outbox empties, and syncing again sends nothing twice."""
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    wait_for_outbox(page, 0)
+    page.click("#duty-sync")
 
 
 def _wait_past_shift_start() -> None:
@@ -68,11 +79,7 @@ def test_offline_sign_in_syncs_once_and_the_leader_sees_the_absence(
 ) -> None:
     _wait_past_shift_start()
     leader = page_for(browser, server, "leader", viewport={"width": 1280, "height": 800})
-    alice = page_for(
-        browser, server, "alice", viewport=PHONE, has_touch=True,
-        geolocation={"latitude": SITE["lat"], "longitude": SITE["lng"]},
-        permissions=["geolocation"],
-    )  # fmt: skip
+    alice = phone_at(browser, server, "alice", SITE)
     leader.goto("/duty/")
     rows = leader.locator("#attendance tr[data-state]")
     assert rows.count() == 2
@@ -83,18 +90,11 @@ def test_offline_sign_in_syncs_once_and_the_leader_sees_the_absence(
     alice.context.set_offline(True)
     alice.click("#duty-in")
     count = alice.get_by_test_id("duty-outbox-count")
-    alice.wait_for_function(
-        "() => document.getElementById('duty-outbox-count').textContent === '1'"
-    )
+    wait_for_outbox(alice, 1)
     time.sleep(1)  # a sync attempt while offline keeps it
     assert count.inner_text() == "1"
 
-    alice.context.set_offline(False)
-    alice.evaluate("() => window.dispatchEvent(new Event('online'))")
-    alice.wait_for_function(
-        "() => document.getElementById('duty-outbox-count').textContent === '0'"
-    )
-    alice.click("#duty-sync")  # nothing left to send twice
+    back_online(alice)
     stored = alice.request.get("/api/v1/duty/signins").json()
     assert len(stored) == 1
     assert stored[0]["planned"] is True
@@ -115,11 +115,7 @@ def test_offline_sign_in_syncs_once_and_the_leader_sees_the_absence(
 def test_the_sign_in_page_opens_offline_and_a_sign_in_made_there_syncs_once(
     browser: Any, server: str
 ) -> None:
-    dave = page_for(
-        browser, server, "dave", viewport=PHONE, has_touch=True,
-        geolocation={"latitude": OTHER_SITE["lat"], "longitude": OTHER_SITE["lng"]},
-        permissions=["geolocation"],
-    )  # fmt: skip
+    dave = phone_at(browser, server, "dave", OTHER_SITE)
     dave.goto("/duty/post/")
     # The service worker has installed and cached the page; the page is now under its control.
     dave.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -134,12 +130,9 @@ def test_the_sign_in_page_opens_offline_and_a_sign_in_made_there_syncs_once(
     dave.wait_for_function("() => window.FangkongDuty && window.FangkongDuty.store()")
     assert dave.locator("#duty-net").get_attribute("data-state") == "offline"
     dave.click("#duty-in")
-    dave.wait_for_function("() => document.getElementById('duty-outbox-count').textContent === '1'")
+    wait_for_outbox(dave, 1)
 
-    dave.context.set_offline(False)
-    dave.evaluate("() => window.dispatchEvent(new Event('online'))")
-    dave.wait_for_function("() => document.getElementById('duty-outbox-count').textContent === '0'")
-    dave.click("#duty-sync")  # nothing left to send twice
+    back_online(dave)
     stored = dave.request.get("/api/v1/duty/signins").json()
     assert [(s["staff_name"], s["site_name"], s["flag"]) for s in stored] == [
         ("孙警官", "G30临泽收费站", "")

@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
 from fangkong.core.selectors import audit_history
+from fangkong.passes.choices import PassDecision
 from fangkong.passes.models import VehiclePass
-from fangkong.passes.services import vehicle_pass_apply, vehicle_pass_approve
+from fangkong.passes.services import vehicle_pass_apply, vehicle_pass_decide
 from tests.conftest import login
 from tests.passes.test_passes import application, frozen  # noqa: F401 - the clock of those tests
 
@@ -25,7 +26,9 @@ def test_the_history_of_a_pass_keeps_what_was_audited_before_the_move(
     # of then, which the audit chain hashes, so it is never rewritten.
     with mock.patch.object(VehiclePass._meta, "app_label", "screening"):
         vehicle_pass, _ = vehicle_pass_apply(application=application(tree), submission_key="m" * 24)
-    vehicle_pass_approve(actor=brigade_officer, vehicle_pass=vehicle_pass)
+    vehicle_pass_decide(
+        decision=PassDecision.APPROVE, actor=brigade_officer, vehicle_pass=vehicle_pass
+    )
 
     history = [(e.action, e.target_type) for e in audit_history(vehicle_pass)]
     assert history == [

@@ -17,7 +17,7 @@ from django.test import Client
 
 from fangkong.core.models import AuditLog
 from fangkong.org.choices import RoleCode
-from fangkong.passes.choices import PassStatus
+from fangkong.passes.choices import PassDecision, PassStatus
 from fangkong.passes.models import VehiclePass
 from fangkong.passes.selectors import (
     vehicle_pass_get_by_token,
@@ -28,10 +28,8 @@ from fangkong.passes.services import (
     DriverData,
     PassApplication,
     vehicle_pass_apply,
-    vehicle_pass_approve,
+    vehicle_pass_decide,
     vehicle_pass_print,
-    vehicle_pass_reject,
-    vehicle_pass_revoke,
 )
 from tests.conftest import _persona, login
 
@@ -105,7 +103,9 @@ def applied(tree: Any, **changes: Any) -> VehiclePass:
 
 
 def approved(tree: Any, actor: Any, **changes: Any) -> VehiclePass:
-    return vehicle_pass_approve(actor=actor, vehicle_pass=applied(tree, **changes))
+    return vehicle_pass_decide(
+        decision=PassDecision.APPROVE, actor=actor, vehicle_pass=applied(tree, **changes)
+    )
 
 
 def field_codes(response: Any) -> dict[str, list[str]]:
@@ -287,11 +287,21 @@ def test_a_decided_application_cannot_be_decided_again(tree, brigade_officer) ->
 
     vehicle_pass = approved(tree, brigade_officer)
     with pytest.raises(ValidationError) as caught:
-        vehicle_pass_reject(actor=brigade_officer, vehicle_pass=vehicle_pass, reason="晚了")
+        vehicle_pass_decide(
+            decision=PassDecision.REJECT,
+            actor=brigade_officer,
+            vehicle_pass=vehicle_pass,
+            reason="晚了",
+        )
     assert caught.value.error_dict["status"][0].code == "pass_not_pending"
     applied_pass = applied(tree, plate="甘G54321")
     with pytest.raises(ValidationError) as caught:
-        vehicle_pass_revoke(actor=brigade_officer, vehicle_pass=applied_pass, reason="x")
+        vehicle_pass_decide(
+            decision=PassDecision.REVOKE,
+            actor=brigade_officer,
+            vehicle_pass=applied_pass,
+            reason="x",
+        )
     assert caught.value.error_dict["status"][0].code == "pass_not_approved"
 
 
@@ -320,7 +330,9 @@ def test_revoked_wins_over_a_pass_approved_before_the_revocation(
     frozen.shift(60)
     second = approved(tree, brigade_officer, valid_from=date(2026, 12, 5))
     frozen.shift(60)
-    vehicle_pass_revoke(actor=brigade_officer, vehicle_pass=first, reason="违规")
+    vehicle_pass_decide(
+        decision=PassDecision.REVOKE, actor=brigade_officer, vehicle_pass=first, reason="违规"
+    )
     assert vehicle_pass_state(plate=PLATE, at=datetime(2026, 12, 6, tzinfo=SHANGHAI)) == "revoked"
     # Before the second pass starts the first one is revoked all the same.
     assert vehicle_pass_state(plate=PLATE, at=NOW) == "revoked"
@@ -535,7 +547,9 @@ def test_api_decisions_outside_the_jurisdiction_read_as_missing(
 ) -> None:
     vehicle_pass = applied(tree)
     if status == PassStatus.APPROVED:
-        vehicle_pass = vehicle_pass_approve(actor=brigade_officer, vehicle_pass=vehicle_pass)
+        vehicle_pass = vehicle_pass_decide(
+            decision=PassDecision.APPROVE, actor=brigade_officer, vehicle_pass=vehicle_pass
+        )
     audits = AuditLog.objects.count()
     linze = login(other_officer)
     foreign = post(linze, f"/api/v1/passes/{vehicle_pass.pk}/{decision}", body)
@@ -561,7 +575,9 @@ def test_page_decisions_outside_the_jurisdiction_read_as_missing(
 ) -> None:
     vehicle_pass = applied(tree)
     if status == PassStatus.APPROVED:
-        vehicle_pass = vehicle_pass_approve(actor=brigade_officer, vehicle_pass=vehicle_pass)
+        vehicle_pass = vehicle_pass_decide(
+            decision=PassDecision.APPROVE, actor=brigade_officer, vehicle_pass=vehicle_pass
+        )
     linze = login(other_officer)
     form = {f"{decision}-reason": "越权"}
     assert linze.post(f"/passes/{vehicle_pass.pk}/{decision}/", form).status_code == 404

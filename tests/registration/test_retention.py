@@ -17,15 +17,13 @@ from django.utils import timezone, translation
 from fangkong.core.models import AuditLog
 from fangkong.org.choices import RoleCode, StaffKind
 from fangkong.org.models import Role
-from fangkong.passes.choices import PassStatus
+from fangkong.passes.choices import PassDecision, PassStatus
 from fangkong.passes.models import VehiclePass
 from fangkong.passes.services import (
     DriverData,
     PassApplication,
     vehicle_pass_apply,
-    vehicle_pass_approve,
-    vehicle_pass_reject,
-    vehicle_pass_revoke,
+    vehicle_pass_decide,
 )
 from fangkong.registration import services
 from fangkong.registration.holds import person_hold_clear, person_hold_set
@@ -125,11 +123,13 @@ def test_plates_no_record_refers_to_go(road_site) -> None:
 
 def test_passes_go_21_days_after_their_last_day_with_their_drivers(tree, brigade_officer) -> None:
     with at(START):
-        ended = vehicle_pass_approve(
+        ended = vehicle_pass_decide(
+            decision=PassDecision.APPROVE,
             actor=brigade_officer,
             vehicle_pass=vehicle_pass(tree, driver=1, first=START.date(), last=date(2026, 11, 5)),
         )
-        running = vehicle_pass_approve(
+        running = vehicle_pass_decide(
+            decision=PassDecision.APPROVE,
             actor=brigade_officer,
             vehicle_pass=vehicle_pass(tree, driver=2, first=START.date(), last=date(2026, 11, 20)),
         )
@@ -148,12 +148,24 @@ def test_passes_go_21_days_after_their_last_day_with_their_drivers(tree, brigade
 def test_revoked_and_rejected_passes_go_21_days_after_the_decision(tree, brigade_officer) -> None:
     long_pass = {"first": START.date(), "last": START.date() + timedelta(days=29)}
     with at(START):
-        revoked = vehicle_pass_approve(
-            actor=brigade_officer, vehicle_pass=vehicle_pass(tree, driver=1, **long_pass)
+        revoked = vehicle_pass_decide(
+            decision=PassDecision.APPROVE,
+            actor=brigade_officer,
+            vehicle_pass=vehicle_pass(tree, driver=1, **long_pass),
         )
-        vehicle_pass_revoke(actor=brigade_officer, vehicle_pass=revoked, reason="驾驶员核酸阳性")
+        vehicle_pass_decide(
+            decision=PassDecision.REVOKE,
+            actor=brigade_officer,
+            vehicle_pass=revoked,
+            reason="驾驶员核酸阳性",
+        )
         rejected = vehicle_pass(tree, driver=2, **long_pass)
-        vehicle_pass_reject(actor=brigade_officer, vehicle_pass=rejected, reason="材料不全")
+        vehicle_pass_decide(
+            decision=PassDecision.REJECT,
+            actor=brigade_officer,
+            vehicle_pass=rejected,
+            reason="材料不全",
+        )
         waiting = vehicle_pass(tree, driver=3, **long_pass)
     with at(START + 21 * DAY + timedelta(minutes=1)):
         results = purge_all()
@@ -219,7 +231,8 @@ def _everything_old(officer: Any, tree: Any, brigade_officer: Any, sites: Any, r
         services.registration_create(
             site=road_site, kind="road", submission_key="old", data=road_data(2, companions=1)
         )
-        vehicle_pass_approve(
+        vehicle_pass_decide(
+            decision=PassDecision.APPROVE,
             actor=brigade_officer,
             vehicle_pass=vehicle_pass(tree, driver=3, first=START.date(), last=START.date()),
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.gunicorn import chromium, running_gunicorn, server_env, set_up
+from tests.browser.gunicorn import chromium, logged_in_page, seeded_server
 from tests.supplies.browser_seed import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,9 +19,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("fangkong-supplies")
-    env = server_env(data_dir)
-    set_up(env, "tests.supplies.browser_seed")
-    with running_gunicorn(env, data_dir / "gunicorn.log") as url:
+    with seeded_server(data_dir, "tests.supplies.browser_seed") as url:
         yield url
 
 
@@ -32,19 +30,7 @@ def browser() -> Iterator[Any]:
 
 
 def page_for(browser: Any, url: str, username: str, **options: Any) -> Any:
-    context = browser.new_context(
-        base_url=url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto("/accounts/login/?next=/supplies/posts/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda u: "/accounts/login/" not in u)
-    return page
+    return logged_in_page(browser, url, username, PASSWORD, next_url="/supplies/posts/", **options)
 
 
 def test_request_approve_and_sign_on_the_phone(browser: Any, server: str) -> None:

@@ -230,6 +230,17 @@ def _upload(client: Any, store: Any, data: bytes, kind: str = "opening_count") -
     return ImportJob.objects.latest("id")
 
 
+def _map_and_run(client: Any, job: ImportJob, columns: dict[str, int], capture: Any) -> None:
+    """Map the columns (the header in row 2, under the title), and let the worker run it."""
+    form = {"sheet": job.sheet, "header_row": "2"}
+    for field in ("item", "code", "quantity", "measure", "batch", "expiry"):
+        form[f"col_{field}"] = str(columns.get(field, ""))
+    with capture(execute=True):
+        client.post(reverse("supplies:import", args=[job.pk]), form)
+    run_queued_jobs()
+    job.refresh_from_db()
+
+
 def test_import_maps_guessed_columns_and_applies_the_count(
     stores, items, logistics, django_capture_on_commit_callbacks
 ) -> None:
@@ -282,12 +293,8 @@ def test_import_with_bad_rows_imports_nothing_and_reports(
         ),
         kind="delivery",
     )
-    form = {"sheet": job.sheet, "header_row": "2", "col_item": "0", "col_quantity": "1",
-            "col_measure": "2", "col_batch": "", "col_code": "", "col_expiry": ""}  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("supplies:import", args=[job.pk]), form)
-    run_queued_jobs()
-    job.refresh_from_db()
+    columns = {"item": 0, "quantity": 1, "measure": 2}
+    _map_and_run(client, job, columns, django_capture_on_commit_callbacks)
     assert job.status == ImportJob.Status.FAILED
     codes = sorted((p["row"], p["code"]) for p in job.problems)
     assert codes == [(3, "item_unknown"), (3, "number_invalid"), (4, "item_unknown"),
@@ -299,6 +306,26 @@ def test_import_with_bad_rows_imports_nothing_and_reports(
     formula = next(row[3] for row in cells if row[3].value == "+口罩")
     assert formula.data_type == "s"
     assert "不是数字" in "".join(str(row[2].value) for row in cells)
+
+
+def test_an_import_the_ledger_refuses_reports_the_refusal_with_its_message(
+    stocked, items, logistics, django_capture_on_commit_callbacks
+) -> None:
+    client = login(logistics)
+    rows = [["物资名称", "数量", "批号", "有效期至"], ["医用外科口罩", 10, "B1", "2032-01-01"]]
+    job = _upload(client, stocked.ganzhou, _xlsx(rows), kind="delivery")
+    columns = {"item": 0, "quantity": 1, "batch": 2, "expiry": 3}
+    _map_and_run(client, job, columns, django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.FAILED
+    assert [(p["row"], p["code"]) for p in job.problems] == [(0, "batch_expiry_conflict")]
+    # The report's row: the whole file, the problem's own message, and the ledger's, which
+    # names the batch's expiry date, as the cell.
+    report = client.get(reverse("supplies:import_report", args=[job.pk]))
+    row = next(load_workbook(io.BytesIO(report.content)).active.iter_rows(min_row=2))
+    where, _field, reason, cell = (c.value for c in row)
+    assert where == "整个文件"
+    assert reason == "该批号已登记了另一个有效期。"
+    assert "2031-01-01" in cell
 
 
 def test_an_unreadable_file_is_refused_on_the_field(stores, logistics) -> None:

@@ -154,7 +154,8 @@ def import_run(*, job_id: int) -> ImportJob:
 
 def _refusal(exc: Exception) -> list[tabular.Problem]:
     """What the service refused (too little stock to count down, lost permission), as
-    problems of the whole file with the service's message."""
+    problems of the whole file; the service's message, which names the item and the store,
+    is kept as the problem's cell."""
     if not isinstance(exc, ValidationError):
         return [tabular.Problem(0, "", "forbidden", str(exc))]
     errors = (

@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.sites.models import Site
@@ -18,6 +19,7 @@ from fangkong.sites.selectors import site_get_for_user
 from fangkong.supplies import selectors
 from fangkong.supplies.models import Location
 
+RECORDED = gettext_lazy("Recorded.")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -50,24 +52,27 @@ def get_or_404(select: Any, **kwargs: Any) -> Any:
 def service_form_page(
     request: HttpRequest,
     form: Any,
-    action: Callable[[Any], object],
-    done: str,
+    action: Callable[[Any], Any],
+    done: str | Callable[[Any], str],
     template: str,
     context: dict[str, Any],
+    *,
+    message: Any = RECORDED,
 ) -> HttpResponse:
     """A form page whose valid POST calls a service (``action(form)``): the service's field
-    errors go on the form, a refusal is the 403 page, success says so and goes to the URL
-    ``done``."""
+    errors go on the form, a refusal is the 403 page; success says ``message`` (if any) and
+    goes to ``done``, a URL or a function of what the service returned that gives one."""
     if request.method == "POST" and form.is_valid():
         try:
-            action(form)
+            result = action(form)
         except ValidationError as exc:
             form.add_service_errors(exc)
         except PermissionDeniedError as exc:
             return forbidden(request, exc)
         else:
-            messages.success(request, _("Recorded."))
-            return redirect(done)
+            if message:
+                messages.success(request, message)
+            return redirect(done(result) if callable(done) else done)
     status = 422 if request.method == "POST" else 200
     return render(request, template, {"form": form, **context}, status=status)
 

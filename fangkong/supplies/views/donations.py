@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,9 +16,16 @@ from fangkong.core.errors import PermissionDeniedError
 from fangkong.org.models import Unit
 from fangkong.supplies import selectors, services
 from fangkong.supplies.forms import DonationForm, PublishForm
+from fangkong.supplies.models import Donation
 from fangkong.supplies.permissions import can_manage_any_stock, can_manage_stock
 from fangkong.supplies.receipts import receipt_pdf
-from fangkong.supplies.views.common import attachment, forbidden, get_or_404, posted
+from fangkong.supplies.views.common import (
+    attachment,
+    forbidden,
+    get_or_404,
+    posted,
+    service_form_page,
+)
 
 
 @login_required
@@ -34,30 +41,28 @@ def donation_new(request: HttpRequest) -> HttpResponse:
         return forbidden(request)
     stores = selectors.store_list_for_user(user=request.user)
     form = DonationForm(posted(request), items=selectors.item_list(), stores=stores)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            donation = services.donation_record(
-                actor=request.user,
-                store=data["store"],
-                donor_name=data["donor_name"],
-                donor_kind=data["donor_kind"],
-                donor_phone=data["donor_phone"],
-                received_on=data["received_on"],
-                lines=form.donated(),
-                publish=data["publish"],
-                anonymous=data["anonymous"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDeniedError as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("Donation recorded."))
-            return redirect("supplies:donation", donation_id=donation.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "supplies/donation_form.html", {"form": form}, status=status)
+
+    def act(f: DonationForm) -> Donation:
+        data = f.cleaned_data
+        return services.donation_record(
+            actor=request.user,
+            store=data["store"],
+            donor_name=data["donor_name"],
+            donor_kind=data["donor_kind"],
+            donor_phone=data["donor_phone"],
+            received_on=data["received_on"],
+            lines=f.donated(),
+            publish=data["publish"],
+            anonymous=data["anonymous"],
+            note=data["note"],
+        )
+
+    def done(donation: Donation) -> str:
+        return reverse("supplies:donation", kwargs={"donation_id": donation.pk})
+
+    message = _("Donation recorded.")
+    template = "supplies/donation_form.html"
+    return service_form_page(request, form, act, done, template, {}, message=message)
 
 
 @login_required

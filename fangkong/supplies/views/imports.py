@@ -6,20 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from fangkong.core import imports
-from fangkong.core.errors import PermissionDeniedError
-from fangkong.lib import tabular
 from fangkong.supplies import selectors, services
 from fangkong.supplies.forms import ImportMapForm, ImportUploadForm
-from fangkong.supplies.imports import FIELD_LABELS, FIELDS, problem_message
+from fangkong.supplies.imports import FIELD_LABELS, FIELDS, describe, job_problems
 from fangkong.supplies.models import ImportJob
 from fangkong.supplies.permissions import can_manage_any_stock
 from fangkong.supplies.services.imports import job_sheets
-from fangkong.supplies.views.common import XLSX, attachment, files, forbidden, get_or_404, posted
+from fangkong.supplies.views.common import (
+    XLSX,
+    attachment,
+    files,
+    forbidden,
+    get_or_404,
+    posted,
+    service_form_page,
+)
 
 
 @login_required
@@ -28,26 +34,25 @@ def import_new(request: HttpRequest) -> HttpResponse:
         return forbidden(request)
     stores = selectors.store_list_for_user(user=request.user)
     form = ImportUploadForm(posted(request), files(request), stores=stores)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            job = services.import_upload(
-                actor=request.user,
-                store=data["store"],
-                kind=data["kind"],
-                upload=data["file"],
-                supplier=data["supplier"],
-                reference=data["reference"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDeniedError as exc:
-            return forbidden(request, exc)
-        else:
-            return redirect("supplies:import", job_id=job.pk)
-    context = {"form": form, "jobs": selectors.import_list_for_user(user=request.user)[:20]}
-    status = 422 if request.method == "POST" else 200
-    return render(request, "supplies/import_new.html", context, status=status)
+
+    def act(f: ImportUploadForm) -> ImportJob:
+        data = f.cleaned_data
+        return services.import_upload(
+            actor=request.user,
+            store=data["store"],
+            kind=data["kind"],
+            upload=data["file"],
+            supplier=data["supplier"],
+            reference=data["reference"],
+        )
+
+    context = {"jobs": selectors.import_list_for_user(user=request.user)[:20]}
+    template = "supplies/import_new.html"
+    return service_form_page(request, form, act, _job_url, template, context, message=None)
+
+
+def _job_url(job: ImportJob) -> str:
+    return reverse("supplies:import", kwargs={"job_id": job.pk})
 
 
 def _map_form(job: ImportJob, data: Any = None) -> tuple[ImportMapForm, list[list[str]]]:
@@ -62,37 +67,21 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.status != ImportJob.Status.MAPPING:
         return render(request, "supplies/import_detail.html", _result_context(job))
     form, preview = _map_form(job, posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.import_map(actor=request.user, job=job, **form.choice())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDeniedError as exc:
-            return forbidden(request, exc)
-        else:
-            return redirect("supplies:import", job_id=job.pk)
-    context = {"job": job, "form": form, "preview": preview}
-    status = 422 if request.method == "POST" else 200
-    return render(request, "supplies/import_map.html", context, status=status)
 
+    def act(f: ImportMapForm) -> None:
+        services.import_map(actor=request.user, job=job, **f.choice())
 
-def _describe(problem: tabular.Problem) -> list[Any]:
-    where, field, reason, value = imports.problem_row(
-        problem, labels=FIELD_LABELS, message=problem_message
-    )
-    if problem.row == 0 and problem.value:  # a problem of the whole file says it in full
-        reason, value = problem.value, ""
-    return [where, field, reason, value]
+    context = {"job": job, "preview": preview}
+    template = "supplies/import_map.html"
+    return service_form_page(request, form, act, _job_url(job), template, context, message=None)
 
 
 def _result_context(job: ImportJob) -> dict[str, Any]:
-    problems = [tabular.Problem(**p) for p in job.problems]
-    return {"job": job, "problems": [_describe(p) for p in problems[:200]]}
+    return {"job": job, "problems": [describe(p) for p in job_problems(job)[:200]]}
 
 
 @login_required
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_or_404(selectors.import_get_for_user, user=request.user, job_id=job_id)
-    problems = [tabular.Problem(**p) for p in job.problems]
-    book = imports.problems_book(problems, describe=_describe)
+    book = imports.problems_book(job_problems(job), describe=describe)
     return attachment(book, XLSX, f"import-{job.pk}-problems.xlsx")

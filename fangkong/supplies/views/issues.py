@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core.errors import PermissionDeniedError
@@ -16,10 +17,18 @@ from fangkong.sites.selectors import site_list_for_user
 from fangkong.supplies import selectors, services
 from fangkong.supplies.choices import IssueStatus, RequestStatus
 from fangkong.supplies.forms import DecisionForm, IssueForm, SignForm
+from fangkong.supplies.models import Issue
 from fangkong.supplies.permissions import can_manage_any_stock, can_manage_stock
 from fangkong.supplies.services.issues import SIGNATURE_MESSAGES
 from fangkong.supplies.signatures import SignatureError, decode_data_url
-from fangkong.supplies.views.common import forbidden, get_or_404, int_param, location_or_404, posted
+from fangkong.supplies.views.common import (
+    forbidden,
+    get_or_404,
+    int_param,
+    location_or_404,
+    posted,
+    service_form_page,
+)
 
 
 @login_required
@@ -96,25 +105,23 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         sites=site_list_for_user(user=request.user),
         staff=staff_list_for_user(user=request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            issue = services.issue_create(
-                actor=request.user,
-                store=store,
-                lines=form.lines(),
-                site=form.cleaned_data["site"],
-                staff=form.cleaned_data["staff"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDeniedError as exc:
-            return forbidden(request, exc)
-        else:
-            return redirect("supplies:issue_sign", issue_id=issue.pk)
-    context = {"form": form, "store": store, "stores": stores}
-    status = 422 if request.method == "POST" else 200
-    return render(request, "supplies/issue_form.html", context, status=status)
+
+    def act(f: IssueForm) -> Issue:
+        return services.issue_create(
+            actor=request.user,
+            store=store,
+            lines=f.lines(),
+            site=f.cleaned_data["site"],
+            staff=f.cleaned_data["staff"],
+            note=f.cleaned_data["note"],
+        )
+
+    def done(issue: Issue) -> str:
+        return reverse("supplies:issue_sign", kwargs={"issue_id": issue.pk})
+
+    context = {"store": store, "stores": stores}
+    template = "supplies/issue_form.html"
+    return service_form_page(request, form, act, done, template, context, message=None)
 
 
 @login_required

@@ -3,12 +3,28 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+
+def add_postgres_option(
+    parser: argparse.ArgumentParser,
+    db_name: str,
+    server: str = "postgres://postgres@127.0.0.1:5432/postgres",
+) -> None:
+    """``--postgres [URL]``, for :func:`scratch_environment`: the server that gets the scratch
+    database ``db_name`` (``server`` when the option comes without a URL)."""
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=server,
+        help="run on PostgreSQL; the URL's server gets a scratch database " + db_name,
+    )
 
 
 def postgres_admin(url: str) -> Any:

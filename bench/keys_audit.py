@@ -53,9 +53,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         batch = []
         for n in range(args.persons):
             batch.append(
-                Person(
-                    doc_type="passport", doc_number=f"E{n:08d}", name="测试", phone=f"139{n:08d}"
-                )
+                Person(doc_type="passport", doc_number=f"E{n:08d}", verified_phone=f"139{n:08d}")
             )
             if len(batch) == 2000:
                 Person.objects.bulk_create(batch)

@@ -201,10 +201,10 @@ class Roster(models.Model):
         return int(self.summary.get("missing", 0))
 
 
-class RosterAssignment(models.Model):
-    roster = models.ForeignKey(
-        Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="assignments"
-    )
+class RosterSlot(models.Model):
+    """A post of a roster: one role on a shift of a date, at a site or (without one) at the
+    unit itself. An assignment fills it with a staff member; a shortage counts those missing."""
+
     date = models.DateField(_("date"))
     shift = models.CharField(_("shift"), max_length=16)
     site = models.ForeignKey(
@@ -215,10 +215,23 @@ class RosterAssignment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    role = models.CharField(pgettext_lazy("duty", "role"), max_length=16, choices=DutyRole.choices)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def shift_label(self) -> str:
+        return shift_label(self.shift)
+
+
+class RosterAssignment(RosterSlot):
+    roster = models.ForeignKey(
+        Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="assignments"
+    )
     staff = models.ForeignKey(
         Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="duties"
     )
-    role = models.CharField(pgettext_lazy("duty", "role"), max_length=16, choices=DutyRole.choices)
 
     class Meta:
         verbose_name = _("duty")
@@ -233,26 +246,11 @@ class RosterAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.shift} {self.staff_id}"
 
-    @property
-    def shift_label(self) -> str:
-        return shift_label(self.shift)
 
-
-class RosterShortage(models.Model):
+class RosterShortage(RosterSlot):
     roster = models.ForeignKey(
         Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="shortages"
     )
-    date = models.DateField(_("date"))
-    shift = models.CharField(_("shift"), max_length=16)
-    site = models.ForeignKey(
-        Site,
-        verbose_name=_("site"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    role = models.CharField(pgettext_lazy("duty", "role"), max_length=16, choices=DutyRole.choices)
     missing = models.PositiveSmallIntegerField(_("missing"))
     eligible = models.PositiveSmallIntegerField(_("eligible staff"), default=0)
     # [[reason code, people], ...], most frequent first.
@@ -281,7 +279,7 @@ class RosterShortage(models.Model):
         place = self.site.name if self.site_id else self.roster.unit.name
         values = {
             "date": self.date.isoformat(),
-            "shift": shift_label(self.shift),
+            "shift": self.shift_label,
             "place": place,
             "role": DutyRole(self.role).label,
             "count": self.missing,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.fields import actor_field
 from fangkong.org.choices import RoleCode
 from fangkong.org.models import Staff, Unit
 from fangkong.roster.choices import (
@@ -120,14 +120,7 @@ class Leave(models.Model):
     ends_on = models.DateField(_("to (inclusive)"))
     kind = models.CharField(_("kind"), max_length=16, choices=LeaveKind.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -168,23 +161,9 @@ class Roster(models.Model):
     solver_status = models.CharField(_("solver status"), max_length=16, blank=True)
     # Rules applied, timing, staff counts, and for a re-roster the list of changes.
     summary = models.JSONField(_("summary"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=pgettext_lazy("roster", "created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(pgettext_lazy("roster", "created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = actor_field(_("published by"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
@@ -299,14 +278,7 @@ class KeySite(models.Model):
     site = models.OneToOneField(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="roster_key"
     )
-    marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("marked by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    marked_by = actor_field(_("marked by"))
     marked_at = models.DateTimeField(_("marked"), auto_now_add=True)
 
     class Meta:

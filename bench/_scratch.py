@@ -12,12 +12,17 @@ from pathlib import Path
 from typing import Any
 
 
-def add_postgres_option(parser: argparse.ArgumentParser, db_name: str) -> None:
-    """``--postgres [URL]``: run on PostgreSQL, in a scratch database ``db_name`` there."""
+def add_postgres_option(
+    parser: argparse.ArgumentParser,
+    db_name: str,
+    server: str = "postgres://postgres@127.0.0.1:5432/postgres",
+) -> None:
+    """``--postgres [URL]``, for :func:`scratch_environment`: the server that gets the scratch
+    database ``db_name`` (``server`` when the option comes without a URL)."""
     parser.add_argument(
         "--postgres",
         nargs="?",
-        const="postgres://postgres@127.0.0.1:5432/postgres",
+        const=server,
         help="run on PostgreSQL; the URL's server gets a scratch database " + db_name,
     )
 

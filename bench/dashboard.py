@@ -27,16 +27,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from _scratch import add_postgres_option, scratch_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "fangkong_bench"
@@ -290,12 +290,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _postgres_admin(url: str) -> Any:
-    import psycopg
-
-    return psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200,000 checks over 14 days")
@@ -303,35 +297,13 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--repeat", type=int, default=40, help="runs of the rollup path")
     parser.add_argument("--naive-repeat", type=int, default=3, help="runs of the naive path")
-    parser.add_argument(
-        "--postgres",
-        nargs="?",
-        const="postgres://postgres@127.0.0.1:5432/test",
-        help="run on PostgreSQL; the URL's server gets a scratch database " + BENCH_DB,
-    )
+    add_postgres_option(parser, BENCH_DB, "postgres://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     if args.quick:
         args.checks, args.days, args.repeat, args.naive_repeat = 200_000, 14, 20, 1
-    os.environ["FANGKONG_ENV"] = "development"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="fangkong-bench-") as data_dir:
-        os.environ["FANGKONG_DATA_DIR"] = data_dir
-        if args.postgres:
-            admin = _postgres_admin(args.postgres)
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-            os.environ["FANGKONG_DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + BENCH_DB
-        else:
-            os.environ.pop("FANGKONG_DATABASE_URL", None)
-        try:
-            figures = run(args)
-        finally:
-            if args.postgres:
-                from django.db import connections
-
-                connections.close_all()
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    with scratch_environment(args.postgres, BENCH_DB):
+        figures = run(args)
     print(json.dumps(figures))
 
 

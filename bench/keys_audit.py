@@ -23,10 +23,11 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _scratch import add_postgres_option, scratch_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "fangkong_bench_keys"
@@ -52,9 +53,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         batch = []
         for n in range(args.persons):
             batch.append(
-                Person(
-                    doc_type="passport", doc_number=f"E{n:08d}", name="测试", phone=f"139{n:08d}"
-                )
+                Person(doc_type="passport", doc_number=f"E{n:08d}", verified_phone=f"139{n:08d}")
             )
             if len(batch) == 2000:
                 Person.objects.bulk_create(batch)
@@ -93,36 +92,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--records", type=int, default=20_000)
-    parser.add_argument(
-        "--postgres", nargs="?", const="postgres://postgres@127.0.0.1:5432/postgres"
-    )
+    add_postgres_option(parser, BENCH_DB)
     args = parser.parse_args()
     if args.quick:
         args.persons, args.records = 20_000, 2_000
     sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
-    with tempfile.TemporaryDirectory() as data_dir:
-        os.environ["FANGKONG_DATA_DIR"] = data_dir
-        os.environ["FANGKONG_ENCRYPTION_KEYS"] = f"k1:{K1}"
-        os.environ["FANGKONG_BLIND_INDEX_KEY"] = K1
-        if args.postgres:
-            import psycopg
-
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-                admin.execute(f"CREATE DATABASE {BENCH_DB}")
-            os.environ["FANGKONG_DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + BENCH_DB
-        else:
-            os.environ.pop("FANGKONG_DATABASE_URL", None)
-        try:
-            result = run(args)
-        finally:
-            if args.postgres:
-                from django.db import connections
-
-                connections.close_all()
-                with psycopg.connect(args.postgres, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    os.environ["FANGKONG_ENCRYPTION_KEYS"] = f"k1:{K1}"
+    os.environ["FANGKONG_BLIND_INDEX_KEY"] = K1
+    with scratch_environment(args.postgres, BENCH_DB):
+        result = run(args)
     print(json.dumps(result))
 
 

@@ -38,7 +38,7 @@ import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,9 +123,19 @@ def brigade(figures: dict, quick: bool) -> RosterResult:
     return proved
 
 
-def reroster(figures: dict, problem: PoliceProblem, before: RosterResult) -> None:
-    """An officer falls sick for three days in the middle of the period."""
-    days = [problem.start + timedelta(days=d) for d in (12, 13, 14)]
+@dataclass(frozen=True)
+class SickCall:
+    """A re-roster after an officer on duty mid-way through ``days`` fell sick for all of them."""
+
+    officer: str
+    problem: PoliceProblem  # the problem again, with the leave and the roster before
+    result: RosterResult
+    elapsed_s: float
+    lost: int  # the officer's duties that someone else had to take
+
+
+def sick_call(problem: PoliceProblem, before: RosterResult, offsets: tuple[int, ...]) -> SickCall:
+    days = [problem.start + timedelta(days=d) for d in offsets]
     officer = next(
         d.staff for d in before.duties if d.role == OFFICER and d.day == days[1] and d.site
     )
@@ -137,7 +147,14 @@ def reroster(figures: dict, problem: PoliceProblem, before: RosterResult) -> Non
     result = roster_resolve(again, time_limit_s=5)
     elapsed = time.perf_counter() - started
     lost = sum(1 for d in before.duties if d.staff == officer and d.day in days)
-    violations = validate(again, result.duties)
+    return SickCall(officer, again, result, elapsed, lost)
+
+
+def reroster(figures: dict, problem: PoliceProblem, before: RosterResult) -> None:
+    """An officer falls sick for three days in the middle of the period."""
+    call = sick_call(problem, before, (12, 13, 14))
+    result, elapsed, lost = call.result, call.elapsed_s, call.lost
+    violations = validate(call.problem, result.duties)
     log(f"re-roster: {summary(result)} changes={len(result.changes)} lost duties={lost}")
     figures["reroster_s"] = _round(elapsed)
     figures["reroster_changes"] = len(result.changes)
@@ -210,18 +227,8 @@ def demo(figures: dict, quick: bool) -> None:
 
 def reroster_demo(figures: dict, problem: PoliceProblem, before: RosterResult) -> None:
     """An officer of the demo brigade falls sick for three days: who else has to move."""
-    days = [problem.start + timedelta(days=d) for d in (2, 3, 4)]
-    officer = next(
-        d.staff for d in before.duties if d.role == OFFICER and d.day == days[1] and d.site
-    )
-    staff = tuple(
-        replace(p, leave=p.leave | frozenset(days)) if p.id == officer else p for p in problem.staff
-    )
-    again = replace(problem, staff=staff, previous=before.duties)
-    started = time.perf_counter()
-    result = roster_resolve(again, time_limit_s=5)
-    elapsed = time.perf_counter() - started
-    lost = sum(1 for d in before.duties if d.staff == officer and d.day in days)
+    call = sick_call(problem, before, (2, 3, 4))
+    officer, result, elapsed, lost = call.officer, call.result, call.elapsed_s, call.lost
     others = sum(1 for c in result.changes if c.staff != officer)
     post = {(d.staff, d.day): (d.shift, d.site) for d in result.duties}
     moved = sum(
@@ -237,7 +244,7 @@ def reroster_demo(figures: dict, problem: PoliceProblem, before: RosterResult) -
     figures["demo_reroster_changes_ratio"] = round(others / max(1, lost), 2)
     figures["demo_reroster_auxiliaries_moved"] = moved
     figures["demo_reroster_missing_after"] = result.missing
-    figures["demo_reroster_hard_ok"] = not validate(again, result.duties)
+    figures["demo_reroster_hard_ok"] = not validate(call.problem, result.duties)
 
 
 def detachment(figures: dict, quick: bool) -> None:

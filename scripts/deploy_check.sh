@@ -149,17 +149,6 @@ leg() {
     say "$kind: passed in $((SECONDS - started)) s"
 }
 
-for kind in $LEGS; do
-    case $kind in
-    sqlite) leg sqlite ;;
-    postgres)
-        if pg_reachable; then
-            leg postgres
-        else
-            echo "PostgreSQL at $PG_ADMIN_URL is not reachable: skipping the PostgreSQL leg."
-        fi
-        ;;
-    *) echo "unknown leg: $kind (sqlite, postgres)" >&2; exit 2 ;;
-    esac
-done
+# shellcheck disable=SC2086 # the legs are words
+run_legs $LEGS
 echo "deploy_check: passed ($LEGS) in $SECONDS s"

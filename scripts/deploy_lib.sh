@@ -115,3 +115,25 @@ docs_grants() {
 }
 
 pg_reachable() { "$ROOT/.venv/bin/python" "$ROOT/scripts/pg_reachable.py" "$PG_ADMIN_URL"; }
+
+# Runs the caller's function `leg` once for each leg named in the arguments (sqlite, postgres);
+# the PostgreSQL leg is skipped, with a word, when the server does not answer.
+run_legs() {
+    local kind
+    for kind in "$@"; do
+        case $kind in
+        sqlite) leg sqlite ;;
+        postgres)
+            if pg_reachable; then
+                leg postgres
+            else
+                echo "PostgreSQL at $PG_ADMIN_URL is not reachable: skipping the PostgreSQL leg."
+            fi
+            ;;
+        *)
+            echo "unknown leg: $kind (sqlite, postgres)" >&2
+            exit 2
+            ;;
+        esac
+    done
+}

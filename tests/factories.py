@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.utils import timezone
 from fangkong.lib.idnumber import checksum_char
 from fangkong.org.choices import StaffKind, UnitKind
 from fangkong.org.models import Staff, Unit
+from fangkong.passes.services import DriverData, PassApplication
 from fangkong.registration.models import Person, Registration
 from fangkong.sites.choices import SiteKind
 from fangkong.sites.models import Site
@@ -98,3 +100,25 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     short_code = factory.Sequence(lambda n: f"F{n:05d}")
     valid_until = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
     submission_key = factory.LazyFunction(lambda: secrets.token_urlsafe(16))
+
+
+def pass_application(
+    *, unit: Unit, drivers: tuple[DriverData, ...], **changes: Any
+) -> PassApplication:
+    """A vehicle pass application of ``unit`` for a truck of medical supplies, valid from today
+    for three days, with ``changes`` to any of its fields."""
+    today = timezone.localdate()
+    fields: dict[str, Any] = {
+        "company": "张掖市惠民物流有限公司",
+        "contact_name": "王经理",
+        "contact_phone": "13800001111",
+        "plate": "甘G54321",
+        "vehicle_kind": "truck",
+        "cargo_kind": "medical",
+        "route": "张掖—临泽",
+        "valid_from": today,
+        "valid_to": today + timedelta(days=3),
+        "unit_id": unit.pk,
+        "drivers": drivers,
+    }
+    return PassApplication(**(fields | changes))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.command.choices import ReportStatus
+from fangkong.core.fields import actor_field
 from fangkong.org.models import Unit
 from fangkong.screening.choices import Outcome
 from fangkong.sites.models import Site
@@ -155,23 +155,9 @@ class AnalysisReport(models.Model):
     data = models.JSONField(_("figures"), default=dict, blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
     judgement = models.TextField(_("judgement"), blank=True)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("drafted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    drafted_by = actor_field(_("drafted by"))
     drafted_at = models.DateTimeField(_("drafted at"), null=True, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    signed_by = actor_field(_("signed by"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

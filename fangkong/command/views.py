@@ -40,7 +40,7 @@ from fangkong.command.services import (
     units_export,
 )
 from fangkong.core.errors import PermissionDeniedError
-from fangkong.core.exports import export_with_reason
+from fangkong.core.exports import XLSX, attachment, export_with_reason
 from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.core.params import FIRST_DAY, LAST_DAY, MAX_SPAN_DAYS
@@ -48,8 +48,6 @@ from fangkong.core.text import validate_text
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user, unit_list_for_user
 from fangkong.sites.choices import SiteKind
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value: str | None) -> int | None:
@@ -191,10 +189,7 @@ def units_xlsx(request: HttpRequest) -> HttpResponse:
             reason=reason,
             ip=client_ip(request),
         )
-        response = HttpResponse(content, content_type=XLSX)
-        filename = f"units-{filters['day'].isoformat()}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return attachment(content, XLSX, f"units-{filters['day'].isoformat()}.xlsx")
 
     return export_with_reason(request, what=title, respond=respond)
 
@@ -290,9 +285,7 @@ def _report_file(request: HttpRequest, unit_id: int, day: str, fmt: ReportFormat
             ip=client_ip(request),
         )
         content_type = "application/pdf" if fmt == "pdf" else XLSX
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="report-{unit.code}-{day}.{fmt}"'
-        return response
+        return attachment(body, content_type, f"report-{unit.code}-{day}.{fmt}")
 
     what = _("Daily report of %(unit)s, %(day)s") % {"unit": unit.name, "day": day}
     return export_with_reason(request, what=f"{what} ({fmt.upper()})", respond=respond)

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON_MIN = 2
 REASON_MAX = 200
 
@@ -54,3 +55,10 @@ def export_with_reason(
         status = 200
     context = {"form": form, "what": what}
     return render(request, "core/export_reason.html", context, status=status)
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """``content`` as a file to download, named ``filename`` (ASCII: codes and dates)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

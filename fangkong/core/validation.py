@@ -3,6 +3,10 @@ services share: each turns a lib error into a message on the field that caused i
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.errors import FieldErrors
@@ -36,6 +40,10 @@ MESSAGES = {
     "division_format": _("A division code has exactly six digits."),
     "division_unknown": _("No administrative division has this code."),
 }
+
+# A key a phone makes for a write it may send more than once (a UUID, or 8 to 64 letters,
+# digits, - or _), so that a retry finds what the first attempt stored.
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def message_for(error: CodedError) -> str:
@@ -93,3 +101,22 @@ def clean_division(errors: FieldErrors, field: str, code: str) -> str:
     except divisions.DivisionError as exc:
         errors.add(field, message_for(exc), exc.code)
     return code
+
+
+def reject_naive(errors: FieldErrors, field: str, value: datetime) -> bool:
+    """Whether ``value`` has no time zone, in which case ``field`` gets the error that says so:
+    the server would read such a time in its own zone, not the sender's, and comparing it with
+    an aware time raises."""
+    if timezone.is_naive(value):
+        errors.add(field, str(_("Give the time with its time zone.")), "naive_datetime")
+        return True
+    return False
+
+
+def clean_client_key(errors: FieldErrors, field: str, value: str | None) -> str:
+    """The key of :data:`CLIENT_KEY` without surrounding spaces; an error on ``field`` if it is
+    not one."""
+    key = (value or "").strip()
+    if not CLIENT_KEY.fullmatch(key):
+        errors.add(field, str(_("8 to 64 letters, digits, - or _.")), "key_invalid")
+    return key

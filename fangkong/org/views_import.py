@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import imports
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.exports import XLSX, attachment
 from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import job_list_for_user
 from fangkong.lib.tabular.read import MAX_BYTES
@@ -30,7 +31,6 @@ from fangkong.org.services_import import (
     stored_sheets,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SIGNING_SALT = "org.import"
 
 
@@ -139,6 +139,5 @@ def import_result(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    response = HttpResponse(problems_book(imports.job_problems(job.result)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.xlsx"'
-    return response
+    book = problems_book(imports.job_problems(job.result))
+    return attachment(book, XLSX, f"import-{job.pk}-problems.xlsx")

@@ -8,12 +8,12 @@ carried it (:class:`DeclaredIdentity`).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.fields import actor_field
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
 from fangkong.lib import idnumber
 from fangkong.lib.mask import mask_id_number, mask_name, mask_phone
@@ -66,14 +66,7 @@ class Person(models.Model):
     verified_phone = EncryptedTextField(_("verified mobile phone"), blank=True)
     verified_phone_index = BlindIndexField(source="verified_phone", kind="phone", db_index=False)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    verified_by = actor_field(_("verified by"))
     # Kept past the retention period: linked to a key person or a case.
     hold = models.BooleanField(_("retention hold"), default=False)
     created_at = models.DateTimeField(_("first seen"), auto_now_add=True)

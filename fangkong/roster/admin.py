@@ -42,6 +42,7 @@ class LeaveAdmin(admin.ModelAdmin):
 
 class AssignmentInline(admin.TabularInline):
     model = RosterAssignment
+    fields = ("date", "shift", "site", "staff", "role")
     raw_id_fields = ("staff", "site")
     extra = 0
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.fields import actor_field
 from fangkong.org.choices import RoleCode
 from fangkong.org.models import Staff, Unit
 from fangkong.roster.choices import (
@@ -120,14 +120,7 @@ class Leave(models.Model):
     ends_on = models.DateField(_("to (inclusive)"))
     kind = models.CharField(_("kind"), max_length=16, choices=LeaveKind.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -168,23 +161,9 @@ class Roster(models.Model):
     solver_status = models.CharField(_("solver status"), max_length=16, blank=True)
     # Rules applied, timing, staff counts, and for a re-roster the list of changes.
     summary = models.JSONField(_("summary"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=pgettext_lazy("roster", "created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(pgettext_lazy("roster", "created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = actor_field(_("published by"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
@@ -201,10 +180,10 @@ class Roster(models.Model):
         return int(self.summary.get("missing", 0))
 
 
-class RosterAssignment(models.Model):
-    roster = models.ForeignKey(
-        Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="assignments"
-    )
+class RosterSlot(models.Model):
+    """A post of a roster: one role on a shift of a date, at a site or (without one) at the
+    unit itself. An assignment fills it with a staff member; a shortage counts those missing."""
+
     date = models.DateField(_("date"))
     shift = models.CharField(_("shift"), max_length=16)
     site = models.ForeignKey(
@@ -215,10 +194,23 @@ class RosterAssignment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    role = models.CharField(pgettext_lazy("duty", "role"), max_length=16, choices=DutyRole.choices)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def shift_label(self) -> str:
+        return shift_label(self.shift)
+
+
+class RosterAssignment(RosterSlot):
+    roster = models.ForeignKey(
+        Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="assignments"
+    )
     staff = models.ForeignKey(
         Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="duties"
     )
-    role = models.CharField(pgettext_lazy("duty", "role"), max_length=16, choices=DutyRole.choices)
 
     class Meta:
         verbose_name = _("duty")
@@ -233,26 +225,11 @@ class RosterAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.shift} {self.staff_id}"
 
-    @property
-    def shift_label(self) -> str:
-        return shift_label(self.shift)
 
-
-class RosterShortage(models.Model):
+class RosterShortage(RosterSlot):
     roster = models.ForeignKey(
         Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="shortages"
     )
-    date = models.DateField(_("date"))
-    shift = models.CharField(_("shift"), max_length=16)
-    site = models.ForeignKey(
-        Site,
-        verbose_name=_("site"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    role = models.CharField(pgettext_lazy("duty", "role"), max_length=16, choices=DutyRole.choices)
     missing = models.PositiveSmallIntegerField(_("missing"))
     eligible = models.PositiveSmallIntegerField(_("eligible staff"), default=0)
     # [[reason code, people], ...], most frequent first.
@@ -281,7 +258,7 @@ class RosterShortage(models.Model):
         place = self.site.name if self.site_id else self.roster.unit.name
         values = {
             "date": self.date.isoformat(),
-            "shift": shift_label(self.shift),
+            "shift": self.shift_label,
             "place": place,
             "role": DutyRole(self.role).label,
             "count": self.missing,
@@ -301,14 +278,7 @@ class KeySite(models.Model):
     site = models.OneToOneField(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="roster_key"
     )
-    marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("marked by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    marked_by = actor_field(_("marked by"))
     marked_at = models.DateTimeField(_("marked"), auto_now_add=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from fangkong.roster.advice import advice_summary
 from fangkong.roster.choices import PATTERN_SHIFTS, LeaveKind, PatternKind, RosterStatus
 from fangkong.roster.engine import police, rostering
 from fangkong.roster.engine.model import RosterInputError
+from fangkong.roster.engine.shortage import Shortage
 from fangkong.roster.export import roster_workbook
 from fangkong.roster.models import (
     ROSTER_ROLES,
@@ -369,6 +370,17 @@ def roster_generate_run(
     )
 
 
+def _slot(item: police.Duty | Shortage) -> dict[str, Any]:
+    """The fields of a roster slot (:class:`RosterSlot`) for a duty or a shortage of the
+    engine, whose sites are ids as text."""
+    return {
+        "date": item.day,
+        "shift": item.shift,
+        "site_id": int(item.site) if item.site else None,
+        "role": item.role,
+    }
+
+
 @transaction.atomic
 def _store(
     *,
@@ -408,23 +420,13 @@ def _store(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     RosterAssignment.objects.bulk_create(
-        RosterAssignment(
-            roster=roster,
-            date=duty.day,
-            shift=duty.shift,
-            site_id=int(duty.site) if duty.site else None,
-            staff_id=int(duty.staff),
-            role=duty.role,
-        )
+        RosterAssignment(roster=roster, staff_id=int(duty.staff), **_slot(duty))
         for duty in result.duties
     )
     RosterShortage.objects.bulk_create(
         RosterShortage(
             roster=roster,
-            date=item.day,
-            shift=item.shift,
-            site_id=int(item.site) if item.site else None,
-            role=item.role,
+            **_slot(item),
             missing=item.missing,
             eligible=item.eligible,
             reasons=[[code, item.reason_counts.get(code, 0)] for code in item.reasons],

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core.errors import PermissionDeniedError
-from fangkong.core.exports import export_with_reason
+from fangkong.core.exports import XLSX, attachment, export_with_reason
 from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import user_unit
 from fangkong.jobs.models import Job
@@ -38,8 +38,6 @@ from fangkong.roster.forms import (
 from fangkong.roster.models import Roster
 from fangkong.sites.models import Site
 from fangkong.sites.selectors import site_get_for_user
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _roster_or_404(request: HttpRequest, roster_id: int) -> Roster:
@@ -183,10 +181,8 @@ def roster_export(request: HttpRequest, roster_id: int) -> HttpResponse:
         content = services.roster_export(
             actor=request.user, roster=roster, reason=reason, ip=client_ip(request)
         )
-        response = HttpResponse(content, content_type=XLSX)
         name = f"roster-{roster.unit.code}-{roster.start.isoformat()}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(content, XLSX, name)
 
     what = _("Roster of %(unit)s from %(start)s (Excel)") % {
         "unit": roster.unit.name,

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.fields import actor_field
 from fangkong.org.models import Staff
 from fangkong.registration.choices import TravelRole, VehicleKind
 from fangkong.registration.models import (
@@ -31,14 +31,7 @@ class Policy(models.Model):
     # The tunable part of fangkong.screening.rules.RuleSet: thresholds and rule → outcome.
     rules = models.JSONField(_("rules"), default=dict)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

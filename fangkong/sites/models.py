@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.fields import actor_field
 from fangkong.org.models import Staff, Unit
 from fangkong.sites.choices import SiteKind, SiteStatus
 
@@ -55,14 +55,7 @@ class SiteStatusChange(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=SiteStatus.choices)
     effective_at = models.DateTimeField(_("effective from"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    changed_by = actor_field(_("changed by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -87,14 +80,7 @@ class SitePhoto(models.Model):
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     caption = models.CharField(_("caption"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = actor_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

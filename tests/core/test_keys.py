@@ -305,38 +305,24 @@ def test_check_passes_when_every_key_is_there(settings) -> None:
 
 @pytest.mark.django_db
 def test_pass_pages_and_pdfs_show_a_missing_key(one_key, settings, tree, brigade_officer) -> None:
-    from datetime import timedelta
-
     from django.test import Client
-    from django.utils import timezone
 
     from fangkong.passes.choices import PassDecision
     from fangkong.passes.services import (
         DriverData,
-        PassApplication,
         vehicle_pass_apply,
         vehicle_pass_decide,
     )
     from fangkong.registration import services as registration_services
-    from tests.factories import SiteFactory
+    from tests.factories import SiteFactory, pass_application
     from tests.registration.conftest import id_number, road_data
 
     site = SiteFactory(unit=tree.ganzhou, kind="checkpoint")
     token = registration_services.registration_create(
         site=site, kind="road", submission_key="missing-key", data=road_data(1)
     ).pass_token
-    today = timezone.localdate()
-    application = PassApplication(
-        company="张掖市惠民物流有限公司",
-        contact_name="王经理",
-        contact_phone="13800001111",
-        plate="甘G54321",
-        vehicle_kind="truck",
-        cargo_kind="medical",
-        route="张掖—临泽",
-        valid_from=today,
-        valid_to=today + timedelta(days=3),
-        unit_id=tree.ganzhou.pk,
+    application = pass_application(
+        unit=tree.ganzhou,
         drivers=(DriverData("李师傅", "resident_id", id_number(7), "13900002222"),),
     )
     vehicle_pass = vehicle_pass_decide(

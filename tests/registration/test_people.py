@@ -13,23 +13,13 @@ from django.test import Client
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
 from fangkong.org.choices import RoleCode
-from fangkong.org.models import Role
 from fangkong.registration import services
 from fangkong.registration.models import Person
 from fangkong.registration.people import person_get_or_create, person_verify
-from tests.conftest import login
-from tests.factories import StaffFactory, UserFactory
+from tests.conftest import _persona, login
 from tests.registration.conftest import id_number, road_data
 
 pytestmark = pytest.mark.django_db
-
-
-def persona(unit: Any, username: str, *roles: str) -> Any:
-    for code in RoleCode.values:
-        Role.objects.get_or_create(code=code)
-    user = UserFactory(username=username)
-    StaffFactory(unit=unit, user=user, name=username).roles.set(Role.objects.filter(code__in=roles))
-    return user
 
 
 @pytest.fixture
@@ -56,7 +46,7 @@ def test_get_or_create_finds_the_person_and_changes_nothing(registered: Person) 
 def test_a_checkpoint_officer_verifies_with_a_reason_and_it_is_audited(
     tree: Any, registered: Person
 ) -> None:
-    officer = persona(tree.ganzhou, "checkpoint", RoleCode.CHECKPOINT)
+    officer = _persona(tree.ganzhou, "checkpoint", RoleCode.CHECKPOINT)
 
     person = verify(officer, registered)
 
@@ -73,9 +63,9 @@ def test_a_checkpoint_officer_verifies_with_a_reason_and_it_is_audited(
 def test_verifying_needs_a_reason_a_role_and_a_record_in_the_jurisdiction(
     tree: Any, registered: Person
 ) -> None:
-    officer = persona(tree.ganzhou, "checkpoint", RoleCode.CHECKPOINT)
-    analyst = persona(tree.detachment, "analyst", RoleCode.ANALYST)
-    elsewhere = persona(tree.linze, "linze", RoleCode.CHECKPOINT)
+    officer = _persona(tree.ganzhou, "checkpoint", RoleCode.CHECKPOINT)
+    analyst = _persona(tree.detachment, "analyst", RoleCode.ANALYST)
+    elsewhere = _persona(tree.linze, "linze", RoleCode.CHECKPOINT)
 
     with pytest.raises(ValidationError) as caught:
         verify(officer, registered, reason=" ", phone="123")
@@ -93,8 +83,8 @@ def test_the_verification_api_hides_persons_known_only_elsewhere(
 ) -> None:
     body = json.dumps({"name": "张三丰", "phone": "13900000001", "reason": "查验身份证原件"})
     url = f"/api/v1/persons/{registered.pk}/verification"
-    elsewhere = persona(tree.linze, "linze", RoleCode.CHECKPOINT)
-    officer = persona(tree.ganzhou, "checkpoint", RoleCode.CHECKPOINT)
+    elsewhere = _persona(tree.linze, "linze", RoleCode.CHECKPOINT)
+    officer = _persona(tree.ganzhou, "checkpoint", RoleCode.CHECKPOINT)
 
     hidden = login(elsewhere).post(url, body, content_type="application/json")
     anonymous = Client().post(url, body, content_type="application/json")
@@ -109,7 +99,7 @@ def test_the_verification_api_hides_persons_known_only_elsewhere(
 def test_a_later_registration_leaves_the_verified_details_alone(
     tree: Any, road_site: Any, registered: Person
 ) -> None:
-    verify(persona(tree.ganzhou, "checkpoint", RoleCode.CHECKPOINT), registered)
+    verify(_persona(tree.ganzhou, "checkpoint", RoleCode.CHECKPOINT), registered)
 
     services.registration_create(
         site=road_site,

@@ -21,7 +21,6 @@ from fangkong.passes.choices import PassDecision, PassStatus
 from fangkong.passes.models import VehiclePass
 from fangkong.passes.services import (
     DriverData,
-    PassApplication,
     vehicle_pass_apply,
     vehicle_pass_decide,
 )
@@ -31,7 +30,7 @@ from fangkong.registration.models import Person, Registration, Vehicle
 from fangkong.registration.retention import purge_all
 from fangkong.screening.models import Check
 from fangkong.screening.services import WalkUp, check_record
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, pass_application
 from tests.registration.conftest import id_number, road_data
 
 pytestmark = pytest.mark.django_db
@@ -71,18 +70,11 @@ _keys = iter(range(10**6))
 
 
 def vehicle_pass(tree: Any, *, driver: int, first: date, last: date) -> VehiclePass:
-    application = PassApplication(
-        company="张掖市惠民物流有限公司",
-        contact_name="王经理",
-        contact_phone="13800001111",
-        plate="甘G54321",
-        vehicle_kind="truck",
-        cargo_kind="medical",
-        route="张掖—临泽",
+    application = pass_application(
+        unit=tree.ganzhou,
+        drivers=(DriverData("李师傅", "resident_id", id_number(driver), "13900002222"),),
         valid_from=first,
         valid_to=last,
-        unit_id=tree.ganzhou.pk,
-        drivers=(DriverData("李师傅", "resident_id", id_number(driver), "13900002222"),),
     )
     key = f"retention-{next(_keys):08d}"
     return vehicle_pass_apply(application=application, submission_key=key)[0]

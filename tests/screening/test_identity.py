@@ -19,13 +19,12 @@ from django.utils import timezone
 
 from fangkong.core.models import AuditLog
 from fangkong.org.choices import RoleCode
-from fangkong.org.models import Role
-from fangkong.passes.services import DriverData, PassApplication, vehicle_pass_apply
+from fangkong.passes.services import DriverData, vehicle_pass_apply
 from fangkong.registration.models import Person, Registration
 from fangkong.screening.models import Check
 from fangkong.sites.choices import SiteKind
-from tests.conftest import login
-from tests.factories import SiteFactory, StaffFactory, UserFactory
+from tests.conftest import _persona, login
+from tests.factories import SiteFactory, pass_application
 from tests.registration.conftest import road_data
 
 pytestmark = pytest.mark.django_db
@@ -42,15 +41,6 @@ def road_site(tree: Any) -> Any:
 @pytest.fixture
 def linze_site(tree: Any) -> Any:
     return SiteFactory(unit=tree.linze, kind=SiteKind.CHECKPOINT, name="临泽东卡点")
-
-
-def _persona(unit: Any, username: str, *roles: str) -> Any:
-    for code in RoleCode.values:
-        Role.objects.get_or_create(code=code)
-    user = UserFactory(username=username)
-    staff = StaffFactory(unit=unit, user=user, name=username)
-    staff.roles.set(Role.objects.filter(code__in=roles))
-    return user
 
 
 @pytest.fixture
@@ -126,17 +116,8 @@ def test_a_pass_application_with_someone_elses_document_rewrites_nothing_of_thei
     tree, road_site, ganzhou_checkpoint
 ):
     first = register(road_site, "victim-form", name="张三丰", phone=VICTIM_PHONE)
-    application = PassApplication(
-        company="某物流公司",
-        contact_name="王经理",
-        contact_phone="13800001111",
-        plate="甘G55555",
-        vehicle_kind="truck",
-        cargo_kind="medical",
-        route="张掖—临泽",
-        valid_from=timezone.localdate(),
-        valid_to=timezone.localdate(),
-        unit_id=tree.ganzhou.pk,
+    application = pass_application(
+        unit=tree.ganzhou,
         drivers=(DriverData("王小明", "resident_id", road_data(1)["doc_number"], ATTACKER_PHONE),),
     )
 

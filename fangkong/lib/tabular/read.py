@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,11 +117,13 @@ def _xlsx_sheets(data: bytes, max_rows: int) -> list[Sheet]:
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise FileError("file_unreadable") from None
     try:
-        return [
-            _xlsx_sheet(sheet, max_rows)
-            for sheet in book.worksheets
-            if sheet.sheet_state == "visible"
-        ]
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = _worksheet_parts(archive)
+            return [
+                _xlsx_sheet(sheet, archive, parts[sheet.title], max_rows)
+                for sheet in book.worksheets
+                if sheet.sheet_state == "visible"
+            ]
     except FileError:
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet only shows as it is streamed
@@ -129,7 +132,8 @@ def _xlsx_sheets(data: bytes, max_rows: int) -> list[Sheet]:
         book.close()
 
 
-def _xlsx_sheet(sheet: Any, max_rows: int) -> Sheet:
+def _xlsx_sheet(sheet: Any, archive: zipfile.ZipFile, part: str, max_rows: int) -> Sheet:
+    """The rows of a read-only worksheet, whose XML is ``part`` of the workbook's archive."""
     # The stored dimension may be wrong (some programs write "A1"): read every row there is.
     sheet.reset_dimensions()
     rows: list[list[Any]] = []
@@ -138,7 +142,7 @@ def _xlsx_sheet(sheet: Any, max_rows: int) -> Sheet:
         if len(rows) > max_rows + 20:
             raise FileError("file_too_many_rows")
     width = max((len(row) for row in rows), default=0)
-    for min_col, min_row, max_col, max_row in _merged_ranges(sheet):
+    for min_col, min_row, max_col, max_row in _merged_ranges(archive, part):
         if min_row > len(rows) or min_col > width:
             continue
         cells = rows[min_row - 1]
@@ -156,15 +160,15 @@ _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3}[0-9]+:[A-Z
 _CHUNK = 1 << 20
 
 
-def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a read-only worksheet, which openpyxl does not read in that
-    mode: found in the sheet's XML (after its rows), streamed in chunks that overlap by
-    more than one element, each range once."""
+def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a worksheet, which openpyxl does not read in read-only mode:
+    found in the sheet's XML (after its rows), streamed in chunks that overlap by more than
+    one element, each range once."""
     from openpyxl.utils.cell import range_boundaries
 
     found: dict[int, bytes] = {}
     tail, offset = b"", 0
-    with sheet._get_source() as source:  # the worksheet's XML in the workbook's archive
+    with archive.open(part) as source:
         while chunk := source.read(_CHUNK):
             text = tail + chunk
             start = offset - len(tail)
@@ -174,3 +178,16 @@ def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
             tail = text[-512:]
     boundaries = (range_boundaries(ref.decode()) for ref in found.values())
     return [(c1, r1, c2, r2) for c1, r1, c2, r2 in boundaries if None not in (c1, r1, c2, r2)]
+
+
+def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's part in the workbook's archive, by the sheet's name, found as openpyxl
+    finds them: the package's relationships name the workbook, which lists its sheets."""
+    from openpyxl.packaging.relationship import get_dependents
+    from openpyxl.reader.workbook import WorkbookParser
+
+    package = get_dependents(archive, "_rels/.rels")
+    workbook = next(rel.target for rel in package if rel.Type.endswith("/officeDocument"))
+    parser = WorkbookParser(archive, workbook)
+    parser.parse()
+    return {sheet.name: rel.target for sheet, rel in parser.find_sheets()}

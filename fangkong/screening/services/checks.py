@@ -24,7 +24,13 @@ from fangkong.core.actors import Actor
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
-from fangkong.core.validation import clean_document, clean_phone
+from fangkong.core.validation import (
+    CLIENT_KEY,
+    clean_client_key,
+    clean_document,
+    clean_phone,
+    reject_naive,
+)
 from fangkong.intel import services as intel_services
 from fangkong.lib.plate import PlateError, normalize_plate
 from fangkong.org.models import Staff
@@ -49,7 +55,6 @@ from fangkong.sites.models import Site
 # Phones keep their own time; a clock a little fast must not lose a check.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 PREVIEW_RANGE = timedelta(days=36525)
-_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 @dataclass(frozen=True)
@@ -156,9 +161,9 @@ def _clean_temperature(errors: FieldErrors, value: Any) -> Decimal | None:
 
 
 def _clean_checked_at(errors: FieldErrors, checked_at: datetime, now: datetime) -> None:
-    if timezone.is_naive(checked_at):
-        errors.add("checked_at", _("Give the time with its time zone."), "naive_datetime")
-    elif checked_at > now + FUTURE_TOLERANCE:
+    if reject_naive(errors, "checked_at", checked_at):
+        return
+    if checked_at > now + FUTURE_TOLERANCE:
         message = _("The check time is in the future: check the phone's clock.")
         errors.add("checked_at", message, "checked_at_future")
     elif checked_at < now - timedelta(days=settings.RETENTION_DAYS):
@@ -207,7 +212,7 @@ def check_for_key(*, actor: Actor, idempotency_key: str) -> Check | None:
     """The check already stored under this key, if any (a retried or re-synced check)."""
     user, staff = _actor_parts(actor)
     key = (idempotency_key or "").strip()
-    if not _KEY.fullmatch(key):
+    if not CLIENT_KEY.fullmatch(key):
         return None
     again = _same_key(user, staff, key)
     return again.check if again is not None else None
@@ -320,9 +325,7 @@ def _clean_preview_at(at: datetime) -> datetime:
     """A preview's time, aware and within a century of now: the policy and the risk areas are
     looked up around it, which a time near year 1 or 9999 would take out of the calendar."""
     errors = FieldErrors()
-    if timezone.is_naive(at):
-        errors.add("at", _("Give the time with its time zone."), "naive_datetime")
-    elif abs(at - timezone.now()) > PREVIEW_RANGE:
+    if not reject_naive(errors, "at", at) and abs(at - timezone.now()) > PREVIEW_RANGE:
         errors.add("at", _("Give a time within a century of now."), "at_out_of_range")
     errors.raise_if_any()
     return at
@@ -463,11 +466,9 @@ def _checked_person(
 
 
 def _clean_key(idempotency_key: str) -> str:
-    key = (idempotency_key or "").strip()
-    if not _KEY.fullmatch(key):
-        errors = FieldErrors()
-        errors.add("idempotency_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
-        errors.raise_if_any()
+    errors = FieldErrors()
+    key = clean_client_key(errors, "idempotency_key", idempotency_key)
+    errors.raise_if_any()
     return key
 
 

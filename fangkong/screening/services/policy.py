@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything
+from fangkong.core.validation import reject_naive
 from fangkong.org.choices import RoleCode
 from fangkong.org.permissions import user_roles
 from fangkong.screening import rules
@@ -126,9 +127,8 @@ def policy_publish(
     }
     errors = FieldErrors()
     _validate_rules(errors, data)
-    if timezone.is_naive(effective_from):
-        errors.add("effective_from", _("Give the time with its time zone."), "naive_datetime")
-    elif effective_from < now - PUBLISH_PAST_TOLERANCE:
+    naive = reject_naive(errors, "effective_from", effective_from)
+    if not naive and effective_from < now - PUBLISH_PAST_TOLERANCE:
         errors.add("effective_from", _("A new version cannot take effect in the past."), "past")
     if len(note) > 200:
         errors.add("note", _("At most 200 characters."), "too_long")

@@ -8,7 +8,6 @@ checks are one group as a registered vehicle's are.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -16,13 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core.errors import FieldErrors
-from fangkong.core.validation import clean_plate
+from fangkong.core.validation import clean_client_key, clean_plate
 from fangkong.registration.choices import TravelRole, VehicleKind
 from fangkong.registration.models import TravelGroup
 from fangkong.registration.vehicles import vehicle_get_or_create
 from fangkong.sites.models import Site
-
-_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 @dataclass(frozen=True)
@@ -39,9 +36,7 @@ class ManualVehicle:
 def clean_manual_vehicle(errors: FieldErrors, vehicle: ManualVehicle) -> ManualVehicle:
     """The vehicle with its plate normalised (GA 36, as a registration's); each problem is a
     field error under ``vehicle.``."""
-    key = (vehicle.group_key or "").strip()
-    if not _KEY.fullmatch(key):
-        errors.add("vehicle.group_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
+    key = clean_client_key(errors, "vehicle.group_key", vehicle.group_key)
     plate = ""
     if not (vehicle.plate or "").strip():
         errors.add("vehicle.plate", _("Enter the licence plate."), "plate_required")

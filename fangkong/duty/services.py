@@ -3,7 +3,6 @@ rules checked and the audit record written where the action calls for one."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import jurisdiction_root, sees_everything, unit_in_scope
+from fangkong.core.validation import CLIENT_KEY, clean_client_key, reject_naive
 from fangkong.duty import exports, selectors
 from fangkong.duty.attendance import late_minutes
 from fangkong.duty.choices import (
@@ -59,7 +59,6 @@ from fangkong.sites.photos import PhotoError, process_photo
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # An offline phone syncs within days, not weeks: older sign-ins are refused.
 OLDEST = timedelta(days=14)
-KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 class Recorded(NamedTuple):
@@ -85,7 +84,7 @@ def actor_staff(actor: Any) -> Staff:
 def sign_in_for_key(*, actor: Any, idempotency_key: str) -> SignIn | None:
     """The sign-in already stored under this key by this person (a re-synced one)."""
     key = (idempotency_key or "").strip()
-    if not KEY.fullmatch(key):
+    if not CLIENT_KEY.fullmatch(key):
         return None
     return SignIn.objects.filter(idempotency_key=key).select_related("site").first()
 
@@ -148,9 +147,7 @@ def _clean(
 ) -> None:
     if kind not in SignKind.values:
         errors.add("kind", _("Choose one of the listed values."), "invalid_choice")
-    if timezone.is_naive(at):
-        errors.add("at", _("Give the time with its time zone."), "naive_datetime")
-    else:
+    if not reject_naive(errors, "at", at):
         now = timezone.now()
         if at > now + FUTURE_TOLERANCE:
             errors.add("at", _("The time is in the future: check the phone's clock."), "at_future")
@@ -196,10 +193,8 @@ def sign_in_record(
     the latest event, whatever order the events arrive in."""
     staff = actor_staff(actor)
     errors = FieldErrors()
-    key = (idempotency_key or "").strip()
-    if not KEY.fullmatch(key):
-        errors.add("idempotency_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
-        errors.raise_if_any()
+    key = clean_client_key(errors, "idempotency_key", idempotency_key)
+    errors.raise_if_any()
     again = sign_in_for_key(actor=actor, idempotency_key=key)
     if again is not None:
         if sign_in_differs(again, staff=staff, site_id=site.pk, kind=kind, at=at):
@@ -288,9 +283,7 @@ def handover_record(
     if not any(cleaned.values()):
         errors.add("notes", _("Write what the next shift must know."), "handover_empty")
     at = at or timezone.now()
-    if timezone.is_naive(at):
-        errors.add("at", _("Give the time with its time zone."), "naive_datetime")
-    elif at > timezone.now() + FUTURE_TOLERANCE:
+    if not reject_naive(errors, "at", at) and at > timezone.now() + FUTURE_TOLERANCE:
         errors.add("at", _("The time is in the future: check the phone's clock."), "at_future")
     errors.raise_if_any()
     handover = Handover.objects.create(site=site, at=at, outgoing=staff, **cleaned)
@@ -400,7 +393,7 @@ def inspection_record(
     if len(photos or []) > MAX_PHOTOS:
         errors.add("photos", _("At most 6 photos per visit."), "too_many")
     at = at or timezone.now()
-    if timezone.is_naive(at) or at > timezone.now() + FUTURE_TOLERANCE:
+    if not reject_naive(errors, "at", at) and at > timezone.now() + FUTURE_TOLERANCE:
         errors.add("at", _("The time is in the future: check the phone's clock."), "at_future")
     errors.raise_if_any()
     inspection = Inspection.objects.create(
@@ -555,7 +548,7 @@ class ReportKeyReusedError(Exception):
 
 def report_for_key(*, idempotency_key: str) -> SituationReport | None:
     key = (idempotency_key or "").strip()
-    if not KEY.fullmatch(key):
+    if not CLIENT_KEY.fullmatch(key):
         return None
     return SituationReport.objects.filter(idempotency_key=key).first()
 
@@ -577,10 +570,8 @@ def report_raise(
     same key again returns the stored report (the app's outbox re-sending it)."""
     staff = actor_staff(actor)
     errors = FieldErrors()
-    key = (idempotency_key or "").strip()
-    if not KEY.fullmatch(key):
-        errors.add("idempotency_key", _("8 to 64 letters, digits, - or _."), "key_invalid")
-        errors.raise_if_any()
+    key = clean_client_key(errors, "idempotency_key", idempotency_key)
+    errors.raise_if_any()
     again = report_for_key(idempotency_key=key)
     if again is not None:
         if again.raised_by_id != staff.pk or again.text != " ".join(text.split()) or again.at != at:

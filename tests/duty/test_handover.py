@@ -49,6 +49,9 @@ def test_empty_handover_is_refused(post: Any) -> None:
     answer = login(post.alice).post(URL, {"site_id": post.site.pk}, content_type="application/json")
     assert answer.status_code == 422
     assert answer.json()["code"] == "handover_empty"
+    naive = {"site_id": post.site.pk, "notes": "交接", "at": "2026-02-10T08:00:00"}
+    answer = login(post.alice).post(URL, naive, content_type="application/json")
+    assert (answer.status_code, answer.json()["code"]) == (422, "naive_datetime")
 
 
 def test_handover_page(post: Any) -> None:

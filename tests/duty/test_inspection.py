@@ -68,6 +68,11 @@ def test_bad_visit_is_a_422(post: Any) -> None:
     assert unknown.json()["code"] == "checklist_unknown"
     past = visit(post, fixes=[{"text": "x", "deadline": "2020-01-01"}])
     assert leader.post(URL, past, content_type="application/json").json()["code"] == "fix_deadline"
+    # A time without its zone is refused as such, not as a time in the future.
+    naive = visit(post, at="2026-02-10T08:00:00")
+    assert leader.post(URL, naive, content_type="application/json").json()["code"] == (
+        "naive_datetime"
+    )
 
 
 def test_visit_page_with_photo(post: Any, settings: Any, tmp_path: Any) -> None:

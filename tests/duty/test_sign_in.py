@@ -89,6 +89,8 @@ def test_bad_input_is_a_422(post: Any) -> None:
     )
     half = body(post, lng=None)
     assert client.post(URL, half, content_type="application/json").status_code == 422
+    naive = client.post(URL, body(post, at="2026-02-10T08:00:00"), content_type="application/json")
+    assert (naive.status_code, naive.json()["code"]) == (422, "naive_datetime")
 
 
 def test_a_post_of_another_brigade_is_not_found(post: Any, tree: Any) -> None:

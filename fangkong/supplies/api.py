@@ -591,7 +591,7 @@ def disinfection_record(
     """A multipart form: ``areas`` comma-separated, ``done_at`` ISO 8601 (default: now)."""
     found = site_get_for_user(user=request.user, site_id=site)
     when = parse_datetime(done_at) if done_at else timezone.now()
-    if when is None or timezone.is_naive(when):
+    if when is None:
         message = _("Give the time as ISO 8601 with its offset, e.g. 2020-02-03T09:30+08:00.")
         _refuse("done_at", message, "done_at_invalid")
     entry: DisinfectionEntry = services.disinfection_record(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.core.validation import reject_naive
 from fangkong.sites.models import Site
 from fangkong.sites.photos import PhotoError, process_photo
 from fangkong.supplies.choices import DisinfectionArea, WelfareShift
@@ -51,7 +52,9 @@ def disinfection_record(
     elif not set(areas) <= set(DisinfectionArea.values):
         errors.add("areas", _("Unknown area."), "area_invalid")
     now = timezone.now()
-    if done_at > now + timedelta(minutes=5) or done_at < now - timedelta(days=2):
+    if not reject_naive(errors, "done_at", done_at) and (
+        done_at > now + timedelta(minutes=5) or done_at < now - timedelta(days=2)
+    ):
         errors.add("done_at", _("The time must be within the last two days."), "done_at_invalid")
     processed = None
     if photo is None:

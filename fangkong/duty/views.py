@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.core.exports import export_with_reason
+from fangkong.core.exports import XLSX, attachment, export_with_reason
 from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.core.pwa import service_worker_response
@@ -52,8 +52,6 @@ def _strings() -> dict[str, str]:
         "online": _("Online"),
     }
 
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # What the sign-in page loads: cached by its service worker so that it opens offline.
 POST_STATIC = (
@@ -280,10 +278,7 @@ def summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
             ip=client_ip(request),
         )
         kind = "application/pdf" if fmt == "pdf" else XLSX
-        response = HttpResponse(body, content_type=kind)
-        name = f"supervision-{unit.code}-{start.isoformat()}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(body, kind, f"supervision-{unit.code}-{start.isoformat()}.{fmt}")
 
     return export_with_reason(request, what=_("Weekly supervision summary"), respond=respond)
 

@@ -16,8 +16,6 @@ from fangkong.supplies.choices import LocationKind, MovementKind
 from fangkong.supplies.models import Movement
 from fangkong.supplies.selectors import StockRow
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def ledger_workbook(movements: Iterable[Movement]) -> bytes:
     headers = [

@@ -1,5 +1,5 @@
 """What every supplies view shares: the refusal page, scoped look-ups that answer 404 outside
-the user's jurisdiction, and file responses."""
+the user's jurisdiction, and the form pages that call a service."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from fangkong.supplies import selectors
 from fangkong.supplies.models import Location
 
 RECORDED = gettext_lazy("Recorded.")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
@@ -75,12 +74,6 @@ def service_form_page(
             return redirect(done(result) if callable(done) else done)
     status = 422 if request.method == "POST" else 200
     return render(request, template, {"form": form, **context}, status=status)
-
-
-def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def int_param(request: HttpRequest, name: str) -> int | None:

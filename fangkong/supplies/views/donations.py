@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.exports import attachment
 from fangkong.org.models import Unit
 from fangkong.supplies import selectors, services
 from fangkong.supplies.forms import DonationForm, PublishForm
@@ -20,7 +21,6 @@ from fangkong.supplies.models import Donation
 from fangkong.supplies.permissions import can_manage_any_stock, can_manage_stock
 from fangkong.supplies.receipts import receipt_pdf
 from fangkong.supplies.views.common import (
-    attachment,
     forbidden,
     get_or_404,
     posted,

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from fangkong.core import imports
+from fangkong.core.exports import XLSX, attachment
 from fangkong.supplies import selectors, services
 from fangkong.supplies.forms import ImportMapForm, ImportUploadForm
 from fangkong.supplies.imports import FIELD_LABELS, FIELDS, describe, job_problems
@@ -18,8 +19,6 @@ from fangkong.supplies.models import ImportJob
 from fangkong.supplies.permissions import can_manage_any_stock
 from fangkong.supplies.services.imports import job_sheets
 from fangkong.supplies.views.common import (
-    XLSX,
-    attachment,
     files,
     forbidden,
     get_or_404,

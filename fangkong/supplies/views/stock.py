@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from fangkong.core.audit import audit_record
+from fangkong.core.exports import XLSX, attachment
 from fangkong.org.selectors import unit_list_for_user
 from fangkong.supplies import exports, selectors, services
 from fangkong.supplies.choices import LocationKind, MovementKind, RequestStatus
@@ -23,8 +24,6 @@ from fangkong.supplies.forms import CountForm, ReceiveForm, TransferForm, WriteO
 from fangkong.supplies.models import BatchLevel, Location
 from fangkong.supplies.permissions import can_manage_any_stock, can_manage_stock
 from fangkong.supplies.views.common import (
-    XLSX,
-    attachment,
     forbidden,
     int_param,
     location_or_404,

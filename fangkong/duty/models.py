@@ -3,10 +3,10 @@ inspected the post, and what went up the chain."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.fields import actor_field
 from fangkong.duty.choices import (
     FixStatus,
     ReportKind,
@@ -72,14 +72,7 @@ class SignIn(models.Model):
     reason = models.CharField(_("reason given"), max_length=200, blank=True)
     late_minutes = models.PositiveIntegerField(_("minutes late"), default=0)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = actor_field(_("recorded by"))
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
@@ -276,14 +269,7 @@ class PostLeader(models.Model):
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to (inclusive)"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("assigned by"))
     created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
 
     class Meta:
@@ -464,10 +450,7 @@ class SquadMove(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("time"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+    by = actor_field(_("ordered by"))
 
     class Meta:
         verbose_name = _("squad move")
@@ -489,10 +472,7 @@ class RecallOrder(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     # [{"staff": id, "starts_on": "…", "ends_on": "…", "kind": "…"}] as they were.
     cancelled = models.JSONField(_("leave cancelled"), default=list)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+    issued_by = actor_field(_("issued by"))
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
 
     class Meta:
@@ -543,10 +523,7 @@ class Secondment(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to (inclusive)"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+    created_by = actor_field(_("ordered by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.fields import actor_field
 from fangkong.jobs.choices import FINISHED, JobStatus
 from fangkong.org.models import Unit
 
@@ -26,14 +26,7 @@ class Job(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    owner = actor_field(_("started by"))
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("unit"),

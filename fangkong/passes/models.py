@@ -6,11 +6,11 @@ the move changed no database (see migration 0001).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.fields import actor_field
 from fangkong.core.identity import BlindIndexField, EncryptedTextField
 from fangkong.org.models import Unit
 from fangkong.passes.choices import CargoKind, PassStatus
@@ -43,14 +43,7 @@ class VehiclePass(models.Model):
         _("status"), max_length=12, choices=PassStatus.choices, default=PassStatus.APPLIED
     )
     decision_reason = models.CharField(_("reason"), max_length=200, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = actor_field(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("applied"), auto_now_add=True)
 

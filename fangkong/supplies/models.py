@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.fields import actor_field
 from fangkong.core.identity import EncryptedTextField
 from fangkong.lib.mask import mask_phone
 from fangkong.org.models import Staff, Unit
@@ -301,14 +302,7 @@ class SupplyRequest(models.Model):
         USER, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        USER,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = actor_field(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=200, blank=True)
 
@@ -389,14 +383,7 @@ class Issue(models.Model):
     )
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
     signature = models.ImageField(_("signature"), upload_to=signature_path, blank=True)
-    signature_recorded_by = models.ForeignKey(
-        USER,
-        verbose_name=_("signature taken by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    signature_recorded_by = actor_field(_("signature taken by"))
 
     class Meta:
         verbose_name = _("issue")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.gunicorn import ROOT, chromium, running_gunicorn, server_env, set_up
+from tests.browser.gunicorn import ROOT, chromium, logged_in_page, seeded_server, server_env
 from tests.command.browser_seed import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,11 +19,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The server's URL, and its environment for adding checks while it runs."""
     data_dir = tmp_path_factory.mktemp("fangkong-command")
-    env = server_env(data_dir)
-    set_up(env, "tests.command.browser_seed")
-    with running_gunicorn(env, data_dir / "gunicorn.log") as url:
-        yield url, env
+    with seeded_server(data_dir, "tests.command.browser_seed") as url:
+        yield url, server_env(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +39,7 @@ def screenshot(page: Any, name: str) -> None:
 
 
 def _page(browser: Any, url: str, **options: Any) -> Any:
-    context = browser.new_context(
-        base_url=url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "commander")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button.primary")
-    page.wait_for_url(lambda u: "/accounts/login/" not in u)
-    return page
+    return logged_in_page(browser, url, "commander", PASSWORD, next_url="/command/", **options)
 
 
 def test_dashboard_draws_and_refreshes_without_reload(browser: Any, server: Any) -> None:

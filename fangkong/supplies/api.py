@@ -4,6 +4,7 @@ Records outside the caller's jurisdiction answer 404 (``fangkong/api.py``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -88,6 +89,15 @@ def _items(ids: Iterable[int]) -> dict[int, Item]:
 
 def _unknown_item() -> str:
     return _("No item in the catalogue has this name or code.")
+
+
+def _moment(text: str) -> datetime | None:
+    """``text`` as a datetime, or None if it is none: a well-formed but impossible one, such
+    as 30 February, included (Django's parser raises on those)."""
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
 
 
 def _refuse(field: str, message: str, code: str) -> None:
@@ -590,7 +600,7 @@ def disinfection_record(
 ) -> tuple[int, DisinfectionOut]:
     """A multipart form: ``areas`` comma-separated, ``done_at`` ISO 8601 (default: now)."""
     found = site_get_for_user(user=request.user, site_id=site)
-    when = parse_datetime(done_at) if done_at else timezone.now()
+    when = _moment(done_at) if done_at else timezone.now()
     if when is None:
         message = _("Give the time as ISO 8601 with its offset, e.g. 2020-02-03T09:30+08:00.")
         _refuse("done_at", message, "done_at_invalid")

@@ -247,7 +247,12 @@ def test_the_posts_log_through_the_api(post_leader, sites, stores) -> None:
     assert response.json()["areas"] == ["booth", "desk"]
     missing = client.post(f"{API}/disinfections", {"site": site.pk, "done_by": "李", "areas": "x"})
     assert missing.status_code == 422
-    for done_at, code in [("2020-02-03T09:30", "naive_datetime"), ("昨天", "done_at_invalid")]:
+    odd_times = [
+        ("2020-02-03T09:30", "naive_datetime"),
+        ("昨天", "done_at_invalid"),
+        ("2020-02-30T09:30+08:00", "done_at_invalid"),  # no 30 February: a 422, not a 500
+    ]
+    for done_at, code in odd_times:
         odd = {"site": site.pk, "done_by": "李", "areas": "desk", "done_at": done_at}
         answer = client.post(f"{API}/disinfections", odd | {"photo": photo_upload()})
         assert (answer.status_code, answer.json()["code"]) == (422, code)

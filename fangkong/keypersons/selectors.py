@@ -180,8 +180,8 @@ class Today:
 
 
 def today_for_user(*, user: Any, day: date | None = None, doors: int = 20) -> Today:
-    """A grid worker's (or community officer's) list for ``day``: follow-ups due in their
-    cells, the doors longest unvisited, and open tasks; a handful of queries."""
+    """A grid worker's (or community or station officer's) list for ``day``: follow-ups due
+    in their cells, the doors longest unvisited, and open tasks; a handful of queries."""
     day = day or timezone.localdate()
     under = list(
         keyperson_list_for_user(user=user, status=Status.ACTIVE)
@@ -198,11 +198,10 @@ def today_for_user(*, user: Any, day: date | None = None, doors: int = 20) -> To
     scope = grid_scope(user)
     start = datetime.combine(day - timedelta(days=SWEEP_DAYS - 1), datetime.min.time())
     since = timezone.make_aware(start)
-    # A grid worker sweeps their cells' doors, a community officer their communities' (they
-    # have no cells of their own); a unit above them sweeps none here.
-    sweep = []
-    if scope.kind in ("cell", "community"):
-        cells = sorted(scope.cells) if scope.kind == "cell" else None
-        sweep = doors_to_sweep(user=user, cell_ids=cells, since=since, limit=doors)
+    # A grid worker sweeps their cells' doors; a community officer their communities', and a
+    # station's officer the station's (neither has cells of their own): the doors in scope.
+    # None listed would read as every door visited, which the page then says.
+    cells = sorted(scope.cells) if scope.kind == "cell" else None
+    sweep = doors_to_sweep(user=user, cell_ids=cells, since=since, limit=doors)
     tasks = list(task_list_for_user(user=user)[:50])
     return Today(day=day, due=due, doors=sweep, tasks=tasks, since=since)

@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.ratelimit import RateLimited
+from fangkong.grid.models import Door
 from fangkong.keypersons import figures, selectors, services
 from fangkong.keypersons.models import FollowUp, KeyPerson, Task
 from tests.grid.world import World
@@ -130,7 +133,22 @@ def test_community_officers_day_lists_the_doors_of_their_community(world: World)
     community (it said every door was visited), and none of another community."""
     today = selectors.today_for_user(user=world.users["community"])
     assert {d.pk for d in today.doors} == {world.door.pk, world.door2.pk}
-    assert selectors.today_for_user(user=world.users["station"]).doors == []
+
+
+def test_station_officers_day_lists_the_doors_unvisited(world: World, client: Client) -> None:
+    """A station's officer has neither cells nor communities of their own: their day lists
+    the doors of the station's communities not visited this week (it listed none and said
+    every door was visited), and none of another station's."""
+    station_doors = set(Door.objects.filter(cell__community__station=world.station).values_list(
+        "pk", flat=True))  # fmt: skip
+    today = selectors.today_for_user(user=world.users["station"])
+    assert {d.pk for d in today.doors} == station_doors
+    client.force_login(world.users["station"])
+    page = client.get(reverse("keypersons:today")).content.decode()
+    assert "本周所有门户均已走访" not in page and world.door.address in page
+    Door.objects.update(swept_at=timezone.now())
+    page = client.get(reverse("keypersons:today")).content.decode()
+    assert "本周所有门户均已走访" in page
 
 
 def test_grid_workers_day_and_the_command_figures(world: World, django_assert_max_num_queries):

@@ -5,15 +5,20 @@ the episodes' table without making the triggers again fails here."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
+from fangkong.core.models import AuditLog
 from fangkong.keypersons import figures, services
 from fangkong.keypersons.models import Category, DayTally, KeyPerson, MeasureTally, StatusTally
 from tests.grid.world import World
@@ -145,3 +150,122 @@ def test_a_community_officer_who_also_works_a_cell_sees_both(world: World) -> No
     officer = get_user_model().objects.get(pk=world.users["community"].pk)  # a new request's
     summary = figures.summary_compute(user=officer, day=timezone.localdate())
     assert summary.total == 3 and summary.by_status == {"active": 3}
+
+
+def _tally_writes(table: str) -> Any:
+    """A counter of the rows that updates of ``table`` write, kept by a trigger of the test's
+    own (rolled back with it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("CREATE TEMP TABLE tally_writes (n INTEGER)")
+            cursor.execute(
+                f"CREATE TEMP TRIGGER tally_written AFTER UPDATE ON main.{table}"  # noqa: S608 - a table named by the test
+                " BEGIN INSERT INTO tally_writes VALUES (1); END"
+            )
+        else:
+            cursor.execute("CREATE TEMP TABLE tally_writes (n INTEGER)")
+            cursor.execute(
+                "CREATE FUNCTION pg_temp.tally_written() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$ BEGIN INSERT INTO tally_writes VALUES (1); RETURN NULL; END; $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER tally_written AFTER UPDATE ON {table}"
+                " FOR EACH ROW EXECUTE FUNCTION pg_temp.tally_written()"
+            )
+
+    def written() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM tally_writes")
+            return int(cursor.fetchone()[0])
+
+    return written
+
+
+@pytest.mark.parametrize("table", ["keypersons_statustally", "keypersons_measuretally"])
+def test_a_followup_writes_no_status_or_measure_tally(world: World, table: str) -> None:
+    """A follow-up moves only the day tally: rewriting the community's status and measure
+    tallies as well held their rows locked on PostgreSQL for every follow-up of the
+    community."""
+    kps = [episode(world, n, category="outsider") for n in (1, 2)]
+    written = _tally_writes(table)
+    _follow(world, kps[0])
+    _follow(world, kps[0], "38.2")
+    _follow(world, kps[1])
+    KeyPerson.objects.filter(pk=kps[1].pk).update(note="电话已核实")
+    assert written() == 0 and _kept() == _counted()
+    services.keyperson_transition(
+        actor=world.users["community"], key_person=kps[0], to_status="hospital", reason="送医"
+    )
+    assert written() > 0 and _kept() == _counted()
+
+
+def test_a_second_followup_of_a_done_day_writes_no_day_tally(world: World) -> None:
+    kp = episode(world, 1, category="outsider")
+    for _n in range(kp.followups_per_day):
+        _follow(world, kp)
+    written = _tally_writes("keypersons_daytally")
+    _follow(world, kp)
+    assert written() == 0 and sum(_kept()["done"].values()) == 1
+
+
+def _workload(world: World) -> list[KeyPerson]:
+    """Services' and bulk writes of every kind: follow-ups normal and abnormal, several a day,
+    changes of status, of cell and community, of the measure's days, deletes."""
+    kps = [episode(world, n, category=c) for n, c in enumerate(
+        ["close_contact", "outsider", "close_contact", "risk_area_returnee", "outsider"],
+        start=1)]  # fmt: skip
+    kps.append(episode(world, 6, door=world.other_door, actor=world.users["station"]))
+    community, today = world.users["community"], timezone.localdate()
+    for kp, temperature in zip(kps, ["36.5", "38.3", "36.6", "37.9", "36.4"], strict=False):
+        for _n in range(kp.followups_per_day):
+            _follow(world, kp, temperature)
+    _follow(world, kps[5], grid="grid2")
+    services.keyperson_transition(
+        actor=community, key_person=kps[0], to_status="released", reason="期满解除"
+    )
+    services.keyperson_transition(
+        actor=community, key_person=kps[1], to_status="hospital", reason="送医"
+    )
+    KeyPerson.objects.filter(pk=kps[2].pk).update(
+        cell=None, start_on=today - timedelta(days=3), planned_end_on=today + timedelta(days=2)
+    )
+    KeyPerson.objects.filter(pk=kps[3].pk).update(
+        community=world.community2, cell=world.cell2, followups_per_day=3
+    )
+    KeyPerson.objects.filter(pk=kps[4].pk).update(last_followup_on=today - timedelta(days=1))
+    KeyPerson.objects.filter(pk=kps[5].pk).delete()
+    return kps
+
+
+def test_rebuilt_tallies_equal_those_the_triggers_kept(world: World) -> None:
+    _workload(world)
+    kept = _kept()
+    assert kept == _counted() and sum(sum(t.values()) for t in kept.values()) > 0
+    zeros = (
+        StatusTally.objects.filter(n=0).count()
+        + DayTally.objects.filter(done=0, abnormal=0).count()
+    )
+    assert zeros > 0  # counts fallen to 0 by the workload, which the rebuild drops
+    result = services.tallies_rebuild()
+    assert result.changed == 0 and _kept() == kept
+    assert not StatusTally.objects.filter(n=0).exists()
+    assert not MeasureTally.objects.filter(n=0).exists()
+    assert not DayTally.objects.filter(done=0, abnormal=0).exists()
+    assert result.rows == sum(m.objects.count() for m in (StatusTally, MeasureTally, DayTally))
+
+
+def test_the_rebuild_command_repairs_drifted_tallies(world: World) -> None:
+    kps = _workload(world)
+    kept = _kept()
+    StatusTally.objects.filter(community_id=kps[0].community_id).update(n=F("n") + 5)
+    MeasureTally.objects.all().delete()
+    DayTally.objects.create(community_id=world.community.pk, cell_id=0, day=date(2020, 1, 24),
+                            done=3, abnormal=1)  # fmt: skip
+    assert _kept() != kept
+    out = StringIO()
+    call_command("keypersons_tallies_rebuild", stdout=out)
+    figures_out = json.loads(out.getvalue())
+    assert figures_out["changed"] >= 3 and _kept() == kept == _counted()
+    assert AuditLog.objects.filter(action="keyperson.tallies_rebuild").count() == 1

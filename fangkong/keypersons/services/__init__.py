@@ -26,11 +26,13 @@ from fangkong.keypersons.services.outcomes import (
     return_confirm,
     return_record,
 )
+from fangkong.keypersons.services.tallies import TalliesRebuilt, tallies_rebuild
 
 __all__ = [
     "EpisodeIn",
     "FlagResult",
     "FollowUpIn",
+    "TalliesRebuilt",
     "candidate_accept",
     "candidate_dismiss",
     "candidate_from_check",
@@ -44,5 +46,6 @@ __all__ = [
     "report_link_issue",
     "return_confirm",
     "return_record",
+    "tallies_rebuild",
     "task_done",
 ]

@@ -31,6 +31,7 @@ from fangkong.core import ratelimit
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.ratelimit import RateLimited
+from fangkong.core.validation import reject_naive
 from fangkong.grid.scope import grid_scope
 from fangkong.keypersons.choices import FEVER_FROM, Status, Symptom, TaskKind, TaskStatus
 from fangkong.keypersons.models import FollowUp, KeyPerson, Task
@@ -70,9 +71,7 @@ def _clean_at(key_person: KeyPerson, at: datetime | None) -> datetime | None:
     if at is None:
         return None
     errors = FieldErrors()
-    if timezone.is_naive(at):
-        errors.add("at", _("Give the time with its time zone."), "naive_datetime")
-    elif timezone.localdate(at) < key_person.start_on:
+    if not reject_naive(errors, "at", at) and timezone.localdate(at) < key_person.start_on:
         errors.add(
             "at", _("The follow-up is dated before the observation began."), "at_before_start"
         )

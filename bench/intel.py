@@ -395,6 +395,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
     call_command("migrate", interactive=False, verbosity=0)
+    load_before = os.getloadavg()[0]
     print(f"writing {args.registrations:,} registrations, {args.checks:,} checks", file=sys.stderr)
     started = time.perf_counter()
     world = _world(args)
@@ -409,6 +410,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     traced = _traces(world, args.cases, duck)
     return {
         "backend": connection.vendor,
+        "quick": args.quick,
+        # The machine's one-minute load at the start and the end: the times are wall times.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "registrations": args.registrations,
         "checks": args.checks,
         "list_rows": done["rows"],

@@ -142,10 +142,11 @@ def read_list(sheets: Sequence[Sheet], columns: Mapping[str, str] | None = None)
                 problem = Problem(row.number, "", "no_identifier")
                 result.problems.append(_on_sheet(problem, sheet, len(sheets)))
                 continue
-            if entry.key() in seen:
+            key = entry.key()
+            if key in seen:
                 result.duplicates += 1
                 continue
-            seen.add(entry.key())
+            seen.add(key)
             result.entries.append(entry)
     if not result.rows_read and not result.problems:
         result.problems.append(Problem(0, "", "no_list_columns"))
@@ -160,10 +161,23 @@ def _on_sheet(problem: Problem, sheet: Sheet, sheets: int) -> Problem:
 
 
 def _entry(row: tabular.Row, sheet: str) -> EntryRow | None:
-    values = {key: value for key, value in row.values.items() if value not in (None, "")}
-    if not any(key in values for key in IDENTIFIERS) and "train" not in values:
+    # Every field's key is in the row's values (None where unmapped or empty); spelled out,
+    # not filtered into keyword arguments: a list has up to a million rows.
+    v = row.values
+    if not (v["doc_number"] or v["phone"] or v["plate"] or v["train"]):
         return None
-    return EntryRow(row=row.number, sheet=sheet, **values)
+    return EntryRow(
+        row.number,
+        sheet,
+        v["name"] or "",
+        v["doc_number"] or "",
+        v["phone"] or "",
+        v["plate"] or "",
+        v["train"] or "",
+        v["seat"] or "",
+        v["travel_date"] or None,
+        v["birth_date"] or None,
+    )
 
 
 def plates_near(a: str, b: str) -> bool:

@@ -19,6 +19,7 @@ import functools
 import hmac
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -108,6 +109,20 @@ class Keyring:
             nonce, plaintext.encode(), AAD_PREFIX + context
         )
         return f"{V2}{self.current}${base64.b64encode(nonce + sealed).decode()}"
+
+    def encrypter(self, context: bytes = b"") -> Callable[[str], str]:
+        """:meth:`encrypt` for one ``context``, with the cipher and the token's prefix set up
+        once: for a bulk import, which seals millions of values of a few columns."""
+        seal = _aead(self.keys[self.current]).encrypt
+        associated = AAD_PREFIX + context
+        prefix = f"{V2}{self.current}$"
+        urandom, encode = os.urandom, base64.b64encode
+
+        def encrypt(plaintext: str) -> str:
+            nonce = urandom(NONCE_BYTES)
+            return prefix + encode(nonce + seal(nonce, plaintext.encode(), associated)).decode()
+
+        return encrypt
 
     def decrypt(self, token: str, *, context: bytes = b"") -> str:
         """The clear text of a token of either format. Raises :class:`MissingKeyError` for a

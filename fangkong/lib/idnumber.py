@@ -78,13 +78,7 @@ def validate(text: str, *, today: date | None = None) -> IdNumber:
     warning, ``id_unknown_region``: the table can lag behind new divisions.
     """
     number = normalize(text)
-    if len(number) != 18:
-        raise IdNumberError("id_length", f"ID number must have 18 characters, got {len(number)}")
-    if not _FORMAT_RE.fullmatch(number):
-        raise IdNumberError("id_format", "ID number must be 17 digits then a digit or X")
-    if checksum_char(number[:17]) != number[17]:
-        raise IdNumberError("id_checksum", "ID number check character does not match")
-    birth_date = _birth_date(number[6:14], today or datetime.now(CHINA_TZ).date())
+    birth_date = _checked(number, today)
     address_code = number[:6]
     warnings = [] if _is_known_region(address_code) else ["id_unknown_region"]
     return IdNumber(
@@ -94,6 +88,27 @@ def validate(text: str, *, today: date | None = None) -> IdNumber:
         address_code=address_code,
         warnings=warnings,
     )
+
+
+def checked_number(text: str, *, today: date | None = None) -> str:
+    """The number of ``text`` in its canonical form, validated as :func:`validate` does, for
+    callers that want only the number (a list import checks a million): no parts built,
+    no region looked up (an unknown one is only a warning)."""
+    number = normalize(text)
+    _checked(number, today)
+    return number
+
+
+def _checked(number: str, today: date | None) -> date:
+    """The birth date of a normalised number, once its length, format, check character and
+    date are checked."""
+    if len(number) != 18:
+        raise IdNumberError("id_length", f"ID number must have 18 characters, got {len(number)}")
+    if not _FORMAT_RE.fullmatch(number):
+        raise IdNumberError("id_format", "ID number must be 17 digits then a digit or X")
+    if checksum_char(number[:17]) != number[17]:
+        raise IdNumberError("id_checksum", "ID number check character does not match")
+    return _birth_date(number[6:14], today or datetime.now(CHINA_TZ).date())
 
 
 def birth_date_and_sex(number: str) -> tuple[date, Literal["M", "F"]]:

@@ -70,6 +70,18 @@ def test_tokens_are_versioned_and_bound_to_their_context() -> None:
         ring.decrypt(token)
 
 
+def test_an_encrypter_writes_the_tokens_encrypt_writes() -> None:
+    ring = Keyring.parse(f"k2:{K2},k1:{K1}")
+    seal = ring.encrypter(b"org_staff.phone")
+    first, second = seal("13812345678"), seal("13812345678")
+    assert first != second  # a fresh nonce each time
+    for token in (first, second):
+        assert token.startswith("v2$k2$") and ring.is_current(token)
+        assert ring.decrypt(token, context=b"org_staff.phone") == "13812345678"
+        with pytest.raises(UndecryptableError):
+            ring.decrypt(token, context=b"registration_person.phone")
+
+
 def test_first_format_tokens_are_still_read_but_not_current() -> None:
     ring = Keyring.parse(f"k1:{K1}")
     token = legacy_token(K1, "k1", "620102199001011234")

@@ -10,6 +10,7 @@ from fangkong.lib.divisions import division_get
 from fangkong.lib.idnumber import (
     IdNumberError,
     birth_date_and_sex,
+    checked_number,
     checksum_char,
     is_valid,
     normalize,
@@ -62,6 +63,7 @@ def test_zhangye_number_and_age() -> None:
 )
 def test_normalized_input_is_accepted(text: str) -> None:
     assert validate(text, today=TODAY).number == STANDARD_EXAMPLE
+    assert checked_number(text, today=TODAY) == STANDARD_EXAMPLE
 
 
 @pytest.mark.parametrize(
@@ -85,6 +87,9 @@ def test_invalid_numbers(text: str, code: str) -> None:
     with pytest.raises(IdNumberError) as excinfo:
         validate(text, today=TODAY)
     assert excinfo.value.code == code
+    with pytest.raises(IdNumberError) as checked:
+        checked_number(text, today=TODAY)
+    assert checked.value.code == code
     assert code in str(excinfo.value)
     assert isinstance(excinfo.value, ValueError)
     assert not is_valid(text, today=TODAY)

@@ -137,9 +137,8 @@ def parse_date(value: Any) -> date:
 def parse_id_number(value: Any) -> str:
     """A resident ID number: no spaces, full-width digits and a lowercase x mended, then
     checked (length, format, check digit, date of birth)."""
-    text = idnumber.normalize(normalise_text(value))
     try:
-        return idnumber.validate(text).number
+        return idnumber.checked_number(normalise_text(value))
     except idnumber.IdNumberError as exc:
         raise CellError(exc.code) from None
 

@@ -54,9 +54,16 @@ def _mapping_problems(fields: Sequence[Field], mapping: Mapping[str, int | None]
     return problems
 
 
-def _is_total(cells: list[Any]) -> bool:
-    first = next((normalise_text(cell) for cell in cells if not is_blank(cell)), "")
-    return first.replace(" ", "").lower() in TOTAL_MARKERS
+def _first_filled(cells: list[Any]) -> Any:
+    """The first cell that is not blank, None in a blank row."""
+    for cell in cells:
+        if not is_blank(cell):
+            return cell
+    return None
+
+
+def _is_total(first: Any) -> bool:
+    return normalise_text(first).replace(" ", "").lower() in TOTAL_MARKERS
 
 
 def extract(
@@ -76,9 +83,10 @@ def extract(
     unmapped = dict.fromkeys(f.key for f in fields)
     for number in range(header_row + 1, len(sheet.cells) + 1):
         cells = sheet.cells[number - 1]
-        if all(is_blank(cell) for cell in cells):
+        first = _first_filled(cells)
+        if first is None:
             continue
-        if _is_total(cells):
+        if _is_total(first):
             result.totals_skipped.append(number)
             continue
         values: dict[str, Any] = unmapped.copy()

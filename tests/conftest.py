@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from fangkong.core import ratelimit
 from fangkong.org.choices import RoleCode, StaffKind, UnitKind
@@ -37,6 +39,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if skip:
         config.hook.pytest_deselected(items=skip)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in the installation's language (Chinese): a request in English
+    through the test client leaves English active in the thread, and a later test in the same
+    process would otherwise read its messages in English, depending on the order."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import imports
 from fangkong.lib import divisions, tabular
@@ -164,6 +165,11 @@ FIELD_LABELS: dict[str, Any] = {
     "id_number": _("Resident ID number"),
     "": _("Row"),
 }
+# A unit's name is 名称, a person's 姓名: the one column key takes its label from the file's kind.
+KIND_LABELS: dict[str, dict[str, Any]] = {
+    UNITS: {**FIELD_LABELS, "name": pgettext_lazy("unit", "Name")},
+    STAFF: FIELD_LABELS,
+}
 
 PROBLEM_MESSAGES: dict[str, Any] = {
     "unit_kind_unknown": _("Not a unit kind (支队, 大队, 中队, 派出所 or 指挥中心)."),
@@ -188,10 +194,11 @@ def problem_message(code: str) -> str:
     return imports.problem_message(code, PROBLEM_MESSAGES)
 
 
-def describe(problem: tabular.Problem) -> list[Any]:
-    """A problem as a report's row: where, which field, why, the cell."""
-    return imports.problem_row(problem, labels=FIELD_LABELS, message=problem_message)
+def describe(problem: tabular.Problem, kind: str = STAFF) -> list[Any]:
+    """A problem of a ``kind`` file as a report's row: where, which field, why, the cell."""
+    labels = KIND_LABELS.get(kind, FIELD_LABELS)
+    return imports.problem_row(problem, labels=labels, message=problem_message)
 
 
-def problems_book(problems: list[tabular.Problem]) -> bytes:
-    return imports.problems_book(problems, describe=describe)
+def problems_book(problems: list[tabular.Problem], kind: str = STAFF) -> bytes:
+    return imports.problems_book(problems, describe=lambda problem: describe(problem, kind))

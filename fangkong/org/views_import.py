@@ -21,7 +21,7 @@ from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import job_list_for_user
 from fangkong.lib.tabular.read import MAX_BYTES
 from fangkong.org.forms import ImportMapForm, ImportUploadForm
-from fangkong.org.imports import FIELD_LABELS, FIELDS, KINDS, describe, problems_book
+from fangkong.org.imports import FIELDS, KIND_LABELS, KINDS, describe, problems_book
 from fangkong.org.permissions import can_administer_any
 from fangkong.org.services_import import (
     JOB_KIND,
@@ -84,7 +84,7 @@ def _map_form(
         sheets,
         guessed=upload,
         fields=FIELDS[upload.kind],
-        field_labels=FIELD_LABELS,
+        field_labels=KIND_LABELS[upload.kind],
         initial={"token": _token(request, upload)},
     )
 
@@ -131,7 +131,7 @@ def import_result(request: HttpRequest, job_id: int) -> HttpResponse:
         "job": job,
         "result": job.result,
         "kind": KINDS.get(job.params.get("kind"), ""),
-        "problems": [describe(p) for p in problems[:200]],
+        "problems": [describe(p, job.params.get("kind", "")) for p in problems[:200]],
     }
     return render(request, "org/import_result.html", context)
 
@@ -139,5 +139,5 @@ def import_result(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    book = problems_book(imports.job_problems(job.result))
+    book = problems_book(imports.job_problems(job.result), job.params.get("kind", ""))
     return attachment(book, XLSX, f"import-{job.pk}-problems.xlsx")

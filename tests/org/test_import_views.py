@@ -124,3 +124,14 @@ def test_only_administrators_import(tree) -> None:
     plain = login(_persona(tree.ganzhou, "plain", "checkpoint"))
     assert plain.get(reverse("org:import_new")).status_code == 403
     assert plain.post(reverse("org:import_map"), {"token": "x"}).status_code == 403
+
+
+def test_the_name_column_reads_as_a_units_or_a_persons(brigade_officer, tree) -> None:
+    """A unit's name is 名称 and a person's 姓名, on the page that confirms the columns."""
+    client = login(brigade_officer)
+    units = tabular.write_workbook([("单位", ["名称", "单位代码"], [["甘州二中队", "620702-2"]])])
+    unit_page = upload(client, units, kind="units", name="单位.xlsx").content.decode()
+    staff_page = upload(client, STAFF_XLSX).content.decode()
+    label = re.compile(r'<label for="id_col_name"[^>]*>\s*([^<*]+?)\s*[<*]')
+    assert label.search(unit_page).group(1) == "名称"
+    assert label.search(staff_page).group(1) == "姓名"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.forms import column_letter
 from fangkong.lib import tabular
-from fangkong.org.imports import FIELD_LABELS, FIELDS, describe, problem_message, problems_book
+from fangkong.org.imports import FIELDS, KIND_LABELS, describe, problem_message, problems_book
 from fangkong.org.services_import import best_sheet, check_mapping, org_import_rows
 
 COLUMN = re.compile(r"^([a-z_]+)=([A-Za-z]{1,3}|-)$")
@@ -80,7 +80,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
         )
         if outcome.problems:
-            self._report(outcome.problems, options["report"])
+            self._report(outcome.problems, options["report"], kind)
             message = _("Nothing imported: %(count)d problems in %(rows)d rows.")
             raise CommandError(message % {"count": len(outcome.problems), "rows": outcome.rows})
         line = _("%(rows)d rows: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
@@ -119,14 +119,14 @@ class Command(BaseCommand):
                 if column is not None
                 else "—"
             )
-            self.stdout.write(f"  {f.key:<10} {FIELD_LABELS[f.key]}: {where}")
+            self.stdout.write(f"  {f.key:<10} {KIND_LABELS[kind][f.key]}: {where}")
 
-    def _report(self, problems: list[tabular.Problem], path: Path | None) -> None:
+    def _report(self, problems: list[tabular.Problem], path: Path | None, kind: str) -> None:
         for problem in problems[:50]:
-            row, label, message, value = describe(problem)
+            row, label, message, value = describe(problem, kind)
             self.stderr.write(f"{row}\t{label}\t{message}\t{value}")
         if len(problems) > 50:
             self.stderr.write("…")
         if path is not None:
-            Path(path).write_bytes(problems_book(problems))
+            Path(path).write_bytes(problems_book(problems, kind))
             self.stderr.write(_("Problems written to %s") % path)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -269,3 +270,18 @@ def test_the_rebuild_command_repairs_drifted_tallies(world: World) -> None:
     figures_out = json.loads(out.getvalue())
     assert figures_out["changed"] >= 3 and _kept() == kept == _counted()
     assert AuditLog.objects.filter(action="keyperson.tallies_rebuild").count() == 1
+
+
+def test_update_triggers_take_the_tallies_in_the_order_inserts_do() -> None:
+    """PostgreSQL fires a row's triggers by name: the per-tally update triggers must lock the
+    tally rows in the order of the insert and delete function (status, measure, done,
+    abnormal), or an import and a release in one community could deadlock."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no order of locks")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'keypersons_keyperson'::regclass"
+            " AND tgname LIKE 'kp_tally_update%%' ORDER BY tgname"
+        )
+        fired = [name.rsplit("_", 1)[-1] for (name,) in cursor.fetchall()]
+    assert fired == ["status", "measure", "done", "abnormal"]

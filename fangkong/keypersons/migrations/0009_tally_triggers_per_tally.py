@@ -15,6 +15,10 @@ t = import_module("fangkong.keypersons.migrations.0008_tallies")
 # Per part of 0008's PARTS: a name and the columns its condition and key read.
 MARKS = ["status", "community_id", "cell_id", "start_on", "planned_end_on"]
 NAMES = ["status", "measure", "done", "abnormal"]
+# PostgreSQL fires a row's triggers in the order of their names: numbered, they take the
+# tallies' rows in 0008's order (status, measure, done, abnormal), as its insert and delete
+# function does, so that two transactions never lock the same two rows the other way round.
+TRIGGERS = [f"kp_tally_update_{i}_{name}" for i, name in enumerate(NAMES, 1)]
 COLUMNS = [
     ["status", "community_id", "category_id", "measure"],
     MARKS,
@@ -43,9 +47,9 @@ def _body(i: int) -> str:
 
 def _sqlite() -> list[str]:
     out = []
-    for i, (part, name, columns) in enumerate(zip(t.PARTS, NAMES, COLUMNS, strict=True)):
+    for i, (part, trigger, columns) in enumerate(zip(t.PARTS, TRIGGERS, COLUMNS, strict=True)):
         out.append(
-            f"CREATE TRIGGER kp_tally_update_{name} AFTER UPDATE OF {', '.join(columns)}"
+            f"CREATE TRIGGER {trigger} AFTER UPDATE OF {', '.join(columns)}"
             f" ON keypersons_keyperson WHEN {_moved(part, 'IS NOT', '0')} BEGIN {_body(i)} END;"
         )
     return out
@@ -53,12 +57,13 @@ def _sqlite() -> list[str]:
 
 def _postgres() -> list[str]:
     out = []
-    for i, (part, name, columns) in enumerate(zip(t.PARTS, NAMES, COLUMNS, strict=True)):
+    parts = zip(t.PARTS, NAMES, TRIGGERS, COLUMNS, strict=True)
+    for i, (part, name, trigger, columns) in enumerate(parts):
         out += [
             f"CREATE FUNCTION kp_tally_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             + _body(i)
             + " RETURN NULL; END; $$;",
-            f"CREATE TRIGGER kp_tally_update_{name} AFTER UPDATE OF {', '.join(columns)}"
+            f"CREATE TRIGGER {trigger} AFTER UPDATE OF {', '.join(columns)}"
             f" ON keypersons_keyperson FOR EACH ROW"
             f" WHEN ({_moved(part, 'IS DISTINCT FROM', 'false')})"
             f" EXECUTE FUNCTION kp_tally_{name}();",
@@ -79,13 +84,13 @@ def per_tally(apps, schema_editor):
 def one_for_all(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        drop = [f"DROP TRIGGER IF EXISTS kp_tally_update_{name};" for name in NAMES]
+        drop = [f"DROP TRIGGER IF EXISTS {trigger};" for trigger in TRIGGERS]
         make = [sql for sql in t.SQLITE if "kp_tally_update " in sql]
     else:
         drop = [
-            f"DROP TRIGGER IF EXISTS kp_tally_update_{name} ON keypersons_keyperson; "
+            f"DROP TRIGGER IF EXISTS {trigger} ON keypersons_keyperson; "
             f"DROP FUNCTION IF EXISTS kp_tally_{name}();"
-            for name in NAMES
+            for name, trigger in zip(NAMES, TRIGGERS, strict=True)
         ]
         make = [sql for sql in t.POSTGRES if "kp_tally_update " in sql]
     for sql in drop + make:

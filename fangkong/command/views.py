@@ -285,7 +285,7 @@ def _report_file(request: HttpRequest, unit_id: int, day: str, fmt: ReportFormat
             ip=client_ip(request),
         )
         content_type = "application/pdf" if fmt == "pdf" else XLSX
-        return attachment(body, content_type, f"report-{unit.code}-{day}.{fmt}")
+        return attachment(body, content_type, f"report-{unit.code}-{the_day.isoformat()}.{fmt}")
 
     what = _("Daily report of %(unit)s, %(day)s") % {"unit": unit.name, "day": day}
     return export_with_reason(request, what=f"{what} ({fmt.upper()})", respond=respond)

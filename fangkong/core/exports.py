@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +59,10 @@ def export_with_reason(
 
 
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    """``content`` as a file to download, named ``filename`` (ASCII: codes and dates)."""
+    """``content`` as a file to download, named ``filename``: a Chinese name (a list's, a unit
+    code someone imported) is sent encoded (RFC 6266), and quotes or line breaks in it can
+    neither break the header nor fail the response."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # None only for an inline response without a name, which this never asks for.
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response

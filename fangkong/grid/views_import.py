@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import imports
 from fangkong.core.errors import PermissionDeniedError
+from fangkong.core.exports import XLSX, attachment
 from fangkong.grid.imports import FIELD_LABELS, FIELDS, KINDS, describe, problems_book
 from fangkong.grid.services_import import (
     JOB_KIND,
@@ -32,7 +33,6 @@ from fangkong.lib.tabular.read import MAX_BYTES
 from fangkong.org.forms import ImportMapForm
 from fangkong.screening.forms import ServiceErrorsMixin
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SIGNING_SALT = "grid.import"
 
 
@@ -155,6 +155,5 @@ def result(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    response = HttpResponse(problems_book(imports.job_problems(job.result)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="grid-import-{job.pk}-problems.xlsx"'
-    return response
+    book = problems_book(imports.job_problems(job.result))
+    return attachment(book, XLSX, f"grid-import-{job.pk}-problems.xlsx")

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fangkong.core.errors import PermissionDeniedError
-from fangkong.core.exports import export_with_reason
+from fangkong.core.exports import XLSX, attachment, export_with_reason
 from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.intel import listfile, presenters, selectors
@@ -28,7 +28,6 @@ from fangkong.intel.services import lists, matching, notices, trace_candidates, 
 from fangkong.jobs.models import Job
 from fangkong.org.models import Unit
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 200
 
 
@@ -44,12 +43,6 @@ def _unit(request: HttpRequest) -> Unit:
     if unit is None:
         raise PermissionDenied(_("Only analysts and unit leaders work on lists."))
     return unit
-
-
-def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def _get(getter: Any, **kwargs: Any) -> Any:
@@ -148,7 +141,7 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
 def list_report(request: HttpRequest, list_id: int) -> HttpResponse:
     _guard(request)
     watch_list = _get(selectors.watch_list_get_for_user, user=request.user, list_id=list_id)
-    return _attachment(lists.problems_workbook(watch_list), f"{watch_list.name}-校验.xlsx", XLSX)
+    return attachment(lists.problems_workbook(watch_list), XLSX, f"{watch_list.name}-校验.xlsx")
 
 
 @login_required
@@ -287,7 +280,7 @@ def trace_export(request: HttpRequest, trace_id: int) -> HttpResponse:
         data = tracing.trace_export(
             actor=request.user, trace=trace, reason=reason, ip=client_ip(request)
         )
-        return _attachment(data, f"协查-{trace.pk}.xlsx", XLSX)
+        return attachment(data, XLSX, f"协查-{trace.pk}.xlsx")
 
     return export_with_reason(request, what=_("Contacts of the trace"), respond=respond)
 
@@ -297,4 +290,4 @@ def trace_notice(request: HttpRequest, trace_id: int) -> HttpResponse:
     _guard(request)
     trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
     data = notices.notice_pdf(actor=request.user, trace=trace, request=request)
-    return _attachment(data, f"协查通告-{trace.pk}.pdf", "application/pdf")
+    return attachment(data, "application/pdf", f"协查通告-{trace.pk}.pdf")

@@ -166,10 +166,13 @@ def job_problems(result: Mapping[str, Any]) -> list[tabular.Problem]:
 def problem_row(
     problem: tabular.Problem, *, labels: Mapping[str, Any], message: Callable[[str], str]
 ) -> list[Any]:
-    """A problem as a report's row: where, which field, why, the cell."""
+    """A problem as a report's row: where, which field, why, the cell. A problem of the whole
+    file whose detail only repeats why (a refusal said in full) leaves the cell blank."""
     where = problem.row or _("whole file")
     label = str(labels.get(problem.field, problem.field))
-    return [where, label, message(problem.code), problem.value]
+    reason = message(problem.code)
+    value = "" if not problem.row and problem.value == str(reason) else problem.value
+    return [where, label, reason, value]
 
 
 def problems_book(

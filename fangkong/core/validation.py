@@ -113,10 +113,17 @@ def reject_naive(errors: FieldErrors, field: str, value: datetime) -> bool:
     return False
 
 
+def client_key_or_none(value: str | None) -> str | None:
+    """The key of :data:`CLIENT_KEY` without surrounding spaces, or None if ``value`` is not
+    one: what a look-up of an earlier write by its key searches for."""
+    key = (value or "").strip()
+    return key if CLIENT_KEY.fullmatch(key) else None
+
+
 def clean_client_key(errors: FieldErrors, field: str, value: str | None) -> str:
     """The key of :data:`CLIENT_KEY` without surrounding spaces; an error on ``field`` if it is
     not one."""
-    key = (value or "").strip()
-    if not CLIENT_KEY.fullmatch(key):
+    key = client_key_or_none(value)
+    if key is None:
         errors.add(field, str(_("8 to 64 letters, digits, - or _.")), "key_invalid")
-    return key
+    return key or (value or "").strip()

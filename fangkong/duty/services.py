@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import jurisdiction_root, sees_everything, unit_in_scope
-from fangkong.core.validation import CLIENT_KEY, clean_client_key, reject_naive
+from fangkong.core.validation import clean_client_key, client_key_or_none, reject_naive
 from fangkong.duty import exports, selectors
 from fangkong.duty.attendance import late_minutes
 from fangkong.duty.choices import (
@@ -82,9 +82,10 @@ def actor_staff(actor: Any) -> Staff:
 
 
 def sign_in_for_key(*, actor: Any, idempotency_key: str) -> SignIn | None:
-    """The sign-in already stored under this key by this person (a re-synced one)."""
-    key = (idempotency_key or "").strip()
-    if not CLIENT_KEY.fullmatch(key):
+    """The sign-in already stored under this key (a re-synced one); the caller refuses it
+    to anyone but the person who signed in (``sign_in_differs``)."""
+    key = client_key_or_none(idempotency_key)
+    if key is None:
         return None
     return SignIn.objects.filter(idempotency_key=key).select_related("site").first()
 
@@ -547,8 +548,8 @@ class ReportKeyReusedError(Exception):
 
 
 def report_for_key(*, idempotency_key: str) -> SituationReport | None:
-    key = (idempotency_key or "").strip()
-    if not CLIENT_KEY.fullmatch(key):
+    key = client_key_or_none(idempotency_key)
+    if key is None:
         return None
     return SituationReport.objects.filter(idempotency_key=key).first()
 

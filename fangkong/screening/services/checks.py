@@ -25,10 +25,10 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything, unit_in_scope
 from fangkong.core.validation import (
-    CLIENT_KEY,
     clean_client_key,
     clean_document,
     clean_phone,
+    client_key_or_none,
     reject_naive,
 )
 from fangkong.intel import services as intel_services
@@ -211,8 +211,8 @@ def _clean_observed(errors: FieldErrors, observed: Mapping[str, Any]) -> None:
 def check_for_key(*, actor: Actor, idempotency_key: str) -> Check | None:
     """The check already stored under this key, if any (a retried or re-synced check)."""
     user, staff = _actor_parts(actor)
-    key = (idempotency_key or "").strip()
-    if not CLIENT_KEY.fullmatch(key):
+    key = client_key_or_none(idempotency_key)
+    if key is None:
         return None
     again = _same_key(user, staff, key)
     return again.check if again is not None else None

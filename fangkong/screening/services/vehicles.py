@@ -80,8 +80,11 @@ def manual_group(*, site: Site, vehicle: ManualVehicle, at: datetime, origin: st
         errors.add("vehicle.group_key", message, "group_key_reused")
         errors.raise_if_any()
     if origin and not group.origin_division:
-        TravelGroup.objects.filter(pk=group.pk, origin_division="").update(origin_division=origin)
-        group.origin_division = origin
+        first = TravelGroup.objects.filter(pk=group.pk, origin_division="")
+        if first.update(origin_division=origin):
+            group.origin_division = origin
+        else:  # another check of the group gave its origin first: that one stands
+            group.refresh_from_db(fields=["origin_division"])
     return group
 
 

@@ -15,12 +15,13 @@ from django.utils.translation import gettext
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors
+from fangkong.core.jurisdiction import jurisdiction_root
 from fangkong.grid.models import Door
 from fangkong.grid.scope import grid_q, grid_scope
 from fangkong.grid.selectors import doors_to_sweep
 from fangkong.keypersons.choices import CandidateStatus, Status, TaskStatus
 from fangkong.keypersons.models import Candidate, Category, FollowUp, KeyPerson, Task
-from fangkong.org.choices import RoleCode
+from fangkong.org.choices import RoleCode, UnitKind
 from fangkong.org.permissions import can_reveal_identity, user_roles
 
 HEALTH_ROLES = frozenset(
@@ -177,6 +178,9 @@ class Today:
     doors: list[Door]
     tasks: list[Task]
     since: datetime
+    # Whether the user sweeps doors at all: a brigade or the command centre does not, and
+    # an empty list would read as every door visited.
+    sweeps: bool = True
 
 
 def today_for_user(*, user: Any, day: date | None = None, doors: int = 20) -> Today:
@@ -199,9 +203,15 @@ def today_for_user(*, user: Any, day: date | None = None, doors: int = 20) -> To
     start = datetime.combine(day - timedelta(days=SWEEP_DAYS - 1), datetime.min.time())
     since = timezone.make_aware(start)
     # A grid worker sweeps their cells' doors; a community officer their communities', and a
-    # station's officer the station's (neither has cells of their own): the doors in scope.
-    # None listed would read as every door visited, which the page then says.
+    # station's officer the station's (neither has cells of their own). Units above a
+    # station sweep none: their scope's doors are tens of thousands, no one's round.
     cells = sorted(scope.cells) if scope.kind == "cell" else None
-    sweep = doors_to_sweep(user=user, cell_ids=cells, since=since, limit=doors)
+    sweeps = scope.kind in ("cell", "community") or (scope.kind == "unit" and _station_level(user))
+    sweep = doors_to_sweep(user=user, cell_ids=cells, since=since, limit=doors) if sweeps else []
     tasks = list(task_list_for_user(user=user)[:50])
-    return Today(day=day, due=due, doors=sweep, tasks=tasks, since=since)
+    return Today(day=day, due=due, doors=sweep, tasks=tasks, since=since, sweeps=sweeps)
+
+
+def _station_level(user: Any) -> bool:
+    root = jurisdiction_root(user)
+    return root is not None and root.kind in (UnitKind.STATION, UnitKind.POLICE_OFFICE)

@@ -17,7 +17,8 @@ from fangkong.core.ratelimit import RateLimited
 from fangkong.grid.models import Door
 from fangkong.keypersons import figures, selectors, services
 from fangkong.keypersons.models import FollowUp, KeyPerson, Task
-from tests.grid.world import World
+from fangkong.org.choices import RoleCode, StaffKind
+from tests.grid.world import World, persona
 from tests.keypersons.helpers import episode
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +150,20 @@ def test_station_officers_day_lists_the_doors_unvisited(world: World, client: Cl
     Door.objects.update(swept_at=timezone.now())
     page = client.get(reverse("keypersons:today")).content.decode()
     assert "本周所有门户均已走访" in page
+
+
+def test_a_brigades_day_sweeps_no_doors_and_does_not_say_all_were_visited(
+    world: World, client: Client
+) -> None:
+    """Above a station no one makes door rounds: the brigade's day neither sorts every door
+    of its stations nor says that every door was visited."""
+    brigade = persona(world.station.parent, "brigade_leader", StaffKind.OFFICER,
+                      RoleCode.DUTY_LEADER)  # fmt: skip
+    today = selectors.today_for_user(user=brigade)
+    assert today.doors == [] and not today.sweeps
+    client.force_login(brigade)
+    page = client.get(reverse("keypersons:today")).content.decode()
+    assert "本周所有门户均已走访" not in page and 'id="doors"' not in page
 
 
 def test_grid_workers_day_and_the_command_figures(world: World, django_assert_max_num_queries):

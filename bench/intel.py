@@ -82,7 +82,7 @@ def _world(args: argparse.Namespace) -> dict[str, Any]:
     """Sites, persons, registrations and checks, written in bulk."""
     from django.db import connection
 
-    from fangkong.core.identity import blind_index_of, keyring
+    from fangkong.core.identity import blind_index_of, document_index, keyring
     from fangkong.org.models import Unit
     from fangkong.sites.models import Site
 
@@ -103,7 +103,7 @@ def _world(args: argparse.Namespace) -> dict[str, Any]:
             i + 1,
             "resident_id",
             dummy,
-            blind_index_of("document", f"resident_id:{n}"),
+            document_index("resident_id", n),
             "",
             "",
             "",

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fangkong.command.rollups import RollupBatch, local_zone
-from fangkong.core.identity import blind_index_of
+from fangkong.core.identity import blind_index_of, document_index
 from fangkong.lib.idnumber import checksum_char
 from fangkong.registration.models import Person, TravelGroup, Vehicle
 from fangkong.screening.models import Check
@@ -112,9 +112,7 @@ def person_pool(
     numbers = _unused(
         count,
         lambda: synthetic_id_number(rng),
-        lambda batch: {
-            blind_index_of("document", f"resident_id:{number}"): number for number in batch
-        },
+        lambda batch: {document_index("resident_id", number): number for number in batch},
         lambda keys: Person.objects.filter(doc_index__in=keys).values_list("doc_index", flat=True),
     )
     persons = [Person(doc_type="resident_id", doc_number=number) for number in numbers]

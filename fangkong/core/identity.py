@@ -89,6 +89,12 @@ def blind_index_of(kind: str, normalized_value: str) -> str:
     return blind_index(_index_key(), kind, normalized_value)
 
 
+def document_index(doc_type: str, doc_number: str) -> str:
+    """The blind index of a (normalised) document, as a person's ``doc_index`` and a list
+    entry's hold it: the key that matching and tracing join on."""
+    return blind_index_of("document", f"{doc_type}:{doc_number}")
+
+
 class EncryptedTextField(models.TextField):
     """Text stored as AES-GCM ciphertext bound to its table and column; Python code only
     ever sees the clear value (or an ``Unreadable`` stand-in, see the module)."""

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
-from fangkong.core.identity import blind_index_of
 from fangkong.core.jurisdiction import scope_q, sees_everything
 from fangkong.core.validation import clean_phone
 from fangkong.org.permissions import can_verify_identity
@@ -28,10 +27,6 @@ from fangkong.registration.models import Person, Registration
 NAME_MAX = 50
 REASON_MIN = 2
 REASON_MAX = 500
-
-
-def person_doc_index(doc_type: str, doc_number: str) -> str:
-    return blind_index_of("document", f"{doc_type}:{doc_number}")
 
 
 def persons_prepare(documents: Sequence[tuple[str, str]]) -> tuple[list[Person], PreparedInsert]:

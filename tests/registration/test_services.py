@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from fangkong.command.models import SiteHourRollup
 from fangkong.command.rollups import hour_start
-from fangkong.core.identity import blind_index_of
+from fangkong.core.identity import blind_index_of, document_index
 from fangkong.registration import services
 from fangkong.registration.models import Person, Registration, TravelGroup, Vehicle
-from fangkong.registration.people import person_doc_index
 from fangkong.sites.choices import SiteStatus
 from tests.registration.conftest import community_data, floating_data, id_number, road_data
 
@@ -288,7 +287,7 @@ def test_each_registration_keeps_what_it_declared_and_the_person_none_of_it(road
     again = road_data(3, companions=1)
     again["companions"][0].update(doc_number=companion_doc, name="李四", phone="")
     create(road_site, again, key="key-3")
-    person = Person.objects.get(doc_index=person_doc_index("resident_id", companion_doc))
+    person = Person.objects.get(doc_index=document_index("resident_id", companion_doc))
     declared = person.registrations.order_by("pk").values_list("phone_tail", flat=True)
     assert [(r.name, r.phone) for r in person.registrations.order_by("pk")] == [
         ("李四0", ""),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
-from fangkong.core.identity import blind_index_of, column_context, keyring
+from fangkong.core.identity import blind_index_of, column_context, document_index, keyring
 from fangkong.intel import listfile
 from fangkong.intel.choices import ListPurpose, ListStatus
 from fangkong.intel.messages import FIELD_LABELS, problem_message
@@ -216,7 +216,7 @@ def _row_maker(list_id: int, vendor: str) -> Callable[[listfile.EntryRow], tuple
     (encrypted, with blind indexes). The ciphers and contexts are set up once: a list of a
     million rows seals and indexes two to four values a row, and an empty value neither."""
     ring = keyring()
-    seal = {c: ring.encrypter(column_context("intel_listentry", c)) for c in _SEALED}
+    seal = {c: ring.encrypter(context=column_context("intel_listentry", c)) for c in _SEALED}
     name_seal, doc_seal, phone_seal, birth_seal = (seal[c] for c in _SEALED)
     resident = DocumentType.RESIDENT_ID.value
     sqlite = vendor == "sqlite"
@@ -234,7 +234,7 @@ def _row_maker(list_id: int, vendor: str) -> Callable[[listfile.EntryRow], tuple
             blind_index_of("name", name) if name else "",
             resident if number else "",
             doc_seal(number) if number else "",
-            blind_index_of("document", f"{resident}:{number}") if number else "",
+            document_index(resident, number) if number else "",
             phone_seal(phone) if phone else "",
             blind_index_of("phone", phone) if phone else "",
             phone[-4:],

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
-from fangkong.core.identity import blind_index_of
+from fangkong.core.identity import document_index
 from fangkong.intel import presenters, selectors
 from fangkong.intel.choices import CaseKind, ListStatus
 from fangkong.intel.models import ListEntry, Trace, TraceContact, TraceEvent
@@ -94,7 +94,7 @@ def _person_by_document(errors: FieldErrors, number: str) -> Person | None:
     except documents.DocumentError as exc:
         errors.add("doc_number", _("This is not a valid resident ID number."), exc.code)
         return None
-    key = blind_index_of("document", f"{DocumentType.RESIDENT_ID}:{number}")
+    key = document_index(DocumentType.RESIDENT_ID, number)
     person = Person.objects.filter(doc_index=key).first()
     if person is None:
         errors.add("doc_number", _("No record holds this document number."), "person_unknown")

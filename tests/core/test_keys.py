@@ -72,7 +72,7 @@ def test_tokens_are_versioned_and_bound_to_their_context() -> None:
 
 def test_an_encrypter_writes_the_tokens_encrypt_writes() -> None:
     ring = Keyring.parse(f"k2:{K2},k1:{K1}")
-    seal = ring.encrypter(b"org_staff.phone")
+    seal = ring.encrypter(context=b"org_staff.phone")
     first, second = seal("13812345678"), seal("13812345678")
     assert first != second  # a fresh nonce each time
     for token in (first, second):

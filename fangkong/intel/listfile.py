@@ -162,21 +162,21 @@ def _on_sheet(problem: Problem, sheet: Sheet, sheets: int) -> Problem:
 
 def _entry(row: tabular.Row, sheet: str) -> EntryRow | None:
     # Every field's key is in the row's values (None where unmapped or empty); spelled out,
-    # not filtered into keyword arguments: a list has up to a million rows.
+    # not built from a filtered dict: a list has up to a million rows.
     v = row.values
     if not (v["doc_number"] or v["phone"] or v["plate"] or v["train"]):
         return None
     return EntryRow(
-        row.number,
-        sheet,
-        v["name"] or "",
-        v["doc_number"] or "",
-        v["phone"] or "",
-        v["plate"] or "",
-        v["train"] or "",
-        v["seat"] or "",
-        v["travel_date"] or None,
-        v["birth_date"] or None,
+        row=row.number,
+        sheet=sheet,
+        name=v["name"] or "",
+        doc_number=v["doc_number"] or "",
+        phone=v["phone"] or "",
+        plate=v["plate"] or "",
+        train=v["train"] or "",
+        seat=v["seat"] or "",
+        travel_date=v["travel_date"] or None,
+        birth_date=v["birth_date"] or None,
     )
 
 

@@ -300,15 +300,18 @@ def _tasks_flag(under: QuerySet[KeyPerson], day: date) -> tuple[dict[str, int], 
     )
     ops = connection.ops
     on, at = ops.adapt_datefield_value(day), ops.adapt_datetimefield_value(timezone.now())
-    missing, abnormal, release = (f"'{kind.value}'" for kind in FLAG_KINDS)  # our constants
+    # The CTE names the columns of ``_flagged``'s values_list in its order (Django 5.2 keeps
+    # annotations where values_list puts them).
     stage = (
         f"INSERT INTO {STAGE} (kind, id, community, cell, officer)"  # noqa: S608 - our SQL
         f" WITH f (id, community, cell, officer, done, due, bad) AS MATERIALIZED ({flagged}),"
         f" e (id, community, cell, officer) AS ({ending})"
-        f" SELECT {missing}, id, community, cell, officer FROM f WHERE done < due"
-        f" UNION ALL SELECT {abnormal}, id, community, cell, officer FROM f WHERE bad"
-        f" UNION ALL SELECT {release}, id, community, cell, officer FROM e"
+        " SELECT %s, id, community, cell, officer FROM f WHERE done < due"
+        " UNION ALL SELECT %s, id, community, cell, officer FROM f WHERE bad"
+        " UNION ALL SELECT %s, id, community, cell, officer FROM e"
     )
+    kinds = tuple(kind.value for kind in FLAG_KINDS)
+    # "WHERE 1 = 1": SQLite reads ON CONFLICT after a bare SELECT ... FROM as a join's ON.
     insert = (
         f"INSERT INTO {Task._meta.db_table} (kind, key_person_id, day, community_id, cell_id,"  # noqa: S608
         " assignee_id, status, created_at, note)"
@@ -324,7 +327,7 @@ def _tasks_flag(under: QuerySet[KeyPerson], day: date) -> tuple[dict[str, int], 
             f"CREATE TEMP TABLE {STAGE} (kind varchar(20), id bigint, community bigint,"
             " cell bigint, officer bigint)"
         )
-        cursor.execute(stage, (*flagged_params, *ending_params))
+        cursor.execute(stage, (*flagged_params, *ending_params, *kinds))
         cursor.execute(insert, (on, TaskStatus.OPEN.value, at))
         created = cursor.rowcount
         cursor.execute(f"SELECT kind, COUNT(*) FROM {STAGE} GROUP BY kind")  # noqa: S608

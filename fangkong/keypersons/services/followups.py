@@ -71,7 +71,8 @@ def _clean_at(key_person: KeyPerson, at: datetime | None) -> datetime | None:
     if at is None:
         return None
     errors = FieldErrors()
-    if not reject_naive(errors, "at", at) and timezone.localdate(at) < key_person.start_on:
+    naive = reject_naive(errors, "at", at)
+    if not naive and timezone.localdate(at) < key_person.start_on:
         errors.add(
             "at", _("The follow-up is dated before the observation began."), "at_before_start"
         )

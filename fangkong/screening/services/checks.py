@@ -325,7 +325,8 @@ def _clean_preview_at(at: datetime) -> datetime:
     """A preview's time, aware and within a century of now: the policy and the risk areas are
     looked up around it, which a time near year 1 or 9999 would take out of the calendar."""
     errors = FieldErrors()
-    if not reject_naive(errors, "at", at) and abs(at - timezone.now()) > PREVIEW_RANGE:
+    naive = reject_naive(errors, "at", at)
+    if not naive and abs(at - timezone.now()) > PREVIEW_RANGE:
         errors.add("at", _("Give a time within a century of now."), "at_out_of_range")
     errors.raise_if_any()
     return at

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from fangkong.grid.models import Building, Community, Door, DoorVisit, GridCell, Resident
 from fangkong.grid.scope import grid_q
@@ -79,7 +79,8 @@ def doors_to_sweep(
     if cell_ids is not None:
         doors = doors.filter(cell_id__in=cell_ids)
     doors = doors.filter(Q(swept_at__isnull=True) | Q(swept_at__lt=since))
-    return list(doors.order_by("swept_at", "pk")[:limit])
+    # Never visited first on either database (PostgreSQL sorts NULL last by default).
+    return list(doors.order_by(F("swept_at").asc(nulls_first=True), "pk")[:limit])
 
 
 @dataclass(frozen=True)

@@ -114,3 +114,17 @@ def test_community_officer_scope_includes_only_own_community(world: World) -> No
     assert not Community.objects.filter(pk=world.community2.pk).filter(
         pk__in=selectors.community_list_for_user(user=user)
     )
+
+
+def test_doors_never_visited_come_before_those_visited_long_ago(world: World) -> None:
+    """The longest unvisited first, on either database: a door never visited before one last
+    visited a month ago (PostgreSQL sorts NULL last unless told)."""
+    from fangkong.grid.models import Door
+
+    Door.objects.filter(pk=world.door.pk).update(swept_at=timezone.now() - timedelta(days=30))
+    Door.objects.filter(pk=world.door2.pk).update(swept_at=None)
+    since = timezone.now() - timedelta(days=7)
+    todo = selectors.doors_to_sweep(
+        user=world.users["grid"], cell_ids=[world.cell.pk], since=since, limit=10
+    )
+    assert [d.pk for d in todo] == [world.door2.pk, world.door.pk]

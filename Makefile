@@ -101,6 +101,7 @@ vendor:
 	$(PY) scripts/vendor_static.py
 
 bench: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -r requirements-bench.txt
 	for b in bench/*.py; do $(PY) $$b --quick || exit 1; done
 
 clean:

@@ -1,7 +1,9 @@
 """Seed of the key-person browser test: a Ganzhou police station with one community, its
-grid worker ``grid`` and one key person under home observation, whose self-report link is
-written to ``selfreport.txt`` in the data directory; and a toll station whose checks ended in
-劝返 and 移交卫健, candidates in the review queue, the handover recorded by a staff member."""
+community officer ``community``, its grid worker ``grid`` and one key person under home
+observation, whose self-report link is written to ``selfreport.txt`` in the data directory;
+in a second cell of the community (not the grid worker's) an outsider under observation since
+yesterday with no follow-up, for the end-of-day check; and a toll station whose checks ended
+in 劝返 and 移交卫健, candidates in the review queue, the handover recorded by a staff member."""
 
 from __future__ import annotations
 
@@ -44,7 +46,16 @@ def run() -> None:
         unit=station, user=user, name="李网格", kind=StaffKind.GRID_WORKER, badge_number="G1"
     )
     worker.roles.set(Role.objects.filter(code=RoleCode.GRID_WORKER))
-    community = grid_services.community_create(actor=root, code="620702001001", station=station)
+    officer_user = users.create(
+        username="community", first_name="社区民警", password=make_password(PASSWORD)
+    )
+    officer = Staff.objects.create(
+        unit=station, user=officer_user, name="马社区", kind=StaffKind.OFFICER, badge_number="C1"
+    )
+    officer.roles.set(Role.objects.filter(code=RoleCode.COMMUNITY_OFFICER))
+    community = grid_services.community_create(
+        actor=root, code="620702001001", station=station, officer=officer
+    )
     cell = GridCell.objects.create(
         community=community, code="C1", name="交通巷第1网格", worker=worker
     )
@@ -65,8 +76,23 @@ def run() -> None:
         ),
     )  # fmt: skip
     token = services.report_link_issue(actor=root, key_person=episode)
+    _unvisited_since_yesterday(root, community)
     Path(os.environ["FANGKONG_DATA_DIR"], "selfreport.txt").write_text(token)
     _candidates(station, episode.person, root)
+
+
+def _unvisited_since_yesterday(root: object, community: object) -> None:
+    other_cell = GridCell.objects.create(community=community, code="C2", name="交通巷第2网格")
+    first17 = "62070219900202234"
+    services.keyperson_create(
+        actor=root,
+        data=services.EpisodeIn(
+            doc_type="resident_id", doc_number=first17 + checksum_char(first17), name="赵小红",
+            category=Category.objects.get(code="outsider"), source="grid_sweep",
+            community=community, cell=other_cell,
+            start_on=timezone.localdate() - timedelta(days=1), reason="入户摸排发现外来人员",
+        ),
+    )  # fmt: skip
 
 
 def _candidates(station: Unit, person: object, root: object) -> None:

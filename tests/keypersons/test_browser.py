@@ -4,13 +4,18 @@ the connection comes back; the person reports through their own link without an 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from tests.browser.gunicorn import chromium, running_gunicorn, server_env, set_up
+from tests.browser.gunicorn import ROOT, chromium, running_gunicorn, server_env, set_up
 from tests.keypersons.browser_seed import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -114,6 +119,28 @@ def test_the_days_page_opens_without_a_connection(browser: Any, server: tuple[st
     assert "王*明" in page.inner_text("#due")
     assert page.evaluate("fetch('/healthz').then(() => 'online', () => 'offline')") == "offline"
     assert errors == []
+    context.close()
+
+
+def test_missing_followup_is_on_the_community_officers_list_next_morning(
+    browser: Any, server: tuple[str, Path]
+) -> None:
+    """The end-of-day check runs as the deployment runs it (the management command, for
+    yesterday); the next morning the community officer opens their day on a phone and finds
+    the outsider whom nobody visited yesterday on their list."""
+    url, data_dir = server
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    flagged = subprocess.run(
+        [sys.executable, "manage.py", "keypersons_flag", "--day", yesterday],
+        cwd=ROOT, env=server_env(data_dir), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert json.loads(flagged.stdout.strip().splitlines()[-1])["missing"] >= 1, flagged.stdout
+    context = _context(browser, url)
+    page = _login(context, "community", "/keypersons/today/")
+    page.wait_for_selector("body[data-ready=yes]")
+    tasks = page.inner_text("#tasks")
+    assert "随访缺失" in tasks and "赵*红" in tasks, tasks
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
     context.close()
 
 

@@ -19,7 +19,8 @@ by one sort each), then times:
   (in memory), best of three each;
 - ``trace_vs_duckdb``: the site-window join of K cases' whereabouts to the check-ins, ours over
   DuckDB's; ``trace_s`` is ``tracing.trace_run`` for the K cases end to end, and ``trace2_s``
-  for K/5 of them with the second degree (the contacts' own whereabouts joined the same way).
+  for K/5 of them (or ``--second-degree S``) with the second degree (the contacts' own
+  whereabouts joined the same way).
 
 The last line of stdout is one JSON object. ``--quick`` is 100,000 registrations, a 10,000-row
 list, 100,000 checks and 50 cases; the targets are 3,000,000 / 100,000 / 3,000,000 / 200.
@@ -328,7 +329,7 @@ def _duck_joins(world: dict[str, Any], list_id: int) -> tuple[float, list[int], 
     return seconds, counts, duck
 
 
-def _traces(world: dict[str, Any], cases: int, duck: Any) -> dict[str, Any]:
+def _traces(world: dict[str, Any], cases: int, second_cases: int, duck: Any) -> dict[str, Any]:
     from django.utils import timezone
 
     from fangkong.intel.models import Trace, TraceEvent
@@ -366,7 +367,7 @@ def _traces(world: dict[str, Any], cases: int, duck: Any) -> dict[str, Any]:
             case_kind="person", person_id=person, unit=world["unit"], second_degree=True,
             since=timezone.now() - timedelta(days=14),
         )
-        for person in chosen[: max(1, cases // 5)]
+        for person in chosen[:second_cases]
     ]  # fmt: skip
     started = time.perf_counter()
     contacts2 = sum(tracing.trace_run(trace=trace) for trace in second)
@@ -424,7 +425,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ours_s, ours_counts = _best(lambda: [_ours(q.format(list=list_id)) for q in JOINS])
     duck_s, duck_counts, duck = _duck_joins(world, list_id)
     print(f"tracing {args.cases} cases", file=sys.stderr)
-    traced = _traces(world, args.cases, duck)
+    second_cases = args.second_degree if args.second_degree is not None else max(1, args.cases // 5)
+    traced = _traces(world, args.cases, second_cases, duck)
     return {
         "backend": connection.vendor,
         "quick": args.quick,
@@ -455,6 +457,12 @@ def main() -> None:
     parser.add_argument("--list", type=int, default=100_000)
     parser.add_argument("--checks", type=int, default=3_000_000)
     parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument(
+        "--second-degree",
+        type=int,
+        default=None,
+        help="how many of the cases are traced again with the second degree (default: a fifth)",
+    )
     parser.add_argument(
         "--postgres",
         nargs="?",

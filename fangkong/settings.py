@@ -299,6 +299,22 @@ SQLITE_CHECKPOINT_S = envfloat("FANGKONG_SQLITE_CHECKPOINT_S", 0.5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's default hashers, PBKDF2 (a million iterations, about half a second a password)
+# first. The test suite creates thousands of users: FANGKONG_FAST_PASSWORD_HASHING=1, which
+# tests/conftest.py sets for itself and for every server and command it starts, puts the fast
+# (and weak) MD5 hasher first. Production ignores it: whatever its environment, a production
+# server never stores a password weakly.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+FAST_PASSWORD_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"  # noqa: S105 - a class
+if envbool("FANGKONG_FAST_PASSWORD_HASHING", False) and not PRODUCTION:
+    PASSWORD_HASHERS = [FAST_PASSWORD_HASHER, *PASSWORD_HASHERS]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
@@ -24,6 +25,15 @@ from tests.factories import SiteFactory, StaffFactory, UnitFactory, UserFactory
 from tests.redis_cache import shared_cache  # noqa: F401 - a fixture for every test module
 
 _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+# Passwords hashed with MD5, not PBKDF2's million iterations: the suite creates thousands of
+# users. The servers and commands the tests start inherit the variable (fangkong/settings.py);
+# this process read its settings before this file, so it is told directly.
+os.environ["FANGKONG_FAST_PASSWORD_HASHING"] = "1"
+if settings.PASSWORD_HASHERS[0] != settings.FAST_PASSWORD_HASHER:
+    settings.PASSWORD_HASHERS = [settings.FAST_PASSWORD_HASHER, *settings.PASSWORD_HASHERS]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -62,3 +62,29 @@ def test_the_admin_is_off_in_production_unless_a_setting_turns_it_on(tmp_path: P
 def test_the_admin_is_on_in_development(client: Any) -> None:
     response = client.get("/admin/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def _first_hasher(tmp_path: Path, env: str) -> str:
+    key = base64.b64encode(b"k" * 32).decode()
+    environ = {
+        **os.environ,
+        "FANGKONG_ENV": env,
+        "FANGKONG_SECRET_KEY": "s" * 50,
+        "FANGKONG_ENCRYPTION_KEYS": f"t1:{key}",
+        "FANGKONG_BLIND_INDEX_KEY": key,
+        "FANGKONG_DATA_DIR": str(tmp_path),
+        "FANGKONG_FAST_PASSWORD_HASHING": "1",
+    }
+    code = "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT, env=environ, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return result.stdout.split()[-1]
+
+
+def test_fast_password_hashing_is_for_tests_and_never_for_production(tmp_path: Path) -> None:
+    """The suite hashes its thousands of passwords fast; a production server ignores the
+    variable and keeps PBKDF2, whatever its environment says."""
+    assert _first_hasher(tmp_path / "dev", "development") == "md5"
+    assert _first_hasher(tmp_path / "prod", "production") == "pbkdf2_sha256"

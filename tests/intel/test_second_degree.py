@@ -1,17 +1,22 @@
 """The bounded second degree: only the first-degree contacts closest in time to the case are
-followed, at most so many second-degree contacts are kept, and a trace cut short is marked."""
+followed, at most so many second-degree contacts are kept, and a trace cut short says so on
+its page, in its export and in the API."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from fangkong.intel.closeness import Place, closest_first
 from fangkong.intel.models import Trace, TraceContact
 from fangkong.intel.services import tracing
+from tests.conftest import login
 from tests.factories import PersonFactory, SiteFactory
 from tests.intel.helpers import check_of
 from tests.jobs.worker import run_queued_jobs
@@ -114,6 +119,39 @@ def test_a_rerun_keeps_the_same_contacts(
     tracing.trace_run(trace=trace)
     trace.refresh_from_db()
     assert len(_degree(trace, 2)) == 8 and not trace.second_degree_cut
+
+
+@pytest.mark.django_db
+def test_the_page_export_and_api_say_the_second_degree_was_cut(
+    fanout: Any, commander: Any, tree: Any, settings: Any
+) -> None:
+    settings.TRACE_FOLLOW = 2
+    trace = _trace(commander, tree, fanout["case"])
+    client = login(commander)
+    page = client.get(reverse("intel:trace", args=[trace.pk])).content.decode()
+    assert 'id="second-degree-cut"' in page
+    assert "次密接仅从与病例接触时间最接近的 2 名密接（共 4 名）追查" in page
+    assert "已追查次密接" in page
+    export = client.post(reverse("intel:trace_export", args=[trace.pk]), {"reason": "协查下发"})
+    book = load_workbook(io.BytesIO(export.content))
+    assert "缩小时间窗口" in book[book.sheetnames[1]]["A2"].value
+    body = client.get(f"/api/v1/intel/traces/{trace.pk}").json()
+    assert body["second_degree_cut"] is True
+    assert (body["contacts_followed"], body["first_degree_contacts"]) == (2, 4)
+    assert "2 名密接" in body["second_degree_notice"]
+    assert sum(c["followed"] for c in body["contacts"]) == 2
+
+
+@pytest.mark.django_db
+def test_a_whole_trace_shows_no_notice(fanout: Any, commander: Any, tree: Any) -> None:
+    trace = _trace(commander, tree, fanout["case"])
+    client = login(commander)
+    page = client.get(reverse("intel:trace", args=[trace.pk])).content.decode()
+    assert 'id="second-degree-cut"' not in page and "已追查次密接" not in page
+    body = client.get(f"/api/v1/intel/traces/{trace.pk}").json()
+    assert body["second_degree_cut"] is False and body["second_degree_notice"] == ""
+    export = client.post(reverse("intel:trace_export", args=[trace.pk]), {"reason": "协查下发"})
+    assert len(load_workbook(io.BytesIO(export.content)).sheetnames) == 1
 
 
 def test_closest_first_orders_by_time_then_id() -> None:

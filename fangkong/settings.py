@@ -489,6 +489,18 @@ RETENTION_DAYS = envint("FANGKONG_RETENTION_DAYS", 21)
 # rejected; their drivers go with them once no other record refers to them.
 PASS_RETENTION_DAYS = envint("FANGKONG_PASS_RETENTION_DAYS", 21)
 
+# Second-degree tracing (次密接) is bounded: at a busy checkpoint a case has about a thousand
+# first-degree contacts and they have millions, which no investigator can work through. Only
+# the TRACE_FOLLOW first-degree contacts closest in time to the case are followed, and at most
+# TRACE_SECOND_DEGREE_MAX second-degree contacts are kept per trace; a trace cut by either
+# says so on its page, in its export and in the API.
+TRACE_FOLLOW = envint("FANGKONG_TRACE_FOLLOW", 100)
+TRACE_SECOND_DEGREE_MAX = envint("FANGKONG_TRACE_SECOND_DEGREE_MAX", 5000)
+if TRACE_FOLLOW < 1 or TRACE_SECOND_DEGREE_MAX < 1:
+    raise ImproperlyConfigured(
+        "FANGKONG_TRACE_FOLLOW and FANGKONG_TRACE_SECOND_DEGREE_MAX must be at least 1"
+    )
+
 DEMO_PASSWORD = env("FANGKONG_DEMO_PASSWORD", "fangkong-demo")
 
 # Logins (django-axes). Failed logins are counted in the database, so every server process

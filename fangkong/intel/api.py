@@ -201,8 +201,10 @@ def alert_list(request: HttpRequest, filters: Query[AlertFilter]) -> list[AlertO
 
 
 def trace_out(request: HttpRequest, trace: Trace, *, contacts: bool = True) -> TraceOut:
-    rows = selectors.contact_list(user=request.user, trace=trace)[:500] if contacts else []
+    visible = selectors.contact_list(user=request.user, trace=trace)
+    rows = visible[:500] if contacts else []
     states = trace_candidates.trace_candidate_states(trace) if contacts else {}
+    cut = presenters.second_degree_cut(trace, visible) or {}
     return TraceOut(
         id=trace.pk,
         case_kind=trace.case_kind,
@@ -211,6 +213,10 @@ def trace_out(request: HttpRequest, trace: Trace, *, contacts: bool = True) -> T
         done=trace.done,
         created_at=trace.created_at,
         job_id=_job_id("intel.trace", "trace_id", trace.pk),
+        second_degree_cut=trace.second_degree_cut,
+        contacts_followed=cut.get("followed"),
+        first_degree_contacts=cut.get("total"),
+        second_degree_notice=cut.get("notice", ""),
         contacts=[ContactOut(**presenters.contact_row(c, states)) for c in rows],
     )
 

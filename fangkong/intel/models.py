@@ -294,6 +294,9 @@ class Trace(models.Model):
     since = models.DateTimeField(_("from"))
     window_minutes = models.PositiveSmallIntegerField(_("window (minutes)"), default=30)
     second_degree = models.BooleanField(_("second degree"), default=False)
+    # Set when settings.TRACE_FOLLOW or TRACE_SECOND_DEGREE_MAX cut the second degree short:
+    # not every first-degree contact was followed (those that were are marked ``followed``).
+    second_degree_cut = models.BooleanField(_("second degree cut short"), default=False)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
     done = models.BooleanField(_("done"), default=False)
     created_by = models.ForeignKey(
@@ -367,6 +370,8 @@ class TraceContact(models.Model):
     at = models.DateTimeField(_("time"), null=True, blank=True)
     plate = models.CharField(_("licence plate"), max_length=12, blank=True)
     train = models.CharField(_("train or flight"), max_length=12, blank=True)
+    # A first-degree contact whose own contacts were traced (the second degree).
+    followed = models.BooleanField(_("second degree traced"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("contact")

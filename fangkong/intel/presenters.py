@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,9 +59,28 @@ def contact_row(contact: TraceContact, candidates: dict[int, str] | None = None)
         "at": _when(contact.at),
         "plate": contact.plate,
         "train": contact.train,
+        "followed": contact.followed,
         "candidate": candidate,
         "candidate_label": str(CandidateStatus(candidate).label) if candidate else "",
     }
+
+
+def second_degree_cut(trace: Trace, contacts: QuerySet[TraceContact]) -> dict[str, Any] | None:
+    """How a trace's second degree was cut short, of the ``contacts`` the reader may see (none
+    if it was not): the first-degree contacts followed, of how many, and the notice saying so.
+    """
+    if not trace.second_degree_cut:
+        return None
+    counts = contacts.filter(degree=1).aggregate(
+        total=Count("id"), followed=Count("id", filter=Q(followed=True))
+    )
+    notice = _(
+        "Second-degree contacts were traced from only %(followed)s of the %(total)s "
+        "first-degree contacts, those closest in time to the case, and at most %(limit)s "
+        "second-degree contacts are kept per trace, so the second degree is incomplete. "
+        "Narrow the time window, or trace specific persons, to find the rest."
+    ) % {**counts, "limit": settings.TRACE_SECOND_DEGREE_MAX}
+    return {**counts, "notice": notice}
 
 
 def case_label(trace: Trace) -> str:
@@ -85,9 +106,10 @@ def trace_graph(trace: Trace, contacts: Iterable[TraceContact]) -> dict[str, Any
     return {"nodes": nodes, "links": links, "categories": categories}
 
 
-def contacts_workbook(trace: Trace, contacts: Iterable[TraceContact]) -> bytes:
+def contacts_workbook(trace: Trace, contacts: QuerySet[TraceContact]) -> bytes:
     """The full list for the units that must act: full document numbers (the export is
-    audited with its reason), why and when."""
+    audited with its reason), why and when; a second sheet says if the second degree was
+    cut short."""
     headers = [
         _("Document number"),
         _("Degree"),
@@ -109,4 +131,8 @@ def contacts_workbook(trace: Trace, contacts: Iterable[TraceContact]) -> bytes:
         ]
         for c in contacts
     )
-    return tabular.write_workbook([(_("Contacts"), headers, rows)])
+    sheets: list[tuple[str, list[str], Iterable[list[Any]]]] = [(_("Contacts"), headers, rows)]
+    cut = second_degree_cut(trace, contacts)
+    if cut is not None:
+        sheets.append((_("Notes"), [_("Note")], [[cut["notice"]]]))
+    return tabular.write_workbook(sheets)

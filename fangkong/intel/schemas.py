@@ -122,6 +122,8 @@ class ContactOut(Schema):
     at: str
     plate: str
     train: str
+    # A first-degree contact whose own contacts were traced (the second degree).
+    followed: bool = False
     # The status of the key-person candidate the contact became ("" if none): pending,
     # accepted or dismissed.
     candidate: str = ""
@@ -157,4 +159,11 @@ class TraceOut(Schema):
     done: bool
     created_at: datetime
     job_id: int | None = None
+    # Whether the bounds of the second degree (settings TRACE_FOLLOW, TRACE_SECOND_DEGREE_MAX)
+    # cut it short; if so, how many of the first-degree contacts the caller may see were
+    # followed, of how many, and the notice the trace's page shows.
+    second_degree_cut: bool = False
+    contacts_followed: int | None = None
+    first_degree_contacts: int | None = None
+    second_degree_notice: str = ""
     contacts: list[ContactOut] = []

@@ -222,7 +222,9 @@ def trace_detail(request: HttpRequest, trace_id: int) -> HttpResponse:
     contacts = tracing.trace_view(actor=request.user, trace=trace, ip=client_ip(request))
     states = trace_candidates.trace_candidate_states(trace)
     rows = [presenters.contact_row(c, states) for c in contacts[:PAGE]]
-    return render(request, "intel/trace_detail.html", {"trace": trace, "contacts": rows})
+    cut = presenters.second_degree_cut(trace, contacts)
+    context = {"trace": trace, "contacts": rows, "cut": cut}
+    return render(request, "intel/trace_detail.html", context)
 
 
 @login_required

@@ -7,15 +7,17 @@ registrations on the indexes they already have ((site, time), travel group, vehi
 contact is stored once per trace (the first reason found wins, in the order of ``_CONTACTS``):
 same travel group, same site or community gate within the window, same vehicle on other days,
 same train or flight. The second degree repeats the same joins from the first-degree contacts'
-own whereabouts.
+own whereabouts, within bounds (see :func:`_second_degree_run`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.identity import document_index
-from fangkong.intel import presenters, selectors
+from fangkong.intel import closeness, presenters, selectors
 from fangkong.intel.choices import CaseKind, ListStatus
 from fangkong.intel.models import ListEntry, Trace, TraceContact, TraceEvent
 from fangkong.intel.permissions import can_work_intel
@@ -50,34 +52,60 @@ _INSERT = """INSERT INTO intel_tracecontact
 # (site, time) index by both.
 _GATE = """CASE WHEN (SELECT s.kind FROM sites_site s WHERE s.id = ev.site_id) = 'community_gate'
         THEN 'same_gate' ELSE 'same_site' END"""
+# Each select names its columns and leaves a ``{gap}`` slot: empty at the first degree, where
+# ``_INSERT`` takes ``q.*``, and the contact's distance in time from the event at the second,
+# which orders the rows that a bound keeps (see ``_FOLLOW``).
 _CONTACTS = (
-    """SELECT r.person_id AS person_id, 'same_group',
-        ev.person_id AS via_id, r.site_id, r.created_at,
-        COALESCE(v.plate, ''), ''
+    """SELECT r.person_id AS person_id, 'same_group' AS reason,
+        ev.person_id AS via_id, r.site_id AS site_id, r.created_at AS at,
+        COALESCE(v.plate, '') AS plate, '' AS train{gap}
     FROM intel_traceevent ev
     JOIN registration_registration r ON r.group_id = ev.group_id_ref
     LEFT JOIN registration_vehicle v ON v.id = ev.vehicle_id
     WHERE ev.trace_id = %s AND ev.degree = %s AND ev.group_id_ref IS NOT NULL""",
-    f"""SELECT c.person_id AS person_id, {_GATE},
-        ev.person_id AS via_id, c.site_id, c.checked_at, '', ''
+    f"""SELECT c.person_id AS person_id, {_GATE} AS reason,
+        ev.person_id AS via_id, c.site_id AS site_id, c.checked_at AS at,
+        '' AS plate, '' AS train{{gap}}
     FROM intel_traceevent ev
     JOIN screening_check c ON c.site_id = ev.site_id AND c.checked_at BETWEEN ev.lo AND ev.hi
     WHERE ev.trace_id = %s AND ev.degree = %s""",  # noqa: S608 - constants only
-    f"""SELECT r.person_id AS person_id, {_GATE},
-        ev.person_id AS via_id, r.site_id, r.created_at, '', ''
+    f"""SELECT r.person_id AS person_id, {_GATE} AS reason,
+        ev.person_id AS via_id, r.site_id AS site_id, r.created_at AS at,
+        '' AS plate, '' AS train{{gap}}
     FROM intel_traceevent ev
     JOIN registration_registration r
       ON r.site_id = ev.site_id AND r.created_at BETWEEN ev.lo AND ev.hi
     WHERE ev.trace_id = %s AND ev.degree = %s""",  # noqa: S608 - constants only
-    """SELECT r.person_id AS person_id, 'same_vehicle',
-        ev.person_id AS via_id, r.site_id, r.created_at,
-        v.plate, ''
+    """SELECT r.person_id AS person_id, 'same_vehicle' AS reason,
+        ev.person_id AS via_id, r.site_id AS site_id, r.created_at AS at,
+        v.plate AS plate, '' AS train{gap}
     FROM intel_traceevent ev
     JOIN registration_vehicle v ON v.id = ev.vehicle_id
     JOIN registration_travelgroup g ON g.vehicle_id = ev.vehicle_id AND g.id <> ev.group_id_ref
     JOIN registration_registration r ON r.group_id = g.id
     WHERE ev.trace_id = %s AND ev.degree = %s""",
 )
+# The contacts of one followed first-degree contact, nearest in time first, at most as many as
+# there is still room for. The bound is a LIMIT, so it must come after an ORDER BY over rows
+# that are few: the join here is one person's whereabouts and the window around each, not the
+# whole second degree, and its order (distance in time, then person) decides which contacts a
+# cut keeps, the same on SQLite and PostgreSQL. Persons already stored are left out first, so
+# that they take no room; the case itself is never its own contact.
+_FOLLOW = """INSERT INTO intel_tracecontact
+    (trace_id, degree, person_id, reason, via_id, site_id, at, plate, train)
+    SELECT %s, 2, q.person_id, q.reason, q.via_id, q.site_id, q.at, q.plate, q.train
+    FROM ({select} AND ev.person_id = %s) q
+    WHERE q.person_id <> %s AND NOT EXISTS (
+        SELECT 1 FROM intel_tracecontact t WHERE t.trace_id = %s AND t.person_id = q.person_id)
+    ORDER BY q.gap, q.person_id
+    LIMIT %s
+    ON CONFLICT DO NOTHING"""
+# Only the order of the gaps counts, so each database measures them its own way.
+_GAP = {
+    "postgresql": ", ABS(EXTRACT(EPOCH FROM ({at} - ev.at))) AS gap",
+    "sqlite": ", ABS(julianday({at}) - julianday(ev.at)) AS gap",
+}
+_CONTACT_TIMES = ("r.created_at", "c.checked_at", "r.created_at", "r.created_at")
 _TRAIN = """SELECT p.id AS person_id, 'same_train', CAST(%s AS BIGINT), CAST(NULL AS BIGINT),
         CAST(NULL AS TIMESTAMP), '', e.train
     FROM intel_listentry e
@@ -161,8 +189,9 @@ def trace_start(
     return trace
 
 
-def _events_of_persons(trace: Trace, person_ids: list[int], degree: int) -> list[TraceEvent]:
-    window = timedelta(minutes=trace.window_minutes)
+def _whereabouts(trace: Trace, person_ids: list[int]) -> list[tuple[Any, ...]]:
+    """The persons' checks and registrations since the trace's start, as
+    ``(person, site, time, travel group, vehicle)``."""
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(person_ids), 500):
         chunk = person_ids[start : start + 500]
@@ -172,11 +201,20 @@ def _events_of_persons(trace: Trace, person_ids: list[int], degree: int) -> list
         rows += Registration.objects.filter(
             person_id__in=chunk, created_at__gte=trace.since
         ).values_list("person_id", "site_id", "created_at", "group_id", "group__vehicle_id")
+    return rows
+
+
+def _events_of(trace: Trace, rows: list[tuple[Any, ...]], degree: int) -> list[TraceEvent]:
+    window = timedelta(minutes=trace.window_minutes)
     return [
         TraceEvent(trace=trace, degree=degree, person_id=person, site_id=site, at=at,
                    lo=at - window, hi=at + window, group_id_ref=group, vehicle_id=vehicle)
         for person, site, at, group, vehicle in rows
     ]  # fmt: skip
+
+
+def _events_of_persons(trace: Trace, person_ids: list[int], degree: int) -> list[TraceEvent]:
+    return _events_of(trace, _whereabouts(trace, person_ids), degree)
 
 
 _GROUP_COLUMNS = ("id", "site_id", "created_at", "vehicle_id")
@@ -210,13 +248,65 @@ def _contacts_insert(trace: Trace, degree: int) -> None:
     case_person = trace.person_id or 0
     with connection.cursor() as cursor:
         for select in _CONTACTS:
-            sql = _INSERT.format(select=select)
+            sql = _INSERT.format(select=select.format(gap=""))
             cursor.execute(sql, [trace.pk, degree, trace.pk, degree, case_person])
         if degree == 1:
             for train, day in _trains_of(trace):
                 sql = _INSERT.format(select=_TRAIN)
                 params = [trace.pk, 1, trace.person_id, train, day, ListStatus.ACTIVE, case_person]
                 cursor.execute(sql, params)
+
+
+def _follow_insert(trace: Trace, person: int, room: int) -> int:
+    """Store up to ``room`` contacts of one followed first-degree contact (its events are
+    stored); the number stored."""
+    gap = _GAP[connection.vendor]
+    stored = 0
+    with connection.cursor() as cursor:
+        for select, at in zip(_CONTACTS, _CONTACT_TIMES, strict=True):
+            if stored >= room:
+                break
+            sql = _FOLLOW.format(select=select.format(gap=gap.format(at=at)))
+            params = [trace.pk, trace.pk, 2, person, trace.person_id or 0, trace.pk, room - stored]
+            cursor.execute(sql, params)
+            stored += max(cursor.rowcount, 0)
+    return stored
+
+
+def _second_degree_run(trace: Trace) -> bool:
+    """Trace the contacts of the first-degree contacts, nearest to the case first, until
+    ``settings.TRACE_FOLLOW`` of them are followed or ``TRACE_SECOND_DEGREE_MAX`` contacts are
+    stored; whether that left any first-degree contact unfollowed or hit the maximum.
+
+    Unbounded, a case at a busy checkpoint has about a thousand contacts and they have
+    millions: a list nobody can work through, made by joins that take minutes. Following them
+    one by one keeps each join to one person's whereabouts, and stops the work where the
+    list is full.
+    """
+    first = list(trace.contacts.filter(degree=1).values_list("person_id", flat=True))
+    rows = _whereabouts(trace, first)
+    case = [
+        closeness.Place(site, at, group)
+        for site, at, group in trace.events.filter(degree=1).values_list(
+            "site_id", "at", "group_id_ref"
+        )
+    ]
+    places = [(row[0], closeness.Place(row[1], row[2], row[3])) for row in rows]
+    rows_of: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        rows_of[row[0]].append(row)
+    room = settings.TRACE_SECOND_DEGREE_MAX
+    followed: list[int] = []
+    for person in closeness.closest_first(case, places, first)[: settings.TRACE_FOLLOW]:
+        if room <= 0:
+            break
+        TraceEvent.objects.bulk_create(_events_of(trace, rows_of[person], 2))
+        room -= _follow_insert(trace, person, room)
+        followed.append(person)
+    for start in range(0, len(followed), 500):
+        chunk = followed[start : start + 500]
+        trace.contacts.filter(degree=1, person_id__in=chunk).update(followed=True)
+    return len(followed) < len(first) or room <= 0
 
 
 def trace_run(*, trace: Trace, progress: Progress | None = None) -> int:
@@ -234,13 +324,12 @@ def trace_run(*, trace: Trace, progress: Progress | None = None) -> int:
         _contacts_insert(trace, 1)
     if progress is not None:
         progress(50)
+    trace.second_degree_cut = False
     if trace.second_degree:
-        first = list(trace.contacts.filter(degree=1).values_list("person_id", flat=True))
         with transaction.atomic():
-            TraceEvent.objects.bulk_create(_events_of_persons(trace, first, 2), batch_size=2000)
-            _contacts_insert(trace, 2)
+            trace.second_degree_cut = _second_degree_run(trace)
     trace.done = True
-    trace.save(update_fields=["done"])
+    trace.save(update_fields=["done", "second_degree_cut"])
     count = TraceContact.objects.filter(trace=trace).count()
     audit_record(
         actor=trace.created_by, action="intel.trace_run", target=trace, extra={"contacts": count}

@@ -71,8 +71,18 @@ def test_matching_searches_by_index(source: matching.Source) -> None:
 
 @pytest.mark.parametrize("number", range(len(tracing._CONTACTS)))
 def test_tracing_searches_by_index(number: int) -> None:
-    select = tracing._CONTACTS[number]
+    select = tracing._CONTACTS[number].format(gap="")
     text = plan(select, [1, 1])
+    assert scanned(text, select) == [], text
+
+
+@pytest.mark.parametrize("number", range(len(tracing._CONTACTS)))
+def test_following_a_contact_to_the_second_degree_searches_by_index(number: int) -> None:
+    """The bounded second degree: one followed contact's whereabouts, with their distance in
+    time (the order a cut keeps), as ``tracing._follow_insert`` runs it."""
+    gap = tracing._GAP[connection.vendor].format(at=tracing._CONTACT_TIMES[number])
+    select = tracing._CONTACTS[number].format(gap=gap) + " AND ev.person_id = %s"
+    text = plan(select, [1, 2, 1])
     assert scanned(text, select) == [], text
 
 

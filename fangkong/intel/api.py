@@ -202,7 +202,7 @@ def alert_list(request: HttpRequest, filters: Query[AlertFilter]) -> list[AlertO
 
 def trace_out(request: HttpRequest, trace: Trace, *, contacts: bool = True) -> TraceOut:
     rows = selectors.contact_list(user=request.user, trace=trace)[:500] if contacts else []
-    states = trace_candidates.trace_candidate_states(trace) if contacts else {}
+    states = selectors.trace_candidate_states(trace=trace) if contacts else {}
     return TraceOut(
         id=trace.pk,
         case_kind=trace.case_kind,

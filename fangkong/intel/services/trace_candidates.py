@@ -157,10 +157,3 @@ def _candidate(trace: Trace, contact: TraceContact) -> Candidate:
         outcome=OUTCOMES.get(contact.degree, OUTCOMES[2]),
         unit_path=site.unit.path if site is not None else trace.unit.path,
     )
-
-
-def trace_candidate_states(trace: Trace) -> dict[int, str]:
-    """The status of the candidate each contact of ``trace`` became (person id → status),
-    for the trace's page and its API."""
-    rows = Candidate.objects.filter(source_kind=CandidateSource.TRACE, source_id=trace.pk)
-    return dict(rows.values_list("person_id", "status"))

@@ -4,7 +4,7 @@ attendance page, and the dashboard's "posts short now" card. Thin: selectors do 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,14 +14,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core.exports import XLSX, attachment, export_with_reason
 from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
-from fangkong.core.params import FIRST_DAY, LAST_DAY
+from fangkong.core.params import day_within, posted_day
 from fangkong.core.pwa import service_worker_response
 from fangkong.duty import selectors, services
 from fangkong.duty.choices import CHECKLIST, ReportKind, SignFlag, SignKind, SquadState
@@ -190,34 +189,11 @@ def handover_acknowledge(request: HttpRequest, handover_id: int) -> HttpResponse
     return redirect("duty:handovers")
 
 
-def _day(text: str) -> date | None:
-    """``text`` as a day within the bounds of fangkong/core/params.py, else None (Django's
-    parser raises on a well-formed but impossible day, such as 30 February)."""
-    try:
-        day = parse_date(text[:10])
-    except ValueError:
-        return None
-    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
-
-
-def _posted_day(request: HttpRequest, name: str, label: str) -> date | None:
-    """The day posted as ``name``, None if left blank; anything else that is not a day is
-    refused with a message naming the field by its ``label``."""
-    text = request.POST.get(name, "").strip()
-    if not text:
-        return None
-    day = _day(text)
-    if day is None:
-        message = _("%(field)s: enter a date as year-month-day, for example 2026-03-01.")
-        raise ValidationError(message % {"field": label}, code="date_invalid")
-    return day
-
-
 def _fixes_posted(request: HttpRequest) -> list[services.FixAsked]:
     asked = []
     for i in range(3):
         text = request.POST.get(f"fix_{i}", "").strip()
-        deadline = _posted_day(request, f"deadline_{i}", _("Deadline"))
+        deadline = posted_day(request.POST.get(f"deadline_{i}", ""), _("Deadline"))
         if text:
             asked.append(services.FixAsked(text, deadline or timezone.localdate()))
     return asked
@@ -289,7 +265,7 @@ def summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
     unit = _unit_param(request) or jurisdiction_root(request.user)
     if unit is None:
         return HttpResponseForbidden(_("Your account belongs to no unit."))
-    start = _day(request.GET.get("week", "")) or timezone.localdate()
+    start = day_within(request.GET.get("week", "")[:10]) or timezone.localdate()
     start = start - timedelta(days=start.weekday())
 
     def respond(reason: str) -> HttpResponse:
@@ -389,7 +365,8 @@ def _squads_post(request: HttpRequest) -> None:
             if unit is None:  # what recall_issue answers anyone outside the unit
                 raise services.PermissionDeniedError(_("Only leaders of the unit do this."))
             label = _("Leave cancelled from")
-            starts_on = _posted_day(request, "starts_on", label) or timezone.localdate()
+            starts_on = posted_day(request.POST.get("starts_on", ""), label)
+            starts_on = starts_on or timezone.localdate()
             order = services.recall_issue(
                 actor=request.user,
                 unit=unit,

@@ -43,7 +43,7 @@ from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import XLSX, attachment, export_with_reason
 from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
-from fangkong.core.params import FIRST_DAY, LAST_DAY, MAX_SPAN_DAYS
+from fangkong.core.params import MAX_SPAN_DAYS, day_within
 from fangkong.core.text import validate_text
 from fangkong.org.models import Unit
 from fangkong.org.selectors import unit_get_for_user, unit_list_for_user
@@ -54,19 +54,10 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _date(value: str | None) -> date | None:
-    """A day within the bounds of fangkong/core/params.py, or None (the default is used)."""
-    try:
-        day = date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
-
-
 def _filters(request: HttpRequest) -> dict[str, Any]:
     kind = request.GET.get("kind", "")
-    day = _date(request.GET.get("day")) or timezone.localdate()
-    first = _date(request.GET.get("first"))
+    day = day_within(request.GET.get("day")) or timezone.localdate()
+    first = day_within(request.GET.get("first"))
     # Trends over at most MAX_SPAN_DAYS (the API answers 422 beyond; a page shows the default).
     if first is not None and not 0 <= (day - first).days <= MAX_SPAN_DAYS:
         first = None
@@ -205,7 +196,7 @@ def _report_unit(request: HttpRequest, unit_id: int) -> Unit:
 
 
 def _report_day(value: str) -> date:
-    day = _date(value)
+    day = day_within(value)
     if day is None:
         raise Http404
     return day
@@ -217,7 +208,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
     unit = jurisdiction_root(request.user) if unit_id is None else _report_unit(request, unit_id)
     if unit is None:
         return HttpResponseForbidden(_("Your account belongs to no unit."))
-    day = _date(request.GET.get("day")) or timezone.localdate() - timedelta(days=1)
+    day = day_within(request.GET.get("day")) or timezone.localdate() - timedelta(days=1)
     return redirect("command:report", unit_id=unit.pk, day=day.isoformat())
 
 

@@ -8,7 +8,7 @@ the API answers 4xx with the code.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -30,6 +30,11 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+def refuse(field: str, message: str, code: str) -> NoReturn:
+    """Raise the one error a check that cannot go on has found: ``code`` on ``field``."""
+    raise ValidationError({field: [ValidationError(message, code=code)]})
 
 
 def error_payload(exc: ValidationError) -> dict[str, object]:

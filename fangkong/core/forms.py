@@ -8,6 +8,7 @@ from typing import Any, Self, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.lib import tabular
 
@@ -99,6 +100,15 @@ class ColumnMapForm(ServiceErrorsMixin, forms.Form):
             key: int(self.cleaned_data[f"col_{key}"]) if self.cleaned_data[f"col_{key}"] else None
             for key in self.field_keys
         }
+
+
+class UploadMapForm(ColumnMapForm):
+    """The sheet, the header row and a column for each field, as guessed at upload; the
+    upload itself travels signed in ``token`` (:func:`fangkong.core.imports.upload_token`)."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=2000)
+    sheet = forms.ChoiceField(label=_("Sheet"))
+    header_row = forms.IntegerField(label=_("Header row"), min_value=1, max_value=100_000)
 
 
 def column_letter(index: int) -> str:

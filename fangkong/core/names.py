@@ -12,15 +12,19 @@ def family_first(family: str, given: str) -> str:
     return family + given
 
 
+def _loaded_staff(user: Any) -> Any:
+    """The user's staff row if it has been loaded with the user, else None (never a query)."""
+    state = getattr(user, "_state", None)
+    return state.fields_cache.get("staff") if state is not None else None
+
+
 def person_name(user: Any) -> str:
     """A user as people call them: the staff member's name, else the account's names in
     Chinese order, else the username. Only a staff row already loaded is used, so that a list
     of changes does not cost a query per row (``select_related("…__staff")`` to have it)."""
     if user is None:
         return ""
-    state = getattr(user, "_state", None)
-    staff = state.fields_cache.get("staff") if state is not None else None
-    name = getattr(staff, "name", "") if staff is not None else ""
+    name = getattr(_loaded_staff(user), "name", "")
     if name:
         return str(name)
     family, given = getattr(user, "last_name", ""), getattr(user, "first_name", "")
@@ -35,8 +39,6 @@ def person_label(user: Any) -> str:
     row already loaded is used (``select_related("…__staff")``)."""
     if user is None:
         return ""
-    state = getattr(user, "_state", None)
-    staff = state.fields_cache.get("staff") if state is not None else None
-    badge = getattr(staff, "badge_number", "") if staff is not None else ""
+    badge = getattr(_loaded_staff(user), "badge_number", "")
     name = person_name(user)
     return f"{name} ({badge})" if badge else name

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
@@ -31,6 +33,30 @@ def _within_years(value: Any) -> Any:
         message = _("Give a day from %(first)s to %(last)s.")
         raise ValueError(message % {"first": FIRST_DAY, "last": LAST_DAY})
     return value
+
+
+def day_within(text: str | None) -> date | None:
+    """``text`` as a day from FIRST_DAY to LAST_DAY, else None: a page's reading of a day in
+    its query or its form (the parser raises on a well-formed day that is no day, such as
+    30 February; that too is None)."""
+    try:
+        day = parse_date(text) if text else None
+    except ValueError:
+        return None
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
+
+
+def posted_day(text: str, label: Any) -> date | None:
+    """The day a page's form posted as ``text``, None if left blank; anything else that is
+    no day within the bounds is a ``ValidationError`` naming the field by its ``label``."""
+    text = text.strip()
+    if not text:
+        return None
+    day = day_within(text[:10])
+    if day is None:
+        message = _("%(field)s: enter a date as year-month-day, for example 2026-03-01.")
+        raise ValidationError(message % {"field": label}, code="date_invalid")
+    return day
 
 
 Day = Annotated[date, AfterValidator(_within_years), Field(description=f"A day {_DAYS}.")]

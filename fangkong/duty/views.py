@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core.exports import XLSX, attachment, export_with_reason
 from fangkong.core.http import client_ip
 from fangkong.core.jurisdiction import jurisdiction_root
+from fangkong.core.params import day_within, posted_day
 from fangkong.core.pwa import service_worker_response
 from fangkong.duty import selectors, services
 from fangkong.duty.choices import CHECKLIST, ReportKind, SignFlag, SignKind, SquadState
@@ -193,7 +193,7 @@ def _fixes_posted(request: HttpRequest) -> list[services.FixAsked]:
     asked = []
     for i in range(3):
         text = request.POST.get(f"fix_{i}", "").strip()
-        deadline = parse_date(request.POST.get(f"deadline_{i}", "") or "")
+        deadline = posted_day(request.POST.get(f"deadline_{i}", ""), _("Deadline"))
         if text:
             asked.append(services.FixAsked(text, deadline or timezone.localdate()))
     return asked
@@ -265,7 +265,7 @@ def summary_export(request: HttpRequest, fmt: str) -> HttpResponse:
     unit = _unit_param(request) or jurisdiction_root(request.user)
     if unit is None:
         return HttpResponseForbidden(_("Your account belongs to no unit."))
-    start = parse_date(request.GET.get("week", "")[:10] or "") or timezone.localdate()
+    start = day_within(request.GET.get("week", "")[:10]) or timezone.localdate()
     start = start - timedelta(days=start.weekday())
 
     def respond(reason: str) -> HttpResponse:
@@ -364,7 +364,9 @@ def _squads_post(request: HttpRequest) -> None:
             unit = jurisdiction_root(request.user)
             if unit is None:  # what recall_issue answers anyone outside the unit
                 raise services.PermissionDeniedError(_("Only leaders of the unit do this."))
-            starts_on = parse_date(request.POST.get("starts_on", "")[:10]) or timezone.localdate()
+            label = _("Leave cancelled from")
+            starts_on = posted_day(request.POST.get("starts_on", ""), label)
+            starts_on = starts_on or timezone.localdate()
             order = services.recall_issue(
                 actor=request.user,
                 unit=unit,

@@ -12,15 +12,15 @@ record (已迁出)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
+from fangkong.core.errors import refuse
 from fangkong.grid.choices import PlacementStatus, ResidentKind, ResidentStatus
 from fangkong.grid.models import Community, Door, Placement, Resident
 from fangkong.grid.scope import grid_q
@@ -33,10 +33,6 @@ DOOR_CHOICES_MAX = 2000
 # Records that still count: a second declaration of the same person at the same door makes
 # no new row (and changes nothing on the first).
 OPEN_STATES = (ResidentStatus.TO_VERIFY, ResidentStatus.VERIFIED)
-
-
-def _refuse(field: str, message: str, code: str) -> NoReturn:
-    raise ValidationError({field: [ValidationError(message, code=code)]})
 
 
 def _norm(text: Any) -> str:
@@ -143,14 +139,14 @@ def _staff(actor: Any) -> Staff | None:
 def _reason(reason: str) -> str:
     reason = " ".join((reason or "").split())
     if len(reason) < 2:
-        _refuse("reason", _("State why."), "reason_required")
+        refuse("reason", _("State why."), "reason_required")
     return reason[:200]
 
 
 def _locked_to_verify(resident: Resident) -> Resident:
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
     if locked.status != ResidentStatus.TO_VERIFY:
-        _refuse("status", _("This resident is not waiting to be verified."), "invalid_state")
+        refuse("status", _("This resident is not waiting to be verified."), "invalid_state")
     return locked
 
 
@@ -185,9 +181,9 @@ def placement_place(*, actor: Any, placement: Placement, door: Door) -> Resident
     verify it makes goes on the list of that door's grid worker."""
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
     if locked.status != PlacementStatus.OPEN:
-        _refuse("status", _("This registration has been dealt with already."), "invalid_state")
+        refuse("status", _("This registration has been dealt with already."), "invalid_state")
     if door.cell.community_id != locked.community_id:
-        _refuse("door_id", _("Choose a door of this community."), "door_elsewhere")
+        refuse("door_id", _("Choose a door of this community."), "door_elsewhere")
     resident = _resident_from(locked.registration, door)
     locked.status, locked.resident = PlacementStatus.PLACED, resident
     locked.done_at, locked.done_by = timezone.now(), _staff(actor)
@@ -202,7 +198,7 @@ def placement_reject(*, actor: Any, placement: Placement, reason: str) -> Placem
     reason = _reason(reason)
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
     if locked.status != PlacementStatus.OPEN:
-        _refuse("status", _("This registration has been dealt with already."), "invalid_state")
+        refuse("status", _("This registration has been dealt with already."), "invalid_state")
     locked.status, locked.done_at, locked.done_by = (
         PlacementStatus.REJECTED, timezone.now(), _staff(actor)
     )  # fmt: skip

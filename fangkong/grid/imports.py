@@ -119,10 +119,7 @@ PROBLEM_MESSAGES: dict[str, Any] = {
 
 
 def problem_message(code: str) -> str:
-    from fangkong.org.imports import problem_message as shared
-
-    message = PROBLEM_MESSAGES.get(code)
-    return str(message) if message else shared(code)
+    return imports.problem_message(code, PROBLEM_MESSAGES)
 
 
 def describe(problem: tabular.Problem) -> list[Any]:

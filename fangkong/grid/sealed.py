@@ -9,16 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.core.errors import FieldErrors, PermissionDeniedError, refuse
 from fangkong.core.validation import clean_phone
 from fangkong.grid.choices import GateDirection, SealedRole
 from fangkong.grid.models import (
@@ -37,10 +36,6 @@ NAME_MAX = 50
 TEXT_MAX = 200
 MAX_DAYS = 60
 ENTRIES_SHOWN = 200
-
-
-def _refuse(field: str, message: str, code: str) -> NoReturn:
-    raise ValidationError({field: [ValidationError(message, code=code)]})
 
 
 def _staff(actor: Any) -> Staff | None:
@@ -169,10 +164,10 @@ def sealed_lift(*, actor: Any, area: SealedArea, reason: str) -> SealedArea:
         raise PermissionDeniedError(_("You may not lift the seal of this compound."))
     reason = _squash(reason, TEXT_MAX)
     if len(reason) < 2:
-        _refuse("reason", _("State why."), "reason_required")
+        refuse("reason", _("State why."), "reason_required")
     locked = SealedArea.objects.select_for_update().get(pk=area.pk)
     if locked.lifted_at is not None:
-        _refuse("status", _("The seal is lifted already."), "invalid_state")
+        refuse("status", _("The seal is lifted already."), "invalid_state")
     locked.lifted_at = timezone.now()
     locked.save(update_fields=["lifted_at"])
     audit_record(actor=actor, action="grid.sealed_lift", target=locked, reason=reason)
@@ -217,7 +212,7 @@ def _at(at: datetime | None, area: SealedArea) -> datetime:
     now = timezone.now()
     at = min(aware(at) or now, now)
     if at < area.starts_at:
-        _refuse("at", _("The compound was not sealed at that time."), "not_sealed")
+        refuse("at", _("The compound was not sealed at that time."), "not_sealed")
     return at
 
 
@@ -264,7 +259,7 @@ def entry_record(
     except IntegrityError:
         found = GateEntry.objects.filter(idempotency_key=idempotency_key, area=area).first()
         if found is None:
-            _refuse("idempotency_key", _("This key was used for another record."), "key_reused")
+            refuse("idempotency_key", _("This key was used for another record."), "key_reused")
         return found, False
     return entry, True
 
@@ -317,7 +312,7 @@ def delivery_record(
     except IntegrityError:
         found = Delivery.objects.filter(idempotency_key=idempotency_key, area=area).first()
         if found is None:
-            _refuse("idempotency_key", _("This key was used for another record."), "key_reused")
+            refuse("idempotency_key", _("This key was used for another record."), "key_reused")
         return found, False
     return delivery, True
 

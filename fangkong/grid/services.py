@@ -4,15 +4,14 @@ workers, door-to-door visits and residents. Each is one transaction with its aud
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldErrors, PermissionDeniedError
+from fangkong.core.errors import FieldErrors, PermissionDeniedError, refuse
 from fangkong.core.validation import clean_document, clean_phone
 from fangkong.grid.choices import ResidentKind, ResidentStatus
 from fangkong.grid.divisions import sub_division
@@ -27,10 +26,6 @@ NAME_MAX = 50
 STATION_KINDS = frozenset({UnitKind.STATION, UnitKind.POLICE_OFFICE, UnitKind.BRANCH_BUREAU})
 
 
-def _refuse(field: str, message: str, code: str) -> NoReturn:
-    raise ValidationError({field: [ValidationError(message, code=code)]})
-
-
 @transaction.atomic
 def community_create(
     *, actor: Any, code: str, station: Unit, officer: Staff | None = None
@@ -40,11 +35,11 @@ def community_create(
         raise PermissionDeniedError(_("You may not set up communities for this unit."))
     division = sub_division(code)
     if division is None or division.is_street:
-        _refuse("code", _("No community or village has this code."), "division_unknown")
+        refuse("code", _("No community or village has this code."), "division_unknown")
     if station.kind not in STATION_KINDS:
-        _refuse("station", _("A community belongs to a police station."), "not_a_station")
+        refuse("station", _("A community belongs to a police station."), "not_a_station")
     if Community.objects.filter(code=code).exists():
-        _refuse("code", _("This community is set up already."), "duplicate")
+        refuse("code", _("This community is set up already."), "duplicate")
     street_division = sub_division(division.parent_code)
     street, _created = Street.objects.get_or_create(
         code=division.parent_code,
@@ -144,7 +139,7 @@ def resident_add(
     errors.raise_if_any()
     person = person_get_or_create(doc_type=doc_type, doc_number=number)
     if Resident.objects.filter(door=door, person=person, active=True).exists():
-        _refuse("doc_number", _("This person is listed at this door already."), "duplicate")
+        refuse("doc_number", _("This person is listed at this door already."), "duplicate")
     resident = Resident.objects.create(
         door=door,
         cell_id=door.cell_id,
@@ -165,12 +160,12 @@ def resident_add(
 def resident_move_out(*, actor: Any, resident: Resident, day: date, reason: str) -> Resident:
     reason = " ".join(reason.split())
     if len(reason) < 2:
-        _refuse("reason", _("State why."), "reason_required")
+        refuse("reason", _("State why."), "reason_required")
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
     if locked.status not in (ResidentStatus.VERIFIED, ResidentStatus.TO_VERIFY):
-        _refuse("status", _("This resident no longer lives here."), "invalid_state")
+        refuse("status", _("This resident no longer lives here."), "invalid_state")
     if day > timezone.localdate():
-        _refuse("moved_out_on", _("The date cannot be in the future."), "date_future")
+        refuse("moved_out_on", _("The date cannot be in the future."), "date_future")
     locked.active, locked.moved_out_on = False, day
     locked.status = ResidentStatus.MOVED_OUT
     locked.save(update_fields=["active", "moved_out_on", "status"])

@@ -9,16 +9,15 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fangkong.core import imports
+from fangkong.core import import_pages, imports
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import XLSX, attachment
+from fangkong.core.forms import ServiceErrorsMixin, UploadMapForm
 from fangkong.grid.imports import FIELD_LABELS, FIELDS, KINDS, describe, problems_book
 from fangkong.grid.services_import import (
     JOB_KIND,
@@ -27,11 +26,8 @@ from fangkong.grid.services_import import (
     importable_communities,
     stored_sheets,
 )
-from fangkong.jobs.models import Job
 from fangkong.jobs.selectors import job_list_for_user
 from fangkong.lib.tabular.read import MAX_BYTES
-from fangkong.org.forms import ImportMapForm
-from fangkong.screening.forms import ServiceErrorsMixin
 
 SIGNING_SALT = "grid.import"
 
@@ -78,7 +74,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError as exc:
             return _forbidden(request, str(exc))
         else:
-            return _map_page(request, found, None, community=community)
+            mapped, preview = _map_form(request, found, None)
+            return _map_page(request, found, mapped, preview, community=community)
     jobs = job_list_for_user(user=request.user).filter(kind=JOB_KIND)[:20]
     context = {"form": form, "jobs": jobs}
     return render(request, "grid/import_upload.html", context, status=422 if post else 200)
@@ -86,25 +83,22 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _map_form(
     request: HttpRequest, upload: imports.Upload, data: Any
-) -> tuple[ImportMapForm, list[list[str]]]:
-    token = imports.upload_token(request.user.pk, upload, salt=SIGNING_SALT)
-    fields = FIELDS[upload.kind]
-    return ImportMapForm.for_sheets(
-        data,
-        stored_sheets(upload),
-        guessed=upload,
-        fields=fields,
-        field_labels=FIELD_LABELS,
-        initial={"token": token},
-    )
+) -> tuple[UploadMapForm, list[list[str]]]:
+    return import_pages.map_form(
+        request, upload, data, salt=SIGNING_SALT, sheets=stored_sheets(upload),
+        fields=FIELDS[upload.kind], field_labels=FIELD_LABELS,
+    )  # fmt: skip
 
 
 def _map_page(
-    request: HttpRequest, upload: imports.Upload, data: Any, *, community: Any, status: int = 200
+    request: HttpRequest,
+    upload: imports.Upload,
+    form: UploadMapForm,
+    preview: list[list[str]],
+    *,
+    community: Any,
+    status: int = 200,
 ) -> HttpResponse:
-    form, preview = _map_form(request, upload, data)
-    if data is not None:
-        form.is_valid()
     context = {
         "form": form, "preview": preview, "upload": upload, "kind": KINDS[upload.kind],
         "community": community,
@@ -121,39 +115,28 @@ def mapping(request: HttpRequest) -> HttpResponse:
     communities = {c.pk: c for c in importable_communities(request.user)}
     if found is None or found.target not in communities:
         return redirect("grid_import:upload")
-    form, _preview = _map_form(request, found, request.POST)
-    if form.is_valid():
-        try:
-            job = grid_import_start(actor=request.user, upload=found, **form.choice())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDeniedError as exc:
-            return _forbidden(request, str(exc))
-        else:
-            query = urlencode({"follow": "1", "back": reverse("grid_import:upload")})
-            return redirect(f"{reverse('jobs:detail', args=[job.pk])}?{query}")
+    form, preview = _map_form(request, found, request.POST)
+    started = import_pages.job_start(
+        form,
+        lambda choice: grid_import_start(actor=request.user, upload=found, **choice),
+        back="grid_import:upload",
+        forbidden=lambda exc: _forbidden(request, str(exc)),
+    )
+    if started is not None:
+        return started
     community = communities[found.target]
-    return _map_page(request, found, request.POST, community=community, status=422)
-
-
-def _job_or_404(request: HttpRequest, job_id: int) -> Job:
-    return get_object_or_404(job_list_for_user(user=request.user), pk=job_id, kind=JOB_KIND)
+    return _map_page(request, found, form, preview, community=community, status=422)
 
 
 @login_required
 def result(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job_or_404(request, job_id)
-    context = {
-        "job": job,
-        "result": job.result,
-        "kind": KINDS.get(job.params.get("kind"), ""),
-        "problems": [describe(p) for p in imports.job_problems(job.result)[:200]],
-    }
+    job = import_pages.job_or_404(request, job_id, kind=JOB_KIND)
+    context = import_pages.result_context(job, kinds=KINDS, describe=describe)
     return render(request, "grid/import_result.html", context)
 
 
 @login_required
 def report(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job_or_404(request, job_id)
+    job = import_pages.job_or_404(request, job_id, kind=JOB_KIND)
     book = problems_book(imports.job_problems(job.result))
     return attachment(book, XLSX, f"grid-import-{job.pk}-problems.xlsx")

@@ -203,7 +203,7 @@ def alert_list(request: HttpRequest, filters: Query[AlertFilter]) -> list[AlertO
 def trace_out(request: HttpRequest, trace: Trace, *, contacts: bool = True) -> TraceOut:
     visible = selectors.contact_list(user=request.user, trace=trace)
     rows = visible[:500] if contacts else []
-    states = trace_candidates.trace_candidate_states(trace) if contacts else {}
+    states = selectors.trace_candidate_states(trace=trace) if contacts else {}
     cut = presenters.second_degree_cut(trace, visible) or {}
     return TraceOut(
         id=trace.pk,

@@ -9,6 +9,8 @@ from django.db.models import Q, QuerySet
 from fangkong.core.jurisdiction import scope_q
 from fangkong.intel.choices import MatchStatus
 from fangkong.intel.models import Alert, Match, MatchTask, Trace, TraceContact, WatchList
+from fangkong.keypersons.choices import CandidateSource
+from fangkong.keypersons.models import Candidate
 
 
 def watch_list_list(*, user: Any) -> QuerySet[WatchList]:
@@ -73,3 +75,10 @@ def contact_list(*, user: Any, trace: Trace) -> QuerySet[TraceContact]:
         .select_related("person", "site")
         .order_by("degree", "at", "id")
     )
+
+
+def trace_candidate_states(*, trace: Trace) -> dict[int, str]:
+    """The status of the candidate each contact of ``trace`` became (person id → status),
+    for the trace's page and its API."""
+    rows = Candidate.objects.filter(source_kind=CandidateSource.TRACE, source_id=trace.pk)
+    return dict(rows.values_list("person_id", "status"))

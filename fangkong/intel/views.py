@@ -220,7 +220,7 @@ def trace_detail(request: HttpRequest, trace_id: int) -> HttpResponse:
     _guard(request)
     trace = _get(selectors.trace_get_for_user, user=request.user, trace_id=trace_id)
     contacts = tracing.trace_view(actor=request.user, trace=trace, ip=client_ip(request))
-    states = trace_candidates.trace_candidate_states(trace)
+    states = selectors.trace_candidate_states(trace=trace)
     rows = [presenters.contact_row(c, states) for c in contacts[:PAGE]]
     cut = presenters.second_degree_cut(trace, contacts)
     context = {"trace": trace, "contacts": rows, "cut": cut}

@@ -14,7 +14,7 @@ from fangkong.core.params import RecordId
 from fangkong.grid.models import Community, GridCell
 from fangkong.grid.selectors import cell_get_for_user, community_get_for_user, door_get_for_user
 from fangkong.keypersons import figures, selectors, services
-from fangkong.keypersons.choices import Measure
+from fangkong.keypersons.choices import CHECK_OUTCOMES, Measure
 from fangkong.keypersons.models import (
     Candidate,
     Category,
@@ -349,7 +349,7 @@ def _check(request: HttpRequest, check_id: int) -> object:
     from fangkong.screening.selectors import check_get_for_user
 
     check = check_get_for_user(user=request.user, check_id=check_id)
-    if check.outcome not in services.candidates.CANDIDATE_OUTCOMES:
+    if check.outcome not in CHECK_OUTCOMES:
         raise Candidate.DoesNotExist
     return check
 

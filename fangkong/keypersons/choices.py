@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.screening.choices import Outcome
+
 
 class Source(models.TextChoices):
     HEALTH_LIST = "health_list", _("Health authority list")
@@ -68,6 +70,21 @@ class CandidateSource(models.TextChoices):
     RESIDENT = "resident", _("Grid resident")
     KEY_PERSON = "key_person", _("Key person")
     TRACE = "trace", _("Contact trace")
+
+
+class CandidateOutcome(models.TextChoices):
+    """Why a record became a candidate: the check's outcome (劝返 or 移交卫健, with the
+    screening outcome's value), a list's match, or the traced contact's degree (密接 / 次密接)."""
+
+    PERSUADE_RETURN = Outcome.PERSUADE_RETURN.value, _("Persuade to return")
+    REFER_HEALTH = Outcome.REFER_HEALTH.value, _("Refer to health authority")
+    LIST_MATCH = "list_match", _("Found on a list")
+    CLOSE_CONTACT = "close_contact", _("Traced: close contact")
+    SECONDARY_CONTACT = "secondary_contact", _("Traced: secondary contact")
+
+
+# The outcomes of a check that make it a candidate (and that a follow-through is recorded for).
+CHECK_OUTCOMES = (CandidateOutcome.PERSUADE_RETURN, CandidateOutcome.REFER_HEALTH)
 
 
 class Symptom(models.TextChoices):

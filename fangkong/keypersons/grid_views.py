@@ -8,7 +8,7 @@ the phone's outbox first and sends them to the API with a key, so a record is ke
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -18,10 +18,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.http import client_ip
+from fangkong.core.params import posted_day
 from fangkong.core.pwa import service_worker_response
 from fangkong.grid import floating, sealed
 from fangkong.grid import selectors as grid_selectors
@@ -170,12 +172,9 @@ def _move_out(request: HttpRequest) -> HttpResponse:
     except (ObjectDoesNotExist, ValueError):
         raise Http404 from None
     try:
-        day = date.fromisoformat(request.POST.get("moved_out_on", ""))
-    except ValueError:
-        day = timezone.localdate()
-    try:
+        day = posted_day(request.POST.get("moved_out_on", ""), _("Move-out date"))
         grid_services.resident_move_out(
-            actor=request.user, resident=resident, day=day,
+            actor=request.user, resident=resident, day=day or timezone.localdate(),
             reason=request.POST.get("reason", "")[:200],
         )  # fmt: skip
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.grid.models import Community, Door, GridCell
 from fangkong.keypersons.choices import (
+    CandidateOutcome,
     CandidateSource,
     CandidateStatus,
     ConfirmedHow,
@@ -348,7 +349,7 @@ class Candidate(models.Model):
         related_name="+",
     )  # fmt: skip
     seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CandidateOutcome.choices)
     unit_path = models.CharField(_("unit path"), max_length=400, db_index=True)
     status = models.CharField(
         _("status"), max_length=12, choices=CandidateStatus.choices,

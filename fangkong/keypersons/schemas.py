@@ -224,7 +224,7 @@ class CandidateOut(Schema):
     source_kind: str
     source_id: int | None
     check_id: int | None  # set for a check only
-    # persuade_return, refer_health, list_match, or close_contact / secondary_contact (traced)
+    # A CandidateOutcome value (persuade_return, refer_health, list_match, close_contact, ...)
     outcome: str
     site: str  # "" for a record of no site (a pass, a resident, a key person)
     seen_at: datetime | None  # when the record was made

@@ -20,6 +20,7 @@ from fangkong.grid import selectors as grid_selectors
 from fangkong.grid import services as grid_services
 from fangkong.grid.services_import import importable_communities
 from fangkong.keypersons import figures, grid_views, selectors, services
+from fangkong.keypersons.choices import CHECK_OUTCOMES
 from fangkong.keypersons.forms import (
     FollowUpForm,
     HandoverForm,
@@ -173,7 +174,7 @@ def _check_or_404(request: HttpRequest, check_id: int) -> Any:
         check = check_get_for_user(user=request.user, check_id=check_id)
     except Check.DoesNotExist:
         raise Http404 from None
-    if check.outcome not in services.candidates.CANDIDATE_OUTCOMES:
+    if check.outcome not in CHECK_OUTCOMES:
         raise Http404
     return check
 

@@ -8,19 +8,17 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import imports
+from fangkong.core import import_pages, imports
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.exports import XLSX, attachment
-from fangkong.jobs.models import Job
+from fangkong.core.forms import UploadMapForm
 from fangkong.jobs.selectors import job_list_for_user
 from fangkong.lib.tabular.read import MAX_BYTES
-from fangkong.org.forms import ImportMapForm, ImportUploadForm
+from fangkong.org.forms import ImportUploadForm
 from fangkong.org.imports import FIELDS, KIND_LABELS, KINDS, describe, problems_book
 from fangkong.org.permissions import can_administer_any
 from fangkong.org.services_import import (
@@ -37,10 +35,6 @@ SIGNING_SALT = "org.import"
 def _forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
     message = str(exc) if exc else _("Only unit administrators and commanders import units.")
     return render(request, "org/forbidden.html", {"message": message}, status=403)
-
-
-def _token(request: HttpRequest, upload: Upload) -> str:
-    return imports.upload_token(request.user.pk, upload, salt=SIGNING_SALT)
 
 
 def _upload_of(request: HttpRequest, token: str) -> Upload | None:
@@ -69,7 +63,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError as exc:
             return _forbidden(request, exc)
         else:
-            return _map_page(request, found, None)
+            mapped, preview = _map_form(request, found, None)
+            return _map_page(request, found, mapped, preview)
     jobs = job_list_for_user(user=request.user).filter(kind=JOB_KIND)[:20]
     status = 422 if request.method == "POST" else 200
     return render(request, "org/import_new.html", {"form": form, "jobs": jobs}, status=status)
@@ -77,22 +72,21 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 def _map_form(
     request: HttpRequest, upload: Upload, data: Any
-) -> tuple[ImportMapForm, list[list[str]]]:
-    sheets = stored_sheets(upload.stored, upload.file_name)
-    return ImportMapForm.for_sheets(
-        data,
-        sheets,
-        guessed=upload,
-        fields=FIELDS[upload.kind],
-        field_labels=KIND_LABELS[upload.kind],
-        initial={"token": _token(request, upload)},
-    )
+) -> tuple[UploadMapForm, list[list[str]]]:
+    return import_pages.map_form(
+        request, upload, data, salt=SIGNING_SALT,
+        sheets=stored_sheets(upload.stored, upload.file_name),
+        fields=FIELDS[upload.kind], field_labels=KIND_LABELS[upload.kind],
+    )  # fmt: skip
 
 
-def _map_page(request: HttpRequest, upload: Upload, data: Any, status: int = 200) -> HttpResponse:
-    form, preview = _map_form(request, upload, data)
-    if data is not None:
-        form.is_valid()
+def _map_page(
+    request: HttpRequest,
+    upload: Upload,
+    form: UploadMapForm,
+    preview: list[list[str]],
+    status: int = 200,
+) -> HttpResponse:
     context = {"form": form, "preview": preview, "upload": upload, "kind": KINDS[upload.kind]}
     return render(request, "org/import_map.html", context, status=status)
 
@@ -105,39 +99,30 @@ def import_map(request: HttpRequest) -> HttpResponse:
     upload = _upload_of(request, request.POST.get("token", ""))
     if upload is None:
         return redirect("org:import_new")
-    form, _preview = _map_form(request, upload, request.POST)
-    if form.is_valid():
-        try:
-            job = org_import_start(actor=request.user, upload=upload, **form.choice())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc)
-        else:
-            query = urlencode({"follow": "1", "back": reverse("org:import_new")})
-            return redirect(f"{reverse('jobs:detail', args=[job.pk])}?{query}")
-    return _map_page(request, upload, request.POST, status=422)
-
-
-def _job_or_404(request: HttpRequest, job_id: int) -> Job:
-    return get_object_or_404(job_list_for_user(user=request.user), pk=job_id, kind=JOB_KIND)
+    form, preview = _map_form(request, upload, request.POST)
+    started = import_pages.job_start(
+        form,
+        lambda choice: org_import_start(actor=request.user, upload=upload, **choice),
+        back="org:import_new",
+        forbidden=lambda exc: _forbidden(request, exc),
+    )
+    if started is not None:
+        return started
+    return _map_page(request, upload, form, preview, status=422)
 
 
 @login_required
 def import_result(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job_or_404(request, job_id)
-    problems = imports.job_problems(job.result)
-    context = {
-        "job": job,
-        "result": job.result,
-        "kind": KINDS.get(job.params.get("kind"), ""),
-        "problems": [describe(p, job.params.get("kind", "")) for p in problems[:200]],
-    }
+    job = import_pages.job_or_404(request, job_id, kind=JOB_KIND)
+    kind = job.params.get("kind", "")
+    context = import_pages.result_context(
+        job, kinds=KINDS, describe=lambda problem: describe(problem, kind)
+    )
     return render(request, "org/import_result.html", context)
 
 
 @login_required
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job_or_404(request, job_id)
+    job = import_pages.job_or_404(request, job_id, kind=JOB_KIND)
     book = problems_book(imports.job_problems(job.result), job.params.get("kind", ""))
     return attachment(book, XLSX, f"import-{job.pk}-problems.xlsx")

@@ -76,6 +76,15 @@ def _division(value: Any) -> str | None:
     return text if _DIVISION.fullmatch(text) else None
 
 
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_date(str(value)) if value else None
+    except ValueError:  # well-formed but no day, such as 30 February
+        return None
+
+
 def places_from(raw: Any) -> tuple[rules.PlacePassed, ...]:
     """``[{"code": "620702", "date": "2022-04-10"}, ...]``; unreadable entries are skipped."""
     places = []
@@ -83,8 +92,7 @@ def places_from(raw: Any) -> tuple[rules.PlacePassed, ...]:
         if not isinstance(item, Mapping):
             continue
         code = _division(item.get("code") or item.get("division_code"))
-        day = item.get("date") or item.get("on")
-        day = day if isinstance(day, date) else parse_date(str(day or "")) if day else None
+        day = _day(item.get("date") or item.get("on"))
         if code and day:
             places.append(rules.PlacePassed(code, day))
     return tuple(places)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
-from fangkong.core.errors import FieldErrors
+from fangkong.core.errors import FieldErrors, refuse
 from fangkong.org.selectors import staff_get_for_user, unit_get_for_user
 from fangkong.sites.selectors import site_get_for_user
 from fangkong.supplies import selectors, services
@@ -98,12 +98,6 @@ def _moment(text: str) -> datetime | None:
         return parse_datetime(text)
     except ValueError:
         return None
-
-
-def _refuse(field: str, message: str, code: str) -> None:
-    errors = FieldErrors()
-    errors.add(field, message, code)
-    errors.raise_if_any()
 
 
 def _lines(lines: list[LineIn]) -> list[services.Line]:
@@ -397,7 +391,7 @@ def write_off_create(request: HttpRequest, payload: WriteOffIn) -> tuple[int, li
     if payload.batch_number is not None:
         batch = Batch.objects.filter(item=item, number=payload.batch_number).first()
         if batch is None:
-            _refuse("batch_number", _("This item has no batch with this number."), "batch_unknown")
+            refuse("batch_number", _("This item has no batch with this number."), "batch_unknown")
     movements = services.stock_write_off(
         actor=request.user,
         store=_location(request, payload.store),
@@ -504,8 +498,7 @@ def issue_sign(request: HttpRequest, issue_id: int, payload: SignIn) -> IssueOut
     try:
         png = decode_data_url(payload.signature)
     except SignatureError as exc:
-        _refuse("signature", str(SIGNATURE_MESSAGES[exc.code]()), exc.code)
-        raise
+        refuse("signature", str(SIGNATURE_MESSAGES[exc.code]()), exc.code)
     services.issue_sign(
         actor=request.user, issue=issue, signed_name=payload.signed_name, signature=png
     )
@@ -603,7 +596,7 @@ def disinfection_record(
     when = _moment(done_at) if done_at else timezone.now()
     if when is None:
         message = _("Give the time as ISO 8601 with its offset, e.g. 2020-02-03T09:30+08:00.")
-        _refuse("done_at", message, "done_at_invalid")
+        refuse("done_at", message, "done_at_invalid")
     entry: DisinfectionEntry = services.disinfection_record(
         actor=request.user,
         site=found,

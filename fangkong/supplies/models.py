@@ -15,7 +15,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -35,8 +34,6 @@ from fangkong.supplies.choices import (
     RequestStatus,
     WelfareShift,
 )
-
-USER = settings.AUTH_USER_MODEL
 
 
 class Item(models.Model):
@@ -132,9 +129,7 @@ class Recorded(models.Model):
     """Who recorded an entry, and when: the stamp of the ledger's movements and of what is
     recorded at a store or a post (donations, disinfections, welfare)."""
 
-    recorded_by = models.ForeignKey(
-        USER, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = actor_field(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -298,9 +293,7 @@ class SupplyRequest(models.Model):
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    requested_by = models.ForeignKey(
-        USER, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = actor_field(_("requested by"))
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
     decided_by = actor_field(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -374,9 +367,7 @@ class Issue(models.Model):
         default=IssueStatus.AWAITING_SIGNATURE,
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    prepared_by = models.ForeignKey(
-        USER, verbose_name=_("prepared by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    prepared_by = actor_field(_("prepared by"))
     prepared_at = models.DateTimeField(_("prepared"), auto_now_add=True)
     signed_name = models.CharField(
         pgettext_lazy("issue receipt", "signed by"), max_length=50, blank=True
@@ -554,9 +545,7 @@ class ImportJob(models.Model):
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_imported = models.PositiveIntegerField(_("rows imported"), default=0)
     problems = models.JSONField(_("problems"), default=list)
-    created_by = models.ForeignKey(
-        USER, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = actor_field(_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

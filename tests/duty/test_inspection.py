@@ -130,3 +130,20 @@ def test_the_summary_export_service_audits_the_week_and_format(post: Any) -> Non
         (str(post.site.unit.pk), "周报", "10.1.2.3", {"week": "2026-03-02", "format": "pdf"}),
         (str(post.site.unit.pk), "周报", None, {"week": "2026-03-02", "format": "xlsx"}),
     ]
+
+
+@pytest.mark.parametrize("deadline", ["2026-02-30", "2026-2-x", "9999-12-31"])
+def test_a_deadline_that_is_no_day_is_refused_on_the_page(post: Any, deadline: str) -> None:
+    data = {"site": post.site.pk, "fix_0": "补发口罩", "deadline_0": deadline}
+    answer = login(post.leader).post("/duty/inspections/", data, follow=True)
+    assert answer.status_code == 200
+    assert "期限：请按“年-月-日”填写日期" in answer.content.decode()
+    assert not Inspection.objects.exists()
+
+
+@pytest.mark.parametrize("week", ["2026-02-30", "9999-12-31", "0001-01-01"])
+def test_the_summary_of_a_week_that_is_no_day_is_this_weeks(post: Any, week: str) -> None:
+    answer = login(post.leader).post(f"/duty/summary.xlsx?week={week}", {"reason": "周报"})
+    assert answer.status_code == 200
+    [record] = AuditLog.objects.filter(action="duty.summary_export")
+    assert record.extra["week"] == "2026-02-09"

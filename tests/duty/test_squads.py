@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from fangkong.duty import selectors
-from fangkong.duty.models import Presence, RecallNotice
+from fangkong.duty.models import Presence, RecallNotice, RecallOrder
 from fangkong.roster.models import Leave
 from tests.conftest import login
 from tests.duty.conftest import person
@@ -92,3 +92,12 @@ def test_recall_cancels_future_leave_and_notifies(post: Any, tree: Any, other_of
     }
     assert "recall-notice" in login(post.bob).get("/duty/me/").content.decode()
     assert "recall-notice" not in login(post.alice).get("/duty/me/").content.decode()
+
+
+@pytest.mark.parametrize("starts_on", ["2026-02-30", "someday"])
+def test_a_recall_from_no_day_is_refused_on_the_page(post: Any, starts_on: str) -> None:
+    data = {"action": "recall", "starts_on": starts_on, "reason": "疫情防控升级"}
+    answer = login(post.leader).post("/duty/squads/", data, follow=True)
+    assert answer.status_code == 200
+    assert "停止休假起始日期：请按“年-月-日”填写日期" in answer.content.decode()
+    assert not RecallOrder.objects.exists()

@@ -209,6 +209,19 @@ def test_the_workers_day_lists_them_and_verifies_from_the_phone(world: World, ga
     assert resident.status == ResidentStatus.MOVED_OUT
 
 
+@pytest.mark.parametrize("day", ["2026-02-30", "someday", "0001-01-01"])
+def test_a_move_out_on_no_day_is_refused_not_put_on_today(
+    world: World, gate: Any, day: str
+) -> None:
+    resident = Resident.objects.get(registration=register(gate, door_id=str(world.door.pk)))
+    data = {"resident": resident.pk, "moved_out_on": day, "reason": "退租"}
+    refused = login(world.users["grid"]).post("/keypersons/floating/", data)
+    assert refused.status_code == 422
+    assert "迁出日期：请按“年-月-日”填写日期" in refused.content.decode()
+    resident.refresh_from_db()
+    assert resident.moved_out_on is None and resident.status != ResidentStatus.MOVED_OUT
+
+
 def test_api_verify_reject_move_out_and_scope(world: World, gate: Any) -> None:
     one = Resident.objects.get(registration=register(gate, door_id=str(world.door.pk)))
     two = Resident.objects.get(registration=register(gate, 2, door_id=str(world.door2.pk)))

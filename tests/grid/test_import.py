@@ -155,6 +155,15 @@ def test_cells_streets_and_communities_are_checked(world: World) -> None:
     assert outcome.created == 0
 
 
+def test_a_mapping_the_file_does_not_fit_is_refused_on_the_field(world: World) -> None:
+    client = login(world.users["community"])
+    form = _map_form(_upload(client, world, _doors_xlsx(world), "doors")) | {"header_row": "50"}
+    refused = client.post(reverse("grid_import:map"), form)
+    assert refused.status_code == 422
+    assert "表头行不在该工作表内。" in refused.content.decode()
+    assert not Job.objects.exists()
+
+
 def test_who_may_import(world: World, django_capture_on_commit_callbacks) -> None:
     assert login(world.users["grid"]).get(reverse("grid_import:upload")).status_code == 403
     station = login(world.users["linze_station"])

@@ -13,6 +13,7 @@ from fangkong.grid import services as grid_services
 from fangkong.intel.choices import MatchBasis, MatchStatus, RecordType
 from fangkong.intel.models import Match, MatchTask
 from fangkong.intel.services import matching
+from fangkong.keypersons.choices import CandidateOutcome
 from fangkong.keypersons.models import Candidate
 from tests.factories import PersonFactory, _resident_id
 from tests.grid.world import World
@@ -70,7 +71,7 @@ def test_a_match_on_a_check_becomes_a_key_person_candidate(
     candidate = Candidate.objects.get()
     assert candidate.check_record_id == check.pk
     assert candidate.person_id == newcomer.pk
-    assert candidate.outcome == matching.CANDIDATE_OUTCOME
+    assert candidate.outcome == CandidateOutcome.LIST_MATCH
     assert candidate.unit_path == site.unit.path
     assert candidate.status == "pending"
     matching.match_run(watch_list=watch_list)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from fangkong.core.errors import PermissionDeniedError
 from fangkong.core.models import AuditLog
+from fangkong.intel import selectors as intel_selectors
 from fangkong.intel.models import Trace, TraceContact
 from fangkong.intel.services import trace_candidates, tracing
 from fangkong.keypersons import selectors
@@ -106,7 +107,7 @@ def test_proposing_or_tracing_again_adds_no_candidate(
     )
     assert sorted(third.skipped.values()) == ["pending", "pending"] and len(third.proposed) == 1
     assert Candidate.objects.count() == 3
-    assert trace_candidates.trace_candidate_states(trace) == {
+    assert intel_selectors.trace_candidate_states(trace=trace) == {
         near.pk: "pending",
         traced["linze"].pk: "pending",
     }

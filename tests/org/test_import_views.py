@@ -114,6 +114,15 @@ def test_mapping_is_checked_and_the_token_is_personal(brigade_officer, other_off
     assert not Job.objects.exists()
 
 
+def test_a_mapping_the_file_does_not_fit_is_refused_on_the_field(brigade_officer, tree) -> None:
+    client = login(brigade_officer)
+    form = map_form(upload(client, STAFF_XLSX)) | {"header_row": "50"}
+    refused = client.post(reverse("org:import_map"), form)
+    assert refused.status_code == 422
+    assert "表头行不在该工作表内。" in refused.content.decode()
+    assert not Job.objects.exists()
+
+
 def test_a_bad_file_is_refused_on_the_field(brigade_officer, tree) -> None:
     page = upload(login(brigade_officer), b"\x00\x01 not a sheet", name="x.pdf")
     assert page.status_code == 422

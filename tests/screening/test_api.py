@@ -392,3 +392,21 @@ def test_a_preview_at_a_time_out_of_the_calendar_is_a_field_error(clock, brigade
 
     assert (response.status_code, response.json()["code"]) == (422, "at_out_of_range")
     assert response.json()["errors"]["at"][0]["message"] == "请填写距今一百年以内的时间。"
+
+
+@pytest.mark.parametrize("nat_at", ["2026-02-30T10:00:00+08:00", "2026-02-30", "2026-13-01"])
+@pytest.mark.parametrize("path", ["/api/v1/checks", "/api/v1/checks/decide"])
+def test_a_test_time_that_is_no_time_is_a_field_error(
+    clock, brigade_officer, ganzhou_site, registration, nat_at, path
+):
+    facts = {"nat_result": "negative", "nat_at": nat_at}
+    if path.endswith("decide"):
+        body = {"people": [{"registration_id": registration.pk, "facts": facts}]}
+    else:
+        body = check_body(ganzhou_site, registration_id=registration.pk, facts=facts)
+
+    response = post(login(brigade_officer), path, body)
+
+    assert (response.status_code, response.json()["code"]) == (422, "invalid")
+    assert list(response.json()["errors"]) == ["facts.nat_at"]
+    assert Check.objects.count() == 0

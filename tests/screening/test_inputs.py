@@ -3,6 +3,7 @@ drivers) and temperatures within what a living person can measure."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from fangkong.screening import cases, rules
 from fangkong.screening.services import WalkUp, check_record
 from tests.conftest import login
 from tests.passes.test_passes import api_body, post
@@ -113,3 +115,16 @@ def test_the_api_answers_422_for_45_degrees(clock, officer, squad_site) -> None:
     assert response.status_code == 422, response.content
     assert response.json()["errors"]["temperature"][0]["code"] == "temperature_implausible"
     assert "42.0" in response.json()["errors"]["temperature"][0]["message"]
+
+
+def test_a_place_passed_on_no_day_is_skipped_as_unreadable() -> None:
+    declared = {
+        "places_passed": [
+            {"code": "620702", "date": "2026-02-30"},
+            {"code": "620702", "date": "2026-02-10"},
+        ]
+    }
+
+    facts = cases.facts_from_declared(declared)
+
+    assert facts.places_passed == (rules.PlacePassed("620702", date(2026, 2, 10)),)

@@ -34,8 +34,6 @@ from fangkong.intel.models import Match, MatchTask, WatchList
 from fangkong.intel.permissions import can_work_intel
 
 TASK_HOURS = 24
-# The outcome a key-person candidate from a list match carries (a check's would be 劝返...).
-CANDIDATE_OUTCOME = "list_match"
 
 
 @dataclass(frozen=True)
@@ -233,7 +231,7 @@ def _candidates_propose(
     without a reviewer taking them on. One candidate per person, pointing to the first of
     their records in ``_SOURCE_ORDER``; only the person's id is copied, so the list never
     changes a person or the record it matched."""
-    from fangkong.keypersons.choices import OPEN_STATUSES, CandidateStatus
+    from fangkong.keypersons.choices import OPEN_STATUSES, CandidateOutcome, CandidateStatus
 
     where = f"m.watch_list_id = %s AND m.status IN ({', '.join(['%s'] * len(statuses))})"
     where_params: list[Any] = [watch_list_id, *statuses]
@@ -258,7 +256,7 @@ def _candidates_propose(
                           WHERE c.person_id = q.person_id AND c.status = %s)
         ON CONFLICT DO NOTHING"""  # noqa: S608 - constants and placeholders only
     params: list[Any] = [
-        CANDIDATE_OUTCOME, CandidateStatus.PENDING, timezone.now(),
+        CandidateOutcome.LIST_MATCH, CandidateStatus.PENDING, timezone.now(),
         *where_params * 3, *sorted(OPEN_STATUSES), CandidateStatus.PENDING,
     ]  # fmt: skip
     with connection.cursor() as cursor:

@@ -27,12 +27,17 @@ from fangkong.intel import selectors
 from fangkong.intel.models import Trace, TraceContact
 from fangkong.intel.permissions import can_work_intel
 from fangkong.keypersons import selectors as kp_selectors
-from fangkong.keypersons.choices import OPEN_STATUSES, CandidateSource, CandidateStatus
+from fangkong.keypersons.choices import (
+    OPEN_STATUSES,
+    CandidateOutcome,
+    CandidateSource,
+    CandidateStatus,
+)
 from fangkong.keypersons.models import Candidate, KeyPerson
 
 MAX_CONTACTS = 500
 # The outcome a candidate from a trace carries, by the contact's degree (密接 / 次密接).
-OUTCOMES = {1: "close_contact", 2: "secondary_contact"}
+OUTCOMES = {1: CandidateOutcome.CLOSE_CONTACT, 2: CandidateOutcome.SECONDARY_CONTACT}
 
 
 @dataclass
@@ -152,10 +157,3 @@ def _candidate(trace: Trace, contact: TraceContact) -> Candidate:
         outcome=OUTCOMES.get(contact.degree, OUTCOMES[2]),
         unit_path=site.unit.path if site is not None else trace.unit.path,
     )
-
-
-def trace_candidate_states(trace: Trace) -> dict[int, str]:
-    """The status of the candidate each contact of ``trace`` became (person id → status),
-    for the trace's page and its API."""
-    rows = Candidate.objects.filter(source_kind=CandidateSource.TRACE, source_id=trace.pk)
-    return dict(rows.values_list("person_id", "status"))

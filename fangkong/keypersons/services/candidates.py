@@ -24,16 +24,14 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import sees_everything
 from fangkong.grid.models import Community, GridCell
-from fangkong.keypersons.choices import CandidateSource, CandidateStatus, Source
+from fangkong.keypersons.choices import CHECK_OUTCOMES, CandidateSource, CandidateStatus, Source
 from fangkong.keypersons.models import Candidate, Category, KeyPerson
 from fangkong.keypersons.services.episodes import EpisodeIn, clean_reason, keyperson_create
-
-CANDIDATE_OUTCOMES = ("persuade_return", "refer_health")
 
 
 def candidate_from_check(check: Any) -> Candidate | None:
     """The candidate for ``check`` if its outcome calls for one (created once)."""
-    if check.outcome not in CANDIDATE_OUTCOMES:
+    if check.outcome not in CHECK_OUTCOMES:
         return None
     candidate, _created = Candidate.objects.get_or_create(
         check_record=check,
@@ -55,7 +53,7 @@ def candidates_collect(*, since: datetime) -> int:
     from fangkong.screening.models import Check
 
     checks = (
-        Check.objects.filter(checked_at__gte=since, outcome__in=CANDIDATE_OUTCOMES)
+        Check.objects.filter(checked_at__gte=since, outcome__in=CHECK_OUTCOMES)
         .exclude(Exists(Candidate.objects.filter(check_record=OuterRef("pk"))))
         .values_list("pk", "person_id", "site_id", "checked_at", "outcome", "site__unit__path")
     )
@@ -132,7 +130,7 @@ def candidate_dismiss(*, actor: Any, candidate: Candidate, reason: str) -> Candi
 def _episode_source(candidate: Candidate) -> str:
     """Where the episode came from: a checkpoint, a contact trace, or a list (its match on
     any record)."""
-    if candidate.outcome in CANDIDATE_OUTCOMES:
+    if candidate.outcome in CHECK_OUTCOMES:
         return Source.CHECKPOINT
     if candidate.source_kind == CandidateSource.TRACE:
         return Source.TRACING

@@ -20,11 +20,10 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldErrors, PermissionDeniedError
 from fangkong.core.jurisdiction import scope_q
-from fangkong.keypersons.choices import ConfirmedHow, ReturnState
+from fangkong.keypersons.choices import CandidateOutcome, ConfirmedHow, ReturnState
 from fangkong.keypersons.models import HealthHandover, ReturnReferral
 from fangkong.keypersons.services.candidates import candidate_from_check
 
-PERSUADE_RETURN, REFER_HEALTH = "persuade_return", "refer_health"
 TEXT_MAX, NAME_MAX, UNIT_MAX, NOTE_MAX = 200, 50, 100, 200
 
 
@@ -60,7 +59,7 @@ def return_record(*, actor: Any, check: Any, destination: str, note: str = "") -
     """Where the person persuaded to return was sent (changed freely until confirmed)."""
     _may_record(actor, check)
     errors = FieldErrors()
-    _outcome(errors, check, PERSUADE_RETURN)
+    _outcome(errors, check, CandidateOutcome.PERSUADE_RETURN)
     destination = _text(destination, TEXT_MAX)
     if len(destination) < 2:
         errors.add("destination", _("Enter where the person was sent."), "destination_required")
@@ -131,7 +130,7 @@ def handover_record(
     """The handover of a person referred to the health authority (recorded once)."""
     _may_record(actor, check)
     errors = FieldErrors()
-    _outcome(errors, check, REFER_HEALTH)
+    _outcome(errors, check, CandidateOutcome.REFER_HEALTH)
     receiver_name = _text(receiver_name, NAME_MAX + 1)
     receiver_unit = _text(receiver_unit, UNIT_MAX + 1)
     if not receiver_name or len(receiver_name) > NAME_MAX:

@@ -134,5 +134,5 @@ def contacts_workbook(trace: Trace, contacts: QuerySet[TraceContact]) -> bytes:
     sheets: list[tuple[str, list[str], Iterable[list[Any]]]] = [(_("Contacts"), headers, rows)]
     cut = second_degree_cut(trace, contacts)
     if cut is not None:
-        sheets.append((_("Notes"), [_("Note")], [[cut["notice"]]]))
+        sheets.append((_("Explanation"), [_("Note")], [[cut["notice"]]]))
     return tabular.write_workbook(sheets)

@@ -97,6 +97,20 @@ class ListEntry(models.Model):
     train = models.CharField(_("train or flight"), max_length=12, blank=True)
     seat = models.CharField(_("seat"), max_length=12, blank=True)
     travel_date = models.DateField(_("date"), null=True, blank=True)
+    # The person whose document the entry names, found afresh by each match run (people
+    # register after a list arrives): the document sources join from it, so the look-up by
+    # document is made once a run, not once a source. No constraint: a purged person leaves
+    # an id that the next run clears.
+    person = models.ForeignKey(
+        "registration.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("list entry")
@@ -108,6 +122,7 @@ class ListEntry(models.Model):
             models.Index(fields=["plate"], name="intel_entry_plate"),
             models.Index(fields=["train", "travel_date"], name="intel_entry_train"),
             models.Index(fields=["watch_list", "row"], name="intel_entry_list_row"),
+            models.Index(fields=["watch_list", "person"], name="intel_entry_list_person"),
         ]
 
     def __str__(self) -> str:

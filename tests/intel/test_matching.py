@@ -84,6 +84,31 @@ def test_matching_twice_stores_nothing_new(world: Any, commander: Any, tree: Any
     assert Match.objects.count() == before
 
 
+def test_a_person_who_registers_after_the_list_is_found_by_the_next_run(
+    world: Any, commander: Any, tree: Any
+) -> None:
+    """Each run finds the entries' persons afresh: someone on the list whom we did not hold at
+    the import is matched once they register, and an entry whose person is gone is cleared."""
+    later = PersonFactory.build()
+    rows = [*world["rows"], ["戊", later.doc_number, "", "", ""]]
+    watch_list = import_list(commander, tree.detachment, csv_bytes(HEADER, rows))
+    entry = ListEntry.objects.get(watch_list=watch_list, row=len(rows) + 1)
+    assert entry.person_id is None
+    later.save()
+    registration = registration_of(world["gz"], later)
+    matching.match_run(watch_list=watch_list)
+    entry.refresh_from_db()
+    assert entry.person_id == later.pk
+    assert Match.objects.filter(
+        entry=entry, record_type="registration", record_id=registration.pk
+    ).exists()
+    stale = ListEntry.objects.get(watch_list=watch_list, row=2)
+    ListEntry.objects.filter(pk=stale.pk).update(doc_index="")
+    assert matching.entry_persons_find(watch_list.pk) == 1
+    stale.refresh_from_db()
+    assert stale.person_id is None
+
+
 def test_a_confirmed_candidate_becomes_a_task(world: Any, commander: Any, tree: Any) -> None:
     watch_list = import_list(commander, tree.detachment, csv_bytes(HEADER, world["rows"]))
     candidate = Match.objects.get(basis=MatchBasis.NAME_BIRTH_PHONE)

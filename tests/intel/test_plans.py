@@ -76,6 +76,19 @@ def test_tracing_searches_by_index(number: int) -> None:
     assert scanned(text, select) == [], text
 
 
+def test_finding_the_entries_persons_searches_by_index() -> None:
+    """Once a run, each of the list's entries looks its person up by document: the entries
+    through the list's index, the persons through their document index, never a scan of
+    either."""
+    sql = matching._PERSONS_FIND
+    text = plan(sql, [1])
+    if connection.vendor == "postgresql":
+        assert "Seq Scan on registration_person" not in text, text
+        assert "Seq Scan on intel_listentry" not in text, text
+    else:
+        assert not re.search(r"^SCAN (p|intel_listentry)\b(?! USING)", text, re.M), text
+
+
 @pytest.mark.parametrize("number", range(len(tracing._CONTACTS)))
 def test_following_a_contact_to_the_second_degree_searches_by_index(number: int) -> None:
     """The bounded second degree: one followed contact's whereabouts, with their distance in

@@ -6,7 +6,8 @@ news for their community) or among the residents who live at a door today goes, 
 exact match, to the unit whose jurisdiction holds the record: the police station of the
 episode's community, or of the community of residence. Each is one join on the blind
 indexes: the document through ``registration_person`` to the person's episodes or
-residences (indexed by person), the phone straight to their own phone index.
+residences (indexed by person), the phone straight to their own phone index. The document's
+person is the entry's own, found once a run (``matching.entry_persons_find``).
 
 The community is joined as ``cm.id = +k.community_id`` for the reason the matching module
 gives for sites: SQLite must reach the records through the person or phone index.
@@ -17,8 +18,9 @@ from __future__ import annotations
 from fangkong.intel.choices import MatchBasis, MatchKind, RecordType
 from fangkong.intel.services.matching import Source
 
+# The entries' persons, found once a run by ``matching.entry_persons_find``.
 _PERSON_DOC = """FROM intel_listentry e
-JOIN registration_person p ON p.doc_index = e.doc_index"""
+JOIN registration_person p ON p.id = e.person_id"""
 
 _KEY_PERSON = """SELECT e.id, k.id, k.person_id, CAST(NULL AS BIGINT), cm.station_id,
         k.created_at"""
@@ -33,7 +35,7 @@ GRID_SOURCES: list[Source] = [
         f"""{_KEY_PERSON} {_PERSON_DOC}
         JOIN keypersons_keyperson k ON k.person_id = p.id
         JOIN grid_community cm ON cm.id = +k.community_id
-        WHERE e.watch_list_id = %s AND e.doc_index <> ''""",
+        WHERE e.watch_list_id = %s AND e.person_id IS NOT NULL""",
     ),
     Source(
         RecordType.RESIDENT,
@@ -43,7 +45,7 @@ GRID_SOURCES: list[Source] = [
         JOIN grid_resident res ON res.person_id = p.id AND res.active
         JOIN grid_gridcell gc ON gc.id = +res.cell_id
         JOIN grid_community cm ON cm.id = +gc.community_id
-        WHERE e.watch_list_id = %s AND e.doc_index <> ''""",
+        WHERE e.watch_list_id = %s AND e.person_id IS NOT NULL""",
     ),
     Source(
         RecordType.KEY_PERSON,

@@ -44,8 +44,9 @@ class Source:
     select: str
 
 
+# The entries' persons, found once a run by :func:`entry_persons_find`.
 _PERSON_DOC = """FROM intel_listentry e
-JOIN registration_person p ON p.doc_index = e.doc_index"""
+JOIN registration_person p ON p.id = e.person_id"""
 _NEAR_PLATE = " + ".join(
     f"CASE WHEN substr(v.plate, {i}, 1) <> substr(e.plate, {i}, 1) THEN 1 ELSE 0 END"
     for i in range(3, 9)
@@ -59,7 +60,7 @@ SOURCES: list[Source] = [
         f"""SELECT e.id, r.id, p.id, r.site_id, s.unit_id, r.created_at {_PERSON_DOC}
         JOIN registration_registration r ON r.person_id = p.id
         JOIN sites_site s ON s.id = +r.site_id
-        WHERE e.watch_list_id = %s AND e.doc_index <> ''""",
+        WHERE e.watch_list_id = %s AND e.person_id IS NOT NULL""",
     ),
     Source(
         RecordType.CHECK,
@@ -68,7 +69,7 @@ SOURCES: list[Source] = [
         f"""SELECT e.id, c.id, p.id, c.site_id, s.unit_id, c.checked_at {_PERSON_DOC}
         JOIN screening_check c ON c.person_id = p.id
         JOIN sites_site s ON s.id = +c.site_id
-        WHERE e.watch_list_id = %s AND e.doc_index <> ''""",
+        WHERE e.watch_list_id = %s AND e.person_id IS NOT NULL""",
     ),
     Source(
         RecordType.VEHICLE_PASS,
@@ -77,7 +78,7 @@ SOURCES: list[Source] = [
         f"""SELECT e.id, vp.id, p.id, CAST(NULL AS BIGINT), vp.unit_id, vp.created_at {_PERSON_DOC}
         JOIN screening_vehiclepassdriver d ON d.person_id = p.id
         JOIN screening_vehiclepass vp ON vp.id = d.vehicle_pass_id
-        WHERE e.watch_list_id = %s AND e.doc_index <> ''""",
+        WHERE e.watch_list_id = %s AND e.person_id IS NOT NULL""",
     ),
     Source(
         RecordType.REGISTRATION,
@@ -264,11 +265,32 @@ def _candidates_propose(
         return max(cursor.rowcount, 0)
 
 
+_PERSONS_CLEAR = """UPDATE intel_listentry SET person_id = NULL
+    WHERE watch_list_id = %s AND person_id IS NOT NULL"""
+_PERSONS_FIND = """UPDATE intel_listentry SET person_id = p.id
+    FROM registration_person p
+    WHERE intel_listentry.watch_list_id = %s AND intel_listentry.doc_index <> ''
+      AND p.doc_index = intel_listentry.doc_index"""
+
+
+def entry_persons_find(watch_list_id: int) -> int:
+    """Set each entry's person from its document, as the persons stand now: one look-up of
+    the person index per entry for the whole run. Every document source then starts from
+    the few entries that name someone we hold, instead of repeating the look-up for all of
+    them (a 100,000-row list made five sources probe the person index 100,000 times each).
+    The number of entries that name a person."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PERSONS_CLEAR, [watch_list_id])
+        cursor.execute(_PERSONS_FIND, [watch_list_id])
+        return max(cursor.rowcount, 0)
+
+
 def match_run(*, watch_list: WatchList) -> dict[str, int]:
     """Match the list against every source; exact matches are dispatched as tasks, and the
     persons they name proposed as key-person candidates."""
     counts: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
+        entry_persons_find(watch_list.pk)
         for source in sources():
             cursor.execute(insert_sql(source), [watch_list.pk, watch_list.pk])
             key = f"{source.kind}.{source.basis}.{source.record_type}"

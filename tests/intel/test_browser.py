@@ -72,6 +72,35 @@ def test_the_trace_page_draws_the_graph_and_lists_the_contacts(
     assert "同一卡点同一时段" in rows.first.inner_text()
     box = page.locator("#trace-graph canvas").bounding_box()
     assert box is not None and box["width"] > 100 and box["height"] > 100
+    assert page.evaluate(GRAPH_LABELS) is True  # two people: numbers beside them
+
+
+GRAPH_LABELS = """() => echarts.getInstanceByDom(document.getElementById("trace-graph"))
+    .getOption().series[0].label.show"""
+
+
+def test_a_crowded_graph_hides_its_labels_until_pointed_at(
+    seeded: tuple[Server, int],
+    page_as: Any,  # noqa: F811
+) -> None:
+    """Forty contacts' numbers and reasons at once are a blur: they show for the person
+    under the pointer (and their links) instead."""
+    people = [{"id": "case", "name": "病例", "category": 0}] + [
+        {"id": f"p{n}", "name": f"620702********{n:04d}", "category": 1} for n in range(40)
+    ]
+    links = [{"source": "case", "target": f"p{n}", "label": "同一卡点同一时段", "at": "12-07 08:00"}
+             for n in range(40)]  # fmt: skip
+    graph = {"categories": [{"name": "病例"}, {"name": "密接"}, {"name": "次密接"}],
+             "nodes": people, "links": links}  # fmt: skip
+    page = page_as("brigade")
+    page.route("**/graph.json", lambda route: route.fulfill(json=graph))
+    page.goto(f"/intel/traces/{seeded[1]}/")
+    page.wait_for_selector("#trace-graph canvas")
+    page.wait_for_function("() => echarts.getInstanceByDom(document.getElementById('trace-graph'))")
+    assert page.evaluate(GRAPH_LABELS) is False
+    emphasis = "() => echarts.getInstanceByDom(document.getElementById('trace-graph'))"
+    emphasis += ".getOption().series[0].emphasis"
+    assert page.evaluate(emphasis)["label"]["show"] is True
 
 
 def test_a_ticked_contact_becomes_a_candidate_from_the_trace_page(

@@ -8,6 +8,8 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from fangkong.demo.loader import DemoContext, demo_layer
 from fangkong.demo.people import NameGenerator, PhoneGenerator
 from fangkong.grid.choices import GateDirection, SealedRole
@@ -69,7 +71,10 @@ def load_sealed(ctx: DemoContext) -> None:
     entries, deliveries = [], []
     doors = list(Door.objects.filter(building=building))
     for day in range(SEALED_DAYS_AGO + 1):
-        midnight = starts_at.replace(hour=0) + timedelta(days=day)
+        # The local day's midnight: visits and deliveries in Beijing's working hours (UTC's
+        # midnight put them between 15:00 and 03:00).
+        day_start = timezone.localtime(starts_at).replace(hour=0, minute=0, microsecond=0)
+        midnight = day_start + timedelta(days=day)
         for role, times in VISITS.items():
             for _ in range(times):
                 name, phone = rng.choice(people[role])

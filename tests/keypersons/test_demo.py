@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
 from django.test import Client
+from django.utils import timezone
 
 from fangkong.demo.loader import demo_load
 from fangkong.grid.models import Community, Door, GridCell
@@ -87,6 +88,11 @@ def test_a_sealed_compound_with_its_gate_log_and_deliveries(loaded: Any, db: Any
     assert area.is_sealed(NOW) and area.building is not None
     assert area.entries.count() > 50 and area.deliveries.count() > 20 and area.passes.exists()
     assert not area.deliveries.exclude(door__building=area.building).exists()
+    # Gate traffic and deliveries by day, local time (visits 07:00–18:59 and out within 90
+    # minutes, deliveries 08:00–18:59), as a compound's gate log reads.
+    hours = {timezone.localtime(e.at).hour for e in area.entries.all()}
+    hours |= {timezone.localtime(d.at).hour for d in area.deliveries.all()}
+    assert hours and min(hours) >= 7 and max(hours) <= 20, sorted(hours)
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(grid)
     for url in ("/keypersons/sealed/", f"/keypersons/sealed/{area.pk}/"):

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.intel import selectors
 from fangkong.intel.choices import ContactReason, MatchBasis, MatchStatus, RecordType
 from fangkong.intel.models import Match, Trace, TraceContact
 from fangkong.keypersons.choices import CandidateStatus
@@ -71,9 +72,7 @@ def second_degree_cut(trace: Trace, contacts: QuerySet[TraceContact]) -> dict[st
     """
     if not trace.second_degree_cut:
         return None
-    counts = contacts.filter(degree=1).aggregate(
-        total=Count("id"), followed=Count("id", filter=Q(followed=True))
-    )
+    counts = selectors.first_degree_followed(contacts)
     notice = _(
         "Second-degree contacts were traced from only %(followed)s of the %(total)s "
         "first-degree contacts, those closest in time to the case, and at most %(limit)s "

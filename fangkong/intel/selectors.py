@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from fangkong.core.jurisdiction import scope_q
 from fangkong.intel.choices import MatchStatus
@@ -82,3 +82,11 @@ def trace_candidate_states(*, trace: Trace) -> dict[int, str]:
     for the trace's page and its API."""
     rows = Candidate.objects.filter(source_kind=CandidateSource.TRACE, source_id=trace.pk)
     return dict(rows.values_list("person_id", "status"))
+
+
+def first_degree_followed(contacts: QuerySet[TraceContact]) -> dict[str, int]:
+    """Of ``contacts`` (a trace's, as far as the reader may see them), the first-degree ones
+    (``total``) and those followed to the second degree (``followed``)."""
+    return contacts.filter(degree=1).aggregate(
+        total=Count("id"), followed=Count("id", filter=Q(followed=True))
+    )

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -304,13 +305,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # tests/conftest.py sets for itself and for every server and command it starts, puts the fast
 # (and weak) MD5 hasher first. Production ignores it: whatever its environment, a production
 # server never stores a password weakly.
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-]
+PASSWORD_HASHERS = list(global_settings.PASSWORD_HASHERS)
 FAST_PASSWORD_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"  # noqa: S105 - a class
 if envbool("FANGKONG_FAST_PASSWORD_HASHING", False) and not PRODUCTION:
     PASSWORD_HASHERS = [FAST_PASSWORD_HASHER, *PASSWORD_HASHERS]
